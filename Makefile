@@ -1,0 +1,124 @@
+# ganglion — terminal lab notebook for computational neuroscience.
+# Targets: all run test asan bench install clean check-layers deps
+
+# ---- settings --------------------------------------------------------------
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2 -g
+SAN      ?=
+PKGS     := ncursesw readline lua5.4 gsl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# GSL's CBLAS comes from OpenBLAS, not from libgslcblas.
+PKG_LIBS   := $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lopenblas -lm -lpthread
+CORE_LIBS  := $(filter-out -lgslcblas,$(shell pkg-config --libs gsl 2>/dev/null)) -lopenblas -lm -lpthread
+
+WARN     := -Wall -Wextra -Werror
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
+             -DGN_VERSION='"$(VERSION)"' -DGN_LUADIR='"$(PREFIX)/share/ganglion/lua"' \
+             -Isrc -Isrc/core $(PKG_CFLAGS) $(CFLAGS)
+# Element-wise kernels may use -ffast-math so GCC calls libmvec's vector
+# tanh/exp; only files named *_simd.c get it (NaN checks live elsewhere).
+SIMD_FLAGS := -O3 -ffast-math -mavx2 -mfma
+
+# ---- sources per layer -----------------------------------------------------
+CORE_SRC := $(wildcard src/core/*.c)
+PLOT_SRC := $(wildcard src/plot/*.c)
+LUA_SRC  := $(wildcard src/lua/*.c)
+TUI_SRC  := $(wildcard src/tui/*.c)
+MAIN_SRC := src/main.c
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+CORE_OBJ := $(call obj,$(CORE_SRC))
+PLOT_OBJ := $(call obj,$(PLOT_SRC))
+APP_OBJ  := $(call obj,$(LUA_SRC) $(TUI_SRC) $(MAIN_SRC))
+LIB      := $(BUILD)/libganglion.a
+LIBPLOT  := $(BUILD)/libganglion_plot.a
+BIN      := $(if $(filter build,$(BUILD)),ganglion,$(BUILD)/ganglion)
+
+CTEST_SRC := $(wildcard tests/core/test_*.c) $(wildcard tests/plot/test_*.c)
+CTEST_BIN := $(patsubst %.c,$(BUILD)/%,$(CTEST_SRC))
+
+.PHONY: all run test asan bench install clean check-layers deps tests-bin
+all: $(BIN) tests-bin
+
+$(BIN): $(APP_OBJ) $(LIBPLOT) $(LIB)
+	@echo "  LD    $@"
+	@$(CC) $(SAN) -o $@ $(APP_OBJ) $(LIBPLOT) $(LIB) $(PKG_LIBS)
+
+$(LIB): $(CORE_OBJ)
+	@echo "  AR    $@"
+	@rm -f $@ && ar rcs $@ $^
+
+$(LIBPLOT): $(PLOT_OBJ)
+	@echo "  AR    $@"
+	@rm -f $@ && ar rcs $@ $^ $(if $(PLOT_OBJ),,/dev/null)
+
+$(BUILD)/%_simd.o: %_simd.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<  (simd)"
+	@$(CC) $(CFLAGS_ALL) $(SIMD_FLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+tests-bin: $(CTEST_BIN)
+$(BUILD)/tests/core/%: tests/core/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  TEST  $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(CORE_LIBS)
+
+$(BUILD)/tests/plot/%: tests/plot/%.c $(LIBPLOT)
+	@mkdir -p $(dir $@)
+	@echo "  TEST  $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBPLOT) -lm
+
+# ---- user-facing targets ---------------------------------------------------
+deps:
+	@scripts/deps.sh build
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./ganglion scripts/demo.lua
+
+test: 
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-layers
+	@GANGLION=./$(BIN) TESTBIN=$(BUILD)/tests tests/run.sh
+
+asan:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    GANGLION=./build/asan/ganglion TESTBIN=build/asan/tests tests/run.sh
+
+bench: 
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+check-layers:
+	@bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5|readline/|n?curses|ncursesw/)' src/core/*.[ch] src/plot/*.[ch] 2>/dev/null); \
+	 if [ -n "$$bad" ]; then echo "layer violation (core/plot include Lua, readline or curses): $$bad"; exit 1; fi; \
+	 bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5)' src/tui/*.[ch] 2>/dev/null); \
+	 if [ -n "$$bad" ]; then echo "layer violation (src/tui includes Lua; go through src/lua/repl.h): $$bad"; exit 1; fi; \
+	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/lua/*.[ch] src/plot/*.[ch] 2>/dev/null); \
+	 if [ -n "$$bad2" ]; then echo "layer violation (curses/readline outside src/tui): $$bad2"; exit 1; fi; \
+	 echo "  layers ok"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ganglion/lua $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 ganglion $(DESTDIR)$(PREFIX)/bin/ganglion
+	cp -r lua/. $(DESTDIR)$(PREFIX)/share/ganglion/lua/
+	install -m 644 man/ganglion.1 $(DESTDIR)$(PREFIX)/share/man/man1/ganglion.1
+
+clean:
+	rm -rf build ganglion
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

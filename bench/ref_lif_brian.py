@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""ref_lif_brian.py — the LIF benchmark network of bench_lif.c in Brian2 (default
+runtime target), timed build + run; prints one line per configuration."""
+import sys
+import time
+import warnings
+
+warnings.filterwarnings("ignore")
+import logging
+logging.disable(logging.WARNING)
+try:
+    import brian2 as b2
+except ImportError:
+    print("skip - brian2 not installed")
+    sys.exit(0)
+from brian2 import ms, mV, nA, Mohm
+
+
+def build_and_run(n, p, T):
+    b2.start_scope()
+    b2.defaultclock.dt = 0.1 * ms
+    t0 = time.perf_counter()
+    ns = dict(vrest=-72.3 * mV, vth=-48.6 * mV, taum=24.5 * ms, R=353 * Mohm,
+              tau_ampa=6.3 * ms, tau_nmda=81.5 * ms)
+    eqs = """
+    dv/dt = (vrest - v + R*(ia + inm + I))/taum : volt (unless refractory)
+    dia/dt = -ia/tau_ampa : amp
+    dinm/dt = -inm/tau_nmda : amp
+    I : amp (constant)
+    """
+    G = b2.NeuronGroup(n, eqs, threshold="v > vth", reset="v = vrest",
+                       refractory=1.9 * ms, method="exact", namespace=ns)
+    G.v = ns["vrest"]
+    G.I = "0.05*nA + 0.05*nA*i/(N-1)" if n > 1 else 0.05 * nA
+    objs = [G]
+    if p > 0:
+        S = b2.Synapses(G, G, on_pre="ia_post += 0.0002*nA")
+        S.connect(condition="i != j", p=p)
+        objs.append(S)
+    M = b2.SpikeMonitor(G)
+    net = b2.Network(*objs, M)
+    t1 = time.perf_counter()
+    net.run(T * ms)
+    t2 = time.perf_counter()
+    nsyn = len(objs[1]) if p > 0 else 0
+    return t1 - t0, t2 - t1, M.num_spikes, nsyn
+
+
+def main():
+    configs = [(int(a.split(":")[0]), float(a.split(":")[1])) for a in sys.argv[1:]] or \
+        [(300, 0.0), (300, 0.1), (10000, 0.0), (10000, 0.1)]
+    target = b2.prefs.codegen.target
+    for n, p in configs:
+        # First call compiles (or loads cached) code; time the second.
+        build_and_run(n, p, 20.0)
+        build, run, spikes, nsyn = build_and_run(n, p, 1000.0)
+        print("brian2 n=%d p=%g build=%.4f run=%.4f total=%.4f spikes=%d synapses=%d target=%s"
+              % (n, p, build, run, build + run, spikes, nsyn, target), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+-- linear.lua — Lua-side helpers for linear networks: lin:phase(v), the phase
+-- portrait of a trajectory with the eigenvectors drawn through the fixed point.
+if type(linear) ~= "table" or type(linear.methods) ~= "table" then return end
+
+local methods = linear.methods
+
+local function entry(m, i, j) return m:get(i, j or 1) end
+
+-- The segments drawn for each eigenvector: through `c` (the fixed point),
+-- of half-length `len`, projected on the plotted dimensions (i, j).  A
+-- complex pair is shown once, by the real and imaginary parts of its
+-- vector (the plane the oscillation turns in).
+local function eigen_lines(ev, n, i, j, cx, cy, len)
+  local lines = {}
+  local function add(dx, dy, label)
+    local norm = math.sqrt(dx * dx + dy * dy)
+    if norm < 1e-12 then return end            -- orthogonal to the plotted plane
+    dx, dy = dx / norm * len, dy / norm * len
+    lines[#lines + 1] = { x = { cx - dx, cx + dx }, y = { cy - dy, cy + dy }, label = label }
+  end
+  for k = 1, n do
+    local re, im, tau = entry(ev.values, k), entry(ev.imag, k), entry(ev.tau, k)
+    if im == 0 then
+      add(entry(ev.vectors, i, k), entry(ev.vectors, j, k),
+          string.format("e%d lam=%.3g tau=%.3g", k, re, tau))
+    elseif im > 0 then
+      add(entry(ev.vectors, i, k), entry(ev.vectors, j, k),
+          string.format("Re e%d lam=%.3g%+.3gi", k, re, im))
+      add(entry(ev.vectors_imag, i, k), entry(ev.vectors_imag, j, k),
+          string.format("Im e%d tau=%.3g", k, tau))
+    end
+  end
+  return lines
+end
+
+-- lin:phase(v [, {dims={1,2}, h=, center=, title=, ...}])
+-- v is a trajectory from lin:run (T×n).  Draws v[:,i] against v[:,j] with
+-- each eigenvector as a line through the fixed point (I−M)⁻¹h (h: the
+-- constant input, a number or n-vector; default 0, so the origin; or give
+-- center= directly).  Other options go to phase().  Returns the eigenvector
+-- lines {{x={x1,x2}, y={y1,y2}, label=}, ...} so they can be reused.
+function methods.phase(self, v, opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("linear:phase: options must be a table", 2) end
+  if v == nil then error("linear:phase: v (a T×n trajectory from lin:run) is required", 2) end
+  local n = self.n
+  if n < 2 then error("linear:phase: a phase plot needs n >= 2 units, this network has 1", 2) end
+  if type(v) == "table" then v = matrix(v) end
+  if v:cols() ~= n then
+    error(string.format("linear:phase: v must be T×%d, got %dx%d", n, v:rows(), v:cols()), 2)
+  end
+  local dims = opts.dims or { 1, 2 }
+  local i, j = dims[1], dims[2]
+  if math.type(i) ~= "integer" or math.type(j) ~= "integer" or i < 1 or j < 1 or i > n or j > n or i == j then
+    error(string.format("linear:phase: dims must be two different unit indices in 1..%d", n), 2)
+  end
+  local c
+  if opts.center ~= nil then
+    c = matrix(n, 1)
+    if type(opts.center) == "number" then
+      for k = 1, n do c:set(k, 1, opts.center) end
+    else
+      local cm = type(opts.center) == "table" and matrix(opts.center) or opts.center
+      if cm:rows() * cm:cols() ~= n then error("linear:phase: center must have " .. n .. " entries", 2) end
+      for k = 1, n do c:set(k, 1, cm:rows() == n and cm:get(k, 1) or cm:get(1, k)) end
+    end
+  else
+    local ok, fp = pcall(self.fixed, self, opts.h or 0)
+    c = ok and fp or matrix(n, 1)                 -- no unique fixed point: the origin
+  end
+  local cx, cy = c:get(i, 1), c:get(j, 1)
+  -- half-length: reach the farthest trajectory point, so lines span the plot
+  local len = 0
+  for t = 1, v:rows() do
+    local dx, dy = v:get(t, i) - cx, v:get(t, j) - cy
+    len = math.max(len, math.sqrt(dx * dx + dy * dy))
+  end
+  if len == 0 then len = 1 end
+  local lines = eigen_lines(self:eig(), n, i, j, cx, cy, len)
+  if type(phase) == "function" then
+    local po = {}
+    for k, val in pairs(opts) do
+      if k ~= "dims" and k ~= "h" and k ~= "center" then po[k] = val end
+    end
+    po.title = po.title or "linear network: trajectory and eigenvectors"
+    po.xlabel = po.xlabel or ("v" .. i)
+    po.ylabel = po.ylabel or ("v" .. j)
+    po.lines = lines
+    phase(v:col(i), v:col(j), po)
+  end
+  return lines
+end

@@ -1,0 +1,24 @@
+/* cca.h — canonical correlations between two sets of signals recorded on the
+ * same time points (e.g. a condensed net's rates against its parent's). */
+#ifndef GN_CCA_H
+#define GN_CCA_H
+
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "gn.h"
+
+/* Canonical correlations of A (T×p) and B (T×q), T > max(p, q), finite.
+ * Method (Björck & Golub 1973): centre both; orthonormal bases Ua, Ub of
+ * their column spaces from a thin SVD (QR + Jacobi), keeping only the
+ * directions with s > 1e-10·s_max so that duplicated or constant columns
+ * (frequent after merging) do not create spurious perfect correlations;
+ * the canonical correlations are the singular values of Uaᵀ Ub, clipped to
+ * [0, 1].  rho must have length min(p, q); it receives the correlations,
+ * decreasing, zero-filled beyond the number found, which is stored in
+ * *count (may be NULL).  Allocates its own scratch. */
+int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count,
+           gn_err *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* gn.h — conventions shared by the numerical core: status codes and error messages. */
+#ifndef GN_H
+#define GN_H
+
+#include <stddef.h>
+
+/* Status codes returned by every fallible core function. */
+enum {
+    GN_OK = 0,
+    GN_EINVAL = 1,   /* bad argument: shape, range, NaN */
+    GN_ENOMEM = 2,   /* allocation failed or size absurd */
+    GN_EIO = 3,      /* file missing, unreadable, unwritable */
+    GN_EFORMAT = 4,  /* file exists but its contents are wrong */
+    GN_ENUM = 5,     /* numerical failure: NaN, no convergence */
+    GN_EINTR = 6     /* stopped by the caller (Ctrl-C) */
+};
+
+/* The message a failing core call leaves for its caller.  The core has no
+ * global state, so the caller owns this and passes it down. */
+typedef struct {
+    int code;        /* last status (GN_OK when none) */
+    char msg[256];   /* human-readable reason, names the offending argument */
+} gn_err;
+
+/* Record a failure in err (which may be NULL) and return code, so a failing
+ * path reads `return gn_fail(err, GN_EINVAL, "n must be > 0, got %d", n);`. */
+int gn_fail(gn_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Largest element count the core will allocate for one matrix (2^31
+ * doubles = 16 GiB); beyond it allocation is refused with GN_ENOMEM rather
+ * than attempted, so `matrix(1e12, 1e12)` is an error, not a crash. */
+#define GN_MAX_ELEMS ((size_t)1 << 31)
+
+/* Checks that rows*cols is allocatable; 0 if fine, else fills err. */
+int gn_check_size(size_t rows, size_t cols, gn_err *err);
+
+/* Cooperative cancellation: iterative core routines poll this between
+ * iterations.  The caller owns the flag (set from a signal handler). */
+typedef struct {
+    volatile int *stop;  /* non-NULL: nonzero means stop now */
+} gn_cancel;
+
+#endif

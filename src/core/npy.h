@@ -1,0 +1,16 @@
+/* npy.h — NumPy .npy files (float64) and CSV export for moving data to Python/MATLAB. */
+#ifndef GN_NPY_H
+#define GN_NPY_H
+
+#include <gsl/gsl_matrix.h>
+#include "gn.h"
+
+/* Writes m as a 2-D little-endian float64 array in C order (format 1.0). */
+int gn_npy_save(const gsl_matrix *m, const char *path, gn_err *err);
+/* Reads a 1-D (as n×1) or 2-D '<f8' array in C or Fortran order; other
+ * dtypes, corrupt headers and truncated data are errors. */
+int gn_npy_load(gsl_matrix **out, const char *path, gn_err *err);
+/* Writes m as CSV with 17 significant digits. */
+int gn_csv_save(const gsl_matrix *m, const char *path, gn_err *err);
+
+#endif

@@ -1,0 +1,269 @@
+/* pca.c — PCA by the thin SVD of centred data (Householder QR + one-sided Jacobi). */
+#include "pca.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+
+int gn_pca_finite(const gsl_matrix *m)
+{
+    for (size_t i = 0; i < m->size1; i++) {
+        const double *row = gsl_matrix_const_ptr(m, i, 0);
+        for (size_t j = 0; j < m->size2; j++)
+            if (!isfinite(row[j])) return 0;
+    }
+    return 1;
+}
+
+gn_svd *gn_svd_alloc(size_t M, size_t N, int want_u, gn_err *err)
+{
+    if (gn_check_size(M, N, err)) return NULL;
+    if (M < N) {
+        gn_fail(err, GN_EINVAL, "thin SVD needs rows >= columns, got %zux%zu", M, N);
+        return NULL;
+    }
+    gn_svd *w = calloc(1, sizeof *w);
+    if (!w) goto oom;
+    w->M = M; w->N = N;
+    w->A = gsl_matrix_alloc(M, N);
+    w->U = want_u ? gsl_matrix_alloc(M, N) : NULL;
+    w->V = gsl_matrix_alloc(N, N);
+    w->s = gsl_vector_alloc(N);
+    w->R = gsl_matrix_alloc(N, N);
+    w->tau = gsl_vector_alloc(N);
+    w->work = gsl_vector_alloc(N);
+    if (!w->A || (want_u && !w->U) || !w->V || !w->s || !w->R || !w->tau || !w->work) goto oom;
+    return w;
+oom:
+    gn_svd_free(w);
+    gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu SVD", M, N);
+    return NULL;
+}
+
+void gn_svd_free(gn_svd *w)
+{
+    if (!w) return;
+    if (w->A) gsl_matrix_free(w->A);
+    if (w->U) gsl_matrix_free(w->U);
+    if (w->V) gsl_matrix_free(w->V);
+    if (w->s) gsl_vector_free(w->s);
+    if (w->R) gsl_matrix_free(w->R);
+    if (w->tau) gsl_vector_free(w->tau);
+    if (w->work) gsl_vector_free(w->work);
+    free(w);
+}
+
+/* Jacobi already returns singular values in decreasing order, but a tie
+ * broken by rounding could leave them out of order; a stable insertion sort
+ * of (s, V column, U_R column) keeps the contract regardless. */
+static void svd_sort(gsl_vector *s, gsl_matrix *V, gsl_matrix *UR)
+{
+    size_t N = s->size;
+    for (size_t i = 1; i < N; i++)
+        for (size_t j = i; j > 0 && gsl_vector_get(s, j) > gsl_vector_get(s, j - 1); j--) {
+            gsl_vector_swap_elements(s, j, j - 1);
+            gsl_matrix_swap_columns(V, j, j - 1);
+            gsl_matrix_swap_columns(UR, j, j - 1);
+        }
+}
+
+/* U := Q U for Q = H_0 H_1 … H_{N−1} stored as GSL's QR leaves it (v_i below
+ * the diagonal of column i, v_i(i) = 1 implicit).  GSL's own QR_matQ only
+ * applies Q from the right of an M-column matrix, so the reflectors are
+ * applied here with BLAS-2, last first.  The diagonal of QR is swapped for
+ * the implicit 1 while its reflector is used, then restored. */
+static void apply_q(gsl_matrix *QR, const gsl_vector *tau, gsl_matrix *U, gsl_vector *scratch)
+{
+    size_t M = QR->size1, N = QR->size2;
+    for (size_t ii = N; ii-- > 0;) {
+        double t = gsl_vector_get(tau, ii);
+        if (t == 0) continue;
+        gsl_matrix_view sub = gsl_matrix_submatrix(U, ii, 0, M - ii, N);
+        gsl_vector_view vc = gsl_matrix_subcolumn(QR, ii, ii, M - ii);
+        gsl_vector *v = &vc.vector;
+        double r0 = gsl_vector_get(v, 0);
+        gsl_vector_set(v, 0, 1.0);
+        gsl_blas_dgemv(CblasTrans, 1.0, &sub.matrix, v, 0.0, scratch);
+        gsl_blas_dger(-t, v, scratch, &sub.matrix);
+        gsl_vector_set(v, 0, r0);
+    }
+}
+
+/* GSL's one-sided Jacobi leaves the left vector of a zero singular value
+ * unnormalised (often zero), and that of a singular value at rounding level
+ * (s <= 10·max(M,N)·eps·s_max) is noise.  Rank-deficient data are the rule
+ * here — centred data with T <= n, duplicated neurons — and callers rely on
+ * orthonormal axes, so such columns are replaced by unit vectors orthogonal
+ * to the good ones (Gram–Schmidt twice, over the basis e_j).  Columns are
+ * sorted, so the bad ones are the trailing ones. */
+static void complete_basis(gsl_matrix *Q, const gsl_vector *s, size_t M, gsl_vector *x)
+{
+    size_t N = Q->size1, K = Q->size2;
+    double tol = 10.0 * (double)(M > N ? M : N) * DBL_EPSILON * gsl_vector_get(s, 0);
+    size_t good = 0;
+    while (good < K && gsl_vector_get(s, good) > tol) {
+        gsl_vector_view qc = gsl_matrix_column(Q, good);
+        if (fabs(gsl_blas_dnrm2(&qc.vector) - 1.0) >= 1e-8) break;
+        good++;
+    }
+    for (size_t c = good; c < K; c++) {
+        gsl_vector_view qc = gsl_matrix_column(Q, c);
+        gsl_vector_set_zero(&qc.vector);
+    }
+    for (size_t c = good; c < K; c++) {
+        gsl_vector_view qc = gsl_matrix_column(Q, c);
+        for (size_t j = 0; j < N; j++) {
+            gsl_vector_set_basis(x, j);
+            for (int pass = 0; pass < 2; pass++)
+                for (size_t o = 0; o < K; o++) {
+                    if (o == c) continue;
+                    gsl_vector_view qo = gsl_matrix_column(Q, o);
+                    double d;
+                    gsl_blas_ddot(&qo.vector, x, &d);
+                    gsl_blas_daxpy(-d, &qo.vector, x);
+                }
+            double nx = gsl_blas_dnrm2(x);
+            if (nx > 0.5) {
+                gsl_vector_scale(x, 1.0 / nx);
+                gsl_vector_memcpy(&qc.vector, x);
+                break;
+            }
+        }
+    }
+}
+
+int gn_svd_run(gn_svd *w, gn_err *err)
+{
+    if (!gn_pca_finite(w->A))
+        return gn_fail(err, GN_EINVAL, "data contain NaN or Inf");
+    if (gsl_linalg_QR_decomp(w->A, w->tau))
+        return gn_fail(err, GN_ENUM, "QR decomposition failed");
+    gsl_matrix_set_zero(w->R);
+    for (size_t i = 0; i < w->N; i++)
+        for (size_t j = i; j < w->N; j++)
+            gsl_matrix_set(w->R, i, j, gsl_matrix_get(w->A, i, j));
+    if (gsl_linalg_SV_decomp_jacobi(w->R, w->V, w->s))
+        return gn_fail(err, GN_ENUM, "Jacobi SVD did not converge");
+    svd_sort(w->s, w->V, w->R);
+    complete_basis(w->R, w->s, w->M, w->work);
+    if (w->U) {
+        /* U = Q [U_R; 0]: apply the stored reflectors to the padded U_R. */
+        gsl_matrix_set_zero(w->U);
+        gsl_matrix_view top = gsl_matrix_submatrix(w->U, 0, 0, w->N, w->N);
+        gsl_matrix_memcpy(&top.matrix, w->R);
+        apply_q(w->A, w->tau, w->U, w->work);
+    }
+    return GN_OK;
+}
+
+gn_pca *gn_pca_alloc(size_t T, size_t n, gn_err *err)
+{
+    if (gn_check_size(T, n, err)) return NULL;
+    gn_pca *p = calloc(1, sizeof *p);
+    if (!p) goto oom;
+    p->T = T; p->n = n; p->k = T < n ? T : n;
+    p->mean = gsl_vector_alloc(n);
+    p->components = gsl_matrix_alloc(n, p->k);
+    p->var = gsl_vector_alloc(p->k);
+    p->explained = gsl_vector_alloc(p->k);
+    p->scores = gsl_matrix_alloc(T, p->k);
+    if (!p->mean || !p->components || !p->var || !p->explained || !p->scores) goto oom;
+    /* T < n: decompose the transpose so that the thin SVD stays M >= N and
+     * its left vectors are the axes. */
+    p->ws = T >= n ? gn_svd_alloc(T, n, 0, err) : gn_svd_alloc(n, T, 1, err);
+    if (!p->ws) { gn_pca_free(p); return NULL; }
+    return p;
+oom:
+    gn_pca_free(p);
+    gn_fail(err, GN_ENOMEM, "out of memory for a PCA of %zux%zu data", T, n);
+    return NULL;
+}
+
+void gn_pca_free(gn_pca *p)
+{
+    if (!p) return;
+    if (p->mean) gsl_vector_free(p->mean);
+    if (p->components) gsl_matrix_free(p->components);
+    if (p->var) gsl_vector_free(p->var);
+    if (p->explained) gsl_vector_free(p->explained);
+    if (p->scores) gsl_matrix_free(p->scores);
+    gn_svd_free(p->ws);
+    free(p);
+}
+
+int gn_pca_fit(gn_pca *p, const gsl_matrix *X, gn_err *err)
+{
+    size_t T = p->T, n = p->n, k = p->k;
+    if (X->size1 != T || X->size2 != n)
+        return gn_fail(err, GN_EINVAL, "data must be %zux%zu, got %zux%zu", T, n, X->size1, X->size2);
+    if (!gn_pca_finite(X))
+        return gn_fail(err, GN_EINVAL, "data contain NaN or Inf");
+    for (size_t j = 0; j < n; j++) {
+        double m = 0;
+        for (size_t t = 0; t < T; t++) m += gsl_matrix_get(X, t, j);
+        gsl_vector_set(p->mean, j, m / (double)T);
+    }
+    gn_svd *w = p->ws;
+    for (size_t t = 0; t < T; t++)
+        for (size_t j = 0; j < n; j++) {
+            double v = gsl_matrix_get(X, t, j) - gsl_vector_get(p->mean, j);
+            if (T >= n) gsl_matrix_set(w->A, t, j, v);
+            else gsl_matrix_set(w->A, j, t, v);
+        }
+    int st = gn_svd_run(w, err);
+    if (st) return st;
+    /* Axes: right vectors of Xc (T >= n) or left vectors of Xcᵀ (T < n). */
+    gsl_matrix_view ax = T >= n ? gsl_matrix_submatrix(w->V, 0, 0, n, k)
+                                : gsl_matrix_submatrix(w->U, 0, 0, n, k);
+    gsl_matrix_memcpy(p->components, &ax.matrix);
+    for (size_t c = 0; c < k; c++) {
+        gsl_vector_view col = gsl_matrix_column(p->components, c);
+        size_t imax = gsl_blas_idamax(&col.vector);
+        if (gsl_vector_get(&col.vector, imax) < 0) gsl_vector_scale(&col.vector, -1);
+    }
+    double tot = 0, denom = T > 1 ? (double)(T - 1) : 1.0;
+    for (size_t c = 0; c < k; c++) {
+        double s = gsl_vector_get(w->s, c);
+        gsl_vector_set(p->var, c, s * s / denom);
+        tot += s * s;
+    }
+    for (size_t c = 0; c < k; c++) {
+        double s = gsl_vector_get(w->s, c);
+        gsl_vector_set(p->explained, c, tot > 0 ? s * s / tot : 0.0);
+    }
+    /* Scores = Xc·axes = X·axes − 1·(meanᵀ axes): the centred copy was
+     * destroyed by the QR, and one GEMM on X is cheaper than re-centring. */
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, X, p->components, 0.0, p->scores);
+    for (size_t c = 0; c < k; c++) {
+        gsl_vector_view col = gsl_matrix_column(p->components, c);
+        double off;
+        gsl_blas_ddot(p->mean, &col.vector, &off);
+        gsl_vector_view sc = gsl_matrix_column(p->scores, c);
+        gsl_vector_add_constant(&sc.vector, -off);
+    }
+    return GN_OK;
+}
+
+size_t gn_pca_npcs(const gn_pca *p, double frac)
+{
+    double acc = 0;
+    if (gsl_vector_get(p->explained, 0) <= 0) return 0;
+    /* A tiny slack so that frac = 1 is reached despite rounding in the sum. */
+    for (size_t c = 0; c < p->k; c++) {
+        acc += gsl_vector_get(p->explained, c);
+        if (acc >= frac - 1e-12) return c + 1;
+    }
+    return p->k;
+}
+
+double gn_pca_participation(const gn_pca *p)
+{
+    double s1 = 0, s2 = 0;
+    for (size_t c = 0; c < p->k; c++) {
+        double l = gsl_vector_get(p->var, c);
+        s1 += l; s2 += l * l;
+    }
+    return s2 > 0 ? s1 * s1 / s2 : 0.0;
+}

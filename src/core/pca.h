@@ -1,0 +1,75 @@
+/* pca.h — principal component analysis of observations × variables data
+ * (e.g. a trace's rates, T×n) by the SVD of the centred data, and the thin
+ * SVD it rests on. */
+#ifndef GN_PCA_H
+#define GN_PCA_H
+
+#include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "gn.h"
+
+/* Thin SVD workspace for an M×N matrix (M >= N): the caller fills A, then
+ * gn_svd_run leaves A = U diag(s) Vᵀ in U (M×N, only when want_u), s (N,
+ * decreasing) and V (N×N).  Scheme: Householder QR of A, one-sided Jacobi
+ * SVD of the N×N triangle R, U = Q·U_R.  QR+Jacobi costs about 2MN² + O(N³)
+ * flops — the order of forming the covariance AᵀA — but, unlike an
+ * eigen-decomposition of AᵀA, it does not square the condition number:
+ * small singular values keep their relative accuracy (Demmel & Veselić
+ * 1992), which matters for npcs and for near-duplicate neurons whose
+ * differences are tiny.  Used by PCA, CCA and Procrustes. */
+typedef struct {
+    size_t M, N;
+    gsl_matrix *A;     /* M×N input, destroyed by the QR */
+    gsl_matrix *U;     /* M×N left singular vectors, or NULL */
+    gsl_matrix *V;     /* N×N right singular vectors */
+    gsl_vector *s;     /* N singular values, decreasing */
+    gsl_matrix *R;     /* N×N workspace (triangle, then U_R) */
+    gsl_vector *tau;   /* N Householder coefficients */
+    gsl_vector *work;  /* N scratch */
+} gn_svd;
+
+/* NULL (err filled) when M < N, a size is 0 or absurd, or memory runs out. */
+gn_svd *gn_svd_alloc(size_t M, size_t N, int want_u, gn_err *err);
+void gn_svd_free(gn_svd *w);
+/* GN_EINVAL if A holds a NaN/Inf, GN_ENUM if Jacobi fails to converge. */
+int gn_svd_run(gn_svd *w, gn_err *err);
+
+/* Result and workspace of one PCA of a T×n matrix.  k = min(T, n)
+ * components are kept, ordered by decreasing variance.  Each component's
+ * sign is fixed so that its largest-magnitude loading is positive, which
+ * makes results reproducible across algorithms (NumPy, GSL). */
+typedef struct {
+    size_t T, n, k;          /* observations, variables, components kept */
+    gsl_vector *mean;        /* n: column means removed before the SVD */
+    gsl_matrix *components;  /* n×k: column c is principal axis c (unit norm) */
+    gsl_vector *var;         /* k: variance along each axis, s²/(T−1) */
+    gsl_vector *explained;   /* k: fraction of the total variance, sums to 1 */
+    gsl_matrix *scores;      /* T×k: centred data projected on the axes */
+    gn_svd *ws;              /* T×n (or n×T when T < n) thin SVD */
+} gn_pca;
+
+/* Allocates a PCA for T observations of n variables (T, n >= 1).
+ * NULL when out of memory or the size is absurd (err says why). */
+gn_pca *gn_pca_alloc(size_t T, size_t n, gn_err *err);
+void gn_pca_free(gn_pca *p);
+
+/* Fits p to X (T×n, finite): centres the columns, takes the thin SVD of the
+ * centred data (of its transpose when T < n), and derives axes, variances
+ * and scores.  GN_EINVAL on a shape mismatch or non-finite data, GN_ENUM
+ * when the SVD fails to converge. */
+int gn_pca_fit(gn_pca *p, const gsl_matrix *X, gn_err *err);
+
+/* Smallest number of leading components whose explained fractions reach
+ * frac (0 < frac <= 1).  0 when the data have no variance. */
+size_t gn_pca_npcs(const gn_pca *p, double frac);
+
+/* Participation ratio (Σλ)² / Σλ² of the variances λ: an effective
+ * dimension between 1 and k (0 for data with no variance). */
+double gn_pca_participation(const gn_pca *p);
+
+/* 1 when every element of m is finite. */
+int gn_pca_finite(const gsl_matrix *m);
+
+#endif

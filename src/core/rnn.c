@@ -1,0 +1,740 @@
+/* rnn.c — continuous-time rate RNN: parameters, batches, batched forward
+ * pass, BPTT gradient and Gauss-Newton–vector products (see rnn.h). */
+#include "rnn.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
+
+#include "rnn_act.h"
+
+/* OpenBLAS's thread control (declared here so the core needs only GSL's
+ * CBLAS header). */
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+
+/* ---- activation names ------------------------------------------------------ */
+
+static const char *const act_names[] = { "tanh", "relu", "softplus" };
+
+const char *gn_act_name(gn_act a)
+{
+    return (unsigned)a < 3 ? act_names[a] : NULL;
+}
+
+int gn_act_parse(const char *name, gn_act *a)
+{
+    for (int i = 0; i < 3; i++)
+        if (name && strcmp(name, act_names[i]) == 0) { *a = (gn_act)i; return 0; }
+    return -1;
+}
+
+/* ---- allocation ------------------------------------------------------------ */
+
+static int check_dims(size_t n, size_t nin, size_t nout, gn_err *err)
+{
+    if (n < 1 || n > GN_RNN_MAX_N)
+        return gn_fail(err, GN_EINVAL, "n must be in 1..%d, got %zu", GN_RNN_MAX_N, n);
+    if (nin < 1 || nin > GN_RNN_MAX_IO)
+        return gn_fail(err, GN_EINVAL, "inputs must be in 1..%d, got %zu", GN_RNN_MAX_IO, nin);
+    if (nout < 1 || nout > GN_RNN_MAX_IO)
+        return gn_fail(err, GN_EINVAL, "outputs must be in 1..%d, got %zu", GN_RNN_MAX_IO, nout);
+    return GN_OK;
+}
+
+gn_rnn *gn_rnn_alloc(size_t n, size_t nin, size_t nout, gn_err *err)
+{
+    if (check_dims(n, nin, nout, err)) return NULL;
+    gn_rnn *net = calloc(1, sizeof *net);
+    if (!net) { gn_fail(err, GN_ENOMEM, "rnn: out of memory"); return NULL; }
+    net->n = n; net->nin = nin; net->nout = nout;
+    net->tau = 10; net->dt = 1; net->act = GN_ACT_TANH; net->noise = 0;
+    net->W = gsl_matrix_calloc(n, n);
+    net->Win = gsl_matrix_calloc(n, nin);
+    net->b = gsl_matrix_calloc(n, 1);
+    net->Wout = gsl_matrix_calloc(nout, n);
+    net->bout = gsl_matrix_calloc(nout, 1);
+    net->x0 = gsl_matrix_calloc(n, 1);
+    if (!net->W || !net->Win || !net->b || !net->Wout || !net->bout || !net->x0) {
+        gn_rnn_free(net);
+        gn_fail(err, GN_ENOMEM, "rnn: out of memory for n=%zu", n);
+        return NULL;
+    }
+    return net;
+}
+
+void gn_rnn_free(gn_rnn *net)
+{
+    if (!net) return;
+    gsl_matrix *m[6] = { net->W, net->Win, net->b, net->Wout, net->bout, net->x0 };
+    for (int i = 0; i < 6; i++) if (m[i]) gsl_matrix_free(m[i]);
+    free(net);
+}
+
+int gn_rnn_memcpy(gn_rnn *dst, const gn_rnn *src, gn_err *err)
+{
+    if (dst->n != src->n || dst->nin != src->nin || dst->nout != src->nout)
+        return gn_fail(err, GN_EINVAL, "rnn copy: sizes differ (%zu,%zu,%zu vs %zu,%zu,%zu)",
+                       dst->n, dst->nin, dst->nout, src->n, src->nin, src->nout);
+    dst->tau = src->tau; dst->dt = src->dt; dst->act = src->act; dst->noise = src->noise;
+    gsl_matrix_memcpy(dst->W, src->W);
+    gsl_matrix_memcpy(dst->Win, src->Win);
+    gsl_matrix_memcpy(dst->b, src->b);
+    gsl_matrix_memcpy(dst->Wout, src->Wout);
+    gsl_matrix_memcpy(dst->bout, src->bout);
+    gsl_matrix_memcpy(dst->x0, src->x0);
+    return GN_OK;
+}
+
+gn_rnn *gn_rnn_copy(const gn_rnn *net, gn_err *err)
+{
+    gn_rnn *c = gn_rnn_alloc(net->n, net->nin, net->nout, err);
+    if (c) gn_rnn_memcpy(c, net, err);
+    return c;
+}
+
+int gn_rnn_init(gn_rnn *net, double g, gsl_rng *rng, gn_err *err)
+{
+    if (!isfinite(g) || g < 0) return gn_fail(err, GN_EINVAL, "g must be finite and >= 0, got %g", g);
+    if (!rng) return gn_fail(err, GN_EINVAL, "rnn init: no random generator");
+    double sw = g / sqrt((double)net->n), si = 1 / sqrt((double)net->nin);
+    double so = 1 / sqrt((double)net->n);
+    for (size_t i = 0; i < net->n; i++)
+        for (size_t j = 0; j < net->n; j++) gsl_matrix_set(net->W, i, j, gsl_ran_gaussian(rng, sw));
+    for (size_t i = 0; i < net->n; i++)
+        for (size_t j = 0; j < net->nin; j++) gsl_matrix_set(net->Win, i, j, gsl_ran_gaussian(rng, si));
+    for (size_t i = 0; i < net->nout; i++)
+        for (size_t j = 0; j < net->n; j++) gsl_matrix_set(net->Wout, i, j, gsl_ran_gaussian(rng, so));
+    gsl_matrix_set_zero(net->b);
+    gsl_matrix_set_zero(net->bout);
+    gsl_matrix_set_zero(net->x0);
+    return GN_OK;
+}
+
+static int check_matrix(const gsl_matrix *m, size_t r, size_t c, const char *name, gn_err *err)
+{
+    if (!m) return gn_fail(err, GN_EINVAL, "rnn: %s is missing", name);
+    if (m->size1 != r || m->size2 != c)
+        return gn_fail(err, GN_EINVAL, "rnn: %s must be %zux%zu, got %zux%zu", name, r, c,
+                       m->size1, m->size2);
+    for (size_t i = 0; i < r; i++)
+        for (size_t j = 0; j < c; j++)
+            if (!isfinite(gsl_matrix_get(m, i, j)))
+                return gn_fail(err, GN_EINVAL, "rnn: %s[%zu,%zu] is not finite", name, i + 1, j + 1);
+    return GN_OK;
+}
+
+int gn_rnn_validate(const gn_rnn *net, gn_err *err)
+{
+    if (!net) return gn_fail(err, GN_EINVAL, "rnn: no network");
+    if (check_dims(net->n, net->nin, net->nout, err)) return GN_EINVAL;
+    if (!(net->tau > 0) || !isfinite(net->tau))
+        return gn_fail(err, GN_EINVAL, "rnn: tau must be finite and > 0, got %g", net->tau);
+    if (!(net->dt > 0) || !isfinite(net->dt))
+        return gn_fail(err, GN_EINVAL, "rnn: dt must be finite and > 0, got %g", net->dt);
+    if (!(net->noise >= 0) || !isfinite(net->noise))
+        return gn_fail(err, GN_EINVAL, "rnn: noise must be finite and >= 0, got %g", net->noise);
+    if (!gn_act_name(net->act)) return gn_fail(err, GN_EINVAL, "rnn: unknown activation %d", (int)net->act);
+    if (check_matrix(net->W, net->n, net->n, "W", err) ||
+        check_matrix(net->Win, net->n, net->nin, "Win", err) ||
+        check_matrix(net->b, net->n, 1, "b", err) ||
+        check_matrix(net->Wout, net->nout, net->n, "Wout", err) ||
+        check_matrix(net->bout, net->nout, 1, "bout", err) ||
+        check_matrix(net->x0, net->n, 1, "x0", err))
+        return GN_EINVAL;
+    return GN_OK;
+}
+
+/* ---- flat parameters ----------------------------------------------------- */
+
+void gn_rnn_param_offsets(const gn_rnn *net, size_t off[7])
+{
+    size_t n = net->n, ni = net->nin, no = net->nout;
+    off[0] = 0;
+    off[1] = off[0] + n * n;
+    off[2] = off[1] + n * ni;
+    off[3] = off[2] + n;
+    off[4] = off[3] + no * n;
+    off[5] = off[4] + no;
+    off[6] = off[5] + n;
+}
+
+size_t gn_rnn_nparams(const gn_rnn *net)
+{
+    size_t off[7];
+    gn_rnn_param_offsets(net, off);
+    return off[6];
+}
+
+static void mat_out(const gsl_matrix *m, double *p)
+{
+    for (size_t i = 0; i < m->size1; i++)
+        memcpy(p + i * m->size2, m->data + i * m->tda, m->size2 * sizeof *p);
+}
+
+static void mat_in(gsl_matrix *m, const double *p)
+{
+    for (size_t i = 0; i < m->size1; i++)
+        memcpy(m->data + i * m->tda, p + i * m->size2, m->size2 * sizeof *p);
+}
+
+void gn_rnn_get_params(const gn_rnn *net, double *p)
+{
+    size_t off[7];
+    gn_rnn_param_offsets(net, off);
+    mat_out(net->W, p + off[0]); mat_out(net->Win, p + off[1]); mat_out(net->b, p + off[2]);
+    mat_out(net->Wout, p + off[3]); mat_out(net->bout, p + off[4]); mat_out(net->x0, p + off[5]);
+}
+
+void gn_rnn_set_params(gn_rnn *net, const double *p)
+{
+    size_t off[7];
+    gn_rnn_param_offsets(net, off);
+    mat_in(net->W, p + off[0]); mat_in(net->Win, p + off[1]); mat_in(net->b, p + off[2]);
+    mat_in(net->Wout, p + off[3]); mat_in(net->bout, p + off[4]); mat_in(net->x0, p + off[5]);
+}
+
+/* ---- batches --------------------------------------------------------------- */
+
+gn_batch *gn_batch_alloc(size_t B, size_t T, size_t nin, size_t nout, int with_target,
+                         gn_err *err)
+{
+    if (B < 1 || T < 1 || nin < 1 || nout < 1) {
+        gn_fail(err, GN_EINVAL, "batch sizes must be positive (B=%zu, T=%zu, inputs=%zu, outputs=%zu)",
+                B, T, nin, nout);
+        return NULL;
+    }
+    if (gn_check_size(B * T, nin > nout ? nin : nout, err)) return NULL;
+    if ((double)B * T > (double)GN_MAX_ELEMS) {
+        gn_fail(err, GN_ENOMEM, "batch of %zu trials x %zu steps is too large", B, T);
+        return NULL;
+    }
+    gn_batch *b = calloc(1, sizeof *b);
+    if (!b) { gn_fail(err, GN_ENOMEM, "batch: out of memory"); return NULL; }
+    b->B = B; b->T = T; b->nin = nin; b->nout = nout;
+    b->u = calloc(B * T * nin, sizeof(double));
+    if (with_target) {
+        b->target = calloc(B * T * nout, sizeof(double));
+        b->mask = malloc(B * T * nout * sizeof(double));
+    }
+    if (!b->u || (with_target && (!b->target || !b->mask))) {
+        gn_batch_free(b);
+        gn_fail(err, GN_ENOMEM, "batch: out of memory (B=%zu, T=%zu)", B, T);
+        return NULL;
+    }
+    if (with_target)
+        for (size_t i = 0; i < B * T * nout; i++) b->mask[i] = 1.0;
+    return b;
+}
+
+void gn_batch_free(gn_batch *bat)
+{
+    if (!bat) return;
+    free(bat->u); free(bat->target); free(bat->mask);
+    free(bat);
+}
+
+static int copy_trial(double *dst, size_t B, size_t k, size_t T, size_t c,
+                      const gsl_matrix *m, const char *name, gn_err *err)
+{
+    if (m->size1 != T || m->size2 != c)
+        return gn_fail(err, GN_EINVAL, "batch: %s of trial %zu must be %zux%zu, got %zux%zu",
+                       name, k + 1, T, c, m->size1, m->size2);
+    for (size_t t = 0; t < T; t++)
+        memcpy(dst + (t * B + k) * c, m->data + t * m->tda, c * sizeof(double));
+    return GN_OK;
+}
+
+int gn_batch_set_trial(gn_batch *bat, size_t k, const gsl_matrix *u,
+                       const gsl_matrix *target, const gsl_matrix *mask, gn_err *err)
+{
+    if (k >= bat->B) return gn_fail(err, GN_EINVAL, "batch: trial %zu out of range 1..%zu", k + 1, bat->B);
+    if (!u) return gn_fail(err, GN_EINVAL, "batch: trial %zu has no input", k + 1);
+    if (copy_trial(bat->u, bat->B, k, bat->T, bat->nin, u, "input", err)) return GN_EINVAL;
+    if ((target || mask) && !bat->target)
+        return gn_fail(err, GN_EINVAL, "batch: allocated without targets");
+    if (target && copy_trial(bat->target, bat->B, k, bat->T, bat->nout, target, "target", err))
+        return GN_EINVAL;
+    if (mask && copy_trial(bat->mask, bat->B, k, bat->T, bat->nout, mask, "mask", err))
+        return GN_EINVAL;
+    return GN_OK;
+}
+
+int gn_batch_subset(gn_batch *dst, const gn_batch *src, size_t k0, gn_err *err)
+{
+    if (dst->T != src->T || dst->nin != src->nin || dst->nout != src->nout)
+        return gn_fail(err, GN_EINVAL, "batch subset: T, inputs or outputs differ");
+    if (k0 + dst->B > src->B)
+        return gn_fail(err, GN_EINVAL, "batch subset: trials %zu..%zu exceed %zu", k0 + 1,
+                       k0 + dst->B, src->B);
+    if (!!dst->target != !!src->target)
+        return gn_fail(err, GN_EINVAL, "batch subset: one batch has targets, the other not");
+    for (size_t t = 0; t < src->T; t++) {
+        memcpy(dst->u + t * dst->B * dst->nin, src->u + (t * src->B + k0) * src->nin,
+               dst->B * dst->nin * sizeof(double));
+        if (src->target) {
+            memcpy(dst->target + t * dst->B * dst->nout, src->target + (t * src->B + k0) * src->nout,
+                   dst->B * dst->nout * sizeof(double));
+            memcpy(dst->mask + t * dst->B * dst->nout, src->mask + (t * src->B + k0) * src->nout,
+                   dst->B * dst->nout * sizeof(double));
+        }
+    }
+    return GN_OK;
+}
+
+double gn_batch_mask_sum(const gn_batch *bat)
+{
+    if (!bat->mask) return 0;
+    double s = 0;
+    size_t len = bat->B * bat->T * bat->nout;
+    for (size_t i = 0; i < len; i++) s += bat->mask[i];
+    return s;
+}
+
+/* ---- workspace ------------------------------------------------------------- */
+
+/* One thread's share of a batch: trials k0..k0+Bs-1, with its traces stored
+ * time-major (row t*Bs + k) so every per-step operation is one GEMM and the
+ * weight gradients are single GEMMs over all steps. */
+typedef struct {
+    size_t k0, Bs;
+    double *X, *R;     /* (T+1)·Bs×n: x_t, r_t for t = 0..T */
+    double *D;         /* T·Bs×n: dL/dr_t, then overwritten by dL/dx_t (t=1..T) */
+    double *RR;        /* T·Bs×n: R-operator f'(x_t)⊙Rx_t (Gv) */
+    double *RX;        /* 2·Bs×n: rolling Rx_t (Gv) */
+    double *D0;        /* Bs×n: dL/dx_0, Rr_0 */
+    double *U;         /* T·Bs×nin: packed copy of the slice's inputs */
+    double *Y, *DY;    /* T·Bs×nout: outputs, dL/dy */
+    double *NZ;        /* Bs×n noise of one step */
+    uint64_t *seed;    /* Bs×4 per-trial noise generator state */
+    double *grad;      /* nparams: this slice's gradient (slice 1 only) */
+    double loss;       /* Σ mask·(y−target)² over the slice */
+} slice;
+
+struct gn_rnn_work {
+    size_t n, nin, nout, Bmax, Tmax, np;
+    int nth;
+    double *ones;      /* Tmax·ceil(Bmax/nth): for column sums by GEMV */
+    slice s[2];
+    /* what the traces hold */
+    const gn_batch *bat;
+    size_t B, T;
+    int valid;
+    /* per-call arguments shared with the threads */
+    const gn_rnn *net;
+    double alpha, Minv, sdamp;
+    const double *v;   /* Gv direction */
+    double *out;       /* slice 0's gradient / Gv goes straight here */
+    int job, noisy;
+};
+
+static void slice_free(slice *s)
+{
+    free(s->X); free(s->R); free(s->D); free(s->RR); free(s->RX); free(s->D0);
+    free(s->U); free(s->Y); free(s->DY); free(s->NZ); free(s->seed); free(s->grad);
+}
+
+void gn_rnn_work_free(gn_rnn_work *w)
+{
+    if (!w) return;
+    for (int i = 0; i < 2; i++) slice_free(&w->s[i]);
+    free(w->ones);
+    free(w);
+}
+
+gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int nthreads,
+                               gn_err *err)
+{
+    if (nthreads < 1 || nthreads > 2) {
+        gn_fail(err, GN_EINVAL, "rnn workspace: threads must be 1 or 2, got %d", nthreads);
+        return NULL;
+    }
+    if (Bmax < 1 || Tmax < 1) {
+        gn_fail(err, GN_EINVAL, "rnn workspace: B and T must be positive (B=%zu, T=%zu)", Bmax, Tmax);
+        return NULL;
+    }
+    if ((size_t)nthreads > Bmax) nthreads = (int)Bmax;
+    size_t n = net->n, bs = (Bmax + nthreads - 1) / nthreads;
+    double total = (double)(Tmax + 1) * bs * n * 4 * nthreads;
+    if (total > (double)GN_MAX_ELEMS || (double)(Tmax + 1) * bs > (double)GN_MAX_ELEMS) {
+        gn_fail(err, GN_ENOMEM, "rnn workspace for n=%zu, B=%zu, T=%zu is too large", n, Bmax, Tmax);
+        return NULL;
+    }
+    gn_rnn_work *w = calloc(1, sizeof *w);
+    if (!w) { gn_fail(err, GN_ENOMEM, "rnn workspace: out of memory"); return NULL; }
+    w->n = n; w->nin = net->nin; w->nout = net->nout;
+    w->Bmax = Bmax; w->Tmax = Tmax; w->nth = nthreads; w->np = gn_rnn_nparams(net);
+    int ok = 1;
+    w->ones = malloc(Tmax * bs * sizeof(double));
+    ok = ok && w->ones;
+    for (size_t i = 0; ok && i < Tmax * bs; i++) w->ones[i] = 1.0;
+    for (int i = 0; i < nthreads && ok; i++) {
+        slice *s = &w->s[i];
+        size_t S = bs * n;
+        s->X = malloc((Tmax + 1) * S * sizeof(double));
+        s->R = malloc((Tmax + 1) * S * sizeof(double));
+        s->D = malloc(Tmax * S * sizeof(double));
+        s->RR = malloc(Tmax * S * sizeof(double));
+        s->RX = malloc(2 * S * sizeof(double));
+        s->D0 = malloc(S * sizeof(double));
+        s->NZ = malloc(S * sizeof(double));
+        s->U = malloc(Tmax * bs * net->nin * sizeof(double));
+        s->Y = malloc(Tmax * bs * net->nout * sizeof(double));
+        s->DY = malloc(Tmax * bs * net->nout * sizeof(double));
+        s->seed = malloc(bs * 4 * sizeof(uint64_t));
+        s->grad = i > 0 ? malloc(w->np * sizeof(double)) : NULL;
+        ok = s->X && s->R && s->D && s->RR && s->RX && s->D0 && s->NZ && s->U && s->Y &&
+             s->DY && s->seed && (i == 0 || s->grad);
+    }
+    if (!ok) {
+        gn_rnn_work_free(w);
+        gn_fail(err, GN_ENOMEM, "rnn workspace: out of memory (n=%zu, B=%zu, T=%zu)", n, Bmax, Tmax);
+        return NULL;
+    }
+    return w;
+}
+
+int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix *r,
+                      gsl_matrix *y, gn_err *err)
+{
+    if (!w->valid) return gn_fail(err, GN_EINVAL, "rnn trace: no forward pass has been run");
+    if (k >= w->B) return gn_fail(err, GN_EINVAL, "rnn trace: trial %zu out of range 1..%zu", k + 1, w->B);
+    const slice *s = &w->s[0];
+    if (w->nth > 1 && k >= w->s[1].k0) s = &w->s[1];
+    size_t kk = k - s->k0, n = w->n, T = w->T;
+    gsl_matrix *m[3] = { x, r, y };
+    size_t cols[3] = { n, n, w->nout };
+    for (int i = 0; i < 3; i++)
+        if (m[i] && (m[i]->size1 != T || m[i]->size2 != cols[i]))
+            return gn_fail(err, GN_EINVAL, "rnn trace: output %d must be %zux%zu", i + 1, T, cols[i]);
+    for (size_t t = 1; t <= T; t++) {
+        if (x) memcpy(x->data + (t - 1) * x->tda, s->X + (t * s->Bs + kk) * n, n * sizeof(double));
+        if (r) memcpy(r->data + (t - 1) * r->tda, s->R + (t * s->Bs + kk) * n, n * sizeof(double));
+        if (y) memcpy(y->data + (t - 1) * y->tda, s->Y + ((t - 1) * s->Bs + kk) * w->nout,
+                      w->nout * sizeof(double));
+    }
+    return GN_OK;
+}
+
+/* ---- noise ----------------------------------------------------------------------
+ * Each trial gets its own xoshiro256+ stream seeded from the caller's
+ * gsl_rng in trial order, so results do not depend on the thread split and
+ * bulk Gaussian draws stay cheap (PERFORMANCE.md). */
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t xo_next(uint64_t *s)
+{
+    uint64_t r = s[0] + s[3], t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t; s[3] = rotl(s[3], 45);
+    return r;
+}
+
+static inline double xo_unif(uint64_t *s)  /* in (0, 1] */
+{
+    return ((xo_next(s) >> 11) + 1) * 0x1.0p-53;
+}
+
+/* Fills len normals with s.d. sd (Box–Muller, both outputs used). */
+static void xo_gauss(uint64_t *s, double *out, size_t len, double sd)
+{
+    size_t i = 0;
+    for (; i + 1 < len; i += 2) {
+        double rad = sd * sqrt(-2 * log(xo_unif(s))), th = 2 * M_PI * xo_unif(s);
+        out[i] = rad * cos(th); out[i + 1] = rad * sin(th);
+    }
+    if (i < len) out[i] = sd * sqrt(-2 * log(xo_unif(s))) * cos(2 * M_PI * xo_unif(s));
+}
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* ---- the passes ----------------------------------------------------------------- */
+
+#define GEMM cblas_dgemm
+#define RM CblasRowMajor
+#define NT CblasNoTrans
+#define TR CblasTrans
+
+/* Forward pass over one slice; also Σ mask·err² and dL/dy when the batch has
+ * targets (M⁻¹ in w->Minv). */
+static void slice_forward(gn_rnn_work *w, slice *s, int noisy)
+{
+    const gn_rnn *net = w->net;
+    const gn_batch *bat = w->bat;
+    size_t n = w->n, ni = w->nin, no = w->nout, Bs = s->Bs, T = w->T, B = w->B, S = Bs * n;
+    double a = w->alpha;
+    int act = net->act;
+
+    for (size_t t = 0; t < T; t++)
+        memcpy(s->U + t * Bs * ni, bat->u + (t * B + s->k0) * ni, Bs * ni * sizeof(double));
+    for (size_t k = 0; k < Bs; k++) memcpy(s->X + k * n, net->x0->data, n * sizeof(double));
+    gn_rnn_k_act(act, S, s->X, s->R);
+    /* input drive of all steps at once: X[1..T] = U Winᵀ */
+    GEMM(RM, NT, TR, (int)(T * Bs), (int)n, (int)ni, 1.0, s->U, (int)ni, net->Win->data,
+         (int)net->Win->tda, 0.0, s->X + S, (int)n);
+    double sd = noisy ? sqrt(2 * a) * net->noise : 0;
+    for (size_t t = 1; t <= T; t++) {
+        double *xt = s->X + t * S;
+        GEMM(RM, NT, TR, (int)Bs, (int)n, (int)n, 1.0, s->R + (t - 1) * S, (int)n, net->W->data,
+             (int)net->W->tda, 1.0, xt, (int)n);
+        if (noisy)
+            for (size_t k = 0; k < Bs; k++) xo_gauss(s->seed + 4 * k, s->NZ + k * n, n, sd);
+        gn_rnn_k_step(act, Bs, n, a, xt - S, xt, net->b->data, noisy ? s->NZ : NULL, s->R + t * S);
+    }
+    /* outputs of all steps: Y = R[1..T] Woutᵀ + bout */
+    GEMM(RM, NT, TR, (int)(T * Bs), (int)no, (int)n, 1.0, s->R + S, (int)n, net->Wout->data,
+         (int)net->Wout->tda, 0.0, s->Y, (int)no);
+    s->loss = 0;
+    for (size_t t = 0; t < T; t++)
+        for (size_t k = 0; k < Bs; k++) {
+            double *y = s->Y + (t * Bs + k) * no;
+            for (size_t o = 0; o < no; o++) y[o] += net->bout->data[o * net->bout->tda];
+            if (!bat->target) continue;
+            const double *tg = bat->target + (t * B + s->k0 + k) * no;
+            const double *m = bat->mask + (t * B + s->k0 + k) * no;
+            double *dy = s->DY + (t * Bs + k) * no;
+            for (size_t o = 0; o < no; o++) {
+                double e = y[o] - tg[o];
+                s->loss += m[o] * e * e;
+                dy[o] = 2 * w->Minv * m[o] * e;
+            }
+        }
+}
+
+/* Backward pass over one slice from dL/dy in s->DY (plus, when inject is
+ * non-NULL, c_inj·inject added to dL/dr_t), writing the gradient into g. */
+static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *inject, double c_inj)
+{
+    const gn_rnn *net = w->net;
+    size_t n = w->n, ni = w->nin, no = w->nout, Bs = s->Bs, T = w->T, S = Bs * n;
+    double a = w->alpha;
+    int act = net->act;
+    size_t off[7];
+    gn_rnn_param_offsets(net, off);
+    int TB = (int)(T * Bs);
+
+    /* readout: dWout = DYᵀ R[1..T], dbout = Σ DY */
+    GEMM(RM, TR, NT, (int)no, (int)n, TB, 1.0, s->DY, (int)no, s->R + S, (int)n, 0.0,
+         g + off[3], (int)n);
+    cblas_dgemv(RM, TR, TB, (int)no, 1.0, s->DY, (int)no, w->ones, 1, 0.0, g + off[4], 1);
+    /* dL/dr_t from the readout, all steps at once: D = DY Wout + c·inject
+     * (GEMM's beta scales the injection copied into D first) */
+    if (inject) memcpy(s->D, inject, T * S * sizeof(double));
+    GEMM(RM, NT, NT, TB, (int)n, (int)no, 1.0, s->DY, (int)no, net->Wout->data,
+         (int)net->Wout->tda, inject ? c_inj : 0.0, s->D, (int)n);
+    for (size_t t = T; t >= 1; t--) {
+        double *dt = s->D + (t - 1) * S;
+        const double *dn = t < T ? dt + S : NULL;
+        if (dn)
+            GEMM(RM, NT, NT, (int)Bs, (int)n, (int)n, a, dn, (int)n, net->W->data,
+                 (int)net->W->tda, 1.0, dt, (int)n);
+        gn_rnn_k_back(act, S, s->R + t * S, dt, 1 - a, dn);
+    }
+    /* x_0: δx_0 = (1−α)δx_1 + f'(x_0)⊙(α δx_1 W) */
+    GEMM(RM, NT, NT, (int)Bs, (int)n, (int)n, a, s->D, (int)n, net->W->data, (int)net->W->tda,
+         0.0, s->D0, (int)n);
+    gn_rnn_k_back(act, S, s->R, s->D0, 1 - a, s->D);
+    cblas_dgemv(RM, TR, (int)Bs, (int)n, 1.0, s->D0, (int)n, w->ones, 1, 0.0, g + off[5], 1);
+    /* weights, all steps at once: dW = α Dᵀ R[0..T−1], dWin = α Dᵀ U, db = α Σ D */
+    GEMM(RM, TR, NT, (int)n, (int)n, TB, a, s->D, (int)n, s->R, (int)n, 0.0, g + off[0], (int)n);
+    GEMM(RM, TR, NT, (int)n, (int)ni, TB, a, s->D, (int)n, s->U, (int)ni, 0.0, g + off[1], (int)ni);
+    cblas_dgemv(RM, TR, TB, (int)n, a, s->D, (int)n, w->ones, 1, 0.0, g + off[2], 1);
+}
+
+/* R-operator forward pass over one slice for direction v: fills s->RR with
+ * Rr_t = f'(x_t)⊙Rx_t and s->DY with (2/M)·mask⊙Ry_t. */
+static void slice_rforward(gn_rnn_work *w, slice *s)
+{
+    const gn_rnn *net = w->net;
+    const gn_batch *bat = w->bat;
+    size_t n = w->n, ni = w->nin, no = w->nout, Bs = s->Bs, T = w->T, B = w->B, S = Bs * n;
+    double a = w->alpha;
+    int act = net->act;
+    size_t off[7];
+    gn_rnn_param_offsets(net, off);
+    const double *v = w->v;
+    int TB = (int)(T * Bs);
+
+    /* drive from the parameter direction, all steps: RR = R[0..T−1] VWᵀ + U VWinᵀ */
+    GEMM(RM, NT, TR, TB, (int)n, (int)n, 1.0, s->R, (int)n, v + off[0], (int)n, 0.0, s->RR, (int)n);
+    GEMM(RM, NT, TR, TB, (int)n, (int)ni, 1.0, s->U, (int)ni, v + off[1], (int)ni, 1.0, s->RR, (int)n);
+    double *rx[2] = { s->RX, s->RX + S };
+    for (size_t k = 0; k < Bs; k++) memcpy(rx[0] + k * n, v + off[5], n * sizeof(double));
+    memcpy(s->D0, rx[0], S * sizeof(double));
+    gn_rnn_k_dmul(act, S, s->R, s->D0);   /* Rr_0 */
+    for (size_t t = 1; t <= T; t++) {
+        double *z = s->RR + (t - 1) * S;
+        const double *rprev = t > 1 ? z - S : s->D0;
+        GEMM(RM, NT, TR, (int)Bs, (int)n, (int)n, 1.0, rprev, (int)n, net->W->data,
+             (int)net->W->tda, 1.0, z, (int)n);
+        gn_rnn_k_rstep(act, Bs, n, a, rx[(t - 1) & 1], z, v + off[2], s->R + t * S, rx[t & 1]);
+    }
+    /* Ry = RR Woutᵀ + R[1..T] VWoutᵀ + Vbout, then the loss Hessian 2m/M */
+    GEMM(RM, NT, TR, TB, (int)no, (int)n, 1.0, s->RR, (int)n, net->Wout->data,
+         (int)net->Wout->tda, 0.0, s->DY, (int)no);
+    GEMM(RM, NT, TR, TB, (int)no, (int)n, 1.0, s->R + S, (int)n, v + off[3], (int)n, 1.0,
+         s->DY, (int)no);
+    for (size_t t = 0; t < T; t++)
+        for (size_t k = 0; k < Bs; k++) {
+            double *dy = s->DY + (t * Bs + k) * no;
+            const double *m = bat->mask + (t * B + s->k0 + k) * no;
+            for (size_t o = 0; o < no; o++) dy[o] = 2 * w->Minv * m[o] * (dy[o] + v[off[4] + o]);
+        }
+}
+
+enum { JOB_FWD, JOB_GRAD, JOB_GV };
+
+static void slice_job(gn_rnn_work *w, int i)
+{
+    slice *s = &w->s[i];
+    double *g = i == 0 ? w->out : s->grad;
+    switch (w->job) {
+    case JOB_FWD:
+        slice_forward(w, s, w->noisy);
+        break;
+    case JOB_GRAD:
+        slice_forward(w, s, w->noisy);
+        slice_backward(w, s, g, NULL, 0);
+        break;
+    case JOB_GV:
+        slice_rforward(w, s);
+        /* structural damping: dL/dr_t gets (2·sdamp/M)·Rr_t */
+        if (w->sdamp != 0) slice_backward(w, s, g, s->RR, 2 * w->sdamp * w->Minv);
+        else slice_backward(w, s, g, NULL, 0);
+        break;
+    }
+}
+
+static void *thread_main(void *p)
+{
+    slice_job((gn_rnn_work *)p, 1);
+    return NULL;
+}
+
+/* Runs w->job over the slices (two threads when the workspace has two and
+ * the batch two trials), with OpenBLAS held at one thread meanwhile. */
+static void run_job(gn_rnn_work *w)
+{
+    int prev = openblas_get_num_threads();
+    if (prev != 1) openblas_set_num_threads(1);
+    int two = w->nth > 1 && w->s[1].Bs > 0;
+    pthread_t th;
+    int spawned = two && pthread_create(&th, NULL, thread_main, w) == 0;
+    slice_job(w, 0);
+    if (spawned) pthread_join(th, NULL);
+    else if (two) slice_job(w, 1);   /* no thread available: run it here */
+    if (prev != 1) openblas_set_num_threads(prev);
+    if (two && w->out && w->job != JOB_FWD)
+        for (size_t i = 0; i < w->np; i++) w->out[i] += w->s[1].grad[i];
+}
+
+/* Checks sizes, splits the batch into slices and fills the per-call fields. */
+static int setup(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, int need_target,
+                 gn_err *err)
+{
+    if (!net || !bat || !w) return gn_fail(err, GN_EINVAL, "rnn: missing network, batch or workspace");
+    if (w->n != net->n || w->nin != net->nin || w->nout != net->nout)
+        return gn_fail(err, GN_EINVAL, "rnn: workspace is for n=%zu, inputs=%zu, outputs=%zu, "
+                       "network has %zu, %zu, %zu", w->n, w->nin, w->nout, net->n, net->nin, net->nout);
+    if (bat->nin != net->nin || bat->nout != net->nout)
+        return gn_fail(err, GN_EINVAL, "rnn: batch has %zu inputs and %zu outputs, network %zu and %zu",
+                       bat->nin, bat->nout, net->nin, net->nout);
+    if (bat->B > w->Bmax || bat->T > w->Tmax)
+        return gn_fail(err, GN_EINVAL, "rnn: batch of %zu trials x %zu steps exceeds workspace %zu x %zu",
+                       bat->B, bat->T, w->Bmax, w->Tmax);
+    if (!(net->tau > 0) || !(net->dt > 0) || !gn_act_name(net->act))
+        return gn_fail(err, GN_EINVAL, "rnn: tau and dt must be > 0 and the activation known");
+    w->Minv = 0;
+    if (need_target) {
+        if (!bat->target || !bat->mask)
+            return gn_fail(err, GN_EINVAL, "rnn: the batch has no target/mask, needed for the loss");
+        double M = gn_batch_mask_sum(bat);
+        if (!(M > 0) || !isfinite(M))
+            return gn_fail(err, GN_EINVAL, "rnn: the batch mask sums to %g; need a positive sum", M);
+        w->Minv = 1 / M;
+    }
+    w->net = net;
+    w->alpha = net->dt / net->tau;
+    size_t nth = (size_t)w->nth < bat->B ? (size_t)w->nth : bat->B;
+    size_t half = (bat->B + nth - 1) / nth;
+    w->s[0].k0 = 0; w->s[0].Bs = half;
+    if (w->nth > 1) { w->s[1].k0 = half; w->s[1].Bs = bat->B - half; }
+    return GN_OK;
+}
+
+static void seed_noise(gn_rnn_work *w, const gn_batch *bat, gsl_rng *rng)
+{
+    for (size_t k = 0; k < bat->B; k++) {
+        slice *s = (w->nth > 1 && k >= w->s[1].k0) ? &w->s[1] : &w->s[0];
+        uint64_t x = ((uint64_t)gsl_rng_get(rng) << 32) ^ (uint64_t)gsl_rng_get(rng) ^ (k + 1);
+        uint64_t *st = s->seed + 4 * (k - s->k0);
+        for (int j = 0; j < 4; j++) st[j] = splitmix(&x);
+    }
+}
+
+static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                       int job, double *loss, double *grad, gn_err *err)
+{
+    int need = loss != NULL || job == JOB_GRAD;
+    w->valid = 0;
+    if (setup(net, bat, w, need, err)) return GN_EINVAL;
+    w->bat = bat; w->B = bat->B; w->T = bat->T;
+    w->noisy = rng && net->noise > 0;
+    if (w->noisy) seed_noise(w, bat, rng);
+    w->job = job;
+    w->out = grad;
+    run_job(w);
+    w->valid = 1;
+    if (need) {
+        double l = w->s[0].loss + (w->nth > 1 && w->s[1].Bs ? w->s[1].loss : 0);
+        l *= w->Minv;
+        if (loss) *loss = l;
+        if (!isfinite(l)) return gn_fail(err, GN_ENUM, "rnn: the loss is not finite (%g)", l);
+    }
+    return GN_OK;
+}
+
+int gn_rnn_forward(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                   double *loss, gn_err *err)
+{
+    return forward_job(net, bat, w, rng, JOB_FWD, loss, NULL, err);
+}
+
+int gn_rnn_loss(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                double *loss, gn_err *err)
+{
+    if (!loss) return gn_fail(err, GN_EINVAL, "rnn loss: no output");
+    return forward_job(net, bat, w, rng, JOB_FWD, loss, NULL, err);
+}
+
+int gn_rnn_grad(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                double *loss, double *grad, gn_err *err)
+{
+    if (!grad) return gn_fail(err, GN_EINVAL, "rnn grad: no output vector");
+    return forward_job(net, bat, w, rng, JOB_GRAD, loss, grad, err);
+}
+
+int gn_rnn_gv(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, const double *v,
+              double sdamp, double *gv, gn_err *err)
+{
+    if (!v || !gv) return gn_fail(err, GN_EINVAL, "rnn gv: missing vector");
+    if (!isfinite(sdamp) || sdamp < 0)
+        return gn_fail(err, GN_EINVAL, "rnn gv: structural damping must be finite and >= 0, got %g", sdamp);
+    if (!w || !w->valid || w->bat != bat || w->B != bat->B || w->T != bat->T)
+        return gn_fail(err, GN_EINVAL, "rnn gv: run gn_rnn_forward or gn_rnn_grad on this batch first");
+    if (setup(net, bat, w, 1, err)) return GN_EINVAL;
+    w->v = v; w->sdamp = sdamp; w->out = gv; w->job = JOB_GV;
+    run_job(w);
+    return GN_OK;
+}

@@ -1,0 +1,89 @@
+/* similarity.c — neuron similarity by correlation and by PCA loadings. */
+#include "similarity.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_blas.h>
+
+/* Cosines of the rows of L (n×m) into S; rows of norm <= tol[i] count as
+ * zero (row/column 0, diagonal 1). */
+static void row_cosines(const gsl_matrix *L, const double *norm, const int *dead, gsl_matrix *S)
+{
+    size_t n = L->size1;
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, L, L, 0.0, S);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double v;
+            if (i == j) v = 1.0;
+            else if (dead[i] || dead[j]) v = 0.0;
+            else {
+                v = gsl_matrix_get(S, i, j) / (norm[i] * norm[j]);
+                v = v > 1 ? 1 : v < -1 ? -1 : v;
+            }
+            gsl_matrix_set(S, i, j, v);
+        }
+}
+
+int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err)
+{
+    size_t T = R->size1, n = R->size2;
+    if (T < 2) return gn_fail(err, GN_EINVAL, "activity needs at least 2 time points, got %zu", T);
+    if (S->size1 != n || S->size2 != n)
+        return gn_fail(err, GN_EINVAL, "similarity matrix must be %zux%zu, got %zux%zu", n, n, S->size1, S->size2);
+    if (!gn_pca_finite(R)) return gn_fail(err, GN_EINVAL, "activity contains NaN or Inf");
+    gsl_matrix *Lt = gsl_matrix_alloc(n, T);
+    double *norm = malloc(n * sizeof *norm);
+    int *dead = malloc(n * sizeof *dead);
+    if (!Lt || !norm || !dead) {
+        if (Lt) gsl_matrix_free(Lt);
+        free(norm); free(dead);
+        return gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
+    }
+    for (size_t j = 0; j < n; j++) {
+        double m = 0, amax = 0, ss = 0;
+        for (size_t t = 0; t < T; t++) { double v = gsl_matrix_get(R, t, j); m += v; amax = fmax(amax, fabs(v)); }
+        m /= (double)T;
+        for (size_t t = 0; t < T; t++) {
+            double v = gsl_matrix_get(R, t, j) - m;
+            gsl_matrix_set(Lt, j, t, v);
+            ss += v * v;
+        }
+        norm[j] = sqrt(ss);
+        dead[j] = norm[j] <= 1e-12 * (1 + amax) * sqrt((double)T);
+    }
+    row_cosines(Lt, norm, dead, S);
+    gsl_matrix_free(Lt); free(norm); free(dead);
+    return GN_OK;
+}
+
+int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, gn_err *err)
+{
+    size_t n = p->n;
+    if (k < 1 || k > p->k)
+        return gn_fail(err, GN_EINVAL, "k must be between 1 and %zu, got %zu", p->k, k);
+    if (S->size1 != n || S->size2 != n)
+        return gn_fail(err, GN_EINVAL, "similarity matrix must be %zux%zu, got %zux%zu", n, n, S->size1, S->size2);
+    gsl_matrix *L = gsl_matrix_alloc(n, k);
+    double *norm = malloc(n * sizeof *norm);
+    int *dead = malloc(n * sizeof *dead);
+    if (!L || !norm || !dead) {
+        if (L) gsl_matrix_free(L);
+        free(norm); free(dead);
+        return gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
+    }
+    double lmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        double ss = 0;
+        for (size_t c = 0; c < k; c++) {
+            double v = gsl_matrix_get(p->components, i, c) * sqrt(gsl_vector_get(p->var, c));
+            gsl_matrix_set(L, i, c, v);
+            ss += v * v;
+        }
+        norm[i] = sqrt(ss);
+        lmax = fmax(lmax, norm[i]);
+    }
+    for (size_t i = 0; i < n; i++) dead[i] = norm[i] <= 1e-12 * lmax || norm[i] == 0;
+    row_cosines(L, norm, dead, S);
+    gsl_matrix_free(L); free(norm); free(dead);
+    return GN_OK;
+}

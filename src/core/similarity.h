@@ -1,0 +1,26 @@
+/* similarity.h — neuron × neuron similarity of recorded activity: by PCA
+ * loadings (top-k components) or by correlation. */
+#ifndef GN_SIMILARITY_H
+#define GN_SIMILARITY_H
+
+#include <gsl/gsl_matrix.h>
+
+#include "gn.h"
+#include "pca.h"
+
+/* S (n×n) = Pearson correlation of the columns of R (T×n, T >= 2, finite).
+ * A constant column (centred norm <= 1e-12·(1 + max|column|)·√T) has no
+ * defined correlation: its row and column are 0, its diagonal 1, so it is
+ * never picked as "most similar" by accident.  Allocates a T×n scratch. */
+int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err);
+
+/* S (n×n) = cosine between the neurons' loading vectors on the top k
+ * principal components of a fitted PCA, loadings scaled by the component's
+ * standard deviation: L_i = (V_i1 √λ_1, …, V_ik √λ_k).  With k = all
+ * components this is exactly the correlation (L Lᵀ is the covariance);
+ * with fewer it is the correlation of the rank-k reconstruction, which
+ * ignores low-variance differences.  Neurons with a zero loading vector are
+ * treated like constant ones above.  1 <= k <= p->k. */
+int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, gn_err *err);
+
+#endif

@@ -1,0 +1,215 @@
+/* train_rnn.c — the optimisers' callbacks for an rnn on the current batch (see train_rnn.h). */
+#include "train_rnn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A workspace with the sizes it was made for (gn_rnn_work is opaque). */
+typedef struct {
+    gn_rnn_work *w;
+    size_t B, T;
+    int nth;
+} work;
+
+struct gn_train_rnn {
+    gn_rnn *net;
+    size_t np;
+    size_t Bc;            /* requested curvature batch size */
+    int nth;
+    gsl_rng *rng;         /* global generator (noise seeds) */
+    gsl_rng *noise0;      /* this batch's noise stream, as drawn */
+    gsl_rng *noise;       /* working copy, reset before every evaluation */
+    const gn_batch *bat;  /* gradient batch (driver's) */
+    gn_batch *cbat;       /* curvature batch (ours) */
+    gn_batch *one;        /* one trial, for per-case gradients */
+    work w, wc, w1, we;   /* gradient, curvature, one-trial, evaluation workspaces */
+    double *xc;           /* curvature point */
+    double *g1;           /* one trial's gradient */
+    int net_at_xc;        /* net holds xc and wc holds its forward pass */
+};
+
+gn_train_rnn *gn_train_rnn_alloc(gn_rnn *net, size_t Bc, int nthreads, gsl_rng *rng,
+                                 gn_err *err)
+{
+    if (!net || !rng) { gn_fail(err, GN_EINVAL, "train: missing network or generator"); return NULL; }
+    if (nthreads < 1 || nthreads > 2) {
+        gn_fail(err, GN_EINVAL, "train: threads must be 1 or 2, got %d", nthreads);
+        return NULL;
+    }
+    gn_train_rnn *c = calloc(1, sizeof *c);
+    if (!c) { gn_fail(err, GN_ENOMEM, "train: no memory"); return NULL; }
+    c->net = net;
+    c->np = gn_rnn_nparams(net);
+    c->Bc = Bc;
+    c->nth = nthreads;
+    c->rng = rng;
+    c->noise0 = gsl_rng_alloc(gsl_rng_mt19937);
+    c->noise = gsl_rng_alloc(gsl_rng_mt19937);
+    c->xc = calloc(c->np, sizeof(double));
+    c->g1 = calloc(c->np, sizeof(double));
+    if (!c->noise0 || !c->noise || !c->xc || !c->g1) {
+        gn_train_rnn_free(c);
+        gn_fail(err, GN_ENOMEM, "train: no memory for %zu parameters", c->np);
+        return NULL;
+    }
+    return c;
+}
+
+void gn_train_rnn_free(gn_train_rnn *c)
+{
+    if (!c) return;
+    if (c->noise0) gsl_rng_free(c->noise0);
+    if (c->noise) gsl_rng_free(c->noise);
+    gn_batch_free(c->cbat);
+    gn_batch_free(c->one);
+    gn_rnn_work_free(c->w.w);
+    gn_rnn_work_free(c->wc.w);
+    gn_rnn_work_free(c->w1.w);
+    gn_rnn_work_free(c->we.w);
+    free(c->xc);
+    free(c->g1);
+    free(c);
+}
+
+/* Makes w fit B trials × T steps, reallocating only to grow. */
+static int fit_work(const gn_rnn *net, work *w, size_t B, size_t T, int nth, gn_err *err)
+{
+    if (w->w && B <= w->B && T <= w->T) return GN_OK;
+    if (B < w->B) B = w->B;
+    if (T < w->T) T = w->T;
+    gn_rnn_work_free(w->w);
+    w->B = w->T = 0;
+    if (nth > (int)B) nth = (int)B;
+    w->w = gn_rnn_work_alloc(net, B, T, nth, err);
+    if (!w->w) return err && err->code ? err->code : GN_ENOMEM;
+    w->B = B;
+    w->T = T;
+    return GN_OK;
+}
+
+static int fit_batch(gn_batch **b, size_t B, size_t T, size_t nin, size_t nout, gn_err *err)
+{
+    if (*b && (*b)->B == B && (*b)->T == T && (*b)->nin == nin && (*b)->nout == nout) return GN_OK;
+    gn_batch_free(*b);
+    *b = gn_batch_alloc(B, T, nin, nout, 1, err);
+    return *b ? GN_OK : (err && err->code ? err->code : GN_ENOMEM);
+}
+
+int gn_train_rnn_set_batch(gn_train_rnn *c, const gn_batch *bat, gn_err *err)
+{
+    const gn_rnn *net = c->net;
+    if (!bat || !bat->target || !bat->mask)
+        return gn_fail(err, GN_EINVAL, "train: the batch needs targets and masks");
+    if (bat->nin != net->nin || bat->nout != net->nout)
+        return gn_fail(err, GN_EINVAL, "train: batch has %zu inputs and %zu outputs, network %zu and %zu",
+                       bat->nin, bat->nout, net->nin, net->nout);
+    int st;
+    if ((st = fit_work(net, &c->w, bat->B, bat->T, c->nth, err))) return st;
+    if (c->Bc > 0) {
+        size_t Bc = c->Bc < bat->B ? c->Bc : bat->B;
+        if ((st = fit_work(net, &c->wc, Bc, bat->T, c->nth, err))) return st;
+        if ((st = fit_work(net, &c->w1, 1, bat->T, 1, err))) return st;
+        if ((st = fit_batch(&c->cbat, Bc, bat->T, bat->nin, bat->nout, err))) return st;
+        if ((st = fit_batch(&c->one, 1, bat->T, bat->nin, bat->nout, err))) return st;
+        if ((st = gn_batch_subset(c->cbat, bat, 0, err))) return st;
+    }
+    c->bat = bat;
+    c->net_at_xc = 0;
+    gsl_rng_set(c->noise0, gsl_rng_get(c->rng));
+    return GN_OK;
+}
+
+/* The noise stream for one evaluation: the batch's, from its start. */
+static gsl_rng *noise(gn_train_rnn *c)
+{
+    if (!(c->net->noise > 0)) return NULL;
+    gsl_rng_memcpy(c->noise, c->noise0);
+    return c->noise;
+}
+
+static int cb_fdf(void *ctx, const double *x, double *f, double *g, gn_err *err)
+{
+    gn_train_rnn *c = ctx;
+    if (!c->bat) return gn_fail(err, GN_EINVAL, "train: no batch set");
+    gn_rnn_set_params(c->net, x);
+    c->net_at_xc = 0;
+    if (g) return gn_rnn_grad(c->net, c->bat, c->w.w, noise(c), f, g, err);
+    return gn_rnn_loss(c->net, c->bat, c->w.w, noise(c), f, err);
+}
+
+/* Runs the curvature batch forward at xc (kept for the gv calls). */
+static int at_xc(gn_train_rnn *c, gn_err *err)
+{
+    if (c->net_at_xc) return GN_OK;
+    gn_rnn_set_params(c->net, c->xc);
+    int st = gn_rnn_forward(c->net, c->cbat, c->wc.w, noise(c), NULL, err);
+    if (st) return st;
+    c->net_at_xc = 1;
+    return GN_OK;
+}
+
+static int cb_curv(void *ctx, const double *x, gn_err *err)
+{
+    gn_train_rnn *c = ctx;
+    if (!c->cbat) return gn_fail(err, GN_EINVAL, "train: no curvature batch (Bc = 0)");
+    memcpy(c->xc, x, c->np * sizeof(double));
+    c->net_at_xc = 0;
+    return at_xc(c, err);
+}
+
+static int cb_gv(void *ctx, const double *v, double sdamp, double *out, gn_err *err)
+{
+    gn_train_rnn *c = ctx;
+    int st = at_xc(c, err);
+    if (st) return st;
+    return gn_rnn_gv(c->net, c->cbat, c->wc.w, v, sdamp, out, err);
+}
+
+/* Mean over the curvature trials of (w_k ∇ℓ_k)², ℓ_k trial k's own masked
+ * MSE and w_k = B·M_k/M its weight in the batch loss (M_k its mask sum), so
+ * that the batch gradient is the mean of w_k ∇ℓ_k.  One single-trial BPTT
+ * per trial: cheap next to the CG products that follow. */
+static int cb_sqgrad(void *ctx, double *d, gn_err *err)
+{
+    gn_train_rnn *c = ctx;
+    size_t B = c->cbat->B;
+    double M = gn_batch_mask_sum(c->cbat);
+    memset(d, 0, c->np * sizeof(double));
+    gn_rnn_set_params(c->net, c->xc);
+    c->net_at_xc = 0;
+    for (size_t k = 0; k < B; k++) {
+        int st = gn_batch_subset(c->one, c->cbat, k, err);
+        if (st) return st;
+        double Mk = gn_batch_mask_sum(c->one);
+        if (!(Mk > 0)) continue;
+        double l;
+        st = gn_rnn_grad(c->net, c->one, c->w1.w, NULL, &l, c->g1, err);
+        if (st) return st;
+        double wk = (double)B * Mk / M;
+        for (size_t i = 0; i < c->np; i++) d[i] += (wk * c->g1[i]) * (wk * c->g1[i]);
+    }
+    for (size_t i = 0; i < c->np; i++) d[i] /= (double)B;
+    return GN_OK;
+}
+
+void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn)
+{
+    memset(fn, 0, sizeof *fn);
+    fn->n = c->np;
+    fn->fdf = cb_fdf;
+    if (c->Bc > 0) {
+        fn->curv = cb_curv;
+        fn->gv = cb_gv;
+        fn->sqgrad = cb_sqgrad;
+    }
+    fn->ctx = c;
+}
+
+gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err)
+{
+    if (fit_work(c->net, &c->we, bat->B, bat->T, c->nth, err)) return NULL;
+    c->net_at_xc = 0;
+    if (gn_rnn_forward(c->net, bat, c->we.w, NULL, NULL, err)) return NULL;
+    return c->we.w;
+}

@@ -1,0 +1,41 @@
+/* train_rnn.h — the objective an rnn presents to the optimisers (optim.h): loss, gradient,
+ * Gauss-Newton products and the preconditioner diagonal on a batch the driver changes.
+ *
+ * The gradient batch is the driver's; its first Bc trials form the curvature
+ * minibatch for Gv products (Martens 2010: curvature on a smaller batch than
+ * the gradient).  Recurrent noise, when the net has any, is redrawn once per
+ * batch and held fixed within it (common random numbers), so the losses an
+ * hf step compares differ only by the parameters.
+ *
+ * The context writes the parameters it is asked about into net; after
+ * training the driver sets the parameters it keeps. */
+#ifndef GN_TRAIN_RNN_H
+#define GN_TRAIN_RNN_H
+
+#include <gsl/gsl_rng.h>
+#include "optim.h"
+#include "rnn.h"
+
+typedef struct gn_train_rnn gn_train_rnn;
+
+/* Bc: curvature batch size (0: no Gv needed).  nthreads: 1 or 2, for the
+ * batch workspaces.  rng: the generator fresh noise seeds come from. */
+gn_train_rnn *gn_train_rnn_alloc(gn_rnn *net, size_t Bc, int nthreads, gsl_rng *rng,
+                                 gn_err *err);
+void gn_train_rnn_free(gn_train_rnn *c);
+
+/* Makes bat (not copied: it must stay alive while the optimiser uses it)
+ * the gradient batch, copies its first Bc trials (fewer if bat is smaller)
+ * as the curvature batch and draws the noise seed for it.  Workspaces grow
+ * as needed (allocation only when a batch is larger than any before). */
+int gn_train_rnn_set_batch(gn_train_rnn *c, const gn_batch *bat, gn_err *err);
+
+/* Fills fn with the callbacks and context. */
+void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn);
+
+/* Runs bat forward at the net's current parameters (no noise: evaluation)
+ * in the context's evaluation workspace and returns it, for reading traces
+ * with gn_rnn_work_trace.  NULL with err filled on failure. */
+gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err);
+
+#endif

@@ -1,0 +1,112 @@
+/* complete.c — Tab completion of globals, table fields (after '.') and
+ * methods (after ':'), by walking the live Lua state. */
+#include <ctype.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repl.h"
+
+lua_State *gn_repl_lua(gn_repl *r);
+
+/* Adds the string keys of the table on top of the stack that start with
+ * prefix; methods only keeps functions. */
+static void collect(lua_State *L, const char *head, const char *prefix, int methods,
+                    char ***out, size_t *n, size_t *cap)
+{
+    size_t pl = strlen(prefix);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -2);
+            int fn = lua_type(L, -1) == LUA_TFUNCTION;
+            if (strncmp(k, prefix, pl) == 0 && (!methods || fn) && strncmp(k, "__", 2) != 0) {
+                if (*n + 2 > *cap) {
+                    *cap = *cap ? *cap * 2 : 32;
+                    *out = realloc(*out, sizeof **out * *cap);
+                }
+                size_t len = strlen(head) + strlen(k) + 1;
+                char *c = malloc(len);
+                snprintf(c, len, "%s%s", head, k);
+                int dup = 0;
+                for (size_t i = 0; i < *n; i++)
+                    if (strcmp((*out)[i], c) == 0) { dup = 1; break; }
+                if (dup) free(c);
+                else (*out)[(*n)++] = c;
+            }
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* Pushes the value named by the dotted path s[0..len) (e.g. "a.b.c"), or
+ * nil.  Only plain field reads: no metamethods run during completion,
+ * except that an object's __index table is followed for methods. */
+static void push_path(lua_State *L, const char *s, size_t len)
+{
+    lua_pushglobaltable(L);
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] != '.' && s[j] != ':') j++;
+        if (!lua_istable(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+            return;
+        }
+        lua_pushlstring(L, s + i, j - i);
+        lua_rawget(L, -2);
+        lua_remove(L, -2);
+        i = j + 1;
+    }
+}
+
+char **gn_repl_complete(gn_repl *r, const char *word)
+{
+    lua_State *L = gn_repl_lua(r);
+    int top = lua_gettop(L);
+    size_t wl = strlen(word);
+    /* The completable expression is the trailing run of names, dots, colons. */
+    size_t st = wl;
+    while (st > 0 && (isalnum((unsigned char)word[st - 1]) || word[st - 1] == '_' ||
+                      word[st - 1] == '.' || word[st - 1] == ':'))
+        st--;
+    const char *expr = word + st;
+    const char *sep = NULL;
+    for (const char *p = expr; *p; p++)
+        if (*p == '.' || *p == ':') sep = p;
+    char **out = NULL;
+    size_t n = 0, cap = 0;
+    char head[512];
+    if (!sep) {
+        snprintf(head, sizeof head, "%.*s", (int)st, word);
+        lua_pushglobaltable(L);
+        collect(L, head, expr, 0, &out, &n, &cap);
+        static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false",
+            "for", "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat",
+            "return", "then", "true", "until", "while", NULL};
+        for (int i = 0; kw[i]; i++)
+            if (*expr && strncmp(kw[i], expr, strlen(expr)) == 0) {
+                if (n + 2 > cap) { cap = cap ? cap * 2 : 32; out = realloc(out, sizeof *out * cap); }
+                size_t len = strlen(head) + strlen(kw[i]) + 1;
+                out[n] = malloc(len);
+                snprintf(out[n++], len, "%s%s", head, kw[i]);
+            }
+    } else {
+        snprintf(head, sizeof head, "%.*s", (int)(sep + 1 - word), word);
+        push_path(L, expr, (size_t)(sep - expr));
+        int methods = *sep == ':';
+        if (lua_istable(L, -1)) collect(L, head, sep + 1, methods, &out, &n, &cap);
+        /* Fields and methods reachable through the metatable's __index. */
+        if (lua_getmetatable(L, -1)) {
+            if (lua_getfield(L, -1, "__index") == LUA_TTABLE)
+                collect(L, head, sep + 1, methods, &out, &n, &cap);
+            lua_pop(L, 1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, top);
+    if (!out) out = malloc(sizeof *out);
+    out[n] = NULL;
+    return out;
+}

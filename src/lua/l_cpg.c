@@ -1,0 +1,498 @@
+/* l_cpg.c — Lua binding of the Rubin et al. 2009 respiratory CPG: cpg{...},
+ * :run{t=, dt=}, parameters by name, and cpg.phases() burst analysis. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "cpg.h"
+#include "l_util.h"
+
+#define CPG_MT "ganglion.cpg"
+
+typedef struct {
+    gn_cpg *c;
+    char method[16];
+    double rtol, atol;
+} lcpg;
+
+/* Option names accepted by cpg{}: every model parameter plus the solver's. */
+static const char *ctor_keys[80];
+static const char *const run_keys[] = { "t", "dt", "reset", "y0", NULL };
+static const char *const phase_keys[] = { "on", "off", "min_range", "ref", "skip", NULL };
+
+static lcpg *check_cpg(lua_State *L, int idx)
+{
+    lcpg *u = luaL_checkudata(L, idx, CPG_MT);
+    if (!u->c)
+        luaL_error(L, "cpg: object already freed");
+    return u;
+}
+
+/* Reads an 8-vector of initial state (matrix or array) at stack index idx. */
+static void read_state(lua_State *L, int idx, const char *fn, double y[GN_CPG_NSTATE])
+{
+    gsl_matrix *m = lg_tomatrix(L, idx);
+    if (m->size1 * m->size2 != GN_CPG_NSTATE || (m->size1 != 1 && m->size2 != 1))
+        luaL_error(L, "%s: y0 must have 8 entries (v1 v2 v3 v4 h m2 m3 m4), got %dx%d", fn,
+                   (int)m->size1, (int)m->size2);
+    for (int i = 0; i < GN_CPG_NSTATE; i++) {
+        y[i] = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
+        if (!isfinite(y[i]))
+            luaL_error(L, "%s: y0[%d] (%s) must be finite, got %g", fn, i + 1,
+                       gn_cpg_state_names[i], y[i]);
+    }
+}
+
+/* Applies every model parameter present in the options table t to p. */
+static void read_params(lua_State *L, int t, const char *fn, gn_cpg_par *p)
+{
+    for (size_t i = 0; i < gn_cpg_nparams; i++) {
+        const gn_cpg_param *row = &gn_cpg_params[i];
+        int ty = lua_getfield(L, t, row->name);
+        if (ty != LUA_TNIL) {
+            if (ty != LUA_TNUMBER)
+                luaL_error(L, "%s: parameter '%s' must be a number (got %s)", fn, row->name,
+                           lua_typename(L, ty));
+            gn_err e = { 0 };
+            if (gn_cpg_par_set(p, row->name, lua_tonumber(L, -1), &e))
+                lg_coreerror(L, fn, &e);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* cpg{param=value, ..., method=, rtol=, atol=, y0=} */
+static int cpg_new(lua_State *L)
+{
+    int t = lua_istable(L, 1) ? 1 : 0;
+    if (!t && !lua_isnoneornil(L, 1))
+        return luaL_error(L, "cpg: expected an options table, got %s", luaL_typename(L, 1));
+    lg_checkkeys(L, t, "cpg", ctor_keys);
+    gn_cpg_par p;
+    gn_cpg_par_default(&p);
+    if (t)
+        read_params(L, t, "cpg", &p);
+    const char *method = lg_optstring(L, t, "method", "rk8pd");
+    double rtol = lg_optnumber(L, t, "rtol", 1e-8);
+    double atol = lg_optnumber(L, t, "atol", 1e-10);
+    double y0[GN_CPG_NSTATE];
+    memcpy(y0, gn_cpg_y0_default, sizeof y0);
+    if (t && lua_getfield(L, t, "y0") != LUA_TNIL)
+        read_state(L, lua_gettop(L), "cpg", y0);
+
+    lcpg *u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, CPG_MT);
+    gn_err e = { 0 };
+    u->c = gn_cpg_alloc(&p, method, rtol, atol, &e);
+    if (!u->c)
+        return lg_coreerror(L, "cpg", &e);
+    if (gn_cpg_reset(u->c, y0, &e))
+        return lg_coreerror(L, "cpg", &e);
+    snprintf(u->method, sizeof u->method, "%s", method);
+    u->rtol = rtol;
+    u->atol = atol;
+    return 1;
+}
+
+static int cpg_gc(lua_State *L)
+{
+    lcpg *u = luaL_checkudata(L, 1, CPG_MT);
+    gn_cpg_free(u->c);
+    u->c = NULL;
+    return 0;
+}
+
+static int cpg_tostring(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    const gn_cpg_par *p = gn_cpg_get_par(u->c);
+    char buf[256];
+    snprintf(buf, sizeof buf, "cpg (Rubin et al. 2009): t = %g ms, drives %g %g %g (x%g), gNaP %g nS, "
+             "%s rtol %g atol %g", gn_cpg_time(u->c), p->Drive1, p->Drive2, p->Drive3, p->drive,
+             p->gNaP, u->method, u->rtol, u->atol);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* c:run{t=, dt=1, reset=false, y0=} -> {t=, V=, out=} */
+static int cpg_run(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lg_checkkeys(L, 2, "cpg:run", run_keys);
+    if (lua_getfield(L, 2, "t") == LUA_TNIL)
+        return luaL_error(L, "cpg:run: option 't' (duration, ms) is required");
+    lua_pop(L, 1);
+    double T = lg_optnumber(L, 2, "t", 0);
+    if (!(T > 0) || !isfinite(T))
+        return luaL_error(L, "cpg:run: option 't' (duration, ms) must be finite and > 0, got %g", T);
+    double dt = lg_optnumber(L, 2, "dt", 1.0);
+    if (!(dt > 0) || !isfinite(dt))
+        return luaL_error(L, "cpg:run: option 'dt' (sampling interval, ms) must be finite and > 0, got %g", dt);
+    if (dt > T)
+        return luaL_error(L, "cpg:run: dt (%g ms) is longer than the run (t = %g ms)", dt, T);
+    double steps_d = floor(T / dt + 1e-9);
+    if (steps_d * GN_CPG_NPOP > (double)GN_MAX_ELEMS)
+        return luaL_error(L, "cpg:run: t/dt = %g samples is too many", steps_d);
+    size_t steps = (size_t)steps_d;
+    gn_err e = { 0 };
+    if (lg_optboolean(L, 2, "reset", 0) && gn_cpg_reset(u->c, NULL, &e))
+        return lg_coreerror(L, "cpg:run", &e);
+    if (lua_getfield(L, 2, "y0") != LUA_TNIL) {
+        double y0[GN_CPG_NSTATE];
+        read_state(L, lua_gettop(L), "cpg:run", y0);
+        if (gn_cpg_reset(u->c, y0, &e))
+            return lg_coreerror(L, "cpg:run", &e);
+    }
+    lua_settop(L, 2);
+
+    lua_createtable(L, 0, 3);
+    gsl_matrix *tm = lg_newmatrix(L, steps, 1);
+    lua_setfield(L, -2, "t");
+    gsl_matrix *Vm = lg_newmatrix(L, steps, GN_CPG_NPOP);
+    lua_setfield(L, -2, "V");
+    gsl_matrix *Om = lg_newmatrix(L, steps, GN_CPG_NPOP);
+    lua_setfield(L, -2, "out");
+    if (tm->tda != 1 || Vm->tda != GN_CPG_NPOP || Om->tda != GN_CPG_NPOP)
+        return luaL_error(L, "cpg:run: internal error (matrix not contiguous)");
+
+    /* Iterate in chunks so the host can show progress between them; the
+     * core polls the Ctrl-C flag between samples. */
+    gn_cancel cancel = { lg_stopflag() };
+    size_t chunk = steps / 100 > 50 ? steps / 100 : 50, k = 0;
+    while (k < steps) {
+        size_t n = steps - k < chunk ? steps - k : chunk, done = 0;
+        int rc = gn_cpg_run(u->c, n, dt, tm->data + k, Vm->data + k * GN_CPG_NPOP,
+                            Om->data + k * GN_CPG_NPOP, &done, cancel, &e);
+        if (rc)
+            return lg_coreerror(L, "cpg:run", &e);
+        k += n;
+        lg_progress(L, "cpg", (double)k, (double)steps, NULL);
+    }
+    return 1;
+}
+
+static int cpg_reset(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    double y0[GN_CPG_NSTATE];
+    const double *y = NULL;
+    if (!lua_isnoneornil(L, 2)) {
+        read_state(L, 2, "cpg:reset", y0);
+        y = y0;
+    }
+    gn_err e = { 0 };
+    if (gn_cpg_reset(u->c, y, &e))
+        return lg_coreerror(L, "cpg:reset", &e);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int cpg_state(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    double y[GN_CPG_NSTATE];
+    gn_cpg_state(u->c, y);
+    gsl_matrix *m = lg_newmatrix(L, GN_CPG_NSTATE, 1);
+    for (int i = 0; i < GN_CPG_NSTATE; i++)
+        gsl_matrix_set(m, i, 0, y[i]);
+    return 1;
+}
+
+/* c:rhs(y) -> dy/dt (8×1, per ms) at state y (default: the current state). */
+static int cpg_rhs(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    double y[GN_CPG_NSTATE], d[GN_CPG_NSTATE];
+    if (lua_isnoneornil(L, 2))
+        gn_cpg_state(u->c, y);
+    else
+        read_state(L, 2, "cpg:rhs", y);
+    gn_cpg_rhs(gn_cpg_get_par(u->c), y, d);
+    gsl_matrix *m = lg_newmatrix(L, GN_CPG_NSTATE, 1);
+    for (int i = 0; i < GN_CPG_NSTATE; i++)
+        gsl_matrix_set(m, i, 0, d[i]);
+    return 1;
+}
+
+static int cpg_params(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    lua_createtable(L, 0, (int)gn_cpg_nparams);
+    for (size_t i = 0; i < gn_cpg_nparams; i++) {
+        lua_pushnumber(L, *gn_cpg_par_field(&p, gn_cpg_params[i].name));
+        lua_setfield(L, -2, gn_cpg_params[i].name);
+    }
+    return 1;
+}
+
+/* c:set{name=value, ...}: all checked before any is applied. */
+static int cpg_set(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING || !gn_cpg_param_find(lua_tostring(L, -1)))
+            return luaL_error(L, "cpg:set: unknown parameter '%s' (see cpg.params)",
+                              lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
+    }
+    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    read_params(L, 2, "cpg:set", &p);
+    gn_err e = { 0 };
+    if (gn_cpg_set_par(u->c, &p, &e))
+        return lg_coreerror(L, "cpg:set", &e);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ---- analysis --------------------------------------------------------------- */
+
+/* Pushes a Lua array of the n numbers in v. */
+static void push_array(lua_State *L, const double *v, size_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushnumber(L, v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* cpg.phases(result [, opts]) where result = {t=steps×1, out=steps×k}. */
+static int phases_impl(lua_State *L, int res, int opt, const char *fn)
+{
+    luaL_checktype(L, res, LUA_TTABLE);
+    if (opt && !lua_isnoneornil(L, opt))
+        lg_checkkeys(L, opt, fn, phase_keys);
+    else
+        opt = 0;
+    lua_getfield(L, res, "out");
+    if (lua_isnil(L, -1))
+        return luaL_error(L, "%s: result has no 'out' field (pass what c:run returns)", fn);
+    gsl_matrix *out = lg_tomatrix(L, lua_gettop(L));
+    lua_getfield(L, res, "t");
+    if (lua_isnil(L, -1))
+        return luaL_error(L, "%s: result has no 't' field (pass what c:run returns)", fn);
+    gsl_matrix *tm = lg_tomatrix(L, lua_gettop(L));
+    size_t n = out->size1, k = out->size2;
+    if (k < 1 || k > 16)
+        return luaL_error(L, "%s: out must have 1..16 columns, got %d", fn, (int)k);
+    if (tm->size1 != n || tm->size2 != 1)
+        return luaL_error(L, "%s: t must be %dx1 to match out, got %dx%d", fn, (int)n,
+                          (int)tm->size1, (int)tm->size2);
+    if (n < 2)
+        return luaL_error(L, "%s: need at least 2 samples, got %d", fn, (int)n);
+    double on = lg_optnumber(L, opt, "on", 0.5);
+    double off = lg_optnumber(L, opt, "off", 0.3);
+    double minr = lg_optnumber(L, opt, "min_range", 0.05);
+    lua_Integer ref = lg_optinteger(L, opt, "ref", 1);
+    if (ref < 1 || ref > (lua_Integer)k)
+        return luaL_error(L, "%s: option 'ref' must be a column 1..%d, got %d", fn, (int)k, (int)ref);
+    double t0 = gsl_matrix_get(tm, 0, 0), t1 = gsl_matrix_get(tm, n - 1, 0);
+    double skip = lg_optnumber(L, opt, "skip", 0.25 * (t1 - t0));
+
+    /* The core wants a contiguous row-major n×k block and a contiguous t. */
+    const double *x = out->data, *t = tm->data;
+    gsl_matrix *xc = NULL, *tc = NULL;
+    if (out->tda != k) {
+        xc = lg_newmatrix(L, n, k);
+        gsl_matrix_memcpy(xc, out);
+        x = xc->data;
+    }
+    if (tm->tda != 1) {
+        tc = lg_newmatrix(L, n, 1);
+        gsl_matrix_memcpy(tc, tm);
+        t = tc->data;
+    }
+    gn_rhythm r;
+    gn_err e = { 0 };
+    if (gn_rhythm_analyse(t, x, n, k, on, off, minr, (int)ref - 1, skip, &r, &e))
+        return lg_coreerror(L, fn, &e);
+
+    const int named = k == GN_CPG_NPOP;
+    lua_createtable(L, 0, 10);
+    lua_pushnumber(L, r.period);
+    lua_setfield(L, -2, "period");
+    lua_pushinteger(L, r.ref + 1);   /* 0 when nothing bursts twice */
+    lua_setfield(L, -2, "ref");
+    lua_pushinteger(L, r.nactive);
+    lua_setfield(L, -2, "active");
+    push_array(L, r.phase, k);
+    lua_setfield(L, -2, "phase");
+    push_array(L, r.duty, k);
+    lua_setfield(L, -2, "duty");
+    push_array(L, r.thr, k);
+    lua_setfield(L, -2, "threshold");
+    lua_createtable(L, (int)k, 0);   /* order: names (4 columns) or column numbers */
+    for (size_t j = 0; j < k; j++) {
+        if (named)
+            lua_pushstring(L, gn_cpg_pop_names[r.order[j]]);
+        else
+            lua_pushinteger(L, r.order[j] + 1);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, -2, "order");
+    lua_createtable(L, (int)k, 0);   /* onset times per column, after skip */
+    size_t i0 = 0;
+    while (i0 < n && t[i0] < t[0] + skip)
+        i0++;
+    for (size_t j = 0; j < k; j++) {
+        lua_createtable(L, (int)r.nonsets[j], 0);
+        if (r.nonsets[j]) {
+            /* Scratch kept on the stack (above the table) while copied. */
+            double *buf = lua_newuserdatauv(L, r.nonsets[j] * sizeof *buf, 0);
+            double lo = r.lo[j], hi = r.hi[j];
+            gn_burst_onsets(t + i0, x + i0 * k + j, n - i0, k, lo + on * (hi - lo),
+                            lo + off * (hi - lo), buf, r.nonsets[j]);
+            for (size_t q = 0; q < r.nonsets[j]; q++) {
+                lua_pushnumber(L, buf[q]);
+                lua_rawseti(L, -3, (lua_Integer)q + 1);
+            }
+            lua_pop(L, 1);
+        }
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    lua_setfield(L, -2, "onsets");
+    if (named) {
+        lua_createtable(L, GN_CPG_NPOP, 0);
+        for (int j = 0; j < GN_CPG_NPOP; j++) {
+            lua_pushstring(L, gn_cpg_pop_names[j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "names");
+    }
+    return 1;
+}
+
+static int l_phases(lua_State *L) { return phases_impl(L, 1, 2, "cpg.phases"); }
+static int cpg_phases(lua_State *L) { check_cpg(L, 1); return phases_impl(L, 2, 3, "cpg:phases"); }
+
+static int cpg_period(lua_State *L)
+{
+    check_cpg(L, 1);
+    phases_impl(L, 2, 3, "cpg:period");
+    lua_getfield(L, -1, "period");
+    return 1;
+}
+
+static const luaL_Reg cpg_methods[] = {
+    { "run", cpg_run },       { "reset", cpg_reset },   { "state", cpg_state },
+    { "rhs", cpg_rhs },       { "params", cpg_params }, { "set", cpg_set },
+    { "phases", cpg_phases }, { "period", cpg_period }, { NULL, NULL },
+};
+
+/* c.name: a method, a parameter, or t / method / rtol / atol. */
+static int cpg_index(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    for (const luaL_Reg *m = cpg_methods; m->name; m++)
+        if (strcmp(m->name, k) == 0) {
+            lua_pushcfunction(L, m->func);
+            return 1;
+        }
+    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    double *f = gn_cpg_par_field(&p, k);
+    if (f) {
+        lua_pushnumber(L, *f);
+        return 1;
+    }
+    if (strcmp(k, "t") == 0)
+        lua_pushnumber(L, gn_cpg_time(u->c));
+    else if (strcmp(k, "method") == 0)
+        lua_pushstring(L, u->method);
+    else if (strcmp(k, "rtol") == 0)
+        lua_pushnumber(L, u->rtol);
+    else if (strcmp(k, "atol") == 0)
+        lua_pushnumber(L, u->atol);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* c.name = value sets a model parameter (checked). */
+static int cpg_newindex(lua_State *L)
+{
+    lcpg *u = check_cpg(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!gn_cpg_param_find(k))
+        return luaL_error(L, "cpg: unknown parameter '%s' (fields t, method, rtol, atol are "
+                          "read-only; see cpg.params)", k);
+    if (lua_type(L, 3) != LUA_TNUMBER)
+        return luaL_error(L, "cpg: parameter '%s' must be a number (got %s)", k, luaL_typename(L, 3));
+    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    gn_err e = { 0 };
+    if (gn_cpg_par_set(&p, k, lua_tonumber(L, 3), &e) || gn_cpg_set_par(u->c, &p, &e))
+        return lg_coreerror(L, "cpg", &e);
+    return 0;
+}
+
+static int cpg_call(lua_State *L)
+{
+    lua_remove(L, 1);   /* the cpg table itself */
+    return cpg_new(L);
+}
+
+int lg_open_cpg(lua_State *L)
+{
+    size_t nk = 0;
+    for (size_t i = 0; i < gn_cpg_nparams && nk + 5 < sizeof ctor_keys / sizeof *ctor_keys; i++)
+        ctor_keys[nk++] = gn_cpg_params[i].name;
+    ctor_keys[nk++] = "method";
+    ctor_keys[nk++] = "rtol";
+    ctor_keys[nk++] = "atol";
+    ctor_keys[nk++] = "y0";
+    ctor_keys[nk] = NULL;
+
+    luaL_newmetatable(L, CPG_MT);
+    lua_pushcfunction(L, cpg_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, cpg_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, cpg_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, cpg_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    /* Global table `cpg`: callable constructor plus cpg.phases, cpg.params
+     * (the parameter table: name, default, unit, description) and cpg.names. */
+    lua_createtable(L, 0, 4);
+    lua_pushcfunction(L, l_phases);
+    lua_setfield(L, -2, "phases");
+    lua_pushcfunction(L, cpg_new);
+    lua_setfield(L, -2, "new");
+    lua_createtable(L, (int)gn_cpg_nparams, 0);
+    for (size_t i = 0; i < gn_cpg_nparams; i++) {
+        const gn_cpg_param *row = &gn_cpg_params[i];
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, row->name);
+        lua_setfield(L, -2, "name");
+        lua_pushnumber(L, row->def);
+        lua_setfield(L, -2, "default");
+        lua_pushstring(L, row->unit);
+        lua_setfield(L, -2, "unit");
+        lua_pushstring(L, row->desc);
+        lua_setfield(L, -2, "desc");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "params");
+    lua_createtable(L, GN_CPG_NPOP, 0);
+    for (int j = 0; j < GN_CPG_NPOP; j++) {
+        lua_pushstring(L, gn_cpg_pop_names[j]);
+        lua_rawseti(L, -2, j + 1);
+    }
+    lua_setfield(L, -2, "names");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, cpg_call);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, "cpg");
+    return 0;
+}

@@ -1,0 +1,286 @@
+/* l_linear.c — Lua binding of the linear rate network: linear{M=, tau=, dt=},
+ * lin:run(h [, {method=, v0=}]), lin:eig(), lin:fixed(h). */
+#include "l_util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "linear.h"
+
+#define LINEAR_MT "ganglion.linear"
+
+/* luaL_error with C printf formats (%zu, %g): Lua's own formatter knows
+ * only %d %I %f %s %c %p %U. */
+static int lerr(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int lerr(lua_State *L, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", buf);
+}
+
+typedef struct {
+    gn_linear *lin;    /* owned */
+    gsl_vector *v0;    /* owned; initial state of every run (zero by default) */
+    int method;        /* default gn_linear_method of run() */
+} lg_linear;
+
+static lg_linear *checklinear(lua_State *L, int idx)
+{
+    lg_linear *u = luaL_checkudata(L, idx, LINEAR_MT);
+    if (!u->lin) luaL_argerror(L, idx, "linear network has been freed");
+    return u;
+}
+
+static int parse_method(lua_State *L, const char *s, const char *fn)
+{
+    if (!strcmp(s, "euler")) return GN_LINEAR_EULER;
+    if (!strcmp(s, "exact")) return GN_LINEAR_EXACT;
+    return lerr(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
+}
+
+/* Reads a number (every entry) or an n-vector (n×1, 1×n or a plain array)
+ * at stack index idx into out. */
+static void read_vector(lua_State *L, int idx, size_t n, gsl_vector *out, const char *fn,
+                        const char *what)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        double v = lua_tonumber(L, idx);
+        if (!isfinite(v)) lerr(L, "%s: %s must be finite, got %f", fn, what, v);
+        gsl_vector_set_all(out, v);
+        return;
+    }
+    if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
+        lerr(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
+                   luaL_typename(L, idx));
+    gsl_matrix *m = lg_tomatrix(L, idx);
+    if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
+        lerr(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1,
+                   m->size2);
+    for (size_t i = 0; i < n; i++) {
+        double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
+        if (!isfinite(v)) lerr(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
+        gsl_vector_set(out, i, v);
+    }
+}
+
+/* linear{M=, tau=10, dt=1, v0=0, method="exact"} */
+static int linear_new(lua_State *L, int t)
+{
+    static const char *const keys[] = {"M", "tau", "dt", "v0", "method", NULL};
+    if (lua_type(L, t) != LUA_TTABLE)
+        return lerr(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
+                          luaL_typename(L, t));
+    lg_checkkeys(L, t, "linear", keys);
+    gsl_matrix *M = lg_optmatrixfield(L, t, "M");
+    if (!M) return lerr(L, "linear: option 'M' (n×n weight matrix) is required");
+    if (M->size1 != M->size2)
+        return lerr(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
+    double tau = lg_optnumber(L, t, "tau", 10);
+    double dt = lg_optnumber(L, t, "dt", 1);
+    int method = parse_method(L, lg_optstring(L, t, "method", "exact"), "linear");
+
+    lg_linear *u = lua_newuserdatauv(L, sizeof *u, 0);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, LINEAR_MT);
+    int ud = lua_gettop(L);
+    gn_err e = {0};
+    u->lin = gn_linear_alloc(M, tau, dt, &e);
+    if (!u->lin) return lg_coreerror(L, "linear", &e);
+    u->method = method;
+    u->v0 = gsl_vector_calloc(M->size1);
+    if (!u->v0) return lerr(L, "linear: out of memory");
+    lua_getfield(L, t, "v0");
+    if (!lua_isnil(L, -1)) read_vector(L, -1, M->size1, u->v0, "linear", "v0");
+    lua_settop(L, ud);
+    return 1;
+}
+
+static int linear_call(lua_State *L) { return linear_new(L, 2); }
+
+static int linear_gc(lua_State *L)
+{
+    lg_linear *u = luaL_checkudata(L, 1, LINEAR_MT);
+    gn_linear_free(u->lin);
+    if (u->v0) gsl_vector_free(u->v0);
+    u->lin = NULL;
+    u->v0 = NULL;
+    return 0;
+}
+
+static int linear_tostring(lua_State *L)
+{
+    lg_linear *u = checklinear(L, 1);
+    char buf[160];
+    snprintf(buf, sizeof buf, "linear network: n=%zu tau=%g dt=%g method=%s", u->lin->n, u->lin->tau,
+             u->lin->dt, u->method == GN_LINEAR_EXACT ? "exact" : "euler");
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* lin:run(h [, {method=, v0=}]) — h T×n, row t the input during step t;
+ * returns v T×n, row t the state after step t. */
+static int linear_run(lua_State *L)
+{
+    static const char *const keys[] = {"method", "v0", NULL};
+    lg_linear *u = checklinear(L, 1);
+    size_t n = u->lin->n;
+    if (lua_isnoneornil(L, 2))
+        return lerr(L, "linear:run: h (T×%d input matrix) is required", (int)n);
+    if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
+        return lerr(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
+    gsl_matrix *h = lg_tomatrix(L, 2);
+    if (h->size2 != n)
+        return lerr(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
+                          h->size1, h->size2);
+    int o = lua_isnoneornil(L, 3) ? 0 : 3;
+    if (o) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lg_checkkeys(L, 3, "linear:run", keys);
+    }
+    int method = parse_method(L, lg_optstring(L, o, "method",
+                                              u->method == GN_LINEAR_EXACT ? "exact" : "euler"),
+                              "linear:run");
+    const gsl_vector *v0 = u->v0;
+    gsl_vector_view w;
+    if (o && lua_getfield(L, 3, "v0") != LUA_TNIL) {
+        int at = lua_gettop(L);
+        w = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);   /* anchored on the stack */
+        read_vector(L, at, n, &w.vector, "linear:run", "v0");
+        v0 = &w.vector;
+    }
+    gsl_matrix *v = lg_newmatrix(L, h->size1, n);
+    gn_err e = {0};
+    gn_cancel c = {lg_stopflag()};
+    if (gn_linear_run(u->lin, h, v0, method, v, c, &e)) return lg_coreerror(L, "linear:run", &e);
+    return 1;
+}
+
+/* lin:eig() → {values=, imag=, vectors=, vectors_imag=, tau=, omega=, complex=} */
+static int linear_eig(lua_State *L)
+{
+    lg_linear *u = checklinear(L, 1);
+    size_t n = u->lin->n;
+    lua_createtable(L, 0, 7);
+    int tbl = lua_gettop(L);
+    gsl_matrix *re = lg_newmatrix(L, n, 1);
+    gsl_matrix *im = lg_newmatrix(L, n, 1);
+    gsl_matrix *vr = lg_newmatrix(L, n, n);
+    gsl_matrix *vi = lg_newmatrix(L, n, n);
+    gsl_matrix *tm = lg_newmatrix(L, n, 1);
+    gsl_matrix *om = lg_newmatrix(L, n, 1);
+    gsl_vector_view rev = gsl_matrix_column(re, 0), imv = gsl_matrix_column(im, 0),
+                    tmv = gsl_matrix_column(tm, 0), omv = gsl_matrix_column(om, 0);
+    gn_err e = {0};
+    if (gn_linear_eig(u->lin, &rev.vector, &imv.vector, vr, vi, &tmv.vector, &omv.vector, &e))
+        return lg_coreerror(L, "linear:eig", &e);
+    int cplx = 0;
+    for (size_t i = 0; i < n; i++) cplx |= gsl_vector_get(&imv.vector, i) != 0;
+    /* stack: tbl re im vr vi tm om — popped into the table from the top */
+    lua_setfield(L, tbl, "omega");
+    lua_setfield(L, tbl, "tau");
+    lua_setfield(L, tbl, "vectors_imag");
+    lua_setfield(L, tbl, "vectors");
+    lua_setfield(L, tbl, "imag");
+    lua_setfield(L, tbl, "values");
+    lua_pushboolean(L, cplx);
+    lua_setfield(L, tbl, "complex");
+    return 1;
+}
+
+/* lin:fixed(h) — fixed point (I − M)⁻¹ h for a constant input h (number
+ * or n-vector; default 0). */
+static int linear_fixed(lua_State *L)
+{
+    lg_linear *u = checklinear(L, 1);
+    size_t n = u->lin->n;
+    lua_settop(L, 2);
+    gsl_vector_view h = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);   /* zero default */
+    if (!lua_isnil(L, 2)) read_vector(L, 2, n, &h.vector, "linear:fixed", "h");
+    gsl_vector_view v = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);
+    gn_err e = {0};
+    if (gn_linear_fixed(u->lin, &h.vector, &v.vector, &e)) return lg_coreerror(L, "linear:fixed", &e);
+    return 1;
+}
+
+static const luaL_Reg methods[] = {
+    {"run", linear_run},
+    {"eig", linear_eig},
+    {"fixed", linear_fixed},
+    {NULL, NULL}
+};
+
+/* Fields: n, tau, dt (numbers), M and v0 (copies), method (string); then
+ * methods, including those lua/linear.lua adds to linear.methods. */
+static int linear_index(lua_State *L)
+{
+    lg_linear *u = checklinear(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "n")) lua_pushinteger(L, (lua_Integer)u->lin->n);
+    else if (!strcmp(k, "tau")) lua_pushnumber(L, u->lin->tau);
+    else if (!strcmp(k, "dt")) lua_pushnumber(L, u->lin->dt);
+    else if (!strcmp(k, "M")) lg_pushcopy(L, u->lin->M);
+    else if (!strcmp(k, "method")) lua_pushstring(L, u->method == GN_LINEAR_EXACT ? "exact" : "euler");
+    else if (!strcmp(k, "v0")) {
+        gsl_matrix *m = lg_newmatrix(L, u->lin->n, 1);
+        for (size_t i = 0; i < u->lin->n; i++) gsl_matrix_set(m, i, 0, gsl_vector_get(u->v0, i));
+    } else {
+        lua_getfield(L, lua_upvalueindex(1), k);
+    }
+    return 1;
+}
+
+/* v0 and method may be assigned; M, tau and dt fix the cached propagators,
+ * so changing them means building a new network. */
+static int linear_newindex(lua_State *L)
+{
+    lg_linear *u = checklinear(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "v0")) read_vector(L, 3, u->lin->n, u->v0, "linear", "v0");
+    else if (!strcmp(k, "method")) u->method = parse_method(L, luaL_checkstring(L, 3), "linear");
+    else
+        return lerr(L, "linear: field '%s' is read-only (only v0 and method can be set; "
+                          "build a new network with linear{M=, tau=, dt=})", k);
+    return 0;
+}
+
+int lg_open_linear(lua_State *L)
+{
+    /* methods table, shared as the global linear.methods so Lua code
+     * (lua/linear.lua) can add methods such as lin:phase() */
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    int mt_methods = lua_gettop(L);
+
+    luaL_newmetatable(L, LINEAR_MT);
+    lua_pushvalue(L, mt_methods);
+    lua_pushcclosure(L, linear_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, linear_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, linear_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, linear_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushstring(L, "linear");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+
+    /* global `linear`: callable table */
+    lua_newtable(L);
+    lua_pushvalue(L, mt_methods);
+    lua_setfield(L, -2, "methods");
+    lua_newtable(L);
+    lua_pushcfunction(L, linear_call);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, "linear");
+    lua_pop(L, 1);
+    return 0;
+}

@@ -1,0 +1,286 @@
+/* l_ring.c — Lua binding of the ring network: ring{...}, ring.notebook{...},
+ * r:run{steps=, speed=, cue=, a0=, phase=}, r:bump(activity). */
+#include "l_util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ring.h"
+
+#define RING_MT "ganglion.ring"
+
+/* luaL_error with C printf formats (%zu, %g): Lua's own formatter knows
+ * only %d %I %f %s %c %p %U. */
+static int lerr(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int lerr(lua_State *L, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", buf);
+}
+
+typedef struct { gn_ring *ring; } lg_ring;
+
+static gn_ring *checkring(lua_State *L, int idx)
+{
+    lg_ring *u = luaL_checkudata(L, idx, RING_MT);
+    if (!u->ring) luaL_argerror(L, idx, "ring has been freed");
+    return u->ring;
+}
+
+/* A number (every unit) or an n-vector (n×1, 1×n, plain array) at idx. */
+static void read_state(lua_State *L, int idx, size_t n, gsl_vector *out, const char *fn, const char *what)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        double v = lua_tonumber(L, idx);
+        if (!isfinite(v)) lerr(L, "%s: %s must be finite, got %f", fn, what, v);
+        gsl_vector_set_all(out, v);
+        return;
+    }
+    if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
+        lerr(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
+                   luaL_typename(L, idx));
+    gsl_matrix *m = lg_tomatrix(L, idx);
+    if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
+        lerr(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1, m->size2);
+    for (size_t i = 0; i < n; i++) {
+        double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
+        if (!isfinite(v)) lerr(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
+        gsl_vector_set(out, i, v);
+    }
+}
+
+static const char *const param_keys[] = {"w0", "w1", "h0", "h1", "T", "tau", "dt", NULL};
+
+static double *param_slot(gn_ring_params *p, const char *k)
+{
+    if (!strcmp(k, "w0")) return &p->w0;
+    if (!strcmp(k, "w1")) return &p->w1;
+    if (!strcmp(k, "h0")) return &p->h0;
+    if (!strcmp(k, "h1")) return &p->h1;
+    if (!strcmp(k, "T")) return &p->T;
+    if (!strcmp(k, "tau")) return &p->tau;
+    if (!strcmp(k, "dt")) return &p->dt;
+    return NULL;
+}
+
+/* Options at index t (may be none): preset first, then each parameter
+ * overrides it. */
+static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
+{
+    static const char *const keys[] = {"n", "w0", "w1", "h0", "h1", "T", "tau", "dt", "preset", NULL};
+    if (!lua_isnoneornil(L, t) && lua_type(L, t) != LUA_TTABLE)
+        return lerr(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
+                          luaL_typename(L, t));
+    int o = lua_isnoneornil(L, t) ? 0 : t;
+    if (o) lg_checkkeys(L, o, fn, keys);
+    const char *preset = lg_optstring(L, o, "preset", preset_def);
+    gn_ring_params p;
+    if (!strcmp(preset, "notebook")) gn_ring_params_notebook(&p);
+    else if (!strcmp(preset, "attractor")) gn_ring_params_default(&p);
+    else return lerr(L, "%s: preset must be \"attractor\" or \"notebook\", got \"%s\"", fn, preset);
+    lua_Integer n = lg_optinteger(L, o, "n", (lua_Integer)p.n);
+    if (n < 1) return lerr(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
+    if (n > 100000000) return lerr(L, "%s: n = %lld is too large", fn, (long long)n);
+    p.n = (size_t)n;
+    for (int k = 0; param_keys[k]; k++) {
+        double *s = param_slot(&p, param_keys[k]);
+        *s = lg_optnumber(L, o, param_keys[k], *s);
+    }
+    lg_ring *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->ring = NULL;
+    luaL_setmetatable(L, RING_MT);
+    gn_err e = {0};
+    u->ring = gn_ring_alloc(&p, &e);
+    if (!u->ring) return lg_coreerror(L, fn, &e);
+    return 1;
+}
+
+static int ring_call(lua_State *L) { return ring_new(L, 2, "attractor", "ring"); }
+static int ring_notebook(lua_State *L) { return ring_new(L, 1, "notebook", "ring.notebook"); }
+
+static int ring_gc(lua_State *L)
+{
+    lg_ring *u = luaL_checkudata(L, 1, RING_MT);
+    gn_ring_free(u->ring);
+    u->ring = NULL;
+    return 0;
+}
+
+static int ring_tostring(lua_State *L)
+{
+    gn_ring *r = checkring(L, 1);
+    char buf[256];
+    snprintf(buf, sizeof buf, "ring network: n=%zu w0=%g w1=%g h0=%g h1=%g T=%g tau=%g dt=%g (%s)",
+             r->p.n, r->p.w0, r->p.w1, r->p.h0, r->p.h1, r->p.T, r->p.tau, r->p.dt,
+             r->p.w1 > 2 ? "w1 > 2: bump attractor" : "w1 <= 2: input-driven, no attractor");
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* r:run{steps=1000, speed=0, cue=h1, a0=<last state>, phase=<where the cue
+ * was left>} → steps×n activity, row k after step k. */
+static int ring_run(lua_State *L)
+{
+    static const char *const keys[] = {"steps", "speed", "cue", "a0", "phase", NULL};
+    gn_ring *r = checkring(L, 1);
+    size_t n = r->p.n;
+    if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TTABLE)
+        return lerr(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
+                          luaL_typename(L, 2));
+    int o = lua_isnoneornil(L, 2) ? 0 : 2;
+    if (o) lg_checkkeys(L, o, "ring:run", keys);
+    lua_Integer steps = lg_optinteger(L, o, "steps", 1000);
+    if (steps < 1) return lerr(L, "ring:run: steps must be >= 1, got %lld", (long long)steps);
+    double speed = lg_optnumber(L, o, "speed", 0);
+    double cue = lg_optnumber(L, o, "cue", r->p.h1);
+    double phase = lg_optnumber(L, o, "phase", NAN);
+    if (!isfinite(speed)) return lerr(L, "ring:run: speed must be finite, got %f", speed);
+    if (!isfinite(cue)) return lerr(L, "ring:run: cue must be finite, got %f", cue);
+    if (isinf(phase)) return lerr(L, "ring:run: phase must be finite, got %f", phase);
+    gsl_vector *a0 = NULL;
+    gsl_vector_view av;
+    if (o && lua_getfield(L, o, "a0") != LUA_TNIL) {
+        int at = lua_gettop(L);
+        av = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);   /* anchored on the stack */
+        read_state(L, at, n, &av.vector, "ring:run", "a0");
+        a0 = &av.vector;
+    }
+    if ((double)steps * (double)n > (double)GN_MAX_ELEMS)
+        return lerr(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
+    gsl_matrix *out = lg_newmatrix(L, (size_t)steps, n);
+    gn_err e = {0};
+    gn_cancel c = {lg_stopflag()};
+    if (gn_ring_run(r, (size_t)steps, speed, cue, phase, a0, out, c, &e))
+        return lg_coreerror(L, "ring:run", &e);
+    return 1;
+}
+
+/* r:bump(activity) or ring.bump(activity) → {position=, unwrapped=,
+ * width=, height=}, each rows×1. */
+static int ring_bump(lua_State *L)
+{
+    int a = 1;
+    gn_ring *r = NULL;
+    if (luaL_testudata(L, 1, RING_MT)) {
+        r = checkring(L, 1);
+        a = 2;
+    }
+    if (lua_type(L, a) != LUA_TTABLE && !luaL_testudata(L, a, LG_MATRIX_MT))
+        return lerr(L, "ring:bump: activity must be a steps×n matrix (got %s)", luaL_typename(L, a));
+    gsl_matrix *A = lg_tomatrix(L, a);
+    size_t n = r ? r->p.n : A->size2;
+    gsl_matrix_view one;
+    /* a single n×1 state (e.g. r.state) is one row */
+    if (A->size2 == 1 && A->size1 == n && n > 1) {
+        one = gsl_matrix_view_array(A->data, 1, n);
+        if (A->tda != 1) {
+            gsl_matrix *c = lg_newmatrix(L, 1, n);
+            for (size_t i = 0; i < n; i++) gsl_matrix_set(c, 0, i, gsl_matrix_get(A, i, 0));
+            A = c;
+        } else A = &one.matrix;
+    }
+    if (A->size2 != n)
+        return lerr(L, "ring:bump: activity must have %zu columns (one per unit), got %zux%zu", n,
+                          A->size1, A->size2);
+    if (n < 3) return lerr(L, "ring:bump: need at least 3 units on the ring, got %zu", n);
+    size_t rows = A->size1;
+    lua_createtable(L, 0, 4);
+    gsl_vector_view pos = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
+    lua_setfield(L, -2, "position");
+    gsl_vector_view uw = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
+    lua_setfield(L, -2, "unwrapped");
+    gsl_vector_view wd = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
+    lua_setfield(L, -2, "width");
+    gsl_vector_view ht = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
+    lua_setfield(L, -2, "height");
+    gn_err e = {0};
+    if (gn_ring_bump(A, &pos.vector, &uw.vector, &wd.vector, &ht.vector, &e))
+        return lg_coreerror(L, "ring:bump", &e);
+    return 1;
+}
+
+static const luaL_Reg methods[] = {
+    {"run", ring_run},
+    {"bump", ring_bump},
+    {NULL, NULL}
+};
+
+/* Fields: n and the parameters (numbers), state (n×1 copy of the last
+ * state), theta (n×1 preferred angles), phase (cue angle); then methods. */
+static int ring_index(lua_State *L)
+{
+    gn_ring *r = checkring(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    double *slot = param_slot(&r->p, k);
+    if (slot) lua_pushnumber(L, *slot);
+    else if (!strcmp(k, "n")) lua_pushinteger(L, (lua_Integer)r->p.n);
+    else if (!strcmp(k, "phase")) lua_pushnumber(L, r->phase);
+    else if (!strcmp(k, "state")) {
+        gsl_matrix *m = lg_newmatrix(L, r->p.n, 1);
+        for (size_t i = 0; i < r->p.n; i++) gsl_matrix_set(m, i, 0, gsl_vector_get(r->r, i));
+    } else if (!strcmp(k, "theta")) {
+        gsl_matrix *m = lg_newmatrix(L, r->p.n, 1);
+        for (size_t i = 0; i < r->p.n; i++) gsl_matrix_set(m, i, 0, 2 * M_PI * (double)i / (double)r->p.n);
+    } else lua_getfield(L, lua_upvalueindex(1), k);
+    return 1;
+}
+
+static int ring_newindex(lua_State *L)
+{
+    gn_ring *r = checkring(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "state")) read_state(L, 3, r->p.n, r->r, "ring", "state");
+    else if (!strcmp(k, "phase")) {
+        double v = luaL_checknumber(L, 3);
+        if (!isfinite(v)) return lerr(L, "ring: phase must be finite, got %f", v);
+        r->phase = remainder(v, 2 * M_PI);
+    } else
+        return lerr(L, "ring: field '%s' is read-only (state and phase can be set; "
+                          "build a new ring with ring{...} to change parameters)", k);
+    return 0;
+}
+
+int lg_open_ring(lua_State *L)
+{
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    int mt_methods = lua_gettop(L);
+
+    luaL_newmetatable(L, RING_MT);
+    lua_pushvalue(L, mt_methods);
+    lua_pushcclosure(L, ring_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ring_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ring_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, ring_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushstring(L, "ring");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+
+    /* global `ring`: callable table with ring.notebook, ring.bump and
+     * ring.methods (where lua/ring.lua may add methods) */
+    lua_newtable(L);
+    lua_pushvalue(L, mt_methods);
+    lua_setfield(L, -2, "methods");
+    lua_pushcfunction(L, ring_notebook);
+    lua_setfield(L, -2, "notebook");
+    lua_pushcfunction(L, ring_bump);
+    lua_setfield(L, -2, "bump");
+    lua_newtable(L);
+    lua_pushcfunction(L, ring_call);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, "ring");
+    lua_pop(L, 1);
+    return 0;
+}

@@ -1,0 +1,87 @@
+/* l_util.h — helpers every Lua binding uses: matrix userdata, argument and
+ * option checking, core-error conversion, the global RNG, Ctrl-C and progress. */
+#ifndef L_UTIL_H
+#define L_UTIL_H
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_rng.h>
+
+#include "gn.h"
+#include "l_host.h"
+
+#define LG_MATRIX_MT "ganglion.matrix"
+
+/* ---- matrices -------------------------------------------------------------
+ * A matrix userdata owns one gsl_matrix; __gc frees it. */
+
+/* The matrix at idx (userdata only); raises "bad argument #idx to 'fn'
+ * (matrix expected, got T)". */
+gsl_matrix *lg_checkmatrix(lua_State *L, int idx);
+/* Like lg_checkmatrix but also accepts a plain Lua array {1,2,3} (turned
+ * into an n×1 column) or an array of rows {{..},{..}}.  A converted table is
+ * replaced on the stack by the new userdata, so Lua's GC owns it. */
+gsl_matrix *lg_tomatrix(lua_State *L, int idx);
+/* Same for the field t[key] (t an absolute stack index): NULL when the
+ * field is nil.  A converted table leaves its new userdata on top of the
+ * stack (harmless: Lua clears a C function's stack when it returns). */
+gsl_matrix *lg_optmatrixfield(lua_State *L, int t, const char *key);
+/* Allocates an r×c matrix (zeroed), pushes it as userdata and returns it.
+ * Absurd sizes raise a Lua error instead of crashing. */
+gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c);
+/* Pushes an existing gsl_matrix as userdata, taking ownership. */
+gsl_matrix *lg_pushmatrix(lua_State *L, gsl_matrix *m);
+/* Pushes a copy of m. */
+gsl_matrix *lg_pushcopy(lua_State *L, const gsl_matrix *m);
+/* Raises a Lua error "fn: what must be RxC, got rxc" unless m is r×c
+ * (pass 0 for "any"). */
+void lg_checkshape(lua_State *L, const gsl_matrix *m, size_t r, size_t c, const char *what);
+
+/* ---- options tables -------------------------------------------------------
+ * t is the stack index of an options table (or 0/none: defaults).  Each
+ * raises "option 'key' must be a number (got string)" on a wrong type. */
+double      lg_optnumber(lua_State *L, int t, const char *key, double def);
+lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def);
+const char *lg_optstring(lua_State *L, int t, const char *key, const char *def);
+int         lg_optboolean(lua_State *L, int t, const char *key, int def);
+/* Number that must be finite and > 0 (time constants, dt, sizes). */
+double      lg_optpositive(lua_State *L, int t, const char *key, double def);
+/* Raises an error if t has a key not listed in allowed (NULL-terminated),
+ * naming the unknown key — catches typos like rnn{tua=10}. */
+void        lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed[]);
+
+/* ---- errors ---------------------------------------------------------------- */
+/* luaL_error with full printf formats (luaL_error's lua_pushfstring knows
+ * no %zu, %g or %.3f): raises the message with position information. */
+int lg_errorf(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Every binding includes this header, so luaL_error gets printf formats
+ * (and the compiler's format checks) everywhere: %zu and %g work. */
+#undef luaL_error
+#define luaL_error lg_errorf
+/* Raises the core's message as a Lua error prefixed by fn ("rnn.train: ..."). */
+int lg_coreerror(lua_State *L, const char *fn, const gn_err *e);
+
+/* ---- global state owned by the binding ----------------------------------- */
+/* The one seeded generator all randomness flows from. */
+gsl_rng *lg_rng(lua_State *L);
+/* Flag set by SIGINT; iterative bindings pass it to the core (gn_cancel)
+ * and must raise lg_interrupted() when the core returns GN_EINTR. */
+volatile int *lg_stopflag(void);
+int lg_interrupted(lua_State *L);   /* raises "interrupted" */
+/* Progress of long work: routed to the TUI status line or, rate-limited,
+ * to stderr in batch mode.  done/total in iterations; extra is free text
+ * such as "loss 0.0123".  Call with done==total at the end. */
+void lg_progress(lua_State *L, const char *what, double done, double total, const char *extra);
+
+/* ---- host ------------------------------------------------------------------ */
+gn_host *lg_host(lua_State *L);
+void lg_sethost(lua_State *L, gn_host *h);
+/* Sends text through the host (print, REPL echo, errors). */
+void lg_write(lua_State *L, const char *s, size_t n);
+
+/* ---- registration ----------------------------------------------------------
+ * Each binding file defines `int lg_open_NAME(lua_State *L)` that installs
+ * its globals; src/lua/l_init.c calls every one that is linked in. */
+
+#endif

@@ -1,0 +1,517 @@
+/* repl.c — the single input-processing loop: chunk assembly, the prompt
+ * conventions of lua.c, execution under a traceback handler and Ctrl-C,
+ * the write-through journal, and the session record behind save/notebook. */
+#include "repl.h"
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "journal.h"
+#include "l_util.h"
+#include "session.h"
+#include "../plot/figure.h"
+
+struct gn_repl {
+    lua_State *L;
+    gn_host *host;        /* the front end's host */
+    gn_host proxy;        /* what Lua sees: records output, forwards to host */
+    gn_journal journal;
+    int interactive;      /* echo values, try "return <line>" */
+    char *pending;        /* unfinished chunk */
+    size_t pending_len;
+    char *last_chunk;
+    double last_time;
+    gn_session *session;  /* chunks and their output, for save/notebook */
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- the proxy host ------------------------------------------------------------ */
+
+static void sync_proxy(gn_repl *r)
+{
+    r->proxy.width = r->host->width;
+    r->proxy.height = r->host->height;
+    r->proxy.ascii = r->host->ascii;
+    r->proxy.color = r->host->color;
+}
+
+static void px_write(gn_host *h, const char *s, size_t n)
+{
+    gn_repl *r = h->ud;
+    gn_session_output(r->session, s, n);
+    r->host->write(r->host, s, n);
+}
+
+static void px_figure(gn_host *h, struct gn_figure *fig, int pane)
+{
+    gn_repl *r = h->ud;
+    /* The notebook keeps every figure as ASCII text at 80 columns. */
+    char *txt = gn_figure_render(fig, 80, gn_figure_default_height(fig, 80), 1, 0);
+    if (txt) {
+        gn_session_figure(r->session, txt);
+        free(txt);
+    }
+    if (r->host->figure) r->host->figure(r->host, fig, pane);
+    else gn_figure_free(fig);
+}
+
+static void px_progress(gn_host *h, const char *what, double done, double total,
+                        double elapsed, const char *extra)
+{
+    gn_repl *r = h->ud;
+    if (r->host->progress) r->host->progress(r->host, what, done, total, elapsed, extra);
+}
+
+static int px_layout(gn_host *h, const char *spec)
+{
+    gn_repl *r = h->ud;
+    return r->host->layout ? r->host->layout(r->host, spec) : 0;
+}
+
+static int px_pane(gn_host *h, int k)
+{
+    gn_repl *r = h->ud;
+    return r->host->pane ? r->host->pane(r->host, k) : 0;
+}
+
+static void px_poll(gn_host *h)
+{
+    gn_repl *r = h->ud;
+    if (r->host->poll) r->host->poll(r->host);
+    sync_proxy(r);
+}
+
+static int px_play(gn_host *h, struct gn_figure *frames, int pane)
+{
+    gn_repl *r = h->ud;
+    return r->host->play(r->host, frames, pane);
+}
+
+/* ---- Ctrl-C (as lua.c: the signal handler only sets a hook) ------------------- */
+
+static lua_State *running_L;
+static int poll_hook_on;
+
+static void poll_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    gn_host *h = lg_host(L);
+    if (h && h->poll) h->poll(h);
+    if (*lg_stopflag()) lg_interrupted(L);
+}
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    lua_sethook(L, poll_hook_on ? poll_hook : NULL, poll_hook_on ? LUA_MASKCOUNT : 0, 10000);
+    lg_interrupted(L);
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    *lg_stopflag() = 1;
+    if (running_L)
+        lua_sethook(running_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+static int msghandler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    /* "interrupted" needs no traceback: the user knows where they were. */
+    if (strstr(msg, "interrupted") && strlen(msg) < 80) {
+        lua_pushstring(L, msg);
+        return 1;
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Runs the function on top of the stack with nargs; as lua.c's docall. */
+static int docall(gn_repl *r, int narg, int nres)
+{
+    lua_State *L = r->L;
+    int base = lua_gettop(L) - narg;
+    lua_pushcfunction(L, msghandler);
+    lua_insert(L, base);
+    *lg_stopflag() = 0;
+    running_L = L;
+    struct sigaction sa = {0}, old;
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    int st = lua_pcall(L, narg, nres, base);
+    sigaction(SIGINT, &old, NULL);
+    running_L = NULL;
+    *lg_stopflag() = 0;
+    lua_sethook(L, poll_hook_on ? poll_hook : NULL, poll_hook_on ? LUA_MASKCOUNT : 0, 10000);
+    lua_remove(L, base);
+    return st;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+static void out(gn_repl *r, const char *s)
+{
+    r->proxy.write(&r->proxy, s, strlen(s));
+}
+
+static void report_error(gn_repl *r, const char *msg)
+{
+    if (r->interactive) {
+        out(r, msg);
+        out(r, "\n");
+    } else {
+        gn_session_output(r->session, msg, strlen(msg));
+        fprintf(stderr, "ganglion: %s\n", msg);
+        fflush(stderr);
+    }
+}
+
+/* Prints the values left on the stack from index base+1 through the Lua
+ * prelude's show() (summaries for matrices and tables), and sets _. */
+static void echo_results(gn_repl *r, int base)
+{
+    lua_State *L = r->L;
+    int n = lua_gettop(L) - base;
+    if (n <= 0) return;
+    lua_pushvalue(L, base + 1);
+    lua_setglobal(L, "_");
+    if (lua_getglobal(L, "show") != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        lua_getglobal(L, "print");
+    }
+    lua_insert(L, base + 1);
+    if (docall(r, n, 0) != LUA_OK) {
+        report_error(r, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+}
+
+/* ---- chunks ----------------------------------------------------------------------- */
+
+/* Compiles and runs one complete chunk.  expr: code is an expression
+ * ("return " was prepended to compile it). */
+static int run_chunk(gn_repl *r, const char *code, const char *name, int echo)
+{
+    lua_State *L = r->L;
+    gn_err e = {0};
+    sync_proxy(r);
+    gn_session_begin(r->session, code);
+    if (r->journal.fd >= 0 && gn_journal_chunk(&r->journal, code, &e) != GN_OK)
+        report_error(r, e.msg);
+    int base = lua_gettop(L);
+    int st = LUA_OK;
+    int expr = 0;
+    size_t len = strlen(code);
+    int silent = len > 0 && code[len - 1] == ';';
+    if (echo && r->interactive) {
+        char *ret = malloc(len + 8);
+        memcpy(ret, "return ", 7);
+        memcpy(ret + 7, code, len + 1);
+        expr = luaL_loadbuffer(L, ret, len + 7, name) == LUA_OK;
+        free(ret);
+        if (!expr) lua_pop(L, 1);
+    }
+    if (!expr) st = luaL_loadbuffer(L, code, len, name);
+    double t0 = now_s();
+    if (st == LUA_OK) st = docall(r, 0, LUA_MULTRET);
+    r->last_time = now_s() - t0;
+    int rc = GN_REPL_DONE;
+    if (st != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (!msg) msg = "(error object is not a string)";
+        report_error(r, msg);
+        if (r->journal.fd >= 0) gn_journal_fail(&r->journal, code, msg, &e);
+        gn_session_end(r->session, 0);
+        lua_settop(L, base);
+        return GN_REPL_ERROR;
+    }
+    if (echo && r->interactive && !silent) echo_results(r, base);
+    lua_settop(L, base);
+    gn_session_end(r->session, 1);
+    return rc;
+}
+
+/* Lua reports an unfinished chunk as a syntax error at <eof>. */
+static int incomplete(lua_State *L, int status)
+{
+    if (status != LUA_ERRSYNTAX) return 0;
+    size_t lmsg;
+    const char *msg = lua_tolstring(L, -1, &lmsg);
+    return lmsg >= 5 && strcmp(msg + lmsg - 5, "<eof>") == 0;
+}
+
+static void set_pending(gn_repl *r, const char *s, size_t n)
+{
+    free(r->pending);
+    r->pending = malloc(n + 1);
+    memcpy(r->pending, s, n);
+    r->pending[n] = 0;
+    r->pending_len = n;
+}
+
+int gn_repl_feed(gn_repl *r, const char *line)
+{
+    lua_State *L = r->L;
+    if (!r->pending) {
+        while (*line == ' ' || *line == '\t') line++;
+        if (*line == 0) return GN_REPL_DONE;
+        /* "?name" at the prompt means help("name"). */
+        if (line[0] == '?' && r->interactive) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "help(\"%s\")", line + 1);
+            char *q = strrchr(buf, '"');   /* trim trailing blanks inside the quotes */
+            while (q > buf + 6 && q[-1] == ' ') { memmove(q - 1, q, strlen(q) + 1); q--; }
+            free(r->last_chunk);
+            r->last_chunk = strdup(line);
+            return run_chunk(r, buf, "=help", 0);
+        }
+        set_pending(r, line, strlen(line));
+    } else {
+        size_t n = strlen(line);
+        r->pending = realloc(r->pending, r->pending_len + n + 2);
+        r->pending[r->pending_len++] = '\n';
+        memcpy(r->pending + r->pending_len, line, n + 1);
+        r->pending_len += n;
+    }
+    /* An expression is complete as soon as "return <text>" compiles. */
+    int complete = 0;
+    if (r->interactive) {
+        char *ret = malloc(r->pending_len + 8);
+        memcpy(ret, "return ", 7);
+        memcpy(ret + 7, r->pending, r->pending_len + 1);
+        complete = luaL_loadbuffer(L, ret, r->pending_len + 7, "=chunk") == LUA_OK;
+        lua_pop(L, 1);
+        free(ret);
+    }
+    if (!complete) {
+        int st = luaL_loadbuffer(L, r->pending, r->pending_len, "=chunk");
+        int more = incomplete(L, st);
+        lua_pop(L, 1);
+        if (more) return GN_REPL_MORE;
+    }
+    char name[32];
+    snprintf(name, sizeof name, "=chunk %d", gn_session_count(r->session) + 1);
+    char *code = r->pending;
+    r->pending = NULL;
+    r->pending_len = 0;
+    free(r->last_chunk);
+    r->last_chunk = code;
+    return run_chunk(r, code, name, 1);
+}
+
+const char *gn_repl_prompt(const gn_repl *r) { return r->pending ? ">> " : "> "; }
+const char *gn_repl_last_chunk(const gn_repl *r) { return r->last_chunk; }
+double gn_repl_last_time(const gn_repl *r) { return r->last_time; }
+
+void gn_repl_reset(gn_repl *r)
+{
+    free(r->pending);
+    r->pending = NULL;
+    r->pending_len = 0;
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+static char *read_file(const char *path, size_t *len, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err) { *err = malloc(strlen(path) + 64); sprintf(*err, "cannot open '%s'", path); }
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+int gn_repl_run_file(gn_repl *r, const char *path, int echo, int stop_on_error,
+                     void (*wait)(void *ud), void *ud)
+{
+    size_t len;
+    char *err = NULL;
+    char *text = read_file(path, &len, &err);
+    if (!text) {
+        report_error(r, err);
+        free(err);
+        return 1;
+    }
+    int failed = 0;
+    int saved = r->interactive;
+    if (strncmp(text, GN_JOURNAL_MAGIC, strlen(GN_JOURNAL_MAGIC)) == 0) {
+        /* A journal: replay chunk by chunk with REPL semantics. */
+        const char **starts;
+        size_t *lens;
+        gn_err e = {0};
+        int n = gn_journal_split(text, &starts, &lens, &e);
+        r->interactive = 1;
+        for (int k = 0; k < n && !failed; k++) {
+            char *code = strndup(starts[k], lens[k]);
+            size_t cl = strlen(code);
+            while (cl > 0 && code[cl - 1] == '\n') code[--cl] = 0;
+            if (wait && k > 0) wait(ud);
+            if (echo) {
+                char *p = code;
+                for (int first = 1; *p || first; first = 0) {
+                    char *nl = strchr(p, '\n');
+                    size_t l = nl ? (size_t)(nl - p) : strlen(p);
+                    out(r, first ? "> " : ">> ");
+                    r->proxy.write(&r->proxy, p, l);
+                    out(r, "\n");
+                    p += l + (nl ? 1 : 0);
+                    if (!nl) break;
+                }
+            }
+            char name[32];
+            snprintf(name, sizeof name, "=chunk %d", gn_session_count(r->session) + 1);
+            if (run_chunk(r, code, name, 1) == GN_REPL_ERROR && stop_on_error) failed = 1;
+            free(code);
+        }
+        free(starts);
+        free(lens);
+    } else if (echo) {
+        /* A plain script shown as if typed, line by line. */
+        r->interactive = 1;
+        char *p = text;
+        while (*p && !failed) {
+            char *nl = strchr(p, '\n');
+            if (nl) *nl = 0;
+            if (wait && !r->pending && p != text) wait(ud);
+            out(r, gn_repl_prompt(r));
+            out(r, p);
+            out(r, "\n");
+            if (gn_repl_feed(r, p) == GN_REPL_ERROR && stop_on_error) failed = 1;
+            if (!nl) break;
+            p = nl + 1;
+        }
+        if (r->pending) {
+            report_error(r, "unfinished chunk at end of file");
+            gn_repl_reset(r);
+            failed = stop_on_error;
+        }
+    } else {
+        /* A plain script in batch mode: one chunk, like lua. */
+        char name[512];
+        snprintf(name, sizeof name, "@%s", path);
+        /* Skip a #! line but keep line numbers, as lua does. */
+        if (text[0] == '#')
+            for (char *p = text; *p && *p != '\n'; p++) *p = ' ';
+        r->interactive = 0;
+        if (run_chunk(r, text, name, 0) == GN_REPL_ERROR) failed = 1;
+    }
+    r->interactive = saved;
+    free(text);
+    return failed;
+}
+
+/* ---- set-up ----------------------------------------------------------------------- */
+
+int lg_open_all(lua_State *L, gn_session *s, char **err);
+
+gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char **err)
+{
+    gn_repl *r = calloc(1, sizeof *r);
+    r->host = host;
+    r->interactive = interactive;
+    r->journal.fd = -1;
+    r->proxy = *host;
+    r->proxy.write = px_write;
+    r->proxy.figure = px_figure;
+    r->proxy.progress = px_progress;
+    r->proxy.layout = px_layout;
+    r->proxy.pane = px_pane;
+    r->proxy.poll = px_poll;
+    r->proxy.play = host->play ? px_play : NULL;
+    r->proxy.ud = r;
+    r->L = luaL_newstate();
+    if (!r->L) {
+        *err = strdup("cannot create the Lua state (out of memory)");
+        free(r);
+        return NULL;
+    }
+    r->session = gn_session_new();
+    lg_sethost(r->L, &r->proxy);
+    if (lg_open_all(r->L, r->session, err) != 0) {
+        gn_repl_free(r);
+        return NULL;
+    }
+    poll_hook_on = host->poll != NULL;
+    if (poll_hook_on) lua_sethook(r->L, poll_hook, LUA_MASKCOUNT, 10000);
+    if (journal) {
+        gn_err e = {0};
+        if (gn_journal_open(&r->journal, journal, GN_VERSION, gn_session_seed(r->session), &e) != GN_OK) {
+            *err = strdup(e.msg);
+            gn_repl_free(r);
+            return NULL;
+        }
+        gn_session_set_journal(r->session, journal);
+        /* The first chunk fixes the generator, so the journal replays exactly. */
+        char seedchunk[64];
+        snprintf(seedchunk, sizeof seedchunk, "seed(%lu)", gn_session_seed(r->session));
+        run_chunk(r, seedchunk, "=chunk 1", 0);
+    }
+    return r;
+}
+
+lua_State *gn_repl_lua(gn_repl *r) { return r->L; }
+
+int gn_repl_run_string(gn_repl *r, const char *code, const char *name)
+{
+    int saved = r->interactive;
+    r->interactive = 0;
+    int st = run_chunk(r, code, name, 0);
+    r->interactive = saved;
+    return st == GN_REPL_ERROR;
+}
+
+void gn_repl_set_args(gn_repl *r, const char *script, int argc, char **argv)
+{
+    lua_State *L = r->L;
+    lua_createtable(L, argc, 2);
+    lua_pushstring(L, "ganglion");
+    lua_rawseti(L, -2, -1);
+    lua_pushstring(L, script ? script : "");
+    lua_rawseti(L, -2, 0);
+    for (int i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setglobal(L, "arg");
+}
+
+void gn_repl_free(gn_repl *r)
+{
+    if (!r) return;
+    if (r->L) lua_close(r->L);
+    gn_journal_close(&r->journal);
+    gn_session_free(r->session);
+    free(r->pending);
+    free(r->last_chunk);
+    free(r);
+}

@@ -1,0 +1,252 @@
+/* session.c — what happened in this session (chunks, output, figures,
+ * notes) and the functions that export it: save() and notebook(). */
+#include "session.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "l_util.h"
+
+typedef struct {
+    char *code;      /* the chunk as typed */
+    char *out;       /* printed output and figures, in order */
+    size_t out_len, out_cap;
+    char *note;      /* note("...") text, or NULL */
+    int ok;          /* ran without error */
+    int done;        /* finished (the running chunk is not yet) */
+} entry;
+
+struct gn_session {
+    entry *e;
+    int n, cap;
+    unsigned long seed;   /* last seed given to the generator */
+    char started[64];     /* date the session began */
+    char *journal;        /* journal path, for messages */
+};
+
+gn_session *gn_session_new(void)
+{
+    gn_session *s = calloc(1, sizeof *s);
+    const char *env = getenv("GANGLION_SEED");
+    s->seed = env && *env ? strtoul(env, NULL, 10)
+                          : (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
+    s->seed %= 4294967296UL;
+    time_t now = time(NULL);
+    strftime(s->started, sizeof s->started, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    return s;
+}
+
+void gn_session_free(gn_session *s)
+{
+    if (!s) return;
+    for (int i = 0; i < s->n; i++) {
+        free(s->e[i].code);
+        free(s->e[i].out);
+        free(s->e[i].note);
+    }
+    free(s->e);
+    free(s->journal);
+    free(s);
+}
+
+void gn_session_begin(gn_session *s, const char *code)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->e = realloc(s->e, sizeof *s->e * (size_t)s->cap);
+    }
+    entry *e = &s->e[s->n++];
+    memset(e, 0, sizeof *e);
+    e->code = strdup(code);
+}
+
+void gn_session_output(gn_session *s, const char *text, size_t n)
+{
+    if (s->n == 0) return;
+    entry *e = &s->e[s->n - 1];
+    /* Keep at most 1 MiB of output per chunk in the notebook. */
+    if (e->out_len > (1u << 20)) return;
+    if (e->out_len + n + 1 > e->out_cap) {
+        e->out_cap = (e->out_len + n + 1) * 2;
+        e->out = realloc(e->out, e->out_cap);
+    }
+    memcpy(e->out + e->out_len, text, n);
+    e->out_len += n;
+    e->out[e->out_len] = 0;
+}
+
+void gn_session_figure(gn_session *s, const char *text)
+{
+    gn_session_output(s, text, strlen(text));
+}
+
+void gn_session_end(gn_session *s, int ok)
+{
+    if (s->n == 0) return;
+    s->e[s->n - 1].ok = ok;
+    s->e[s->n - 1].done = 1;
+}
+
+int gn_session_count(const gn_session *s) { return s->n; }
+unsigned long gn_session_seed(const gn_session *s) { return s->seed; }
+
+void gn_session_set_journal(gn_session *s, const char *path)
+{
+    free(s->journal);
+    s->journal = strdup(path);
+}
+
+/* ---- Lua functions ------------------------------------------------------------ */
+
+static const char SESSION_KEY = 'J';
+
+static gn_session *get_session(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &SESSION_KEY);
+    gn_session *s = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return s;
+}
+
+static int l_seed(lua_State *L)
+{
+    gn_session *s = get_session(L);
+    if (lua_isnoneornil(L, 1)) {
+        lua_pushinteger(L, (lua_Integer)s->seed);
+        return 1;
+    }
+    lua_Integer n = luaL_checkinteger(L, 1);
+    if (n < 0 || n > 4294967295LL)
+        return luaL_error(L, "seed: expected an integer in 0..4294967295, got %lld", (long long)n);
+    s->seed = (unsigned long)n;
+    gsl_rng_set(lg_rng(L), s->seed);
+    return 0;
+}
+
+static int l_note(lua_State *L)
+{
+    gn_session *s = get_session(L);
+    const char *t = luaL_checkstring(L, 1);
+    if (s->n > 0) {
+        entry *e = &s->e[s->n - 1];
+        free(e->note);
+        e->note = strdup(t);
+    }
+    return 0;
+}
+
+/* Writes to path.tmp then renames, so a crash never leaves half a file. */
+static FILE *open_atomic(lua_State *L, const char *fn, const char *path, char **tmp)
+{
+    *tmp = malloc(strlen(path) + 16);
+    sprintf(*tmp, "%s.tmp%d", path, (int)getpid());
+    FILE *f = fopen(*tmp, "w");
+    if (!f) {
+        free(*tmp);
+        luaL_error(L, "%s: cannot write '%s': %s", fn, path, strerror(errno));
+    }
+    return f;
+}
+
+static void close_atomic(lua_State *L, const char *fn, FILE *f, char *tmp, const char *path)
+{
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        int en = errno;
+        unlink(tmp);
+        free(tmp);
+        luaL_error(L, "%s: cannot write '%s': %s", fn, path, strerror(en));
+    }
+    free(tmp);
+}
+
+static int l_save(lua_State *L)
+{
+    gn_session *s = get_session(L);
+    const char *path = luaL_checkstring(L, 1);
+    char *tmp;
+    FILE *f = open_atomic(L, "save", path, &tmp);
+    fprintf(f, GN_JOURNAL_MAGIC "\n-- ganglion %s, started %s, saved from a session\n", GN_VERSION, s->started);
+    int k = 0;
+    for (int i = 0; i < s->n; i++) {
+        entry *e = &s->e[i];
+        if (!e->done) continue;   /* the save() call itself */
+        if (e->ok) {
+            fprintf(f, GN_JOURNAL_MARK "%d]\n%s\n", ++k, e->code);
+        } else {
+            fprintf(f, GN_JOURNAL_MARK "%d] error\n", ++k);
+            gn_journal_comment(f, "-- ", e->code);
+        }
+    }
+    close_atomic(L, "save", f, tmp, path);
+    return 0;
+}
+
+/* Output goes in a fenced block; fences inside it are made harmless. */
+static void md_block(FILE *f, const char *lang, const char *text)
+{
+    fprintf(f, "```%s\n", lang);
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        if (l >= 3 && strncmp(p, "```", 3) == 0) fputc(' ', f);
+        fwrite(p, 1, l, f);
+        fputc('\n', f);
+        p += l + (nl ? 1 : 0);
+    }
+    fprintf(f, "```\n\n");
+}
+
+static int l_notebook(lua_State *L)
+{
+    gn_session *s = get_session(L);
+    const char *path = luaL_checkstring(L, 1);
+    const char *title = luaL_optstring(L, 2, "ganglion notebook");
+    char *tmp;
+    FILE *f = open_atomic(L, "notebook", path, &tmp);
+    fprintf(f, "# %s\n\n_ganglion %s, session started %s, seed %lu_\n\n", title, GN_VERSION, s->started, s->seed);
+    for (int i = 0; i < s->n; i++) {
+        entry *e = &s->e[i];
+        if (!e->done && i != s->n - 1) continue;   /* the running chunk shows its output so far */
+        if (e->note) {
+            fprintf(f, "%s\n\n", e->note);
+            if (strncmp(e->code, "note(", 5) == 0 && !e->out_len) continue;
+        }
+        md_block(f, "lua", e->code);
+        if (e->done && !e->ok) fprintf(f, "_(this chunk raised an error)_\n\n");
+        if (e->out_len) md_block(f, "", e->out);
+    }
+    close_atomic(L, "notebook", f, tmp, path);
+    return 0;
+}
+
+static int l_journal(lua_State *L)
+{
+    gn_session *s = get_session(L);
+    if (s->journal) lua_pushstring(L, s->journal);
+    else lua_pushnil(L);
+    return 1;
+}
+
+int lg_open_session(lua_State *L, gn_session *s)
+{
+    lua_pushlightuserdata(L, s);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &SESSION_KEY);
+    gsl_rng_set(lg_rng(L), s->seed);
+    static const luaL_Reg fns[] = {
+        {"seed", l_seed}, {"note", l_note}, {"save", l_save},
+        {"notebook", l_notebook}, {"journal", l_journal}, {NULL, NULL}
+    };
+    lua_pushglobaltable(L);
+    luaL_setfuncs(L, fns, 0);
+    lua_pop(L, 1);
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* session.h — the record of a session: each chunk with its printed output
+ * and figures, behind seed(), note(), save() and notebook(). */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stddef.h>
+#include <lua.h>
+
+typedef struct gn_session gn_session;
+
+gn_session *gn_session_new(void);
+void gn_session_free(gn_session *s);
+/* Chunk bookkeeping, called by the REPL around each chunk. */
+void gn_session_begin(gn_session *s, const char *code);
+void gn_session_output(gn_session *s, const char *text, size_t n);
+void gn_session_figure(gn_session *s, const char *text);
+void gn_session_end(gn_session *s, int ok);
+int gn_session_count(const gn_session *s);
+unsigned long gn_session_seed(const gn_session *s);
+void gn_session_set_journal(gn_session *s, const char *path);
+
+/* Installs seed, note, save, notebook; seeds the generator. */
+int lg_open_session(lua_State *L, gn_session *s);
+
+#endif

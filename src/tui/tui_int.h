@@ -1,0 +1,111 @@
+/* tui_int.h — what the files of the ncurses notebook share with each other. */
+#ifndef TUI_INT_H
+#define TUI_INT_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+#include <stddef.h>
+
+#include "lua/l_host.h"
+#include "lua/repl.h"
+
+/* ---- scrollback (scrollback.c) ----------------------------------------------
+ * The REPL pane's text: a ring of complete lines with a cap, plus the line
+ * being written.  Escape sequences and control bytes are dropped on the way
+ * in, so drawing never has to parse them; a chunk that prints millions of
+ * lines costs one copy per line and old lines fall off the ring. */
+typedef struct {
+    char **lines;          /* ring of cap lines (NULL when unused) */
+    size_t cap;            /* ring capacity in lines */
+    size_t head;           /* index of the oldest line */
+    size_t count;          /* complete lines held */
+    char *part;            /* unfinished last line, NUL-terminated */
+    size_t plen, pcap;     /* its length and allocation */
+    int esc;               /* escape-sequence parser state across calls */
+    int cr;                /* a '\r' waits: overwrite unless '\n' follows */
+    int ascii;             /* replace non-ASCII characters by '?' */
+} tui_scrollback;
+
+void tui_scrollback_init(tui_scrollback *s, size_t cap, int ascii);
+void tui_scrollback_free(tui_scrollback *s);
+/* Appends n bytes; returns the number of lines completed. */
+size_t tui_scrollback_append(tui_scrollback *s, const char *p, size_t n);
+/* Lines available for display: complete ones, plus the partial one if any. */
+size_t tui_scrollback_count(const tui_scrollback *s);
+/* Line i, 0 = oldest. */
+const char *tui_scrollback_line(const tui_scrollback *s, size_t i);
+
+/* ---- drawing text with colours (blit.c) ---------------------------------- */
+/* Prepares colour pairs; enable = 0 leaves everything monochrome. */
+void tui_blit_init(int enable);
+/* Draws one line of UTF-8 text (which may hold SGR colour escapes) at (y, x),
+ * clipped to w cells; returns the cells used.  ascii: bytes >= 0x80 are shown
+ * as '?', so nothing outside ASCII ever reaches the screen. */
+int tui_blit_line(WINDOW *win, int y, int x, int w, const char *s, size_t n,
+                  int ascii, attr_t base);
+/* Draws newline-separated text into the rectangle (y, x, h, w). */
+void tui_blit_text(WINDOW *win, int y, int x, int h, int w, const char *text, int ascii);
+/* Decodes the character at s: its byte length (>= 1) and cells. */
+size_t tui_blit_char(const char *s, size_t n, int ascii, int *cells);
+/* Display width in cells of the first n bytes of s (no escapes). */
+int tui_blit_width(const char *s, size_t n, int ascii);
+/* Byte length of the longest prefix of s[0..n) that fits in w cells. */
+size_t tui_blit_fit(const char *s, size_t n, int w, int ascii);
+
+/* ---- pane geometry (layout.c) -------------------------------------------- */
+typedef struct { int y, x, h, w; } tui_rect;   /* h or w 0: hidden */
+
+#define TUI_MAXPANES 4
+#define TUI_MIN_W 20
+#define TUI_MIN_H 5
+
+typedef struct {
+    int grid_r, grid_c;    /* layout("RxC"): rows × columns of plot panes */
+    int zoom;              /* 0: none; 1..4 plot pane k full screen; 5: the REPL */
+} tui_layout;
+
+typedef struct {
+    int too_small;                 /* below TUI_MIN_W × TUI_MIN_H */
+    int npanes;                    /* grid_r * grid_c */
+    tui_rect pane[TUI_MAXPANES];   /* plot panes (w == 0: not shown now) */
+    tui_rect label[TUI_MAXPANES];  /* the rule line under each pane, holding its number */
+    tui_rect vrule[2];             /* vertical rules (between columns, before the REPL) */
+    tui_rect repl;                 /* REPL pane, input line last */
+    tui_rect status;               /* one line at the bottom */
+} tui_geom;
+
+/* Parses "1", "1x2", "2x1", "2x2" (also "2", "3", "4" as a count); 0 or -1. */
+int tui_layout_parse(tui_layout *l, const char *spec);
+void tui_layout_compute(const tui_layout *l, int H, int W, tui_geom *g);
+
+/* ---- readline inside curses (rline.c) ------------------------------------ */
+typedef struct tui tui;
+void tui_rline_init(tui *t);
+void tui_rline_done(void);
+/* Installs the prompt for the next line. */
+void tui_rline_prompt(const char *prompt);
+/* Hands readline bytes typed by the user (already translated from curses
+ * key codes) and lets it process them. */
+void tui_rline_feed(const char *bytes, size_t n);
+/* Bytes queued for readline but not yet processed (typeahead). */
+int tui_rline_pending(void);
+/* Ctrl-C at the prompt: forget the line being edited, any search and
+ * typeahead; the caller installs the prompt again. */
+void tui_rline_clear(void);
+/* What the input line shows now: prompt and text, cursor byte offset in
+ * text.  Safe to call from a redraw during a running chunk. */
+void tui_rline_view(const char **prompt, const char **text, int *point);
+
+/* ---- the notebook (tui.c) ------------------------------------------------ */
+/* Called by rline.c. */
+void tui_on_line(tui *t, char *line);           /* accepted line, or NULL on EOF */
+void tui_redraw(tui *t);                        /* redraw now */
+void tui_show_matches(tui *t, char **matches, int n, int maxlen);
+char **tui_complete(tui *t, const char *word);  /* gn_repl_complete */
+/* readline wants a key and none is queued (a few commands read keys
+ * themselves): block until some are fed. */
+void tui_wait_input(tui *t);
+
+#endif

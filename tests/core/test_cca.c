@@ -1,0 +1,184 @@
+/* test_cca.c — canonical correlations with planted values, and Procrustes recovering a known rotation. */
+#include "check.h"
+#include "cca.h"
+#include "procrustes.h"
+#include "pca.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
+
+/* T×m matrix with orthonormal, zero-mean columns. */
+static gsl_matrix *orth_centred(gsl_rng *r, size_t T, size_t m)
+{
+    gsl_matrix *Q = gsl_matrix_alloc(T, m + 1);
+    for (size_t t = 0; t < T; t++) {
+        gsl_matrix_set(Q, t, 0, 1.0);
+        for (size_t j = 1; j <= m; j++) gsl_matrix_set(Q, t, j, gsl_ran_gaussian(r, 1));
+    }
+    /* Modified Gram–Schmidt, twice; column 0 (constants) makes the rest zero-mean. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t j = 0; j <= m; j++) {
+            gsl_vector_view qj = gsl_matrix_column(Q, j);
+            for (size_t i = 0; i < j; i++) {
+                gsl_vector_view qi = gsl_matrix_column(Q, i);
+                double d; gsl_blas_ddot(&qi.vector, &qj.vector, &d);
+                gsl_blas_daxpy(-d, &qi.vector, &qj.vector);
+            }
+            gsl_vector_scale(&qj.vector, 1.0 / gsl_blas_dnrm2(&qj.vector));
+        }
+    gsl_matrix *O = gsl_matrix_alloc(T, m);
+    gsl_matrix_view sub = gsl_matrix_submatrix(Q, 0, 1, T, m);
+    gsl_matrix_memcpy(O, &sub.matrix);
+    gsl_matrix_free(Q);
+    return O;
+}
+
+static void test_cca(gsl_rng *r)
+{
+    size_t T = 300;
+    gsl_matrix *Q = orth_centred(r, T, 5);
+    const double rho1 = 0.9, rho2 = 0.385;
+    /* span A = {q1,q2,q3}; B's columns: rho1 q1 + s1 q4, rho2 q2 + s2 q5, mixed and shifted. */
+    gsl_matrix *A0 = gsl_matrix_alloc(T, 3), *B0 = gsl_matrix_alloc(T, 2), *A = gsl_matrix_alloc(T, 3), *B = gsl_matrix_alloc(T, 2);
+    for (size_t t = 0; t < T; t++) {
+        for (size_t j = 0; j < 3; j++) gsl_matrix_set(A0, t, j, gsl_matrix_get(Q, t, j));
+        gsl_matrix_set(B0, t, 0, rho1 * gsl_matrix_get(Q, t, 0) + sqrt(1 - rho1 * rho1) * gsl_matrix_get(Q, t, 3));
+        gsl_matrix_set(B0, t, 1, rho2 * gsl_matrix_get(Q, t, 1) + sqrt(1 - rho2 * rho2) * gsl_matrix_get(Q, t, 4));
+    }
+    double ma[9] = {2.0, 0.3, -1.1, 0.5, 1.7, 0.2, -0.4, 0.9, 1.3}, mb[4] = {1.5, -0.6, 0.8, 2.2};
+    gsl_matrix_view Ma = gsl_matrix_view_array(ma, 3, 3), Mb = gsl_matrix_view_array(mb, 2, 2);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, A0, &Ma.matrix, 0.0, A);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, B0, &Mb.matrix, 0.0, B);
+    gsl_matrix_add_constant(A, 4.2);
+    gsl_vector *rho = gsl_vector_alloc(2);
+    size_t cnt = 0;
+    gn_err e = {0};
+    CHECK(gn_cca(A, B, rho, &cnt, &e) == GN_OK && cnt == 2, "cca runs, 2 correlations %s", e.msg);
+    CHECK_NEAR(gsl_vector_get(rho, 0), rho1, 1e-12, "first canonical correlation = 0.9");
+    CHECK_NEAR(gsl_vector_get(rho, 1), rho2, 1e-12, "second canonical correlation = 0.385");
+    CHECK(gn_cca(B, A, rho, &cnt, &e) == GN_OK && fabs(gsl_vector_get(rho, 1) - rho2) < 1e-12, "cca is symmetric");
+
+    /* A trace against itself with a duplicated column: rank 2 of 3. */
+    gsl_matrix *D = gsl_matrix_alloc(T, 3);
+    gsl_matrix_view Dl = gsl_matrix_submatrix(D, 0, 0, T, 2);
+    gsl_matrix_memcpy(&Dl.matrix, B);
+    for (size_t t = 0; t < T; t++) gsl_matrix_set(D, t, 2, 2 * gsl_matrix_get(B, t, 0) - gsl_matrix_get(B, t, 1));
+    gsl_vector *rho3 = gsl_vector_alloc(3);
+    CHECK(gn_cca(D, D, rho3, &cnt, &e) == GN_OK && cnt == 2, "rank-deficient trace: 2 correlations found (%zu)", cnt);
+    CHECK(fabs(gsl_vector_get(rho3, 0) - 1) < 1e-12 && fabs(gsl_vector_get(rho3, 1) - 1) < 1e-12 && gsl_vector_get(rho3, 2) == 0,
+          "a trace against itself: ones, then zeros for the missing rank");
+
+    CHECK(gn_cca(A, B, rho3, &cnt, &e) == GN_EINVAL && strstr(e.msg, "length 2"), "wrong rho length refused: %s", e.msg);
+    gsl_matrix_view short_b = gsl_matrix_submatrix(B, 0, 0, 10, 2);
+    CHECK(gn_cca(A, &short_b.matrix, rho, &cnt, &e) == GN_EINVAL && strstr(e.msg, "same number"), "unequal T refused: %s", e.msg);
+
+    /* NumPy reference on random data (no planted structure). */
+    if (system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) SKIP("NumPy CCA reference: numpy absent");
+    else {
+        char path[] = "/tmp/gn_cca_XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fdopen(fd, "w");
+        gsl_matrix *X = gsl_matrix_alloc(40, 7);
+        for (size_t t = 0; t < 40; t++)
+            for (size_t j = 0; j < 7; j++) {
+                double v = gsl_ran_gaussian(r, 1) + (j >= 4 ? 0.7 * gsl_matrix_get(X, t, j - 4) : 0);
+                gsl_matrix_set(X, t, j, v);
+                fprintf(f, "%.17g%c", v, j < 6 ? ' ' : '\n');
+            }
+        fclose(f);
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import numpy as np; X=np.loadtxt('%s'); X=X-X.mean(0); "
+                 "qa,_=np.linalg.qr(X[:,:4]); qb,_=np.linalg.qr(X[:,4:]); "
+                 "print(' '.join('%%.17g'%%v for v in np.linalg.svd(qa.T@qb,compute_uv=False)))\"", path);
+        FILE *pp = popen(cmd, "r");
+        double ref[3]; int got = 0;
+        while (got < 3 && fscanf(pp, "%lg", &ref[got]) == 1) got++;
+        pclose(pp); remove(path);
+        gsl_matrix_view xa = gsl_matrix_submatrix(X, 0, 0, 40, 4), xb = gsl_matrix_submatrix(X, 0, 4, 40, 3);
+        gn_cca(&xa.matrix, &xb.matrix, rho3, &cnt, &e);
+        double d = 0;
+        for (int c = 0; c < got; c++) d = fmax(d, fabs(ref[c] - gsl_vector_get(rho3, c)));
+        CHECK(got == 3 && d < 1e-12, "random data: canonical correlations match NumPy (max diff %.2g)", d);
+        gsl_matrix_free(X);
+    }
+    gsl_matrix_free(Q); gsl_matrix_free(A0); gsl_matrix_free(B0); gsl_matrix_free(A); gsl_matrix_free(B);
+    gsl_matrix_free(D); gsl_vector_free(rho); gsl_vector_free(rho3);
+}
+
+static void test_procrustes(gsl_rng *r)
+{
+    size_t T = 80;
+    gsl_matrix *B = gsl_matrix_alloc(T, 3), *A = gsl_matrix_alloc(T, 3), *Rot = gsl_matrix_alloc(3, 3);
+    for (size_t t = 0; t < T; t++)
+        for (size_t j = 0; j < 3; j++) gsl_matrix_set(B, t, j, gsl_ran_gaussian(r, 1) + j);
+    /* Known rotation: Rz(0.7)·Rx(−1.2). */
+    double c1 = cos(0.7), s1 = sin(0.7), c2 = cos(-1.2), s2 = sin(-1.2);
+    double rz[9] = {c1, -s1, 0, s1, c1, 0, 0, 0, 1}, rx[9] = {1, 0, 0, 0, c2, -s2, 0, s2, c2}, q[9];
+    gsl_matrix_view Rz = gsl_matrix_view_array(rz, 3, 3), Rx = gsl_matrix_view_array(rx, 3, 3), Q = gsl_matrix_view_array(q, 3, 3);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Rz.matrix, &Rx.matrix, 0.0, &Q.matrix);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 2.385, B, &Q.matrix, 0.0, A);   /* A = 2.385·B·Q + shift */
+    gsl_matrix_add_constant(A, -1.5);
+    double disp = -1, sc = 0;
+    gn_err e = {0};
+    CHECK(gn_procrustes(A, B, Rot, &disp, &sc, &e) == GN_OK, "procrustes runs %s", e.msg);
+    double d = 0;
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 3; j++) d = fmax(d, fabs(gsl_matrix_get(Rot, i, j) - q[i * 3 + j]));
+    CHECK(d < 1e-12, "recovers the rotation (max diff %.2g)", d);
+    CHECK(disp < 1e-24, "disparity 0 for a rotated, scaled, shifted copy (%.2g)", disp);
+    CHECK_NEAR(sc, 1.0, 1e-12, "scale 1 after unit-norm standardisation");
+
+    /* Noisy copy vs SciPy's procrustes disparity. */
+    for (size_t t = 0; t < T; t++)
+        for (size_t j = 0; j < 3; j++) gsl_matrix_set(A, t, j, gsl_matrix_get(A, t, j) + 0.4 * gsl_ran_gaussian(r, 1));
+    gn_procrustes(A, B, Rot, &disp, &sc, &e);
+    if (system("/usr/bin/python3 -c 'import scipy.spatial' >/dev/null 2>&1") != 0) SKIP("SciPy procrustes reference: scipy absent");
+    else {
+        char path[] = "/tmp/gn_pro_XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fdopen(fd, "w");
+        for (size_t t = 0; t < T; t++)
+            fprintf(f, "%.17g %.17g %.17g %.17g %.17g %.17g\n", gsl_matrix_get(A, t, 0), gsl_matrix_get(A, t, 1), gsl_matrix_get(A, t, 2),
+                    gsl_matrix_get(B, t, 0), gsl_matrix_get(B, t, 1), gsl_matrix_get(B, t, 2));
+        fclose(f);
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import numpy as np; from scipy.spatial import procrustes; "
+                 "X=np.loadtxt('%s'); print('%%.17g'%%procrustes(X[:,:3],X[:,3:])[2])\"", path);
+        FILE *pp = popen(cmd, "r");
+        double ref = -1;
+        int got = fscanf(pp, "%lg", &ref);
+        pclose(pp); remove(path);
+        CHECK(got == 1 && fabs(ref - disp) < 1e-12 && disp > 1e-3, "noisy copy: disparity %.6f matches SciPy's %.6f", disp, ref);
+    }
+    /* Orthogonality of R and padding for unequal widths. */
+    gsl_matrix_view A2 = gsl_matrix_submatrix(A, 0, 0, T, 2);
+    double disp2 = 0;
+    CHECK(gn_procrustes(&A2.matrix, B, Rot, &disp2, NULL, &e) == GN_OK && disp2 > 0 && disp2 < 1, "unequal widths (2 vs 3) are padded: disparity %.3f", disp2);
+    gsl_matrix *G = gsl_matrix_alloc(3, 3);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Rot, Rot, 0.0, G);
+    d = 0;
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 3; j++) d = fmax(d, fabs(gsl_matrix_get(G, i, j) - (i == j)));
+    CHECK(d < 1e-12, "rotation is orthogonal (|RᵀR − I| %.2g)", d);
+    gsl_matrix *Cst = gsl_matrix_alloc(T, 3);
+    gsl_matrix_set_all(Cst, 2.0);
+    CHECK(gn_procrustes(Cst, B, NULL, &disp, NULL, &e) == GN_EINVAL && strstr(e.msg, "no variance"), "constant trace refused: %s", e.msg);
+    gsl_matrix *R2 = gsl_matrix_alloc(2, 2);
+    CHECK(gn_procrustes(A, B, R2, &disp, NULL, &e) == GN_EINVAL, "wrong rotation shape refused: %s", e.msg);
+    gsl_matrix_free(A); gsl_matrix_free(B); gsl_matrix_free(Rot); gsl_matrix_free(G); gsl_matrix_free(Cst); gsl_matrix_free(R2);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 385);
+    test_cca(r);
+    test_procrustes(r);
+    gsl_rng_free(r);
+    CHECK_DONE();
+}

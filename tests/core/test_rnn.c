@@ -1,0 +1,340 @@
+/* test_rnn.c — rnn forward pass against a naive scalar implementation, BPTT
+ * gradient against central finite differences, Gv against an explicitly
+ * formed JᵀHJ, thread splitting, noise, and argument errors. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+
+#include "check.h"
+#include "rnn.h"
+
+/* ---- naive reference: per trial, per step, per unit, libm scalars --------- */
+
+static double f_act(int act, double x)
+{
+    if (act == GN_ACT_TANH) return tanh(x);
+    if (act == GN_ACT_RELU) return x > 0 ? x : 0;
+    return log1p(exp(x));
+}
+
+/* Runs the DESIGN.md equations literally.  y: B·T·nout (trial-major),
+ * r: B·T·n; returns the masked MSE (or 0 when tg is NULL). */
+static double naive(const gn_rnn *net, size_t B, size_t T, const double *u, const double *tg,
+                    const double *mask, double *y, double *r)
+{
+    size_t n = net->n, ni = net->nin, no = net->nout;
+    double a = net->dt / net->tau, num = 0, M = 0;
+    double *x = malloc(n * sizeof *x), *xn = malloc(n * sizeof *xn), *f = malloc(n * sizeof *f);
+    for (size_t k = 0; k < B; k++) {
+        for (size_t i = 0; i < n; i++) x[i] = gsl_matrix_get(net->x0, i, 0);
+        for (size_t t = 0; t < T; t++) {
+            for (size_t i = 0; i < n; i++) f[i] = f_act(net->act, x[i]);
+            for (size_t i = 0; i < n; i++) {
+                double s = gsl_matrix_get(net->b, i, 0);
+                for (size_t j = 0; j < n; j++) s += gsl_matrix_get(net->W, i, j) * f[j];
+                for (size_t j = 0; j < ni; j++)
+                    s += gsl_matrix_get(net->Win, i, j) * u[(t * B + k) * ni + j];
+                xn[i] = x[i] + a * (-x[i] + s);
+            }
+            memcpy(x, xn, n * sizeof *x);
+            for (size_t i = 0; i < n; i++) {
+                f[i] = f_act(net->act, x[i]);
+                if (r) r[(k * T + t) * n + i] = f[i];
+            }
+            for (size_t o = 0; o < no; o++) {
+                double s = gsl_matrix_get(net->bout, o, 0);
+                for (size_t j = 0; j < n; j++) s += gsl_matrix_get(net->Wout, o, j) * f[j];
+                if (y) y[(k * T + t) * no + o] = s;
+                if (tg) {
+                    size_t idx = (t * B + k) * no + o;
+                    num += mask[idx] * (s - tg[idx]) * (s - tg[idx]);
+                    M += mask[idx];
+                }
+            }
+        }
+    }
+    free(x); free(xn); free(f);
+    return tg ? num / M : 0;
+}
+
+static gn_rnn *make_net(size_t n, size_t ni, size_t no, int act, gsl_rng *rng)
+{
+    gn_rnn *net = gn_rnn_alloc(n, ni, no, NULL);
+    gn_rnn_init(net, 1.3, rng, NULL);
+    net->tau = 4.7; net->dt = 1.3; net->act = act;
+    for (size_t i = 0; i < n; i++) {
+        gsl_matrix_set(net->b, i, 0, gsl_ran_gaussian(rng, 0.3));
+        gsl_matrix_set(net->x0, i, 0, gsl_ran_gaussian(rng, 0.5));
+    }
+    for (size_t o = 0; o < no; o++) gsl_matrix_set(net->bout, o, 0, gsl_ran_gaussian(rng, 0.2));
+    return net;
+}
+
+static gn_batch *make_batch(size_t B, size_t T, size_t ni, size_t no, int masked, gsl_rng *rng)
+{
+    gn_batch *b = gn_batch_alloc(B, T, ni, no, 1, NULL);
+    for (size_t i = 0; i < B * T * ni; i++) b->u[i] = gsl_ran_gaussian(rng, 1.0);
+    for (size_t i = 0; i < B * T * no; i++) {
+        b->target[i] = gsl_ran_gaussian(rng, 0.7);
+        b->mask[i] = masked ? (gsl_rng_uniform(rng) < 0.4 ? 0.0 : 0.5 + gsl_rng_uniform(rng)) : 1.0;
+    }
+    return b;
+}
+
+static double max_abs(const double *v, size_t len)
+{
+    double m = 0;
+    for (size_t i = 0; i < len; i++) if (fabs(v[i]) > m) m = fabs(v[i]);
+    return m;
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void test_forward(gsl_rng *rng, int act, int nth)
+{
+    size_t n = 7, ni = 3, no = 2, B = 3, T = 11;
+    gn_rnn *net = make_net(n, ni, no, act, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, nth, NULL);
+    double *y = malloc(B * T * no * sizeof *y), *r = malloc(B * T * n * sizeof *r);
+    double want = naive(net, B, T, bat->u, bat->target, bat->mask, y, r), loss = NAN;
+    gn_err e = {0};
+    CHECK(gn_rnn_forward(net, bat, w, NULL, &loss, &e) == GN_OK, "forward runs (%s)", e.msg);
+    CHECK_NEAR(loss, want, 1e-13, "%s, %d thread(s): loss equals the naive implementation's",
+               gn_act_name(act), nth);
+    gsl_matrix *ry = gsl_matrix_alloc(T, no), *rr = gsl_matrix_alloc(T, n), *rx = gsl_matrix_alloc(T, n);
+    double ey = 0, er = 0;
+    for (size_t k = 0; k < B; k++) {
+        gn_rnn_work_trace(w, k, rx, rr, ry, &e);
+        for (size_t t = 0; t < T; t++) {
+            for (size_t o = 0; o < no; o++)
+                ey = fmax(ey, fabs(gsl_matrix_get(ry, t, o) - y[(k * T + t) * no + o]));
+            for (size_t i = 0; i < n; i++) {
+                er = fmax(er, fabs(gsl_matrix_get(rr, t, i) - r[(k * T + t) * n + i]));
+                er = fmax(er, fabs(f_act(act, gsl_matrix_get(rx, t, i)) - gsl_matrix_get(rr, t, i)));
+            }
+        }
+    }
+    CHECK(ey < 1e-13 && er < 1e-13, "%s, %d thread(s): traces x, r, y equal the naive ones (%.1e, %.1e)",
+          gn_act_name(act), nth, ey, er);
+    gsl_matrix_free(ry); gsl_matrix_free(rr); gsl_matrix_free(rx);
+    free(y); free(r);
+    gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+}
+
+static void test_grad_fd(gsl_rng *rng, int act, int masked)
+{
+    size_t n = 7, ni = 3, no = 2, B = 3, T = 11;
+    gn_rnn *net = make_net(n, ni, no, act, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, masked, rng);
+    gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, 1, NULL);
+    size_t np = gn_rnn_nparams(net);
+    double *p = malloc(np * sizeof *p), *g = malloc(np * sizeof *g);
+    double loss;
+    gn_err e = {0};
+    CHECK(gn_rnn_grad(net, bat, w, NULL, &loss, g, &e) == GN_OK, "grad runs (%s)", e.msg);
+    gn_rnn_get_params(net, p);
+    double gmax = max_abs(g, np), worst = 0;
+    size_t wi = 0;
+    for (size_t i = 0; i < np; i++) {
+        double h = 1e-5 * fmax(1, fabs(p[i])), p0 = p[i], lp, lm;
+        p[i] = p0 + h; gn_rnn_set_params(net, p);
+        lp = naive(net, B, T, bat->u, bat->target, bat->mask, NULL, NULL);
+        p[i] = p0 - h; gn_rnn_set_params(net, p);
+        lm = naive(net, B, T, bat->u, bat->target, bat->mask, NULL, NULL);
+        p[i] = p0; gn_rnn_set_params(net, p);
+        double fd = (lp - lm) / (2 * h);
+        double rel = fabs(fd - g[i]) / fmax(fabs(fd), 1e-3 * gmax);
+        if (rel > worst) { worst = rel; wi = i; }
+    }
+    CHECK(worst < 1e-6, "%s%s: gradient matches central differences (worst rel err %.2e at %zu of %zu)",
+          gn_act_name(act), masked ? ", masked" : "", worst, wi, np);
+    free(p); free(g);
+    gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+}
+
+/* 2 threads must give the 1-thread result (same sums in another order). */
+static void test_threads(gsl_rng *rng)
+{
+    size_t n = 9, ni = 2, no = 3, B = 5, T = 13;
+    gn_rnn *net = make_net(n, ni, no, GN_ACT_SOFTPLUS, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    gn_rnn_work *w1 = gn_rnn_work_alloc(net, B, T, 1, NULL), *w2 = gn_rnn_work_alloc(net, B, T, 2, NULL);
+    size_t np = gn_rnn_nparams(net);
+    double *g1 = malloc(np * sizeof *g1), *g2 = malloc(np * sizeof *g2), l1, l2;
+    double *v = malloc(np * sizeof *v), *h1 = malloc(np * sizeof *h1), *h2 = malloc(np * sizeof *h2);
+    for (size_t i = 0; i < np; i++) v[i] = gsl_ran_gaussian(rng, 1);
+    gn_rnn_grad(net, bat, w1, NULL, &l1, g1, NULL);
+    gn_rnn_grad(net, bat, w2, NULL, &l2, g2, NULL);
+    gn_rnn_gv(net, bat, w1, v, 0.3, h1, NULL);
+    gn_rnn_gv(net, bat, w2, v, 0.3, h2, NULL);
+    double dg = 0, dh = 0;
+    for (size_t i = 0; i < np; i++) { dg = fmax(dg, fabs(g1[i] - g2[i])); dh = fmax(dh, fabs(h1[i] - h2[i])); }
+    CHECK_NEAR(l2, l1, 1e-14, "two threads: same loss");
+    CHECK(dg < 1e-13 * max_abs(g1, np) && dh < 1e-13 * max_abs(h1, np),
+          "two threads: same gradient and Gv (%.1e, %.1e)", dg, dh);
+    /* smaller batch than the workspace was made for */
+    gn_batch *sub = gn_batch_alloc(2, T, ni, no, 1, NULL);
+    gn_batch_subset(sub, bat, 3, NULL);
+    double ls, lw = naive(net, 2, T, sub->u, sub->target, sub->mask, NULL, NULL);
+    gn_err e = {0};
+    CHECK(gn_rnn_loss(net, sub, w2, NULL, &ls, &e) == GN_OK, "subset batch runs in a larger workspace");
+    CHECK_NEAR(ls, lw, 1e-13, "subset batch loss equals the naive one");
+    gn_batch_free(sub);
+    free(g1); free(g2); free(v); free(h1); free(h2);
+    gn_rnn_work_free(w1); gn_rnn_work_free(w2); gn_batch_free(bat); gn_rnn_free(net);
+}
+
+/* Gv against (2/M)(J_yᵀ diag(m) J_y + s J_rᵀ J_r) v with J by central
+ * differences of the naive implementation. */
+static void test_gv(gsl_rng *rng, int act, double sdamp)
+{
+    size_t n = 3, ni = 2, no = 2, B = 2, T = 5;
+    gn_rnn *net = make_net(n, ni, no, act, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, 1, NULL);
+    size_t np = gn_rnn_nparams(net), ny = B * T * no, nr = B * T * n;
+    double *p = malloc(np * sizeof *p), *v = malloc(np * sizeof *v), *gv = malloc(np * sizeof *gv);
+    double *Jy = calloc(ny * np, sizeof *Jy), *Jr = calloc(nr * np, sizeof *Jr);
+    double *yp = malloc(ny * sizeof *yp), *ym = malloc(ny * sizeof *ym);
+    double *rp = malloc(nr * sizeof *rp), *rm = malloc(nr * sizeof *rm);
+    gn_rnn_get_params(net, p);
+    for (size_t i = 0; i < np; i++) v[i] = gsl_ran_gaussian(rng, 1);
+    for (size_t i = 0; i < np; i++) {
+        double h = 1e-6, p0 = p[i];
+        p[i] = p0 + h; gn_rnn_set_params(net, p);
+        naive(net, B, T, bat->u, NULL, NULL, yp, rp);
+        p[i] = p0 - h; gn_rnn_set_params(net, p);
+        naive(net, B, T, bat->u, NULL, NULL, ym, rm);
+        p[i] = p0; gn_rnn_set_params(net, p);
+        for (size_t j = 0; j < ny; j++) Jy[j * np + i] = (yp[j] - ym[j]) / (2 * h);
+        for (size_t j = 0; j < nr; j++) Jr[j * np + i] = (rp[j] - rm[j]) / (2 * h);
+    }
+    double M = gn_batch_mask_sum(bat);
+    double *want = calloc(np, sizeof *want);
+    for (size_t j = 0; j < ny; j++) {
+        size_t k = j / (T * no), t = (j / no) % T, o = j % no;
+        double m = bat->mask[(t * B + k) * no + o], jv = 0;
+        for (size_t i = 0; i < np; i++) jv += Jy[j * np + i] * v[i];
+        for (size_t i = 0; i < np; i++) want[i] += 2 / M * m * Jy[j * np + i] * jv;
+    }
+    for (size_t j = 0; j < nr; j++) {
+        double jv = 0;
+        for (size_t i = 0; i < np; i++) jv += Jr[j * np + i] * v[i];
+        for (size_t i = 0; i < np; i++) want[i] += 2 / M * sdamp * Jr[j * np + i] * jv;
+    }
+    gn_err e = {0};
+    CHECK(gn_rnn_gv(net, bat, w, v, sdamp, gv, &e) == GN_EINVAL, "Gv before a forward pass is refused");
+    gn_rnn_forward(net, bat, w, NULL, NULL, NULL);
+    e.msg[0] = 0;
+    CHECK(gn_rnn_gv(net, bat, w, v, sdamp, gv, &e) == GN_OK, "Gv runs (%s)", e.msg);
+    double scale = max_abs(want, np), worst = 0, vgv = 0;
+    for (size_t i = 0; i < np; i++) { worst = fmax(worst, fabs(gv[i] - want[i])); vgv += v[i] * gv[i]; }
+    CHECK(worst < 1e-7 * scale, "%s, sdamp %g: Gv equals explicit JᵀHJ v (max err %.1e of %.2g)",
+          gn_act_name(act), sdamp, worst, scale);
+    CHECK(vgv > 0, "vᵀGv > 0 (%g)", vgv);
+    free(p); free(v); free(gv); free(Jy); free(Jr); free(yp); free(ym); free(rp); free(rm); free(want);
+    gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+}
+
+static void test_noise(gsl_rng *rng)
+{
+    size_t n = 6, ni = 2, no = 1, B = 4, T = 9;
+    gn_rnn *net = make_net(n, ni, no, GN_ACT_TANH, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 0, rng);
+    gn_rnn_work *w1 = gn_rnn_work_alloc(net, B, T, 1, NULL), *w2 = gn_rnn_work_alloc(net, B, T, 2, NULL);
+    double l0, la, lb, lc, ln = naive(net, B, T, bat->u, bat->target, bat->mask, NULL, NULL);
+    net->noise = 0.2;
+    gsl_rng *r1 = gsl_rng_alloc(gsl_rng_mt19937), *r2 = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r1, 42); gsl_rng_set(r2, 42);
+    gn_rnn_loss(net, bat, w1, NULL, &l0, NULL);
+    gn_rnn_loss(net, bat, w1, r1, &la, NULL);
+    gn_rnn_loss(net, bat, w2, r2, &lb, NULL);
+    gn_rnn_loss(net, bat, w1, r1, &lc, NULL);
+    CHECK_NEAR(l0, ln, 1e-13, "noise with no generator: deterministic run");
+    CHECK(fabs(la - l0) > 1e-6, "noise changes the loss (%g vs %g)", la, l0);
+    CHECK_NEAR(lb, la, 1e-13, "noise is the same on 1 and 2 threads for the same seed");
+    CHECK(la != lc, "fresh noise on the next call");
+    /* stationary s.d. of an isolated leaky unit is `noise` */
+    gn_rnn *iso = gn_rnn_alloc(1, 1, 1, NULL);
+    iso->act = GN_ACT_RELU; iso->noise = 0.5; iso->tau = 5; iso->dt = 1;
+    gn_batch *z = gn_batch_alloc(200, 400, 1, 1, 0, NULL);
+    gn_rnn_work *wz = gn_rnn_work_alloc(iso, 200, 400, 1, NULL);
+    gn_rnn_forward(iso, z, wz, r1, NULL, NULL);
+    gsl_matrix *x = gsl_matrix_alloc(400, 1);
+    double ss = 0; size_t cnt = 0;
+    for (size_t k = 0; k < 200; k++) {
+        gn_rnn_work_trace(wz, k, x, NULL, NULL, NULL);
+        for (size_t t = 100; t < 400; t++) { ss += gsl_matrix_get(x, t, 0) * gsl_matrix_get(x, t, 0); cnt++; }
+    }
+    /* exact: 2α/(1−(1−α)²)·σ² for the discrete process */
+    double a = 0.2, want = 2 * a / (1 - (1 - a) * (1 - a)) * 0.25;
+    CHECK_NEAR(ss / cnt, want, 0.03, "noise variance of a leaky unit is 2α/(2α−α²)·noise² (%g vs %g)",
+               ss / cnt, want);
+    gsl_matrix_free(x); gn_rnn_work_free(wz); gn_batch_free(z); gn_rnn_free(iso);
+    gsl_rng_free(r1); gsl_rng_free(r2);
+    gn_rnn_work_free(w1); gn_rnn_work_free(w2); gn_batch_free(bat); gn_rnn_free(net);
+}
+
+static void test_errors(gsl_rng *rng)
+{
+    gn_err e = {0};
+    CHECK(gn_rnn_alloc(0, 1, 1, &e) == NULL && e.code == GN_EINVAL && strstr(e.msg, "n must"),
+          "n=0 refused: %s", e.msg);
+    CHECK(gn_rnn_alloc(3, 0, 1, &e) == NULL && strstr(e.msg, "inputs"), "inputs=0 refused: %s", e.msg);
+    CHECK(gn_rnn_alloc(1000000, 1, 1, &e) == NULL, "huge n refused: %s", e.msg);
+    gn_rnn *net = make_net(4, 2, 1, GN_ACT_TANH, rng);
+    gn_batch *bat = make_batch(3, 5, 2, 1, 0, rng);
+    gn_rnn_work *w = gn_rnn_work_alloc(net, 2, 5, 1, NULL);
+    double l, *g = malloc(gn_rnn_nparams(net) * sizeof *g);
+    CHECK(gn_rnn_loss(net, bat, w, NULL, &l, &e) == GN_EINVAL && strstr(e.msg, "exceeds"),
+          "batch larger than workspace refused: %s", e.msg);
+    gn_rnn_work_free(w);
+    w = gn_rnn_work_alloc(net, 3, 5, 3, &e);
+    CHECK(w == NULL && strstr(e.msg, "threads"), "3 threads refused: %s", e.msg);
+    w = gn_rnn_work_alloc(net, 3, 5, 1, NULL);
+    for (size_t i = 0; i < 15; i++) bat->mask[i] = 0;
+    CHECK(gn_rnn_grad(net, bat, w, NULL, &l, g, &e) == GN_EINVAL && strstr(e.msg, "mask"),
+          "all-zero mask refused: %s", e.msg);
+    gn_batch *nt = gn_batch_alloc(3, 5, 2, 1, 0, NULL);
+    CHECK(gn_rnn_loss(net, nt, w, NULL, &l, &e) == GN_EINVAL && strstr(e.msg, "target"),
+          "loss without targets refused: %s", e.msg);
+    CHECK(gn_rnn_forward(net, nt, w, NULL, NULL, &e) == GN_OK, "forward without targets runs");
+    gn_batch *wrong = gn_batch_alloc(3, 5, 3, 1, 1, NULL);
+    CHECK(gn_rnn_loss(net, wrong, w, NULL, &l, &e) == GN_EINVAL && strstr(e.msg, "inputs"),
+          "batch with wrong input count refused: %s", e.msg);
+    gsl_matrix *m = gsl_matrix_alloc(4, 2);
+    CHECK(gn_batch_set_trial(nt, 1, m, NULL, NULL, &e) == GN_EINVAL && strstr(e.msg, "trial 2"),
+          "wrong trial shape names the trial: %s", e.msg);
+    gsl_matrix_set(net->W, 1, 2, NAN);
+    CHECK(gn_rnn_validate(net, &e) == GN_EINVAL && strstr(e.msg, "W[2,3]"), "NaN weight found: %s", e.msg);
+    gsl_matrix_set(net->W, 1, 2, 0.5);
+    gsl_matrix_set(net->Wout, 0, 1, 1e300);
+    for (size_t i = 0; i < 15; i++) bat->mask[i] = 1;
+    CHECK(gn_rnn_loss(net, bat, w, NULL, &l, &e) == GN_ENUM, "exploding loss reported: %s", e.msg);
+    gsl_matrix_free(m);
+    free(g); gn_batch_free(nt); gn_batch_free(wrong);
+    gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+}
+
+int main(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 2385);
+    for (int act = 0; act < 3; act++) {
+        test_forward(rng, act, 1);
+        test_forward(rng, act, 2);
+        test_grad_fd(rng, act, 0);
+        test_grad_fd(rng, act, 1);
+        test_gv(rng, act, 0);
+        test_gv(rng, act, 0.37);
+    }
+    test_threads(rng);
+    test_noise(rng);
+    test_errors(rng);
+    gsl_rng_free(rng);
+    CHECK_DONE();
+}

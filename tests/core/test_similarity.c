@@ -1,0 +1,64 @@
+/* test_similarity.c — correlation and PCA-loading similarity against direct formulas. */
+#include "check.h"
+#include "similarity.h"
+
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_statistics_double.h>
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    size_t T = 200, n = 6;
+    gsl_matrix *R = gsl_matrix_alloc(T, n), *S = gsl_matrix_alloc(n, n), *S2 = gsl_matrix_alloc(n, n);
+    for (size_t t = 0; t < T; t++) {
+        double a = sin(0.07 * t), b = gsl_ran_gaussian(r, 1.0);
+        gsl_matrix_set(R, t, 0, a + 0.3 * gsl_ran_gaussian(r, 1.0));
+        gsl_matrix_set(R, t, 1, 3.0 * gsl_matrix_get(R, t, 0) + 1.25);   /* affine copy of 0 */
+        gsl_matrix_set(R, t, 2, b);
+        gsl_matrix_set(R, t, 3, -0.5 * a + 0.8 * b + 0.1 * gsl_ran_gaussian(r, 1.0));
+        gsl_matrix_set(R, t, 4, 2.385);                                  /* constant */
+        gsl_matrix_set(R, t, 5, tanh(a + b));
+    }
+    gn_err e = {0};
+    CHECK(gn_similarity_corr(R, S, &e) == GN_OK, "corr similarity runs %s", e.msg);
+    double dmax = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (i == 4 || j == 4) continue;
+            gsl_vector_const_view ci = gsl_matrix_const_column(R, i), cj = gsl_matrix_const_column(R, j);
+            double ref = gsl_stats_correlation(ci.vector.data, ci.vector.stride, cj.vector.data, cj.vector.stride, T);
+            dmax = fmax(dmax, fabs(ref - gsl_matrix_get(S, i, j)));
+        }
+    CHECK(dmax < 1e-13, "correlations match gsl_stats_correlation (max diff %.2g)", dmax);
+    CHECK_NEAR(gsl_matrix_get(S, 0, 1), 1.0, 1e-14, "affine copy has correlation 1");
+    CHECK(gsl_matrix_get(S, 4, 0) == 0 && gsl_matrix_get(S, 2, 4) == 0 && gsl_matrix_get(S, 4, 4) == 1,
+          "constant neuron: 0 off the diagonal, 1 on it");
+
+    gn_pca *p = gn_pca_alloc(T, n, &e);
+    gn_pca_fit(p, R, &e);
+    CHECK(gn_similarity_pca(p, n, S2, &e) == GN_OK, "pca similarity runs");
+    dmax = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) dmax = fmax(dmax, fabs(gsl_matrix_get(S, i, j) - gsl_matrix_get(S2, i, j)));
+    CHECK(dmax < 1e-10, "pca similarity with all components equals correlation (max diff %.2g)", dmax);
+    CHECK(gn_similarity_pca(p, 2, S2, &e) == GN_OK, "pca similarity with k=2");
+    CHECK(gsl_matrix_get(S2, 0, 1) > 0.999999, "k=2: affine copies stay identical (%.9f)", gsl_matrix_get(S2, 0, 1));
+    /* With k=1 all loading vectors are 1-d, so every cosine is ±1 or 0. */
+    gn_similarity_pca(p, 1, S2, &e);
+    CHECK(fabs(fabs(gsl_matrix_get(S2, 2, 3)) - 1) < 1e-12, "k=1: cosines are ±1");
+
+    CHECK(gn_similarity_pca(p, 0, S2, &e) == GN_EINVAL && strstr(e.msg, "k must"), "k=0 refused: %s", e.msg);
+    CHECK(gn_similarity_pca(p, 7, S2, &e) == GN_EINVAL, "k > components refused: %s", e.msg);
+    gsl_matrix *bad = gsl_matrix_alloc(3, 3);
+    CHECK(gn_similarity_corr(R, bad, &e) == GN_EINVAL && strstr(e.msg, "6x6"), "wrong output shape refused: %s", e.msg);
+    gsl_matrix_set(R, 5, 5, NAN);
+    CHECK(gn_similarity_corr(R, S, &e) == GN_EINVAL && strstr(e.msg, "NaN"), "NaN refused: %s", e.msg);
+    gsl_matrix_view one = gsl_matrix_submatrix(R, 0, 0, 1, 3);
+    CHECK(gn_similarity_corr(&one.matrix, bad, &e) == GN_EINVAL, "single time point refused: %s", e.msg);
+    gn_pca_free(p); gsl_matrix_free(R); gsl_matrix_free(S); gsl_matrix_free(S2); gsl_matrix_free(bad); gsl_rng_free(r);
+    CHECK_DONE();
+}
