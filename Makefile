@@ -74,7 +74,7 @@ $(BUILD)/tests/core/%: tests/core/%.c $(LIB)
 $(BUILD)/tests/plot/%: tests/plot/%.c $(LIBPLOT)
 	@mkdir -p $(dir $@)
 	@echo "  TEST  $@"
-	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBPLOT) -lm
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBPLOT) $(CORE_LIBS)
 
 # ---- user-facing targets ---------------------------------------------------
 deps:

@@ -46,9 +46,11 @@ static void bench(size_t n, double p, double T, double dt)
     gsl_rng_free(rng);
 }
 
-/* Membrane update bytes per neuron-step: v, ampa, nmda read+written (48),
- * ref read+written (8), spike flag written (1), I read (8). */
-#define BYTES_PER_NEURON 65.0
+/* Membrane update bytes per neuron-step in this synapse-free network (the
+ * kernel skips the all-zero AMPA/NMDA arrays): v read+written (16), ref
+ * read+written (8), spike flag written (1), I read (8).  With synapses add
+ * 32 (AMPA and NMDA read+written). */
+#define BYTES_PER_NEURON 33.0
 
 /* Triad a[i] = b[i] + s c[i] over a working set of `bytes`: the bandwidth a
  * streaming kernel can hope for at that size. */
@@ -90,7 +92,7 @@ static void bandwidth(size_t n)
     double t0 = now();
     gn_lif_run(L, &o, &sp, &e);
     double per_step = (now() - t0) / o.steps;
-    double ws = n * (8.0 * 4 + 4 + 1);
+    double ws = n * (8.0 * 2 + 4 + 1);   /* v, I, ref, spk */
     double ours = BYTES_PER_NEURON * n / per_step;
     double tri = triad_bw((size_t)ws);
     double dram = triad_bw((size_t)1 << 28);

@@ -29,15 +29,17 @@ def build_and_run(n, p, T):
     I : amp (constant)
     """
     G = b2.NeuronGroup(n, eqs, threshold="v > vth", reset="v = vrest",
-                       refractory=1.9 * ms, method="exact", namespace=ns)
+                       refractory=1.9 * ms, method="exact", namespace=ns, name="lifgroup")
     G.v = ns["vrest"]
     G.I = "0.05*nA + 0.05*nA*i/(N-1)" if n > 1 else 0.05 * nA
     objs = [G]
     if p > 0:
-        S = b2.Synapses(G, G, on_pre="ia_post += 0.0002*nA")
+        # Fixed names keep the generated code identical between calls, so
+        # the warm-up call's compiled extensions are reused.
+        S = b2.Synapses(G, G, on_pre="ia_post += 0.0002*nA", name="lifsyn")
         S.connect(condition="i != j", p=p)
         objs.append(S)
-    M = b2.SpikeMonitor(G)
+    M = b2.SpikeMonitor(G, name="lifspikes")
     net = b2.Network(*objs, M)
     t1 = time.perf_counter()
     net.run(T * ms)

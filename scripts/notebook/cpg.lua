@@ -35,13 +35,16 @@ local function outputs(c, title)
   for i = 1, 2000 do x:set(i, 1, r.t:get(first + i - 1, 1) / 1000) end
   local per = ph.period == ph.period and string.format("%.2f s", ph.period / 1000) or "none"
   local sub = string.format("%s: period %s, order %s", title, per, table.concat(ph.order, " > "))
+  print(sub)
   if plot then
+    -- stacked traces, as in the paper's figure: population j drawn at offset 4 - j
+    local stacked = matrix(2000, 4)
     for j = 1, 4 do
-      plot(cols[j], {x = x, title = (j == 1 and sub .. "\n" or "") .. cpg.names[j] .. " output",
-                     xlabel = j == 4 and "t (s)" or nil, height = 5, ymin = 0, ymax = 1})
+      for i = 1, 2000 do stacked:set(i, j, cols[j]:get(i, 1) + 1.2 * (4 - j)) end
     end
+    plot(stacked, {x = x, labels = {"pre-I (+3.6)", "early-I (+2.4)", "post-I (+1.2)", "aug-E"},
+                   xlabel = "t (s)", ylabel = "output, stacked", height = 18})
   else
-    print(sub)
     for i = 1, 2000, 50 do
       print(string.format("%6.2f  %5.2f %5.2f %5.2f %5.2f", x:get(i, 1), cols[1]:get(i, 1),
         cols[2]:get(i, 1), cols[3]:get(i, 1), cols[4]:get(i, 1)))

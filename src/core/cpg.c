@@ -13,7 +13,8 @@
 /* Parameter table.  Names and defaults are those of the authors' XPPAUT file
  * (ModelDB 125529, rubinetal_resp_cpg.ode, "parameters/initial conditions
  * set to give 3-phase rhythm"); `drive` is ours: a common factor on the
- * three drives, 1 reproduces the file. */
+ * three drives, 1 reproduces the file.  The file's nf, sdum1..4 and edum
+ * (1, 0, 0) are left out: their use in the equations was not visible. */
 #define P(name, def, unit, kind, desc) \
     { #name, offsetof(gn_cpg_par, name), def, unit, desc, kind }
 const gn_cpg_param gn_cpg_params[] = {
@@ -161,7 +162,10 @@ double gn_cpg_output(const gn_cpg_par *p, int pop, double v)
                               : boltz(v, p->V12outputi, p->Koutputi);
 }
 
-/* Equations of Rubin et al. 2009 (their Eqs. 1–7, as in the ModelDB file):
+/* Equations of Rubin et al. 2009.  The file's parameter block (names, values,
+ * foute/fouti, ninf/mpinf/hpinf, initial state) was read; its equation lines
+ * were not available, so what follows is reconstructed from the paper's model
+ * description and those names — see the report and help("cpg"):
  *   C dV1/dt = −gNaP mp∞(V1) h (V1−ENa) − gKdr n∞(V1)^4 (V1−EK) − gL (V1−EL)
  *              − gsynE E1 (V1−EsynE) − gsynI I1 (V1−EsynI)
  *   dh/dt    = (hp∞(V1) − h) / τh(V1),  τh = tauhp / cosh((V1−V12hp)/(2 khp))

@@ -391,6 +391,7 @@ void gn_lif_propagator(const gn_lif_params *p, double dt, gn_lif_prop *q)
     q->pn = step_response(dt, p->taum, p->tau_nmda);
     q->pi = step_response(dt, p->taum, p->tau_inh);
     q->nref = (int32_t)lround(p->tref / dt);
+    q->syn = 2;
 }
 
 /* A spike of presynaptic row `row` through c: AMPA share directly, NMDA share
@@ -401,8 +402,17 @@ static void deliver(gn_lif *L, const gn_lif_csr *c, size_t row, double f)
     const uint32_t *idx = c->idx;
     double *ampa = L->ampa;
     if (f == 0) {
-        if (c->w) for (size_t k = a; k < b; k++) ampa[idx[k]] += c->w[k];
-        else { double w = c->wconst; for (size_t k = a; k < b; k++) ampa[idx[k]] += w; }
+        if (c->w) { for (size_t k = a; k < b; k++) ampa[idx[k]] += c->w[k]; return; }
+        /* Targets within a row are distinct, so four gathers can be in
+         * flight before the four stores (the compiler cannot know this). */
+        double w = c->wconst;
+        size_t k = a;
+        for (; k + 4 <= b; k += 4) {
+            uint32_t i0 = idx[k], i1 = idx[k + 1], i2 = idx[k + 2], i3 = idx[k + 3];
+            double x0 = ampa[i0], x1 = ampa[i1], x2 = ampa[i2], x3 = ampa[i3];
+            ampa[i0] = x0 + w; ampa[i1] = x1 + w; ampa[i2] = x2 + w; ampa[i3] = x3 + w;
+        }
+        for (; k < b; k++) ampa[idx[k]] += w;
         return;
     }
     double *nmda = L->nmda, mg = L->p.mg;
@@ -440,6 +450,13 @@ int gn_lif_run(gn_lif *L, const gn_lif_run_opts *o, gn_lif_spikes *out, gn_err *
 
     gn_lif_prop q;
     gn_lif_propagator(p, dt, &q);
+    /* Which current arrays can be nonzero during this run: skipping arrays
+     * of zeros cuts the kernel's memory traffic by a third. */
+    int nmda_syn = L->rec && L->f_rec > 0, ampa_syn = (L->win && o->in) || L->rec;
+    for (size_t j = 0; L->win && o->in && j < L->inputs; j++) nmda_syn |= L->f_in[j] > 0;
+    int ampa_now = 0, nmda_now = 0;
+    for (size_t i = 0; i < L->n; i++) { ampa_now |= L->ampa[i] != 0; nmda_now |= L->nmda[i] != 0; }
+    q.syn = (nmda_syn || nmda_now) ? 2 : (ampa_syn || ampa_now) ? 1 : 0;
     /* Each population spike adds this much inhibition (mV); see lif.h. */
     double inh_kick = 1000.0 * p->g_inh / ((double)L->n * p->tau_inh);
     const size_t n = L->n;

@@ -155,12 +155,14 @@ typedef struct {
     double em, ea, en, ei;  /* exp(−dt/tau) for m, ampa, nmda, inh */
     double pa, pn, pi;      /* V response over a step to unit AMPA/NMDA (mV/nA·R) and inh (mV/mV) */
     int32_t nref;           /* refractory steps = round(tref/dt) */
+    int syn;                /* 0: currents all zero and no synapses, 1: AMPA only, 2: AMPA and NMDA */
 } gn_lif_prop;
 void gn_lif_propagator(const gn_lif_params *p, double dt, gn_lif_prop *q);
 
 /* Element-wise membrane kernel (lif_simd.c, vectorised): advances V,
  * currents and refractory counters of neurons [0,n) by one step, sets
- * spk[i] and returns the number of spikes.  I == NULL uses I0 for all. */
+ * spk[i] and returns the number of spikes.  I == NULL uses I0 for all.
+ * Currents the caller declares unused (q->syn) are neither read nor decayed. */
 size_t gn_lif_kernel(size_t n, double *v, double *ampa, double *nmda, int32_t *ref, uint8_t *spk,
                      const double *I, double I0, double vinh, const gn_lif_params *p,
                      const gn_lif_prop *q);

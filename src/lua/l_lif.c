@@ -443,7 +443,8 @@ static int lif_run(lua_State *L)
     o.cancel.stop = lg_stopflag();
     struct progress_ctx pc = { L };
     o.progress = run_progress; o.progress_ud = &pc;
-    o.every = steps >= 20000 ? 1000 : 0;
+    /* Progress only for runs long enough to be worth watching. */
+    o.every = (double)steps * (double)n >= 2e7 ? 1000 : 0;
 
     gn_lif_spikes sp;
     gn_lif_spikes_init(&sp);

@@ -30,17 +30,27 @@ static double *scratch(lua_State *L, size_t n)
 }
 
 static const char *const COMMON[] = {"title", "xlabel", "ylabel", "pane", "height",
-                                     "xmin", "xmax", "ymin", "ymax"};
+                                     "xmin", "xmax", "ymin", "ymax", "text", "width", "ascii"};
+
+/* Where a figure goes: a pane, or back to the caller as text
+ * ({text=true}, for notebooks, files and tests). */
+typedef struct {
+    int pane;     /* 0: the current pane */
+    int text;     /* 1: return the rendered text instead of showing it */
+    int width;    /* text width in cells (0: the host's) */
+    int ascii;    /* -1: the host's choice */
+} dest;
 #define NCOMMON (sizeof COMMON / sizeof COMMON[0])
 
 /* Checks the options table at t (absolute index, or 0) against the common
  * keys plus `extra`, and reads the common ones.  Returns the pane (0 = the
  * current one).  Strings stay valid: they live in the options table. */
-static int read_opts(lua_State *L, int t, const char *fn, const char *const extra[],
-                     gn_figure_opts *o)
+static dest read_opts(lua_State *L, int t, const char *fn, const char *const extra[],
+                      gn_figure_opts *o)
 {
+    dest d = {0, 0, 0, -1};
     gn_figure_opts_init(o);
-    if (t == 0 || lua_isnoneornil(L, t)) return 0;
+    if (t == 0 || lua_isnoneornil(L, t)) return d;
     if (!lua_istable(L, t))
         perr(L, "%s: options must be a table (got %s)", fn, luaL_typename(L, t));
     const char *allowed[32];
@@ -65,7 +75,15 @@ static int read_opts(lua_State *L, int t, const char *fn, const char *const extr
     o->height = (int)h;
     lua_Integer p = lg_optinteger(L, t, "pane", 0);
     if (p < 0 || p > 64) perr(L, "%s: option 'pane' must be a pane number >= 1, got %lld", fn, (long long)p);
-    return (int)p;
+    d.pane = (int)p;
+    d.text = lg_optboolean(L, t, "text", 0);
+    lua_Integer w = lg_optinteger(L, t, "width", 0);
+    if (w < 0 || w > 2000) perr(L, "%s: option 'width' must be 1..2000 cells, got %lld", fn, (long long)w);
+    d.width = (int)w;
+    lua_getfield(L, t, "ascii");
+    if (!lua_isnil(L, -1)) d.ascii = lg_optboolean(L, t, "ascii", 0);
+    lua_pop(L, 1);
+    return d;
 }
 
 /* The options argument's index (pos), or 0 when it is absent or nil. */
@@ -74,18 +92,24 @@ static int opts_index(lua_State *L, int pos)
     return lua_gettop(L) >= pos && !lua_isnil(L, pos) ? pos : 0;
 }
 
-/* Hands f to the host (which takes ownership), or prints it when no host
- * is set (a bare Lua state in tests). */
-static void show(lua_State *L, gn_figure *f, int pane)
+/* Hands f to the host (which takes ownership), or with {text=true}
+ * renders it and pushes the text.  Returns the number of results. */
+static int show(lua_State *L, gn_figure *f, dest d)
 {
     gn_host *h = lg_host(L);
-    if (h && h->figure) {
-        h->figure(h, f, pane);
-        return;
+    if (!d.text && h && h->figure) {
+        h->figure(h, f, d.pane);
+        return 0;
     }
-    char *s = gn_figure_render(f, 80, gn_figure_default_height(f, 80), 1, 0);
-    if (s) { lg_write(L, s, strlen(s)); free(s); }
+    int w = d.width ? d.width : (h && h->width > 0 ? h->width : 80);
+    int ascii = d.ascii >= 0 ? d.ascii : (h ? h->ascii : 1);
+    char *s = gn_figure_render(f, w, gn_figure_default_height(f, w), ascii, 0);
     gn_figure_free(f);
+    if (!s) return luaL_error(L, "out of memory rendering a figure");
+    if (d.text) lua_pushstring(L, s);
+    else lg_write(L, s, strlen(s));
+    free(s);
+    return d.text ? 1 : 0;
 }
 
 static gn_figure *checkfig(lua_State *L, gn_figure *f, const char *fn)
@@ -134,16 +158,17 @@ static size_t read_labels(lua_State *L, int t, const char *fn, const char **out,
     int ty = lua_getfield(L, t, "labels");
     if (ty == LUA_TNIL) { lua_pop(L, 1); return 0; }
     if (ty != LUA_TTABLE) perr(L, "%s: option 'labels' must be a list of strings (got %s)", fn, lua_typename(L, ty));
-    size_t n = lua_rawlen(L, -1);
+    int lt = lua_gettop(L);
+    size_t n = lua_rawlen(L, lt);
     if (n > max) perr(L, "%s: %zu labels for %zu %s", fn, n, max, max == 1 ? "item" : "items");
+    luaL_checkstack(L, (int)n + 4, "too many labels");
     for (size_t i = 0; i < n; i++) {
-        int e = lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        int e = lua_rawgeti(L, lt, (lua_Integer)i + 1);
         if (e != LUA_TSTRING && e != LUA_TNUMBER)
             perr(L, "%s: labels[%zu] must be a string (got %s)", fn, i + 1, lua_typename(L, e));
+        /* Left on the stack: a number converted here has no other owner. */
         out[i] = lua_tostring(L, -1);
-        lua_pop(L, 1);   /* still referenced by the labels table */
     }
-    lua_pop(L, 1);       /* the labels table stays alive through opts */
     return n;
 }
 
@@ -206,7 +231,7 @@ static int l_plot(lua_State *L)
     static const char *const extra[] = {"labels", "x", NULL};
     int ot = opts_index(L, 2);
     gn_figure_opts o;
-    int pane = read_opts(L, ot, "plot", extra, &o);
+    dest d = read_opts(L, ot, "plot", extra, &o);
     int ty = lua_type(L, 1);
     if (ty != LUA_TTABLE && ty != LUA_TUSERDATA)
         perr(L, "plot: y must be a vector, a matrix or a list of them (got %s)", luaL_typename(L, 1));
@@ -242,8 +267,7 @@ static int l_plot(lua_State *L)
     if (nlab > k) perr(L, "plot: %zu labels for %zu series", nlab, k);
     if (!finite) perr(L, "plot: y has no finite values (all NaN or Inf)");
     *box = NULL;
-    show(L, f, pane);
-    return 0;
+    return show(L, f, d);
 }
 
 /* ---- raster ---------------------------------------------------------------------- */
@@ -263,7 +287,7 @@ static int l_raster(lua_State *L)
     static const char *const extra[] = {"n", "T", NULL};
     int ot = opts_index(L, 2);
     gn_figure_opts o;
-    int pane = read_opts(L, ot, "raster", extra, &o);
+    dest d = read_opts(L, ot, "raster", extra, &o);
     lua_Integer n = ot ? lg_optinteger(L, ot, "n", 0) : 0;
     if (n < 0) perr(L, "raster: option 'n' must be >= 1, got %lld", (long long)n);
     double T = ot ? lg_optnumber(L, ot, "T", 0) : 0;
@@ -339,8 +363,7 @@ static int l_raster(lua_State *L)
     gn_figure **box = boxfig(L, gn_figure_raster(count, t, idx, (size_t)n, T, &o), "raster");
     gn_figure *f = *box;
     *box = NULL;
-    show(L, f, pane);
-    return 0;
+    return show(L, f, d);
 }
 
 /* ---- heatmap --------------------------------------------------------------------- */
@@ -365,17 +388,21 @@ static const double *checkmatrix_data(lua_State *L, int idx, const char *fn, con
 
 static int l_heatmap(lua_State *L)
 {
+    static const char *const extra[] = {"min", "max", NULL};
     int ot = opts_index(L, 2);
     gn_figure_opts o;
-    int pane = read_opts(L, ot, "heatmap", NULL, &o);
+    dest d = read_opts(L, ot, "heatmap", extra, &o);
+    o.zmin = ot ? lg_optnumber(L, ot, "min", NAN) : NAN;
+    o.zmax = ot ? lg_optnumber(L, ot, "max", NAN) : NAN;
+    if (!isnan(o.zmin) && !isnan(o.zmax) && !(o.zmin < o.zmax))
+        perr(L, "heatmap: min (%g) must be less than max (%g)", o.zmin, o.zmax);
     size_t r, c;
-    const double *d = checkmatrix_data(L, 1, "heatmap", "m", &r, &c);
-    if (!any_finite(d, r * c)) perr(L, "heatmap: m has no finite values (all NaN or Inf)");
-    gn_figure **box = boxfig(L, gn_figure_heatmap(r, c, d, &o), "heatmap");
+    const double *data = checkmatrix_data(L, 1, "heatmap", "m", &r, &c);
+    if (!any_finite(data, r * c)) perr(L, "heatmap: m has no finite values (all NaN or Inf)");
+    gn_figure **box = boxfig(L, gn_figure_heatmap(r, c, data, &o), "heatmap");
     gn_figure *f = *box;
     *box = NULL;
-    show(L, f, pane);
-    return 0;
+    return show(L, f, d);
 }
 
 /* ---- phase ----------------------------------------------------------------------- */
@@ -405,7 +432,7 @@ static int l_phase(lua_State *L)
                          (lua_type(L, 2) == LUA_TTABLE && lua_rawlen(L, 2) > 0);
     int ot = opts_index(L, second_is_data ? 3 : 2);
     gn_figure_opts o;
-    int pane = read_opts(L, ot, "phase", extra, &o);
+    dest d = read_opts(L, ot, "phase", extra, &o);
     if (second_is_data) {
         size_t nx, ny;
         x = checkvector(L, 1, "phase", "x", &nx);
@@ -460,8 +487,7 @@ static int l_phase(lua_State *L)
     }
     gn_figure *f = *box;
     *box = NULL;
-    show(L, f, pane);
-    return 0;
+    return show(L, f, d);
 }
 
 /* ---- bars ------------------------------------------------------------------------ */
@@ -471,7 +497,7 @@ static int l_bars(lua_State *L)
     static const char *const extra[] = {"labels", NULL};
     int ot = opts_index(L, 2);
     gn_figure_opts o;
-    int pane = read_opts(L, ot, "bars", extra, &o);
+    dest d = read_opts(L, ot, "bars", extra, &o);
     size_t n;
     const double *v = checkvector(L, 1, "bars", "v", &n);
     if (!any_finite(v, n)) perr(L, "bars: v has no finite values (all NaN or Inf)");
@@ -481,8 +507,7 @@ static int l_bars(lua_State *L)
     gn_figure **box = boxfig(L, gn_figure_bars(n, v, nl ? labels : NULL, &o), "bars");
     gn_figure *f = *box;
     *box = NULL;
-    show(L, f, pane);
-    return 0;
+    return show(L, f, d);
 }
 
 /* ---- panes ----------------------------------------------------------------------- */
@@ -518,7 +543,7 @@ static int l_play(lua_State *L)
     static const char *const extra[] = {"frames", NULL};
     int ot = opts_index(L, 2);
     gn_figure_opts o;
-    int pane = read_opts(L, ot, "play", extra, &o);
+    dest d = read_opts(L, ot, "play", extra, &o);
     lua_Integer nframes = ot ? lg_optinteger(L, ot, "frames", 4) : 4;
     if (nframes < 1 || nframes > 1000) perr(L, "play: option 'frames' must be 1..1000, got %lld", (long long)nframes);
     size_t steps, n;
@@ -527,21 +552,23 @@ static int l_play(lua_State *L)
     if (!o.xlabel && n != 2) o.xlabel = "unit";
     gn_figure **box = boxfig(L, gn_figure_frames(steps, n, a, &o), "play");
     gn_host *h = lg_host(L);
-    if (h && h->play) {
+    if (h && h->play && !d.text) {
         gn_figure *f = *box;
         *box = NULL;
-        h->play(h, f, pane);   /* the host owns the frames from here */
+        h->play(h, f, d.pane);   /* the host owns the frames from here */
         return 0;
     }
-    /* No animation (batch mode): a few evenly spaced frames, last included. */
+    /* No animation (batch mode, or {text=true}): a few evenly spaced
+     * frames, the first and the last included. */
     size_t k = (size_t)nframes < steps ? (size_t)nframes : steps;
+    if (d.text) lua_createtable(L, (int)k, 0);
     for (size_t i = 0; i < k; i++) {
         size_t step = k > 1 ? i * (steps - 1) / (k - 1) : steps - 1;
         gn_figure *f = checkfig(L, gn_figure_frames(steps, n, a, &o), "play");
         gn_figure_set_frame(f, step);
-        show(L, f, pane);
+        if (show(L, f, d)) lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    return 0;
+    return d.text ? 1 : 0;
 }
 
 int lg_open_plot(lua_State *L)

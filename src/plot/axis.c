@@ -124,7 +124,9 @@ int gn_frame_draw(gn_canvas *c, const gn_frame *f, gn_area *plot)
     /* Y ticks and the left margin. */
     double yt[MAXT], ystep;
     char ylab[MAXT][32];
-    int ny = gn_ticks(f->ylo, f->yhi, ph >= 6 ? ph / 3 : 2, f->yint, yt, MAXT, &ystep);
+    int ytarget = ph >= 6 ? ph / 3 : 2;
+    if (f->yint && f->yhi - f->ylo <= 5 && f->yhi - f->ylo <= ph) ytarget = (int)(f->yhi - f->ylo);   /* label every index */
+    int ny = gn_ticks(f->ylo, f->yhi, ytarget, f->yint, yt, MAXT, &ystep);
     if (ph < 2) ny = 0;
     int lw = 0;
     for (int i = 0; i < ny; i++) {

@@ -183,6 +183,8 @@ void gn_area_init(gn_area *a, gn_canvas *c, int x0, int y0, int w, int h)
     a->sy = c->ascii ? 3 : 4;
     a->marker = 0;
     a->fg = -1;
+    a->dash = 0;
+    a->count = 0;
 }
 
 void gn_area_dot(gn_area *a, int px, int py)
@@ -224,10 +226,14 @@ void gn_area_line(gn_area *a, int px0, int py0, int px1, int py1)
 {
     int dx = abs(px1 - px0), sx = px0 < px1 ? 1 : -1;
     int dy = -abs(py1 - py0), sy = py0 < py1 ? 1 : -1;
-    int err = dx + dy;
+    int err = dx + dy, first = 1;
     for (;;) {
-        gn_area_dot(a, px0, py0);
-        if (px0 == px1 && py0 == py1) break;
+        int last = px0 == px1 && py0 == py1;
+        if (!a->dash || first || last || (a->count / (unsigned)a->dash) % 2 == 0)
+            gn_area_dot(a, px0, py0);
+        a->count++;
+        first = 0;
+        if (last) break;
         int e2 = 2 * err;
         if (e2 >= dy) { err += dy; px0 += sx; }
         if (e2 <= dx) { err += dx; py0 += sy; }

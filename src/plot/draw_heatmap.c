@@ -51,9 +51,10 @@ void gn_draw_heatmap(const gn_figure *f, gn_canvas *c, int color)
     double lo = INFINITY, hi = -INFINITY;
     gn_range_add(&lo, &hi, f->m, f->rows * f->cols);
     double vlo, vhi;
-    /* The value range is the colour scale: user ymin/ymax do not apply to
-     * an image's axes, so they are not read here; xmin/xmax are neither. */
-    gn_resolve_range(NAN, NAN, lo, hi, &vlo, &vhi);
+    /* The colour scale; values beyond fixed limits take the end colours. */
+    gn_resolve_range(f->zmin, f->zmax, lo, hi, &vlo, &vhi);
+    if (isfinite(f->zmin)) lo = f->zmin;
+    if (isfinite(f->zmax)) hi = f->zmax;
     char lmin[32], lmax[32];
     gn_fmt_num(lmin, sizeof lmin, isfinite(lo) ? lo : 0);
     gn_fmt_num(lmax, sizeof lmax, isfinite(hi) ? hi : 0);

@@ -11,7 +11,8 @@
  * are merged into one vertical stroke from their min to their max, and
  * columns are joined by straight lines: a series much longer than the
  * width costs O(len) and still shows every extreme (a single spike among
- * 10^6 samples reaches its row).  NaN in x or y breaks the line. */
+ * 10^6 samples reaches its row).  NaN in x or y breaks the line, and so
+ * does a point outside the axis limits. */
 static void draw_series(gn_area *a, const gn_series *s, double xlo, double xhi,
                         double ylo, double yhi, size_t upto)
 {
@@ -20,7 +21,10 @@ static void draw_series(gn_area *a, const gn_series *s, double xlo, double xhi,
     size_t n = s->len < upto ? s->len : upto;
     for (size_t k = 0; k < n; k++) {
         double xv = s->x ? s->x[k] : (double)(k + 1), yv = s->y[k];
-        if (isnan(xv) || isnan(yv)) {
+        /* Finite points outside fixed limits are clipped (a gap), not
+         * piled up on the edge; ±Inf is drawn at the edge. */
+        int out = (isfinite(xv) && (xv < xlo || xv > xhi)) || (isfinite(yv) && (yv < ylo || yv > yhi));
+        if (isnan(xv) || isnan(yv) || out) {
             if (have) gn_area_vline(a, cx, cmin, cmax);
             have = 0;
             continue;
@@ -63,6 +67,19 @@ static void series_style(gn_area *a, const gn_canvas *c, size_t k, size_t n_seri
 {
     a->fg = color && n_series > 1 ? gn_series_color(k) : -1;
     a->marker = c->ascii && k > 0 ? (uint32_t)gn_series_marker(k) : 0;
+    /* Braille without colour: later series are dashed, then dotted. */
+    a->dash = !c->ascii && !color && k > 0 ? (int)((k - 1) % 3) + 1 : 0;
+    a->dash = a->dash == 1 ? 3 : a->dash == 3 ? 1 : a->dash;   /* long dashes first */
+    a->count = 0;
+}
+
+/* Legend glyph of series k, matching series_style. */
+static uint32_t legend_glyph(const gn_canvas *c, size_t k, int color)
+{
+    static const uint32_t dashes[] = {0x254C, 0x2504, 0x2508};   /* ╌ ┄ ┈ */
+    if (c->ascii) return (uint32_t)gn_series_marker(k);
+    if (color) return 0x28FF;
+    return k == 0 ? 0x2500 : dashes[(k - 1) % 3];
 }
 
 #define MAXLEG 16
@@ -75,7 +92,7 @@ static int legend(const gn_figure *f, const gn_canvas *c, int color, size_t firs
     for (size_t i = first; i < f->n_series && n < MAXLEG; i++) {
         if (!f->series[i].label) continue;
         lab[n] = f->series[i].label;
-        mark[n] = c->ascii ? (uint32_t)gn_series_marker(i) : 0x28FF;
+        mark[n] = legend_glyph(c, i, color && f->n_series > 1);
         fg[n] = color && f->n_series > 1 ? gn_series_color(i) : -1;
         n++;
     }

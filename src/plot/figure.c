@@ -10,6 +10,7 @@ void gn_figure_opts_init(gn_figure_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->xmin = o->xmax = o->ymin = o->ymax = NAN;
+    o->zmin = o->zmax = NAN;
 }
 
 static char *dupstr(const char *s)
@@ -41,6 +42,7 @@ static gn_figure *fig_new(gn_figure_kind kind, const gn_figure_opts *o)
     f->ylabel = dupstr(o->ylabel);
     f->xmin = o->xmin; f->xmax = o->xmax;
     f->ymin = o->ymin; f->ymax = o->ymax;
+    f->zmin = o->zmin; f->zmax = o->zmax;
     f->height = o->height > 0 ? o->height : 0;
     if (!f->title || !f->xlabel || !f->ylabel) { gn_figure_free(f); return NULL; }
     return f;

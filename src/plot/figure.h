@@ -26,7 +26,9 @@ typedef enum {
 typedef struct {
     const char *title;
     const char *xlabel, *ylabel;
-    double xmin, xmax, ymin, ymax;   /* axis limits (NaN: from the data) */
+    double xmin, xmax, ymin, ymax;   /* axis limits (NaN: from the data); finite points
+                                        outside them are clipped */
+    double zmin, zmax;               /* heatmap colour scale limits (NaN: from the data) */
     int height;                      /* preferred batch height in lines (0: automatic) */
 } gn_figure_opts;
 

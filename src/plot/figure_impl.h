@@ -16,6 +16,7 @@ struct gn_figure {
     gn_figure_kind kind;
     char *title, *xlabel, *ylabel;        /* never NULL ("" when unset) */
     double xmin, xmax, ymin, ymax;        /* user limits, NaN: automatic */
+    double zmin, zmax;                    /* heatmap colour scale limits, NaN: automatic */
     int height;                           /* preferred batch height, 0: automatic */
 
     gn_series *series;                    /* line, phase (series 0 = trajectory) */

@@ -139,6 +139,25 @@ do
   T.near(r.spikes[1].t, 50 + 24.5 * math.log(0.2 * 353 / (0.2 * 353 - 23.7)), 0.1001, "first spike one charge time after onset")
 end
 
+-- Independent implementation: the vectorised NumPy reference of the
+-- benchmark (bench/ref_lif_numpy.py, same network: I spread over 0.05-0.10 nA)
+-- must give the same number of spikes.
+do
+  local py = io.popen and io.popen("/usr/bin/python3 -c 'import numpy' 2>/dev/null && /usr/bin/python3 bench/ref_lif_numpy.py 300:0 2>/dev/null")
+  local line = py and py:read("a") or ""
+  if py then py:close() end
+  local want = tonumber(line:match("spikes=(%d+)"))
+  if not want then
+    T.skip("numpy reference unavailable (/usr/bin/python3 with numpy)")
+  else
+    local I = matrix(300, 1)
+    for i = 1, 300 do I:set(i, 1, 0.05 + 0.05 * (i - 1) / 299) end
+    local r = lif{n = 300}:run{T = 1000, dt = 0.1, I = I, record = false}
+    T.ok(math.abs(#r.spikes - want) <= 0.002 * want,
+         string.format("300 neurons, 1 s: %d spikes vs NumPy reference %d", #r.spikes, want))
+  end
+end
+
 -- Errors name the argument.
 T.raises(function() lif{n = 0} end, "n must be >= 1", "n = 0")
 T.raises(function() lif{} end, "'n'", "n missing")
