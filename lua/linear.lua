@@ -66,6 +66,7 @@ function methods.phase(self, v, opts)
     end
   else
     local ok, fp = pcall(self.fixed, self, opts.h or 0)
+    if not ok and not tostring(fp):find("singular", 1, true) then error(fp, 2) end
     c = ok and fp or matrix(n, 1)                 -- no unique fixed point: the origin
   end
   local cx, cy = c:get(i, 1), c:get(j, 1)

@@ -16,8 +16,9 @@ return {
            "give thc = pi/2 (half the ring active), height pi/2 and full width at half height\n" ..
            "2pi/3; a weak cue (h1 = 0.5) places the bump and drags it along when it rotates.\n" ..
            "The state starts at 0: cue the ring first (a uniform start stays uniform).\n" ..
-           "Methods: r:run{...}  r:bump(activity).  Fields: r.n, the parameters, r.state (n×1,\n" ..
-           "assignable), r.theta (n×1), r.phase (the cue angle, assignable).  Presets: ring.notebook.",
+           "Methods: r:run{...}  r:bump(activity)  r:play(activity)  r:meanfield().\n" ..
+           "Fields: r.n, the parameters, r.state (n×1, assignable), r.theta (n×1), r.phase (the\n" ..
+           "cue angle, assignable).  Preset: ring.notebook (the notebook's input-driven ring).",
     example = "r = ring{}\ncued = r:run{steps=300, phase=1}       -- cue at 1 rad\n" ..
               "free = r:run{steps=1000, cue=0}         -- cue removed: the bump stays\n" ..
               "b = r:bump(free); print(b.position:get(1000, 1), b.height:get(1000, 1))\nheatmap(free)",
@@ -46,6 +47,22 @@ return {
            "of r, r cos theta and r sin theta.",
     example = "r = ring{}\nr:run{steps=300}\nA = r:run{steps=2000, speed=0.002}\nb = r:bump(A)\nplot(b.unwrapped)",
   },
+  ["ring:play"] = {
+    usage = "r:play(activity [, {every=k, ...}])",
+    text = "Animates a steps×n activity from r:run with play() (the moving bump): in the TUI space\n" ..
+           "pauses, arrows step, q stops; in batch mode a few frames are printed.  every=k keeps\n" ..
+           "one step in k.  Other options (title, pane, frames) go to play().",
+    example = "r = ring{}\nr:run{steps=300}\nA = r:run{steps=2000, speed=0.003}\nr:play(A, {every=20})",
+  },
+  ["ring:meanfield"] = {
+    usage = "r:meanfield()  -> {bump=, half_width=, height=, width=, regime=}",
+    text = "The 1995 paper's mean-field bump for r's parameters (n -> infinity, no cue): solves\n" ..
+           "w1 (2 thc - sin 2thc)/(4 pi) = 1 for the half-width thc (the active arc is 2 thc), and\n" ..
+           "gives the height A(1 - cos thc) and the full width at half height 2 acos((1 + cos thc)/2),\n" ..
+           "to compare with r:bump() of a simulated bump.  bump=false (and NaNs) when w1 <= 2 (no\n" ..
+           "bump without input) or when w0 is not inhibitory enough (activity runs away).",
+    example = "r = ring{w1=6, w0=-5}\nshow(r:meanfield())\nr:run{steps=300}\nb = r:bump(r:run{steps=1000, cue=0})\nprint(b.height:get(1000, 1))",
+  },
   ["ring:bump"] = {
     usage = "r:bump(activity)   ring.bump(activity)  -> {position=, unwrapped=, width=, height=}",
     text = "Bump statistics of each row of a steps×n activity (or of one n×1 state), each steps×1:\n" ..
@@ -54,6 +71,7 @@ return {
            "width: full width at half height in radians (crossings of min + height/2 on each side\n" ..
            "  of the peak, interpolated between units); 2pi when nothing falls below half height.\n" ..
            "height: max - min of the row.",
-    example = "b = r:bump(A)\nplot(b.position, {title=\"bump position\"})\nprint(b.width:get(1, 1))",
+    example = "r = ring{}\nr:run{steps=300, phase=-2}\nA = r:run{steps=500, cue=0}\nb = r:bump(A)\n" ..
+              "plot(b.position, {title=\"bump position\"})\nprint(b.width:get(500, 1))  --> ~2.09 (2pi/3)",
   },
 }

@@ -43,6 +43,15 @@ void gn_ring_params_default(gn_ring_params *p);
  * cue: a rotating cue drags an input-driven travelling wave. */
 void gn_ring_params_notebook(gn_ring_params *p);
 
+/* Mean-field bump of p without a cue (n → ∞; see the model comment above):
+ * solves w1 (2θc − sin 2θc)/(4π) = 1 for the half-width θc (bisection; the
+ * left side grows monotonically on (0, π]) and returns the profile's height
+ * A(1 − cos θc) and full width at half height 2 acos((1 + cos θc)/2).
+ * Returns 1 when such a bump exists (w1 > 2 and a positive, finite A),
+ * else 0 and NaNs: w1 <= 2 (no symmetry breaking: only input-driven
+ * profiles) or w0 not inhibitory enough (A <= 0: runaway or silence). */
+int gn_ring_meanfield(const gn_ring_params *p, double *thc, double *height, double *width);
+
 typedef struct {
     gn_ring_params p;
     gsl_vector *r;      /* n: current rates (the "last state") */

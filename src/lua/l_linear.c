@@ -3,26 +3,12 @@
 #include "l_util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "linear.h"
 
 #define LINEAR_MT "ganglion.linear"
-
-/* luaL_error with C printf formats (%zu, %g): Lua's own formatter knows
- * only %d %I %f %s %c %p %U. */
-static int lerr(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int lerr(lua_State *L, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", buf);
-}
 
 typedef struct {
     gn_linear *lin;    /* owned */
@@ -41,7 +27,7 @@ static int parse_method(lua_State *L, const char *s, const char *fn)
 {
     if (!strcmp(s, "euler")) return GN_LINEAR_EULER;
     if (!strcmp(s, "exact")) return GN_LINEAR_EXACT;
-    return lerr(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
+    return luaL_error(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
 }
 
 /* Reads a number (every entry) or an n-vector (n×1, 1×n or a plain array)
@@ -52,20 +38,20 @@ static void read_vector(lua_State *L, int idx, size_t n, gsl_vector *out, const 
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TNUMBER) {
         double v = lua_tonumber(L, idx);
-        if (!isfinite(v)) lerr(L, "%s: %s must be finite, got %f", fn, what, v);
+        if (!isfinite(v)) luaL_error(L, "%s: %s must be finite, got %s", fn, what, isnan(v) ? "NaN" : "Inf");
         gsl_vector_set_all(out, v);
         return;
     }
     if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
-        lerr(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
+        luaL_error(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
                    luaL_typename(L, idx));
     gsl_matrix *m = lg_tomatrix(L, idx);
     if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
-        lerr(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1,
+        luaL_error(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1,
                    m->size2);
     for (size_t i = 0; i < n; i++) {
         double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
-        if (!isfinite(v)) lerr(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
+        if (!isfinite(v)) luaL_error(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
         gsl_vector_set(out, i, v);
     }
 }
@@ -75,13 +61,13 @@ static int linear_new(lua_State *L, int t)
 {
     static const char *const keys[] = {"M", "tau", "dt", "v0", "method", NULL};
     if (lua_type(L, t) != LUA_TTABLE)
-        return lerr(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
+        return luaL_error(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
                           luaL_typename(L, t));
     lg_checkkeys(L, t, "linear", keys);
     gsl_matrix *M = lg_optmatrixfield(L, t, "M");
-    if (!M) return lerr(L, "linear: option 'M' (n×n weight matrix) is required");
+    if (!M) return luaL_error(L, "linear: option 'M' (n×n weight matrix) is required");
     if (M->size1 != M->size2)
-        return lerr(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
+        return luaL_error(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
     double tau = lg_optnumber(L, t, "tau", 10);
     double dt = lg_optnumber(L, t, "dt", 1);
     int method = parse_method(L, lg_optstring(L, t, "method", "exact"), "linear");
@@ -95,7 +81,7 @@ static int linear_new(lua_State *L, int t)
     if (!u->lin) return lg_coreerror(L, "linear", &e);
     u->method = method;
     u->v0 = gsl_vector_calloc(M->size1);
-    if (!u->v0) return lerr(L, "linear: out of memory");
+    if (!u->v0) return luaL_error(L, "linear: out of memory");
     lua_getfield(L, t, "v0");
     if (!lua_isnil(L, -1)) read_vector(L, -1, M->size1, u->v0, "linear", "v0");
     lua_settop(L, ud);
@@ -132,12 +118,12 @@ static int linear_run(lua_State *L)
     lg_linear *u = checklinear(L, 1);
     size_t n = u->lin->n;
     if (lua_isnoneornil(L, 2))
-        return lerr(L, "linear:run: h (T×%d input matrix) is required", (int)n);
+        return luaL_error(L, "linear:run: h (T×%d input matrix) is required", (int)n);
     if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
-        return lerr(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
+        return luaL_error(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
     gsl_matrix *h = lg_tomatrix(L, 2);
     if (h->size2 != n)
-        return lerr(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
+        return luaL_error(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
                           h->size1, h->size2);
     int o = lua_isnoneornil(L, 3) ? 0 : 3;
     if (o) {
@@ -245,7 +231,7 @@ static int linear_newindex(lua_State *L)
     if (!strcmp(k, "v0")) read_vector(L, 3, u->lin->n, u->v0, "linear", "v0");
     else if (!strcmp(k, "method")) u->method = parse_method(L, luaL_checkstring(L, 3), "linear");
     else
-        return lerr(L, "linear: field '%s' is read-only (only v0 and method can be set; "
+        return luaL_error(L, "linear: field '%s' is read-only (only v0 and method can be set; "
                           "build a new network with linear{M=, tau=, dt=})", k);
     return 0;
 }

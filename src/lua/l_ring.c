@@ -3,26 +3,12 @@
 #include "l_util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ring.h"
 
 #define RING_MT "ganglion.ring"
-
-/* luaL_error with C printf formats (%zu, %g): Lua's own formatter knows
- * only %d %I %f %s %c %p %U. */
-static int lerr(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int lerr(lua_State *L, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", buf);
-}
 
 typedef struct { gn_ring *ring; } lg_ring;
 
@@ -39,19 +25,19 @@ static void read_state(lua_State *L, int idx, size_t n, gsl_vector *out, const c
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TNUMBER) {
         double v = lua_tonumber(L, idx);
-        if (!isfinite(v)) lerr(L, "%s: %s must be finite, got %f", fn, what, v);
+        if (!isfinite(v)) luaL_error(L, "%s: %s must be finite, got %s", fn, what, isnan(v) ? "NaN" : "Inf");
         gsl_vector_set_all(out, v);
         return;
     }
     if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
-        lerr(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
+        luaL_error(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
                    luaL_typename(L, idx));
     gsl_matrix *m = lg_tomatrix(L, idx);
     if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
-        lerr(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1, m->size2);
+        luaL_error(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1, m->size2);
     for (size_t i = 0; i < n; i++) {
         double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
-        if (!isfinite(v)) lerr(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
+        if (!isfinite(v)) luaL_error(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
         gsl_vector_set(out, i, v);
     }
 }
@@ -76,7 +62,7 @@ static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
 {
     static const char *const keys[] = {"n", "w0", "w1", "h0", "h1", "T", "tau", "dt", "preset", NULL};
     if (!lua_isnoneornil(L, t) && lua_type(L, t) != LUA_TTABLE)
-        return lerr(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
+        return luaL_error(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
                           luaL_typename(L, t));
     int o = lua_isnoneornil(L, t) ? 0 : t;
     if (o) lg_checkkeys(L, o, fn, keys);
@@ -84,10 +70,10 @@ static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
     gn_ring_params p;
     if (!strcmp(preset, "notebook")) gn_ring_params_notebook(&p);
     else if (!strcmp(preset, "attractor")) gn_ring_params_default(&p);
-    else return lerr(L, "%s: preset must be \"attractor\" or \"notebook\", got \"%s\"", fn, preset);
+    else return luaL_error(L, "%s: preset must be \"attractor\" or \"notebook\", got \"%s\"", fn, preset);
     lua_Integer n = lg_optinteger(L, o, "n", (lua_Integer)p.n);
-    if (n < 1) return lerr(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
-    if (n > 100000000) return lerr(L, "%s: n = %lld is too large", fn, (long long)n);
+    if (n < 1) return luaL_error(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
+    if (n > 100000000) return luaL_error(L, "%s: n = %lld is too large", fn, (long long)n);
     p.n = (size_t)n;
     for (int k = 0; param_keys[k]; k++) {
         double *s = param_slot(&p, param_keys[k]);
@@ -113,14 +99,48 @@ static int ring_gc(lua_State *L)
     return 0;
 }
 
+/* Names the regime from the mean-field theory (gn_ring_meanfield). */
+static const char *regime(const gn_ring_params *p, char *buf, size_t len)
+{
+    double thc, h, w;
+    if (gn_ring_meanfield(p, &thc, &h, &w))
+        snprintf(buf, len, "bump attractor: mean-field height %.4g, width %.4g rad", h, w);
+    else if (!(p->w1 > 2))
+        snprintf(buf, len, "w1 <= 2: input-driven, no bump without a cue");
+    else
+        snprintf(buf, len, "w1 > 2 but w0 not inhibitory enough (or h0 <= T): no stable bump");
+    return buf;
+}
+
 static int ring_tostring(lua_State *L)
 {
     gn_ring *r = checkring(L, 1);
-    char buf[256];
+    char buf[320], reg[128];
     snprintf(buf, sizeof buf, "ring network: n=%zu w0=%g w1=%g h0=%g h1=%g T=%g tau=%g dt=%g (%s)",
              r->p.n, r->p.w0, r->p.w1, r->p.h0, r->p.h1, r->p.T, r->p.tau, r->p.dt,
-             r->p.w1 > 2 ? "w1 > 2: bump attractor" : "w1 <= 2: input-driven, no attractor");
+             regime(&r->p, reg, sizeof reg));
     lua_pushstring(L, buf);
+    return 1;
+}
+
+/* r:meanfield() → {bump=, half_width=, height=, width=, regime=} */
+static int ring_meanfield(lua_State *L)
+{
+    gn_ring *r = checkring(L, 1);
+    double thc, h, w;
+    char reg[128];
+    int ok = gn_ring_meanfield(&r->p, &thc, &h, &w);
+    lua_createtable(L, 0, 5);
+    lua_pushboolean(L, ok);
+    lua_setfield(L, -2, "bump");
+    lua_pushnumber(L, thc);
+    lua_setfield(L, -2, "half_width");
+    lua_pushnumber(L, h);
+    lua_setfield(L, -2, "height");
+    lua_pushnumber(L, w);
+    lua_setfield(L, -2, "width");
+    lua_pushstring(L, regime(&r->p, reg, sizeof reg));
+    lua_setfield(L, -2, "regime");
     return 1;
 }
 
@@ -132,18 +152,18 @@ static int ring_run(lua_State *L)
     gn_ring *r = checkring(L, 1);
     size_t n = r->p.n;
     if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TTABLE)
-        return lerr(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
+        return luaL_error(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
                           luaL_typename(L, 2));
     int o = lua_isnoneornil(L, 2) ? 0 : 2;
     if (o) lg_checkkeys(L, o, "ring:run", keys);
     lua_Integer steps = lg_optinteger(L, o, "steps", 1000);
-    if (steps < 1) return lerr(L, "ring:run: steps must be >= 1, got %lld", (long long)steps);
+    if (steps < 1) return luaL_error(L, "ring:run: steps must be >= 1, got %lld", (long long)steps);
     double speed = lg_optnumber(L, o, "speed", 0);
     double cue = lg_optnumber(L, o, "cue", r->p.h1);
     double phase = lg_optnumber(L, o, "phase", NAN);
-    if (!isfinite(speed)) return lerr(L, "ring:run: speed must be finite, got %f", speed);
-    if (!isfinite(cue)) return lerr(L, "ring:run: cue must be finite, got %f", cue);
-    if (isinf(phase)) return lerr(L, "ring:run: phase must be finite, got %f", phase);
+    if (!isfinite(speed)) return luaL_error(L, "ring:run: speed must be finite, got %f", speed);
+    if (!isfinite(cue)) return luaL_error(L, "ring:run: cue must be finite, got %f", cue);
+    if (isinf(phase)) return luaL_error(L, "ring:run: phase must be finite, got %f", phase);
     gsl_vector *a0 = NULL;
     gsl_vector_view av;
     if (o && lua_getfield(L, o, "a0") != LUA_TNIL) {
@@ -153,7 +173,7 @@ static int ring_run(lua_State *L)
         a0 = &av.vector;
     }
     if ((double)steps * (double)n > (double)GN_MAX_ELEMS)
-        return lerr(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
+        return luaL_error(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
     gsl_matrix *out = lg_newmatrix(L, (size_t)steps, n);
     gn_err e = {0};
     gn_cancel c = {lg_stopflag()};
@@ -173,7 +193,7 @@ static int ring_bump(lua_State *L)
         a = 2;
     }
     if (lua_type(L, a) != LUA_TTABLE && !luaL_testudata(L, a, LG_MATRIX_MT))
-        return lerr(L, "ring:bump: activity must be a steps×n matrix (got %s)", luaL_typename(L, a));
+        return luaL_error(L, "ring:bump: activity must be a steps×n matrix (got %s)", luaL_typename(L, a));
     gsl_matrix *A = lg_tomatrix(L, a);
     size_t n = r ? r->p.n : A->size2;
     gsl_matrix_view one;
@@ -187,9 +207,9 @@ static int ring_bump(lua_State *L)
         } else A = &one.matrix;
     }
     if (A->size2 != n)
-        return lerr(L, "ring:bump: activity must have %zu columns (one per unit), got %zux%zu", n,
+        return luaL_error(L, "ring:bump: activity must have %zu columns (one per unit), got %zux%zu", n,
                           A->size1, A->size2);
-    if (n < 3) return lerr(L, "ring:bump: need at least 3 units on the ring, got %zu", n);
+    if (n < 3) return luaL_error(L, "ring:bump: need at least 3 units on the ring, got %zu", n);
     size_t rows = A->size1;
     lua_createtable(L, 0, 4);
     gsl_vector_view pos = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
@@ -209,6 +229,7 @@ static int ring_bump(lua_State *L)
 static const luaL_Reg methods[] = {
     {"run", ring_run},
     {"bump", ring_bump},
+    {"meanfield", ring_meanfield},
     {NULL, NULL}
 };
 
@@ -239,10 +260,10 @@ static int ring_newindex(lua_State *L)
     if (!strcmp(k, "state")) read_state(L, 3, r->p.n, r->r, "ring", "state");
     else if (!strcmp(k, "phase")) {
         double v = luaL_checknumber(L, 3);
-        if (!isfinite(v)) return lerr(L, "ring: phase must be finite, got %f", v);
+        if (!isfinite(v)) return luaL_error(L, "ring: phase must be finite, got %f", v);
         r->phase = remainder(v, 2 * M_PI);
     } else
-        return lerr(L, "ring: field '%s' is read-only (state and phase can be set; "
+        return luaL_error(L, "ring: field '%s' is read-only (state and phase can be set; "
                           "build a new ring with ring{...} to change parameters)", k);
     return 0;
 }

@@ -108,6 +108,34 @@ int main(void)
         CHECK(dh < 1e-6, "bump height stationary without input (change %.2g over 100 tau)", dh);
     }
 
+    /* mean-field prediction for the defaults, and for another attractor */
+    {
+        double thc, H, Wd;
+        CHECK(gn_ring_meanfield(&p, &thc, &H, &Wd) == 1, "mean field: defaults have a bump");
+        CHECK_NEAR(thc, M_PI / 2, 1e-12, "mean field: w1 = 4 gives half-width pi/2");
+        CHECK_NEAR(H, M_PI / 2, 1e-12, "mean field: height pi/2");
+        CHECK_NEAR(Wd, 2 * M_PI / 3, 1e-12, "mean field: width 2pi/3");
+        gn_ring_params q = p;
+        q.n = 400; q.w0 = -5; q.w1 = 6; q.h0 = 1.5; q.T = 0.3; q.tau = 4; q.dt = 0.4;
+        CHECK(gn_ring_meanfield(&q, &thc, &H, &Wd) == 1, "mean field: w1 = 6, w0 = -5 has a bump");
+        /* (2θ − sin 2θ)/(4π) = 1/6 at the returned θc */
+        CHECK_NEAR((2 * thc - sin(2 * thc)) / (4 * M_PI), 1.0 / 6, 1e-12, "mean field: self-consistency of thc");
+        gn_ring *r6 = gn_ring_alloc(&q, &e);
+        gsl_matrix *A1 = gsl_matrix_alloc(200, q.n), *A2 = gsl_matrix_alloc(1500, q.n);
+        gsl_vector *h6 = gsl_vector_alloc(1500), *w6 = gsl_vector_alloc(1500);
+        gn_ring_run(r6, 200, 0, 0.4, -2.0, NULL, A1, nc, &e);
+        gn_ring_run(r6, 1500, 0, 0, NAN, NULL, A2, nc, &e);
+        gn_ring_bump(A2, NULL, NULL, w6, h6, &e);
+        CHECK_NEAR(gsl_vector_get(h6, 1499), H, 0.01, "w1 = 6 ring settles to the mean-field height %.4f", H);
+        CHECK_NEAR(gsl_vector_get(w6, 1499), Wd, 0.02, "w1 = 6 ring settles to the mean-field width %.4f", Wd);
+        gsl_matrix_free(A1); gsl_matrix_free(A2); gsl_vector_free(h6); gsl_vector_free(w6);
+        gn_ring_free(r6);
+        gn_ring_params_notebook(&q);
+        CHECK(gn_ring_meanfield(&q, &thc, &H, &Wd) == 0 && isnan(H), "mean field: notebook preset has no bump");
+        gn_ring_params_default(&q); q.w0 = 0.5;
+        CHECK(gn_ring_meanfield(&q, &thc, &H, &Wd) == 0, "mean field: no bump without enough inhibition");
+    }
+
     /* ---- tracking a slowly rotating cue ------------------------------------ */
     {
         double speed = 0.001;   /* rad per time unit: 0.01 rad per tau */
