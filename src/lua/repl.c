@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "journal.h"
@@ -104,9 +105,13 @@ static int px_play(gn_host *h, struct gn_figure *frames, int pane)
 static lua_State *running_L;
 static int poll_hook_on;
 
+/* The UI is polled from a hook that a 40 ms timer installs, like the
+ * Ctrl-C hook: a permanent count hook would make Lua check every
+ * instruction and halve the speed of pure Lua loops. */
 static void poll_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
+    lua_sethook(L, NULL, 0, 0);
     gn_host *h = lg_host(L);
     if (h && h->poll) h->poll(h);
     if (*lg_stopflag()) lg_interrupted(L);
@@ -115,8 +120,15 @@ static void poll_hook(lua_State *L, lua_Debug *ar)
 static void stop_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    lua_sethook(L, poll_hook_on ? poll_hook : NULL, poll_hook_on ? LUA_MASKCOUNT : 0, 10000);
+    lua_sethook(L, NULL, 0, 0);
     lg_interrupted(L);
+}
+
+static void on_tick(int sig)
+{
+    (void)sig;
+    if (running_L && poll_hook_on && !*lg_stopflag())
+        lua_sethook(running_L, poll_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 static void on_sigint(int sig)
@@ -157,11 +169,24 @@ static int docall(gn_repl *r, int narg, int nres)
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
+    struct sigaction ta = {0}, told;
+    struct itimerval tick = {{0, 40000}, {0, 40000}}, off = {{0, 0}, {0, 0}};
+    if (poll_hook_on) {
+        ta.sa_handler = on_tick;
+        ta.sa_flags = SA_RESTART;
+        sigemptyset(&ta.sa_mask);
+        sigaction(SIGALRM, &ta, &told);
+        setitimer(ITIMER_REAL, &tick, NULL);
+    }
     int st = lua_pcall(L, narg, nres, base);
+    if (poll_hook_on) {
+        setitimer(ITIMER_REAL, &off, NULL);
+        sigaction(SIGALRM, &told, NULL);
+    }
     sigaction(SIGINT, &old, NULL);
     running_L = NULL;
     *lg_stopflag() = 0;
-    lua_sethook(L, poll_hook_on ? poll_hook : NULL, poll_hook_on ? LUA_MASKCOUNT : 0, 10000);
+    lua_sethook(L, NULL, 0, 0);
     lua_remove(L, base);
     return st;
 }
@@ -462,7 +487,6 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
         return NULL;
     }
     poll_hook_on = host->poll != NULL;
-    if (poll_hook_on) lua_sethook(r->L, poll_hook, LUA_MASKCOUNT, 10000);
     if (journal) {
         gn_err e = {0};
         if (gn_journal_open(&r->journal, journal, GN_VERSION, gn_session_seed(r->session), &e) != GN_OK) {

@@ -155,15 +155,24 @@ void tui_rline_prompt(const char *prompt)
     rl_callback_handler_install(prompt_copy, on_line);
 }
 
-void tui_rline_feed(const char *bytes, size_t n)
+void tui_rline_queue(const char *bytes, size_t n)
 {
     for (size_t i = 0; i < n && q_len < sizeof queue; i++) {
         queue[(q_head + q_len) % sizeof queue] = (unsigned char)bytes[i];
         q_len++;
     }
+}
+
+void tui_rline_feed(const char *bytes, size_t n)
+{
+    tui_rline_queue(bytes, n);
     /* readline takes one key per call; the handler may remove itself
      * mid-way, then the rest waits in the queue for the next prompt */
-    while (q_len > 0 && installed) rl_callback_read_char();
+    while (q_len > 0 && installed) {
+        size_t before = q_len;
+        rl_callback_read_char();
+        if (q_len == before) break;   /* readline took nothing: never spin */
+    }
 }
 
 int tui_rline_pending(void) { return (int)q_len; }

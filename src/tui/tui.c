@@ -564,7 +564,7 @@ void tui_wait_input(tui *t)
     } while (ui_key(t, ch));
     char b[8];
     size_t n = key_bytes(ch, b);
-    if (n) tui_rline_feed(b, n);   /* queued only: we are inside readline */
+    if (n) tui_rline_queue(b, n);   /* we are inside readline: queue only */
 }
 
 /* ---- running chunks -------------------------------------------------------------- */
@@ -724,7 +724,7 @@ static void h_poll(gn_host *h)
         if (ui_key(t, ch)) continue;
         char b[8];
         size_t n = key_bytes(ch, b);
-        if (n) tui_rline_feed(b, n);   /* typeahead for the next prompt */
+        if (n) tui_rline_queue(b, n);   /* typeahead; readline may be busy completing */
     }
     nodelay(stdscr, FALSE);
     draw(t);
@@ -853,6 +853,9 @@ int tui_main(const tui_opts *o)
     tui_rline_init(t);
 
     have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+    /* exported LINES/COLUMNS would pin curses' size and defeat resizing */
+    unsetenv("LINES");
+    unsetenv("COLUMNS");
     tty_fd = dup(STDOUT_FILENO);
     FILE *tty_out = tty_fd >= 0 ? fdopen(tty_fd, "w") : NULL;
     SCREEN *scr = tty_out ? newterm(NULL, tty_out, stdin) : NULL;

@@ -89,6 +89,9 @@ void tui_rline_prompt(const char *prompt);
 /* Hands readline bytes typed by the user (already translated from curses
  * key codes) and lets it process them. */
 void tui_rline_feed(const char *bytes, size_t n);
+/* Queues bytes without running readline: for callers that may be inside
+ * readline already (its getc hook, a poll during completion). */
+void tui_rline_queue(const char *bytes, size_t n);
 /* Bytes queued for readline but not yet processed (typeahead). */
 int tui_rline_pending(void);
 /* Ctrl-C at the prompt: forget the line being edited, any search and
