@@ -25,7 +25,9 @@ def main():
     def grad():
         for p in params:
             p.grad = None
-        drive = torch.matmul(u, Win.t()) + b          # all steps' input drive at once
+        # all steps' input drive at once; unbind (not drive[t]) so autograd
+        # does not build a full-size zero tensor per step in backward
+        drive = (torch.matmul(u, Win.t()) + b).unbind(0)
         x = x0.expand(B, n)
         r = torch.tanh(x)
         rs = []

@@ -174,17 +174,22 @@ end
 -- Input k carries brief ±1 pulses at random times; output k must hold the
 -- sign of the last pulse on input k (0 before the first one).
 function tasks.flipflop(opts)
-  local o = checkopts("flipflop", opts, { bits = 3, T = 200, p = 0.02, pulse = 5, gap = 10, tol = 0.5 })
+  local o = checkopts("flipflop", opts, { bits = 3, T = 200, p = 0.02, pulse = 5, gap = 10, settle = 5,
+                                          tol = 0.5 })
   need(o.bits >= 1 and o.bits == math.floor(o.bits), "flipflop", "bits must be an integer >= 1")
   need(o.T >= 2 and o.T == math.floor(o.T), "flipflop", "T must be an integer >= 2")
   need(o.pulse >= 1 and o.pulse == math.floor(o.pulse), "flipflop", "pulse must be an integer >= 1")
   need(o.p > 0 and o.p <= 1, "flipflop", "p must be in (0, 1]")
   local t = newtask { name = "flipflop", inputs = o.bits, outputs = o.bits, T = math.tointeger(o.T),
-                      chance = 0, bits = o.bits, p = o.p, pulse = o.pulse, gap = o.gap, tol = o.tol }
+                      chance = 0, bits = o.bits, p = o.p, pulse = o.pulse, gap = o.gap,
+                      settle = o.settle, tol = o.tol }
   function t:trial(rs, u, y, m)
     local set = y.set
     local logq = math.log(1 - self.p)
+    local free = {}   -- per channel: steps not scored (pulse + settle)
     for k = 1, self.bits do
+      local fk = {}
+      free[k] = fk
       -- Pulse onsets form a Bernoulli(p) process once the previous pulse and
       -- its gap are over: the waiting time is geometric.
       local state, s = 0, 1
@@ -197,6 +202,7 @@ function tasks.flipflop(opts)
         fill(u, on, on + self.pulse - 1, k, state)
         -- The output may switch during the pulse: not scored, not trained.
         fill(m, on, on + self.pulse - 1, k, 0)
+        for r = on, on + self.pulse + self.settle - 1 do fk[r] = true end
         s = on
         local stop = math.min(self.T, on + self.pulse + self.gap - 1)
         for r = s, stop do set(y, r, k, state) end
@@ -205,15 +211,17 @@ function tasks.flipflop(opts)
       end
       for r = s, self.T do set(y, r, k, state) end
     end
-    return { target = y, mask = m }
+    return { target = y, free = free }
   end
-  -- Solved when every scored step with a nonzero target is within tol of it.
+  -- Solved when the output is within tol of every nonzero target, except
+  -- during a pulse and the `settle` steps after it.
   function t:judge(info, y)
-    local tg, m, get = info.target, info.mask, y.get
+    local tg, get = info.target, y.get
     for k = 1, self.bits do
+      local fk = info.free[k]
       for s = 1, self.T do
         local want = get(tg, s, k)
-        if want ~= 0 and get(m, s, k) > 0 and math.abs(get(y, s, k) - want) >= self.tol then
+        if want ~= 0 and not fk[s] and math.abs(get(y, s, k) - want) >= self.tol then
           return false
         end
       end

@@ -22,8 +22,9 @@
  *
  * Threading: a workspace made for nthreads = 2 splits each batch's trials
  * between two pthreads (each owns its trials' traces); gradients are summed.
- * While computing, OpenBLAS is held at one thread (restored afterwards),
- * because small GEMMs split across cores run slower. */
+ * The first computation sets OpenBLAS to one thread and leaves it there:
+ * small GEMMs split across cores run slower, and toggling the count back
+ * wakes OpenBLAS's workers, which then compete with our second thread. */
 #ifndef GN_RNN_H
 #define GN_RNN_H
 

@@ -3,6 +3,7 @@
  * in tests/core/test_rnn_act.c. */
 #include "rnn_act.h"
 
+#include <immintrin.h>
 #include <math.h>
 
 #include "rnn.h"
@@ -13,10 +14,26 @@ static inline double softplus(double x)
     return fmax(x, 0.0) + log1p(exp(-fabs(x)));
 }
 
+/* libmvec's 8-wide AVX-512 tanh; GCC only picks the AVX2 variant under this
+ * file's -mavx2, so on CPUs with AVX-512 we call it ourselves. */
+__m512d _ZGVeN8v_tanh(__m512d x);
+
+__attribute__((target("avx512f")))
+static void tanh512(size_t len, const double *restrict x, double *restrict r)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) _mm512_storeu_pd(r + i, _ZGVeN8v_tanh(_mm512_loadu_pd(x + i)));
+    if (i < len) {
+        __mmask8 m = (__mmask8)((1u << (len - i)) - 1);
+        _mm512_mask_storeu_pd(r + i, m, _ZGVeN8v_tanh(_mm512_maskz_loadu_pd(m, x + i)));
+    }
+}
+
 void gn_rnn_k_act(int act, size_t len, const double *restrict x, double *restrict r)
 {
     switch (act) {
     case GN_ACT_TANH:
+        if (__builtin_cpu_supports("avx512f")) { tanh512(len, x, r); break; }
         for (size_t i = 0; i < len; i++) r[i] = tanh(x[i]);
         break;
     case GN_ACT_RELU:
@@ -44,8 +61,7 @@ void gn_rnn_k_dmul(int act, size_t len, const double *restrict r, double *restri
 }
 
 void gn_rnn_k_step(int act, size_t rows, size_t n, double alpha, const double *restrict xprev,
-                   double *restrict x, const double *restrict bias,
-                   const double *restrict noise, double *restrict r)
+                   double *restrict x, const double *restrict noise, double *restrict r, size_t ldr)
 {
     const double c = 1.0 - alpha;
     for (size_t k = 0; k < rows; k++) {
@@ -53,32 +69,36 @@ void gn_rnn_k_step(int act, size_t rows, size_t n, double alpha, const double *r
         double *xk = x + k * n;
         if (noise) {
             const double *nz = noise + k * n;
-            for (size_t i = 0; i < n; i++) xk[i] = c * xp[i] + alpha * (xk[i] + bias[i]) + nz[i];
+            for (size_t i = 0; i < n; i++) xk[i] = c * xp[i] + alpha * xk[i] + nz[i];
         } else {
-            for (size_t i = 0; i < n; i++) xk[i] = c * xp[i] + alpha * (xk[i] + bias[i]);
+            for (size_t i = 0; i < n; i++) xk[i] = c * xp[i] + alpha * xk[i];
         }
+        gn_rnn_k_act(act, n, xk, r + k * ldr);
     }
-    gn_rnn_k_act(act, rows * n, x, r);
 }
 
-void gn_rnn_k_back(int act, size_t len, const double *restrict r, double *restrict d, double c,
-                   const double *restrict dnext)
+void gn_rnn_k_back(int act, size_t rows, size_t n, const double *restrict r, size_t ldr,
+                   double *restrict d, size_t ldd, double c, const double *restrict dnext, size_t ldn)
 {
-    gn_rnn_k_dmul(act, len, r, d);
-    if (dnext)
-        for (size_t i = 0; i < len; i++) d[i] += c * dnext[i];
+    for (size_t k = 0; k < rows; k++) {
+        double *dk = d + k * ldd;
+        gn_rnn_k_dmul(act, n, r + k * ldr, dk);
+        if (dnext) {
+            const double *dn = dnext + k * ldn;
+            for (size_t i = 0; i < n; i++) dk[i] += c * dn[i];
+        }
+    }
 }
 
 void gn_rnn_k_rstep(int act, size_t rows, size_t n, double alpha, const double *restrict rxprev,
-                    double *restrict z, const double *restrict vb, const double *restrict r,
-                    double *restrict rx)
+                    double *restrict z, const double *restrict r, size_t ldr, double *restrict rx)
 {
     const double c = 1.0 - alpha;
     for (size_t k = 0; k < rows; k++) {
         const double *xp = rxprev + k * n;
         double *zk = z + k * n, *xk = rx + k * n;
-        for (size_t i = 0; i < n; i++) xk[i] = c * xp[i] + alpha * (zk[i] + vb[i]);
+        for (size_t i = 0; i < n; i++) xk[i] = c * xp[i] + alpha * zk[i];
         for (size_t i = 0; i < n; i++) zk[i] = xk[i];
+        gn_rnn_k_dmul(act, n, r + k * ldr, zk);
     }
-    gn_rnn_k_dmul(act, rows * n, r, z);
 }

@@ -85,7 +85,6 @@ int main(void)
     gn_fixedpoints_find(rl, u, S2, NULL, fr, NULL, NULL, &e);
     dmax = 0;
     if (fr->count) for (size_t i = 0; i < n; i++) dmax = fmax(dmax, fabs(fr->x[i] - gsl_vector_get(xs, i)));
-    if (getenv("DBG")) for (size_t i = 0; i < n; i++) printf("# %g %g q=%g\n", fr->x[i], gsl_vector_get(xs, i), fr->q[0]);
     CHECK(allpos && fr->count == 1 && dmax < 1e-7, "relu net: the fixed point solves (I−W)x = b + Win u (max diff %.2g, %zu found)", dmax, fr->count);
 
     /* 4. Bistable units: W = 2I, tanh → per unit x = 2 tanh x, roots 0, ±x*;

@@ -8,6 +8,8 @@
 
 #include "check.h"
 #include "optim.h"
+#include "rnn.h"
+#include "train_rnn.h"
 
 /* ---- quadratic f = ½xᵀAx − bᵀx, exact Gv = A v -------------------------- */
 typedef struct {
@@ -142,6 +144,91 @@ static int run(const char *name, gn_optim_opts *opts, const gn_optim_fn *fn, con
     return k;
 }
 
+/* The rnn objective: every method lowers the loss of a fixed batch of a
+ * small net (a delayed copy of input 1, sign-flipped by input 2), and noisy
+ * evaluations within one batch are repeatable. */
+static void rnn_checks(gsl_rng *r)
+{
+    gn_err e = {0};
+    size_t n = 12, B = 8, T = 30;
+    gn_rnn *net = gn_rnn_alloc(n, 2, 1, &e);
+    gn_rnn_init(net, 1.2, r, &e);
+    gn_batch *bat = gn_batch_alloc(B, T, 2, 1, 1, &e);
+    for (size_t k = 0; k < B; k++) {
+        gsl_matrix *u = gsl_matrix_calloc(T, 2), *y = gsl_matrix_calloc(T, 1), *m = gsl_matrix_alloc(T, 1);
+        gsl_matrix_set_all(m, 1);
+        double a = gsl_rng_uniform(r) - 0.5, s = k % 2 ? 1 : -1;
+        for (size_t t = 0; t < T; t++) {
+            gsl_matrix_set(u, t, 0, t < 5 ? a : 0);
+            gsl_matrix_set(u, t, 1, s);
+            gsl_matrix_set(y, t, 0, t >= 10 ? s * a : 0);
+        }
+        gn_batch_set_trial(bat, k, u, y, m, &e);
+        gsl_matrix_free(u); gsl_matrix_free(y); gsl_matrix_free(m);
+    }
+    size_t np = gn_rnn_nparams(net);
+    double *x0 = malloc(np * sizeof(double)), *g = malloc(np * sizeof(double));
+    gn_rnn_get_params(net, x0);
+    const char *methods[] = {"hf", "adam", "cg", "bfgs"};
+    int iters[] = {30, 300, 100, 100};
+    double f0 = NAN;
+    for (int i = 0; i < 4; i++) {
+        gn_rnn_set_params(net, x0);
+        gn_train_rnn *c = gn_train_rnn_alloc(net, i == 0 ? B / 2 : 0, 1, r, &e);
+        gn_optim_opts o;
+        gn_optim_opts_default(&o);
+        o.lr = 0.01;
+        gn_optim *opt = gn_optim_alloc(gn_optim_lookup(methods[i]), np, &o, &e);
+        gn_optim_fn fn;
+        CHECK(c && opt && gn_train_rnn_set_batch(c, bat, &e) == GN_OK, "rnn objective for %s", methods[i]);
+        gn_train_rnn_objective(c, &fn);
+        if (i == 0) fn.fdf(fn.ctx, x0, &f0, NULL, &e);
+        gn_optim_init(opt, &fn, x0, &e);
+        int k, st = GN_OK;
+        for (k = 0; k < iters[i] && st == GN_OK && gn_optim_test(opt, 1e-10) == GN_OPTIM_CONTINUE; k++)
+            st = gn_optim_iterate(opt, &e);
+        double f;
+        fn.fdf(fn.ctx, opt->x, &f, NULL, &e);
+        CHECK(st == GN_OK && f < 0.2 * f0, "%s lowers a small rnn's loss from %.4g to %.4g in %d iterations",
+              methods[i], f0, f, k);
+        gn_optim_free(opt);
+        gn_train_rnn_free(c);
+    }
+    /* Common random numbers: the same batch, the same noise. */
+    net->noise = 0.1;
+    gn_rnn_set_params(net, x0);
+    gn_train_rnn *c = gn_train_rnn_alloc(net, 4, 2, r, &e);
+    gn_optim_fn fn;
+    gn_train_rnn_set_batch(c, bat, &e);
+    gn_train_rnn_objective(c, &fn);
+    double fa, fb, fc, fd;
+    fn.fdf(fn.ctx, x0, &fa, g, &e);
+    fn.fdf(fn.ctx, x0, &fb, NULL, &e);
+    gn_train_rnn_set_batch(c, bat, &e);
+    fn.fdf(fn.ctx, x0, &fc, NULL, &e);
+    net->noise = 0;
+    fn.fdf(fn.ctx, x0, &fd, NULL, &e);
+    CHECK(fa == fb && fc != fa && fd != fa, "noisy losses repeat within a batch (%.6g %.6g), not across (%.6g; "
+          "no noise %.6g)", fa, fb, fc, fd);
+    /* The preconditioner diagonal is positive and of the gradient's scale. */
+    double *d = malloc(np * sizeof(double));
+    fn.curv(fn.ctx, x0, &e);
+    fn.sqgrad(fn.ctx, d, &e);
+    double dmin = INFINITY, dsum = 0, gsum = gn_optim_dot(np, g, g);
+    for (size_t i = 0; i < np; i++) { if (d[i] < dmin) dmin = d[i]; dsum += d[i]; }
+    CHECK(dmin >= 0 && dsum >= 0.25 * gsum, "per-trial squared gradients: min %.3g >= 0, sum %.3g >= |g|^2/4 = %.3g",
+          dmin, dsum, gsum / 4);
+    CHECK(gn_train_rnn_alloc(net, 4, 3, r, &e) == NULL && e.code == GN_EINVAL, "threads = 3 rejected");
+    gn_batch *wrong = gn_batch_alloc(2, T, 3, 1, 1, &e);
+    CHECK(gn_train_rnn_set_batch(c, wrong, &e) == GN_EINVAL, "batch with the wrong inputs rejected: %s", e.msg);
+    gn_batch_free(wrong);
+    free(d);
+    gn_train_rnn_free(c);
+    free(x0); free(g);
+    gn_batch_free(bat);
+    gn_rnn_free(net);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -266,6 +353,7 @@ int main(void)
     gn_optim_free(a);
 
     free(q.A); free(q.b);
+    rnn_checks(r);
     gsl_rng_free(r);
     CHECK_DONE();
 }

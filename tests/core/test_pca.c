@@ -73,7 +73,6 @@ static void check_against_eigen(const gsl_matrix *X, const char *tag)
             for (size_t c = 0; c < p->k; c++) v += gsl_matrix_get(p->scores, t, c) * gsl_matrix_get(p->components, j, c);
             maxsc = fmax(maxsc, fabs(v - gsl_matrix_get(X, t, j)));
         }
-    if (getenv("DBG")) for (size_t c = 0; c < p->k; c++) printf("# s %g explained %g\n", gsl_vector_get(p->ws->s, c), gsl_vector_get(p->explained, c));
     CHECK(maxsc < 1e-9, "%s: mean + scores·axesᵀ reconstructs X (max err %.2g)", tag, maxsc);
     double s1 = 0, s2 = 0;
     for (size_t j = 0; j < n; j++) { double l = fmax(gsl_vector_get(eval, j), 0); s1 += l; s2 += l * l; }

@@ -279,6 +279,37 @@ static void test_noise(gsl_rng *rng)
     gn_rnn_work_free(w1); gn_rnn_work_free(w2); gn_batch_free(bat); gn_rnn_free(net);
 }
 
+/* n above the step-by-step weight-gradient limit takes the one-big-GEMM
+ * path: spot-check entries of every block against central differences of
+ * the (already verified) forward pass. */
+static void test_large_n(gsl_rng *rng)
+{
+    size_t n = 1030, ni = 2, no = 2, B = 3, T = 4;
+    gn_rnn *net = make_net(n, ni, no, GN_ACT_TANH, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, 2, NULL);
+    size_t np = gn_rnn_nparams(net), off[7];
+    gn_rnn_param_offsets(net, off);
+    double *p = malloc(np * sizeof *p), *g = malloc(np * sizeof *g), l;
+    gn_rnn_grad(net, bat, w, NULL, &l, g, NULL);
+    gn_rnn_get_params(net, p);
+    double worst = 0;
+    for (int blk = 0; blk < 6; blk++)
+        for (int q = 0; q < 4; q++) {
+            size_t i = off[blk] + gsl_rng_uniform_int(rng, off[blk + 1] - off[blk]);
+            double h = 1e-5, p0 = p[i], lp, lm;
+            p[i] = p0 + h; gn_rnn_set_params(net, p); gn_rnn_loss(net, bat, w, NULL, &lp, NULL);
+            p[i] = p0 - h; gn_rnn_set_params(net, p); gn_rnn_loss(net, bat, w, NULL, &lm, NULL);
+            p[i] = p0; gn_rnn_set_params(net, p);
+            double fd = (lp - lm) / (2 * h);
+            worst = fmax(worst, fabs(fd - g[i]) / fmax(fabs(fd), 1e-4));
+        }
+    CHECK(worst < 1e-5, "n=1030 (one-GEMM weight gradient): 24 entries match central differences "
+          "(worst rel %.1e)", worst);
+    free(p); free(g);
+    gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+}
+
 static void test_errors(gsl_rng *rng)
 {
     gn_err e = {0};
@@ -334,6 +365,7 @@ int main(void)
     }
     test_threads(rng);
     test_noise(rng);
+    test_large_n(rng);
     test_errors(rng);
     gsl_rng_free(rng);
     CHECK_DONE();

@@ -63,20 +63,21 @@ int main(void)
               nm[act], worst);
     }
 
-    /* the Euler step kernel against its formula */
-    size_t rows = 3, n = 7;
-    double xp[21], xs[21], nz[21], b[7], rr[21], a = 0.13;
-    for (int i = 0; i < 21; i++) { xp[i] = sin(i + 0.3); xs[i] = cos(2.0 * i); nz[i] = 0.01 * i; }
-    for (int i = 0; i < 7; i++) b[i] = 0.1 * i - 0.2;
-    double z[21];
-    for (int i = 0; i < 21; i++) z[i] = xs[i];
-    gn_rnn_k_step(GN_ACT_TANH, rows, n, a, xp, xs, b, nz, rr);
+    /* the Euler step kernel against its formula, r written with a row stride */
+    size_t rows = 3, n = 7, ldr = 10;
+    double xp[21], xs[21], nz[21], rr[30], z[21], a = 0.13;
+    for (int i = 0; i < 21; i++) { xp[i] = sin(i + 0.3); xs[i] = z[i] = cos(2.0 * i); nz[i] = 0.01 * i; }
+    for (int i = 0; i < 30; i++) rr[i] = -7;
+    gn_rnn_k_step(GN_ACT_TANH, rows, n, a, xp, xs, nz, rr, ldr);
     worst = 0;
-    for (int i = 0; i < 21; i++) {
-        double want = xp[i] + a * (-xp[i] + z[i] + b[i % 7]) + nz[i];
-        worst = fmax(worst, fabs(xs[i] - want) + fabs(rr[i] - tanh(want)));
-    }
-    CHECK(worst < 1e-15, "step kernel: x = x + α(−x + z + b) + noise, r = tanh(x) (err %.1e)", worst);
+    for (size_t k = 0; k < rows; k++)
+        for (size_t i = 0; i < n; i++) {
+            size_t q = k * n + i;
+            double want = xp[q] + a * (-xp[q] + z[q]) + nz[q];
+            worst = fmax(worst, fabs(xs[q] - want) + fabs(rr[k * ldr + i] - tanh(want)));
+        }
+    CHECK(worst < 1e-15, "step kernel: x = x + α(−x + z) + noise, r = tanh(x) (err %.1e)", worst);
+    CHECK(rr[7] == -7 && rr[19] == -7, "step kernel leaves the gaps between r rows alone");
     free(x); free(r); free(d);
     CHECK_DONE();
 }

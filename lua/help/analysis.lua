@@ -1,0 +1,125 @@
+-- Help for analysis and condensation: PCA, similarity, CCA, Procrustes, kinds,
+-- fixed points, merging, condense and sweep.
+return {
+  ["pca"] = {
+    usage = "pca(X) -> {components=, explained=, var=, scores=, mean=}",
+    text = "Principal components of X (observations x variables): a matrix, a trace (its r, T x n)\n" ..
+           "or a list of traces (all trials' steps stacked).  Thin SVD of the centred data: Householder\n" ..
+           "QR then one-sided Jacobi on the n x n triangle, so small variances keep full relative accuracy.\n" ..
+           "components n x k (k = min(T, n); column c is axis c, unit norm, largest loading positive),\n" ..
+           "explained k x 1 (fractions of variance, largest first), var k x 1 (s^2/(T-1)),\n" ..
+           "scores T x k, mean n x 1.",
+    example = "tr = net:run(task:sample(50).u)\np = pca(tr)\nplot(p.explained)",
+  },
+  ["npcs"] = {
+    usage = "npcs(X [, frac=0.9]) -> integer",
+    text = "Smallest number of leading principal components whose explained fractions reach frac.\n" ..
+           "0 for data with no variance.",
+    example = "npcs(tr, 0.9)",
+  },
+  ["participation"] = {
+    usage = "participation(X) -> number",
+    text = "Participation ratio (sum l)^2 / sum l^2 of the PCA variances l: an effective dimension\n" ..
+           "between 1 and the number of variables (0 for data with no variance).",
+    example = "participation(tr)",
+  },
+  ["similarity"] = {
+    usage = "similarity(X [, \"pca\"|\"corr\" [, k]]) -> n x n matrix",
+    text = "Neuron-by-neuron similarity of recorded rates (X as for pca).\n" ..
+           "\"corr\": Pearson correlation.  \"pca\" (default): cosine between the neurons' loading\n" ..
+           "vectors on the top k components, loadings scaled by each component's s.d.; k defaults to\n" ..
+           "npcs(X, 0.9).  With k = all components this equals the correlation; with fewer it is the\n" ..
+           "correlation of the rank-k reconstruction, blind to low-variance differences.\n" ..
+           "A constant neuron has similarity 0 with every other (1 with itself).",
+    example = "S = similarity(tr, \"corr\")\nheatmap(S)",
+  },
+  ["cca"] = {
+    usage = "cca(a, b) -> {rho=, mean=, count=}",
+    text = "Canonical correlations between two recordings on the same time points (e.g. a condensed\n" ..
+           "net and its parent run on the same trials); a, b as for pca, same number of rows, more rows\n" ..
+           "than columns.  Orthonormal bases of the centred column spaces (thin SVD, directions below\n" ..
+           "1e-10 of the largest dropped), then the singular values of Ua'Ub.  rho: min(p,q) x 1,\n" ..
+           "decreasing, zero beyond the count found; mean: mean of the count found.",
+    example = "c = cca(parent_trace, child_trace); print(c.mean)",
+  },
+  ["procrustes"] = {
+    usage = "procrustes(a, b) -> {disparity=, rotation=, scale=}",
+    text = "Orthogonal Procrustes as scipy.spatial.procrustes: both centred and scaled to unit\n" ..
+           "Frobenius norm (the narrower padded with zero columns), R = U V' from the SVD of B'A,\n" ..
+           "minimising |A - s B R|; disparity = 1 - (trace S)^2 in [0, 1], 0 for a rotated, scaled,\n" ..
+           "shifted copy.  rotation: m x m with m = max(columns).",
+    example = "procrustes(pca(parent).scores, pca(child).scores).disparity",
+  },
+  ["kinds"] = {
+    usage = "kinds(trace, k [, {restarts=10, maxiter=300}]) -> {centroids=, types=, counts=, inertia=}",
+    text = "Clusters the neurons' responses into k canonical response types: each neuron's rate is\n" ..
+           "z-scored over time (a constant neuron becomes 0), then k-means (k-means++ seeds from the\n" ..
+           "global generator, best of `restarts`).  centroids: T x k mean z-scored response of each type;\n" ..
+           "types: list of each neuron's type (1..k, numbered by first appearance); counts: neurons per type.",
+    example = "K = kinds(tr, 4)\nplot(K.centroids, {title=\"response types\"})",
+  },
+  ["fixedpoints"] = {
+    usage = "fixedpoints(net [, {starts=64, trace=, noise=0.05, spread=1, input=, tol=1e-3, qtol=1e-10,\n" ..
+            "                     maxiter=2000, keep=256}]) -> list of {x=, q=, speed=, eig=, stable=, hits=}",
+    text = "Fixed and slow points (Sussillo & Barak 2013).  Minimises q(x) = 1/2 |F(x)|^2, with the\n" ..
+           "continuous-time speed F(x) = (-x + W f(x) + Win u + b)/tau and the analytic gradient\n" ..
+           "J'F, J = (-I + W diag f'(x))/tau (q = 1/2 |x_next - x|^2 / dt^2 for the Euler map, the same\n" ..
+           "as the map form at the default dt = 1), by GSL's vector_bfgs2 from `starts` states sampled along\n" ..
+           "the trace's x (a trace or list of traces) plus N(0, noise^2) noise, or around x0 with s.d.\n" ..
+           "`spread` when no trace is given (`starts` may also be a matrix, one start per row).\n" ..
+           "Minima with q <= qtol are kept; points closer than tol are merged (hits counts the starts\n" ..
+           "that reached each).  input: constant input u (default 0).  eig: n x 2 eigenvalues of J\n" ..
+           "(real, imaginary; decreasing real part); stable when all real parts are < 0.\n" ..
+           "The list is sorted by hits, most visited first.",
+    example = "fps = fixedpoints(net, {trace = net:run(task:sample(20).u)})\n" ..
+              "for _, p in ipairs(fps) do print(p.stable, p.q) end",
+  },
+  ["rnn:merge"] = {
+    usage = "net:merge(i, j [, {method=\"mean\"|\"ls\", trace=}]) -> net [, a, c]",
+    text = "Merges unit j into unit i in place (n decreases by 1; indices 1-based).\n" ..
+           "\"mean\" (default): W[:,i] += W[:,j], Wout[:,i] += Wout[:,j] (j's outgoing weights pass\n" ..
+           "to i), then i's incoming W row, Win row, b and x0 become the mean of i's and j's; exact\n" ..
+           "when i and j receive identical inputs (then x_i = x_j at all times).\n" ..
+           "\"ls\": fits r_j = a r_i + c by least squares on trace's rates (a trace, list of traces or\n" ..
+           "T x n matrix), a = cov(r_i,r_j)/var(r_i), c = mean(r_j) - a mean(r_i), then\n" ..
+           "  W[:,i] += a W[:,j]     b    += c W[:,j]\n" ..
+           "  Wout[:,i] += a Wout[:,j]   bout += c Wout[:,j]\n" ..
+           "(b takes c W[:,j] unscaled: b and W f(x) share the Euler bracket dt/tau(-x + W f(x) + Win u + b));\n" ..
+           "i keeps its own incoming weights; returns net, a, c.  Exact when the fit is exact.",
+    example = "tr = net:run(task:sample(50).u)\nnet:merge(3, 7, {method=\"ls\", trace=tr})",
+  },
+  ["rnn:delete"] = {
+    usage = "net:delete(i) -> net",
+    text = "Removes unit i in place (its row and column of W, its Win row, b, x0, its Wout column).",
+    example = "net:delete(5)",
+  },
+  ["condense"] = {
+    usage = "condense(net, task [, {criterion=\"pca\"|\"corr\"|fn, merge=\"ls\"|\"mean\", retrain=100, method=,\n" ..
+            "          train={...}, threshold=0.9, min_n=1, eval=200, patience=3, compare=true, plot=true, k=,\n" ..
+            "          max_merges=}])\n" ..
+            "  -> condensed net, log",
+    text = "Iterative merge-and-retrain (lua/condense.lua: read it, copy it, change it).  On a fixed\n" ..
+           "evaluation batch of `eval` trials: rank pairs by the criterion (|similarity| for the ls\n" ..
+           "merge, which handles anti-correlated pairs; a function(net, R, opts) -> i, j for your own),\n" ..
+           "merge the most similar (keep the unit with more variance), retrain `retrain` iterations with\n" ..
+           "net:train, record; a merge that leaves the score below threshold is undone and the next pair\n" ..
+           "tried; after `patience` failures in a row the last good net is returned; or n reaches min_n.\n" ..
+           "log[k] = {n, loss, score, npcs, pr, cca (mean canonical\n" ..
+           "correlation with the parent's rates), merged={i,j}, a, c, similarity, attempt, accepted,\n" ..
+           "delete_score (a twin pruned by deletion only, retrained the same way, at the same size)}.\n" ..
+           "log.best indexes the returned net's row.  condense_csv(log, path) writes it as CSV.",
+    example = "small, log = condense(net, tasks.decision{}, {retrain=50, threshold=0.9, min_n=4})\n" ..
+              "for _, r in ipairs(log) do print(r.n, r.score, r.delete_score) end",
+  },
+  ["sweep"] = {
+    usage = "sweep{task=, sizes={...}, seeds=N|{...}, method=, iters=500, batch=, eval=200, fixedpoints=32,\n" ..
+            "      part=\"K/N\", csv=path, label=fn, rnn={...}, train={...}} -> rows",
+    text = "Trains one net per (size, seed) and tabulates {n, seed, score, loss, npcs, pr, nfixed,\n" ..
+           "nstable, ramp, label, time}.  ramp: mean R^2 of a line fitted to the PC1 score against time\n" ..
+           "within each trial.  label: \"attractors\" if >= 2 stable fixed points (input 0), else\n" ..
+           "\"ramping\" if ramp >= 0.8, else \"transient\" (or label=function(row)).  part=\"K/N\" runs only\n" ..
+           "every N-th run starting at K, for parallel slices (scripts/sweep.lua and\n" ..
+           "scripts/sweep_parallel.sh, which also writes a Slurm job array); sweep_csv(rows, path).",
+    example = "rows = sweep{task=tasks.decision{}, sizes={4, 8, 16, 32}, seeds=3, iters=300, csv=\"sweep.csv\"}",
+  },
+}

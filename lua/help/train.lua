@@ -1,0 +1,40 @@
+-- Help for training (src/lua/l_train.c).
+return {
+  ["net:train"] = {
+    usage = "net:train(task, {method=\"hf\"|\"adam\"|\"cg\"|\"cg_fr\"|\"bfgs\", iters=, batch=, target=, ...}) -> history",
+    text = "Trains the network on a task (tasks.NAME{} or your own table with inputs, outputs, T,\n" ..
+           "sample and score).  hf and adam draw a fresh batch of `batch` trials every iteration\n" ..
+           "(task:sample); cg, cg_fr and bfgs minimise the loss of one fixed batch.\n" ..
+           "Methods:\n" ..
+           "  hf    Hessian-free (Martens 2010; Martens & Sutskever 2011): Gauss-Newton products on a\n" ..
+           "        curvature batch of `cbatch` trials (default batch/2), preconditioned CG warm-started\n" ..
+           "        from the last direction × decay, CG backtracking, Levenberg-Marquardt damping\n" ..
+           "        (lambda ×3/2 when the reduction ratio < 1/4, ×2/3 when > 3/4), structural damping mu.\n" ..
+           "        Options: lambda=1, mu=1/30, decay=0.95, max_cg=100, min_cg=10.  Defaults iters=200, batch=128.\n" ..
+           "  adam  lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, clip=1 (gradient-norm clipping; 0 off).\n" ..
+           "        Defaults iters=2000, batch=32.\n" ..
+           "  cg    GSL conjugate_pr; cg_fr GSL conjugate_fr; bfgs GSL vector_bfgs2.  step=0.01 (first\n" ..
+           "        step), tol=0.1 (line search).  Defaults iters=500, batch=128.\n" ..
+           "Common options: target (stop once the score reaches it), score_every (default 1; adam 10),\n" ..
+           "score_batch (fresh trials scored, default batch), gtol (stop when |grad| <= gtol),\n" ..
+           "threads (1 or 2).\n" ..
+           "Progress (loss, score, iteration, time left) shows in the status line, or on stderr in\n" ..
+           "batch mode.  Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
+           "stopped=\"target\"|\"converged\"|\"nan\"|false, best_loss=, best_iter=, seconds=, method=}\n" ..
+           "(hf adds lambda={...} and cg={...}, CG steps per iteration).  score[i] is the last score\n" ..
+           "computed at or before iteration i.  The net ends with the final parameters.\n" ..
+           "Ctrl-C stops training and the chunk; the net keeps the parameters with the lowest loss\n" ..
+           "seen.  A NaN or Inf loss rolls back to the last good parameters and says so; five in a\n" ..
+           "row stop training (stopped=\"nan\").",
+    example = "seed(1)\nt = tasks.flipflop{T=100}\nnet = rnn{n=64, inputs=3, outputs=3}\n" ..
+              "h = net:train(t, {method=\"hf\", iters=100, target=0.95})\n" ..
+              "print(h.iters, h.loss[#h.loss], net:score(t))\nplot(h.loss)",
+  },
+  ["net:score"] = {
+    usage = "net:score(task [, B=200]) -> fraction",
+    text = "Runs the network (without noise) on B fresh trials of the task and returns the fraction\n" ..
+           "solved by the task's criterion (task:score).  The traces handed to task:score, here and\n" ..
+           "during training, hold y only (T×outputs); use net:run for x and r.",
+    example = "print(net:score(tasks.flipflop{}, 500))",
+  },
+}

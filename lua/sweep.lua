@@ -1,0 +1,170 @@
+-- sweep.lua — how does network size constrain the solution training finds?
+--
+-- sweep{task=, sizes={...}, seeds={...} or N, method=, iters=, batch=, eval=200,
+--       fixedpoints=32, part="K/N", csv=path, label=function, rnn={...}, train={...},
+--       plot=true, verbose=true}
+-- trains one net per (size, seed) and returns a list of rows
+--   {n=, seed=, score=, loss=, npcs=, pr=, nfixed=, nstable=, ramp=, label=, time=}
+-- sorted by size then seed.  Every run is independent: part="K/N" runs only
+-- the runs whose position (1-based, in size-then-seed order) is K mod N, so
+-- N processes (or a Slurm job array, see scripts/sweep_parallel.sh) cover the
+-- whole sweep and their CSVs concatenate.
+--
+-- Indices behind the solution label (stated, so they can be argued with):
+--   npcs     principal components for 90% of the rate variance (all trials);
+--   pr       participation ratio (Σλ)²/Σλ²;
+--   nstable  stable fixed points of the autonomous dynamics (input = 0), from
+--            `fixedpoints` starts sampled along the evaluation trajectories;
+--   ramp     mean over trials of R² of a straight line fitted to the PC1
+--            score against time within the trial: near 1 when the population
+--            state drifts steadily (ramping), low for step-like or transient
+--            activity.
+--   label    "attractors" when nstable >= 2 (decisions or memories held as
+--            separate stable states), else "ramping" when ramp >= 0.8, else
+--            "transient".  Pass label=function(row) -> string to use your own.
+
+local function parse_part(part)
+  if part == nil then return 1, 1 end
+  if type(part) ~= "string" then error("sweep: part must be a string \"K/N\"", 3) end
+  local k, n = part:match("^(%d+)/(%d+)$")
+  k, n = tonumber(k), tonumber(n)
+  if not k or n < 1 or k < 1 or k > n then
+    error(("sweep: part must be \"K/N\" with 1 <= K <= N, got %q"):format(part), 3)
+  end
+  return math.tointeger(k), math.tointeger(n)
+end
+
+-- R² of PC1 score vs time, averaged over trials.
+local function ramp_index(scores, B, T)
+  local tot = 0
+  local tm = (T + 1) / 2
+  local stt = 0
+  for t = 1, T do stt = stt + (t - tm) ^ 2 end
+  for b = 1, B do
+    local m = 0
+    for t = 1, T do m = m + scores:get((b - 1) * T + t, 1) end
+    m = m / T
+    local sty, syy = 0, 0
+    for t = 1, T do
+      local y = scores:get((b - 1) * T + t, 1) - m
+      sty = sty + (t - tm) * y
+      syy = syy + y * y
+    end
+    tot = tot + (syy > 0 and (sty * sty) / (stt * syy) or 0)
+  end
+  return tot / B
+end
+
+local function default_label(row)
+  if row.nstable >= 2 then return "attractors" end
+  if row.ramp >= 0.8 then return "ramping" end
+  return "transient"
+end
+
+local COLUMNS = { "n", "seed", "score", "loss", "npcs", "pr", "nfixed", "nstable", "ramp", "label", "time" }
+
+-- sweep_csv(rows, path [, header=true]): writes the rows as CSV.
+function sweep_csv(rows, path, header)
+  local f, err = io.open(path, "w")
+  if not f then error("sweep_csv: " .. tostring(err), 2) end
+  if header ~= false then f:write(table.concat(COLUMNS, ","), "\n") end
+  for _, r in ipairs(rows) do
+    local cells = {}
+    for k, c in ipairs(COLUMNS) do
+      local v = r[c]
+      cells[k] = type(v) == "number" and (math.type(v) == "integer" and tostring(v) or ("%.6g"):format(v))
+                 or tostring(v or "")
+    end
+    f:write(table.concat(cells, ","), "\n")
+  end
+  f:close()
+end
+
+-- The analysis of one trained net on an evaluation batch.
+function sweep_measure(net, task, ev, nfp)
+  local traces = net:run(ev)
+  local B, T = #traces, traces[1].r:rows()
+  local R = matrix(B * T, net.n)
+  local X = {}
+  for b, tr in ipairs(traces) do
+    for t = 1, T do for i = 1, net.n do R:set((b - 1) * T + t, i, tr.r:get(t, i)) end end
+    X[b] = { x = tr.x }
+  end
+  local row = { n = net.n, score = task:score(ev, traces), loss = net:loss(ev), npcs = npcs(R, 0.9),
+                pr = participation(R) }
+  local p = pca(R)
+  row.ramp = ramp_index(p.scores, B, T)
+  row.nfixed, row.nstable = 0, 0
+  if nfp and nfp > 0 then
+    local fps = fixedpoints(net, { trace = X, starts = nfp })
+    row.nfixed = #fps
+    for _, fp in ipairs(fps) do if fp.stable then row.nstable = row.nstable + 1 end end
+  end
+  return row
+end
+
+function sweep(opts)
+  if type(opts) ~= "table" then error("sweep: expected an options table sweep{task=, sizes=, ...}", 2) end
+  local known = { task = 1, sizes = 1, seeds = 1, method = 1, iters = 1, batch = 1, eval = 1, fixedpoints = 1,
+                  part = 1, csv = 1, label = 1, rnn = 1, train = 1, plot = 1, verbose = 1 }
+  for k in pairs(opts) do
+    if not known[k] then error(("sweep: unknown option '%s'"):format(tostring(k)), 2) end
+  end
+  local task = opts.task
+  if type(task) ~= "table" or type(task.sample) ~= "function" then error("sweep: task must be a task (tasks.NAME{...})", 2) end
+  local sizes = opts.sizes
+  if type(sizes) ~= "table" or #sizes == 0 then error("sweep: sizes must be a non-empty list of unit counts", 2) end
+  for _, n in ipairs(sizes) do
+    if math.type(n) ~= "integer" or n < 1 then error("sweep: sizes must be positive integers", 2) end
+  end
+  local seeds = opts.seeds or 1
+  if math.type(seeds) == "integer" then
+    local s = {}
+    for k = 1, seeds do s[k] = k end
+    seeds = s
+  end
+  if type(seeds) ~= "table" or #seeds == 0 then error("sweep: seeds must be a count or a list of integers", 2) end
+  local iters = opts.iters or 500
+  if math.type(iters) ~= "integer" or iters < 0 then error("sweep: iters must be an integer >= 0", 2) end
+  local label = opts.label or default_label
+  if type(label) ~= "function" then error("sweep: label must be a function(row) -> string", 2) end
+  local K, N = parse_part(opts.part)
+  local nfp = opts.fixedpoints == nil and 32 or opts.fixedpoints
+  local say = opts.verbose == false and function() end or print
+  local rows, idx = {}, 0
+  for _, n in ipairs(sizes) do
+    for _, s in ipairs(seeds) do
+      idx = idx + 1
+      if (idx - 1) % N == K - 1 then
+        local t0 = os.clock()
+        seed(s)
+        local ropts = { n = n, inputs = task.inputs, outputs = task.outputs }
+        if opts.rnn then for k, v in pairs(opts.rnn) do ropts[k] = v end end
+        local net = rnn(ropts)
+        local topts = { iters = iters }
+        if opts.train then for k, v in pairs(opts.train) do topts[k] = v end end
+        if opts.method then topts.method = opts.method end
+        if opts.batch then topts.batch = opts.batch end
+        if iters > 0 then net:train(task, topts) end
+        seed(1000003 + s)   -- the same evaluation trials for every size
+        local ev = task:sample(opts.eval or 200)
+        local row = sweep_measure(net, task, ev, nfp)
+        row.seed = s
+        row.time = os.clock() - t0
+        row.label = label(row)
+        rows[#rows + 1] = row
+        say(("sweep: n=%-4d seed=%-3d score %.3f  npcs %d  PR %.2f  stable fp %d  ramp %.2f  -> %s  (%.1fs)"):format(
+            n, s, row.score, row.npcs, row.pr, row.nstable, row.ramp, row.label, row.time))
+      end
+    end
+  end
+  if opts.csv then sweep_csv(rows, opts.csv) end
+  if opts.plot ~= false and type(plot) == "function" and #rows > 1 then
+    local xs, ys = {}, {}
+    for k, r in ipairs(rows) do xs[k] = r.n; ys[k] = r.score end
+    pcall(plot, matrix(ys), { x = matrix(xs), title = "sweep: score vs size", xlabel = "units", ylabel = "score" })
+  end
+  return rows
+end
+
+return sweep

@@ -1,0 +1,468 @@
+/* l_analysis.c — Lua binding of the analysis core: pca, npcs, participation,
+ * similarity, cca, procrustes, kinds, fixedpoints, and net:merge / net:delete. */
+#include "l_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#include "cca.h"
+#include "fixedpoints.h"
+#include "kinds.h"
+#include "l_rnn.h"
+#include "pca.h"
+#include "procrustes.h"
+#include "rnn_merge.h"
+#include "similarity.h"
+
+/* The rnn binding may be absent from a build; its helpers are weak so that
+ * this file still links, and net:merge/net:delete are then simply not added. */
+#pragma weak lg_checkrnn
+#pragma weak lg_rnn_replace
+#pragma weak lg_rnn_addmethods
+
+/* ---- data arguments ------------------------------------------------------------
+ * Analysis functions take "a trace or a matrix": a matrix (or plain rows), a
+ * trace {r=T×n, ...} (field `field`), or a list of traces, whose `field`
+ * matrices are stacked vertically (all trials' steps as observations).  The
+ * result is anchored on the stack (a new matrix is pushed when converted). */
+static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *field)
+{
+    idx = lua_absindex(L, idx);
+    if (luaL_testudata(L, idx, LG_MATRIX_MT)) return lg_checkmatrix(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: argument #%d must be a matrix or a trace {%s=...} (got %s)", fn, idx,
+                   field, luaL_typename(L, idx));
+    /* A trace? */
+    if (lua_getfield(L, idx, field) != LUA_TNIL) {
+        lua_pop(L, 1);
+        gsl_matrix *m = lg_optmatrixfield(L, idx, field);
+        return m;
+    }
+    lua_pop(L, 1);
+    /* A list of traces? */
+    int first = lua_rawgeti(L, idx, 1);
+    int islist = first == LUA_TTABLE && lua_getfield(L, -1, field) != LUA_TNIL;
+    if (first == LUA_TTABLE) lua_pop(L, 1);
+    lua_pop(L, 1);
+    if (!islist) {
+        if (first != LUA_TTABLE && first != LUA_TNUMBER)
+            luaL_error(L, "%s: argument #%d must be a matrix, a trace {%s=...} or a list of traces", fn,
+                       idx, field);
+        lua_pushvalue(L, idx);
+        gsl_matrix *m = lg_tomatrix(L, lua_gettop(L));
+        return m;
+    }
+    size_t k = lua_rawlen(L, idx), rows = 0, cols = 0;
+    for (size_t i = 1; i <= k; i++) {
+        if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TTABLE)
+            luaL_error(L, "%s: argument #%d[%zu] must be a trace {%s=...}", fn, idx, i, field);
+        gsl_matrix *m = lg_optmatrixfield(L, lua_gettop(L), field);
+        if (!m) luaL_error(L, "%s: argument #%d[%zu] has no field '%s'", fn, idx, i, field);
+        if (i == 1) cols = m->size2;
+        else if (m->size2 != cols)
+            luaL_error(L, "%s: argument #%d[%zu].%s has %zu columns, the first trace %zu", fn, idx, i,
+                       field, m->size2, cols);
+        rows += m->size1;
+        lua_pop(L, 2);
+    }
+    gsl_matrix *out = lg_newmatrix(L, rows, cols);
+    int top = lua_gettop(L);
+    size_t r0 = 0;
+    for (size_t i = 1; i <= k; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        gsl_matrix *m = lg_optmatrixfield(L, lua_gettop(L), field);
+        gsl_matrix_view dst = gsl_matrix_submatrix(out, r0, 0, m->size1, cols);
+        gsl_matrix_memcpy(&dst.matrix, m);
+        r0 += m->size1;
+        lua_settop(L, top);
+    }
+    return out;
+}
+
+static void checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what)
+{
+    if (!gn_pca_finite(m)) luaL_error(L, "%s: %s contains NaN or Inf", fn, what);
+}
+
+static void pushvector(lua_State *L, const gsl_vector *v)
+{
+    gsl_matrix *m = lg_newmatrix(L, v->size, 1);
+    for (size_t i = 0; i < v->size; i++) gsl_matrix_set(m, i, 0, gsl_vector_get(v, i));
+}
+
+/* Fits a PCA of X, raising a Lua error (after freeing) on failure. */
+static gn_pca *fitpca(lua_State *L, const gsl_matrix *X, const char *fn)
+{
+    gn_err e = {0};
+    checkfinite(L, X, fn, "data");
+    gn_pca *p = gn_pca_alloc(X->size1, X->size2, &e);
+    if (!p) lg_coreerror(L, fn, &e);
+    if (gn_pca_fit(p, X, &e)) { gn_pca_free(p); lg_coreerror(L, fn, &e); }
+    return p;
+}
+
+/* pca(X) -> {components=n×k, explained=k×1, var=k×1, scores=T×k, mean=n×1} */
+static int l_pca(lua_State *L)
+{
+    gsl_matrix *X = checkdata(L, 1, "pca", "r");
+    gn_pca *p = fitpca(L, X, "pca");
+    lua_createtable(L, 0, 5);
+    lg_pushcopy(L, p->components); lua_setfield(L, -2, "components");
+    pushvector(L, p->explained); lua_setfield(L, -2, "explained");
+    pushvector(L, p->var); lua_setfield(L, -2, "var");
+    lg_pushcopy(L, p->scores); lua_setfield(L, -2, "scores");
+    pushvector(L, p->mean); lua_setfield(L, -2, "mean");
+    gn_pca_free(p);
+    return 1;
+}
+
+static double checkfrac(lua_State *L, int idx, const char *fn)
+{
+    double f = luaL_optnumber(L, idx, 0.9);
+    if (!(f > 0 && f <= 1)) luaL_error(L, "%s: frac must be in (0, 1], got %g", fn, f);
+    return f;
+}
+
+/* npcs(X [, frac=0.9]) */
+static int l_npcs(lua_State *L)
+{
+    double f = checkfrac(L, 2, "npcs");
+    gsl_matrix *X = checkdata(L, 1, "npcs", "r");
+    gn_pca *p = fitpca(L, X, "npcs");
+    lua_pushinteger(L, (lua_Integer)gn_pca_npcs(p, f));
+    gn_pca_free(p);
+    return 1;
+}
+
+/* participation(X) */
+static int l_participation(lua_State *L)
+{
+    gsl_matrix *X = checkdata(L, 1, "participation", "r");
+    gn_pca *p = fitpca(L, X, "participation");
+    lua_pushnumber(L, gn_pca_participation(p));
+    gn_pca_free(p);
+    return 1;
+}
+
+/* similarity(X [, "pca"|"corr" [, k]]) -> n×n */
+static int l_similarity(lua_State *L)
+{
+    const char *method = luaL_optstring(L, 2, "pca");
+    if (strcmp(method, "pca") && strcmp(method, "corr"))
+        luaL_error(L, "similarity: method must be \"pca\" or \"corr\", got \"%s\"", method);
+    lua_Integer k = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        k = luaL_checkinteger(L, 3);
+        if (strcmp(method, "pca")) luaL_error(L, "similarity: k applies only to the \"pca\" method");
+        if (k < 1) luaL_error(L, "similarity: k must be >= 1, got %lld", (long long)k);
+    }
+    gsl_matrix *X = checkdata(L, 1, "similarity", "r");
+    checkfinite(L, X, "similarity", "data");
+    if (X->size1 < 2) luaL_error(L, "similarity: need at least 2 time points, got %zu", X->size1);
+    gsl_matrix *S = lg_newmatrix(L, X->size2, X->size2);
+    gn_err e = {0};
+    if (!strcmp(method, "corr")) {
+        if (gn_similarity_corr(X, S, &e)) lg_coreerror(L, "similarity", &e);
+        return 1;
+    }
+    gn_pca *p = fitpca(L, X, "similarity");
+    if (k == 0) {
+        k = (lua_Integer)gn_pca_npcs(p, 0.9);
+        if (k < 1) k = 1;
+    }
+    if ((size_t)k > p->k) {
+        size_t kk = p->k;
+        gn_pca_free(p);
+        luaL_error(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
+    }
+    int st = gn_similarity_pca(p, (size_t)k, S, &e);
+    gn_pca_free(p);
+    if (st) lg_coreerror(L, "similarity", &e);
+    return 1;
+}
+
+/* cca(a, b) -> {rho=m×1, mean=, count=} */
+static int l_cca(lua_State *L)
+{
+    gsl_matrix *A = checkdata(L, 1, "cca", "r");
+    gsl_matrix *B = checkdata(L, 2, "cca", "r");
+    checkfinite(L, A, "cca", "argument #1");
+    checkfinite(L, B, "cca", "argument #2");
+    size_t m = A->size2 < B->size2 ? A->size2 : B->size2;
+    gsl_matrix *rho = lg_newmatrix(L, m, 1);
+    gsl_vector_view rv = gsl_matrix_column(rho, 0);
+    size_t count = 0;
+    gn_err e = {0};
+    if (gn_cca(A, B, &rv.vector, &count, &e)) lg_coreerror(L, "cca", &e);
+    double mean = 0;
+    for (size_t c = 0; c < count; c++) mean += gsl_matrix_get(rho, c, 0);
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, -2); lua_setfield(L, -2, "rho");
+    lua_pushnumber(L, count ? mean / (double)count : 0.0); lua_setfield(L, -2, "mean");
+    lua_pushinteger(L, (lua_Integer)count); lua_setfield(L, -2, "count");
+    return 1;
+}
+
+/* procrustes(a, b) -> {disparity=, rotation=, scale=} */
+static int l_procrustes(lua_State *L)
+{
+    gsl_matrix *A = checkdata(L, 1, "procrustes", "r");
+    gsl_matrix *B = checkdata(L, 2, "procrustes", "r");
+    size_t m = A->size2 > B->size2 ? A->size2 : B->size2;
+    gsl_matrix *R = lg_newmatrix(L, m, m);
+    double disp = 0, scale = 0;
+    gn_err e = {0};
+    if (gn_procrustes(A, B, R, &disp, &scale, &e)) lg_coreerror(L, "procrustes", &e);
+    lua_createtable(L, 0, 3);
+    lua_pushnumber(L, disp); lua_setfield(L, -2, "disparity");
+    lua_pushvalue(L, -2); lua_setfield(L, -2, "rotation");
+    lua_pushnumber(L, scale); lua_setfield(L, -2, "scale");
+    return 1;
+}
+
+/* kinds(trace, k [, {restarts=10, maxiter=300}]) -> {centroids=T×k, types={...}, counts={...}, inertia=} */
+static int l_kinds(lua_State *L)
+{
+    static const char *const keys[] = {"restarts", "maxiter", NULL};
+    lua_Integer k = luaL_checkinteger(L, 2);
+    int o = lua_isnoneornil(L, 3) ? 0 : 3;
+    lg_checkkeys(L, o, "kinds", keys);
+    lua_Integer restarts = lg_optinteger(L, o, "restarts", 10);
+    lua_Integer maxiter = lg_optinteger(L, o, "maxiter", 300);
+    if (restarts < 1 || restarts > 100000) luaL_error(L, "kinds: restarts must be in 1..100000, got %lld", (long long)restarts);
+    if (maxiter < 1) luaL_error(L, "kinds: maxiter must be >= 1, got %lld", (long long)maxiter);
+    gsl_matrix *R = checkdata(L, 1, "kinds", "r");
+    size_t n = R->size2;
+    if (k < 1 || (size_t)k > n) luaL_error(L, "kinds: k must be between 1 and the number of neurons %zu, got %lld", n, (long long)k);
+    checkfinite(L, R, "kinds", "responses");
+    gsl_matrix *C = lg_newmatrix(L, R->size1, (size_t)k);
+    size_t *lab = lua_newuserdatauv(L, n * sizeof *lab, 0);   /* freed by the GC */
+    double inertia = 0;
+    gn_err e = {0};
+    gn_cancel cc = { lg_stopflag() };
+    if (gn_kinds_fit(R, (size_t)k, (size_t)restarts, (size_t)maxiter, lg_rng(L), C, lab, &inertia, &cc, &e))
+        lg_coreerror(L, "kinds", &e);
+    lua_createtable(L, 0, 4);
+    lua_pushvalue(L, -3); lua_setfield(L, -2, "centroids");
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) { lua_pushinteger(L, (lua_Integer)lab[i] + 1); lua_rawseti(L, -2, (lua_Integer)i + 1); }
+    lua_setfield(L, -2, "types");
+    lua_createtable(L, (int)k, 0);
+    for (lua_Integer c = 0; c < k; c++) {
+        lua_Integer cnt = 0;
+        for (size_t i = 0; i < n; i++) cnt += lab[i] == (size_t)c;
+        lua_pushinteger(L, cnt); lua_rawseti(L, -2, c + 1);
+    }
+    lua_setfield(L, -2, "counts");
+    lua_pushnumber(L, inertia); lua_setfield(L, -2, "inertia");
+    return 1;
+}
+
+/* ---- fixed points ---------------------------------------------------------------- */
+
+/* Anchors a core object on the Lua stack so an error frees it. */
+typedef struct { gn_fpset *s; } fpbox;
+static int fpbox_gc(lua_State *L)
+{
+    fpbox *b = lua_touserdata(L, 1);
+    gn_fpset_free(b->s);
+    b->s = NULL;
+    return 0;
+}
+
+/* fixedpoints(net, {starts=64, trace=, noise=0.05, spread=1, input=, tol=1e-3, qtol=1e-10, maxiter=2000, keep=256})
+ * -> list of {x=n×1, q=, speed=, eig=n×2 (re, im), stable=, hits=}, most-visited first. */
+static int l_fixedpoints(lua_State *L)
+{
+    static const char *const keys[] = {"starts", "trace", "noise", "spread", "input", "tol", "qtol",
+                                       "maxiter", "keep", NULL};
+    if (!lg_checkrnn) luaL_error(L, "fixedpoints: the rnn module is not available in this build");
+    gn_rnn *net = lg_checkrnn(L, 1);
+    int o = lua_isnoneornil(L, 2) ? 0 : 2;
+    lg_checkkeys(L, o, "fixedpoints", keys);
+    size_t n = net->n;
+    double noise = lg_optnumber(L, o, "noise", 0.05);
+    double spread = lg_optnumber(L, o, "spread", 1.0);
+    double tol = lg_optpositive(L, o, "tol", 1e-3);
+    double qtol = lg_optpositive(L, o, "qtol", 1e-10);
+    lua_Integer maxiter = lg_optinteger(L, o, "maxiter", 2000);
+    lua_Integer keep = lg_optinteger(L, o, "keep", 256);
+    if (!(noise >= 0) || isinf(noise)) luaL_error(L, "fixedpoints: noise must be >= 0, got %g", noise);
+    if (!(spread >= 0) || isinf(spread)) luaL_error(L, "fixedpoints: spread must be >= 0, got %g", spread);
+    if (maxiter < 1) luaL_error(L, "fixedpoints: maxiter must be >= 1, got %lld", (long long)maxiter);
+    if (keep < 1 || keep > 100000) luaL_error(L, "fixedpoints: keep must be in 1..100000, got %lld", (long long)keep);
+    /* input u* */
+    gsl_vector *u = NULL;
+    gsl_vector_view uv;
+    gsl_matrix *um = o ? lg_optmatrixfield(L, o, "input") : NULL;
+    if (um) {
+        if (!((um->size1 == net->nin && um->size2 == 1) || (um->size1 == 1 && um->size2 == net->nin)))
+            luaL_error(L, "fixedpoints: input must have %zu entries, got %zux%zu", net->nin, um->size1, um->size2);
+        uv = um->size2 == 1 ? gsl_matrix_column(um, 0) : gsl_matrix_row(um, 0);
+        u = &uv.vector;
+        checkfinite(L, um, "fixedpoints", "input");
+    }
+    /* starts: a matrix, or a count sampled from a trace's states (or around x0). */
+    gsl_matrix *S = NULL;
+    lua_Integer nstarts = 64;
+    int sty = o ? lua_getfield(L, o, "starts") : LUA_TNIL;
+    if (o) lua_pop(L, 1);
+    if (sty == LUA_TNUMBER) {
+        nstarts = lg_optinteger(L, o, "starts", 64);
+        if (nstarts < 1 || nstarts > 1000000) luaL_error(L, "fixedpoints: starts must be in 1..1000000, got %lld", (long long)nstarts);
+    } else if (sty != LUA_TNIL) {
+        S = lg_optmatrixfield(L, o, "starts");   /* stays anchored on the stack */
+        if (S->size2 != n) luaL_error(L, "fixedpoints: starts must have %zu columns (one per unit), got %zu", n, S->size2);
+        checkfinite(L, S, "fixedpoints", "starts");
+    }
+    if (!S) {
+        gsl_matrix *X = NULL;
+        if (o && lua_getfield(L, o, "trace") != LUA_TNIL) {
+            int t = lua_gettop(L);
+            X = checkdata(L, t, "fixedpoints", "x");
+            if (X->size2 != n) luaL_error(L, "fixedpoints: trace states must have %zu columns, got %zu", n, X->size2);
+            checkfinite(L, X, "fixedpoints", "trace");
+        }
+        S = lg_newmatrix(L, (size_t)nstarts, n);
+        gsl_rng *rng = lg_rng(L);
+        for (size_t s = 0; s < (size_t)nstarts; s++) {
+            size_t row = X ? gsl_rng_uniform_int(rng, X->size1) : 0;
+            for (size_t i = 0; i < n; i++) {
+                double base = X ? gsl_matrix_get(X, row, i) : gsl_matrix_get(net->x0, i, 0);
+                double sd = X ? noise : spread;
+                gsl_matrix_set(S, s, i, base + (sd > 0 ? gsl_ran_gaussian(rng, sd) : 0));
+            }
+        }
+    }
+    gn_err e = {0};
+    fpbox *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->s = NULL;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, fpbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    box->s = gn_fpset_alloc(n, (size_t)keep, &e);
+    if (!box->s) lg_coreerror(L, "fixedpoints", &e);
+    gn_fpopts opts = { qtol, tol, (size_t)maxiter };
+    gn_cancel cc = { lg_stopflag() };
+    size_t total = S->size1, chunk = 8, dropped = 0;
+    for (size_t s0 = 0; s0 < total; s0 += chunk) {
+        size_t len = s0 + chunk <= total ? chunk : total - s0;
+        gsl_matrix_view part = gsl_matrix_submatrix(S, s0, 0, len, n);
+        size_t d = 0;
+        if (gn_fixedpoints_find(net, u, &part.matrix, &opts, box->s, &d, &cc, &e))
+            lg_coreerror(L, "fixedpoints", &e);
+        dropped += d;
+        char extra[64];
+        snprintf(extra, sizeof extra, "%zu points", box->s->count);
+        lg_progress(L, "fixedpoints", (double)(s0 + len), (double)total, extra);
+    }
+    gn_fpset *fs = box->s;
+    /* Most-visited first: those are the attractors the dynamics actually use. */
+    size_t *ord = lua_newuserdatauv(L, (fs->count ? fs->count : 1) * sizeof *ord, 0);
+    for (size_t p = 0; p < fs->count; p++) ord[p] = p;
+    for (size_t a = 1; a < fs->count; a++)
+        for (size_t b = a; b > 0 && fs->hits[ord[b]] > fs->hits[ord[b - 1]]; b--) {
+            size_t t = ord[b]; ord[b] = ord[b - 1]; ord[b - 1] = t;
+        }
+    lua_createtable(L, (int)fs->count, 0);
+    for (size_t k = 0; k < fs->count; k++) {
+        size_t p = ord[k];
+        lua_createtable(L, 0, 6);
+        gsl_matrix *x = lg_newmatrix(L, n, 1);
+        for (size_t i = 0; i < n; i++) gsl_matrix_set(x, i, 0, fs->x[p * n + i]);
+        lua_setfield(L, -2, "x");
+        lua_pushnumber(L, fs->q[p]); lua_setfield(L, -2, "q");
+        lua_pushnumber(L, sqrt(2 * fs->q[p])); lua_setfield(L, -2, "speed");
+        gsl_matrix *ev = lg_newmatrix(L, n, 2);
+        for (size_t i = 0; i < n; i++) {
+            gsl_matrix_set(ev, i, 0, fs->eig_re[p * n + i]);
+            gsl_matrix_set(ev, i, 1, fs->eig_im[p * n + i]);
+        }
+        lua_setfield(L, -2, "eig");
+        lua_pushboolean(L, fs->stable[p]); lua_setfield(L, -2, "stable");
+        lua_pushinteger(L, (lua_Integer)fs->hits[p]); lua_setfield(L, -2, "hits");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    (void)dropped;
+    return 1;
+}
+
+/* ---- merge / delete --------------------------------------------------------------- */
+
+static size_t checkunit(lua_State *L, int idx, const gn_rnn *net, const char *fn, const char *what)
+{
+    int isint;
+    lua_Integer i = lua_tointegerx(L, idx, &isint);
+    if (!isint) luaL_error(L, "%s: %s must be an integer unit index (got %s)", fn, what, luaL_typename(L, idx));
+    if (i < 1 || (size_t)i > net->n)
+        luaL_error(L, "%s: %s %lld out of range (the net has %zu units)", fn, what, (long long)i, net->n);
+    return (size_t)(i - 1);
+}
+
+/* net:merge(i, j [, {method="exact"|"ls", trace=}]) -> net, and for "ls" the fit a, c */
+static int l_merge(lua_State *L)
+{
+    static const char *const keys[] = {"method", "trace", NULL};
+    gn_rnn *net = lg_checkrnn(L, 1);
+    size_t i = checkunit(L, 2, net, "merge", "i");
+    size_t j = checkunit(L, 3, net, "merge", "j");
+    if (i == j) luaL_error(L, "merge: cannot merge unit %zu with itself", i + 1);
+    int o = lua_isnoneornil(L, 4) ? 0 : 4;
+    lg_checkkeys(L, o, "merge", keys);
+    const char *method = lg_optstring(L, o, "method", "mean");
+    gn_err e = {0};
+    gn_rnn *out = NULL;
+    int nret = 1;
+    double a = 0, c = 0;
+    if (!strcmp(method, "ls")) {
+        if (lua_getfield(L, o, "trace") == LUA_TNIL)
+            luaL_error(L, "merge: method \"ls\" needs the recorded activity, {trace=net:run(...)}");
+        gsl_matrix *R = checkdata(L, lua_gettop(L), "merge", "r");
+        if (R->size2 != net->n) luaL_error(L, "merge: trace rates must have %zu columns, got %zu", net->n, R->size2);
+        gsl_vector_view ri = gsl_matrix_column(R, i), rj = gsl_matrix_column(R, j);
+        out = gn_rnn_merge_ls(net, i, j, &ri.vector, &rj.vector, &a, &c, &e);
+        nret = 3;
+    } else if (!strcmp(method, "mean") || !strcmp(method, "exact")) {
+        out = gn_rnn_merge(net, i, j, &e);
+    } else {
+        luaL_error(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
+    }
+    if (!out) lg_coreerror(L, "merge", &e);
+    lg_rnn_replace(L, 1, out);
+    lua_pushvalue(L, 1);
+    if (nret == 3) { lua_pushnumber(L, a); lua_pushnumber(L, c); }
+    return nret;
+}
+
+/* net:delete(i) -> net */
+static int l_delete(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    size_t i = checkunit(L, 2, net, "delete", "i");
+    gn_err e = {0};
+    gn_rnn *out = gn_rnn_delete(net, i, &e);
+    if (!out) lg_coreerror(L, "delete", &e);
+    lg_rnn_replace(L, 1, out);
+    lua_pushvalue(L, 1);
+    return 1;
+}
+
+int lg_open_analysis(lua_State *L)
+{
+    static const luaL_Reg globals[] = {
+        {"pca", l_pca}, {"npcs", l_npcs}, {"participation", l_participation},
+        {"similarity", l_similarity}, {"cca", l_cca}, {"procrustes", l_procrustes},
+        {"kinds", l_kinds}, {"fixedpoints", l_fixedpoints}, {NULL, NULL}};
+    for (const luaL_Reg *r = globals; r->name; r++) {
+        lua_pushcfunction(L, r->func);
+        lua_setglobal(L, r->name);
+    }
+    if (lg_rnn_addmethods && lg_checkrnn && lg_rnn_replace) {
+        static const luaL_Reg methods[] = {{"merge", l_merge}, {"delete", l_delete}, {NULL, NULL}};
+        lg_rnn_addmethods(L, methods);
+    }
+    return 0;
+}

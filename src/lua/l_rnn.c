@@ -1,0 +1,554 @@
+/* l_rnn.c — Lua binding of the rate RNN: rnn{...}, fields, run/loss/grad,
+ * copy/save/load, and the batch and workspace helpers other bindings use. */
+#include "l_rnn.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <gsl/gsl_rng.h>
+
+#include "l_util.h"
+
+#define METHODS_KEY "ganglion.rnn.methods"
+
+typedef struct {
+    gn_rnn *net;   /* owned; freed by __gc */
+} lg_rnn;
+
+typedef struct {
+    gn_batch *b;
+} lg_batchud;
+
+typedef struct {
+    gn_rnn_work *w;
+} lg_workud;
+
+/* ---- userdata ---------------------------------------------------------------- */
+
+gn_rnn *lg_checkrnn(lua_State *L, int idx)
+{
+    lg_rnn *u = luaL_testudata(L, idx, LG_RNN_MT);
+    if (!u) luaL_typeerror(L, idx, "rnn");
+    if (!u->net) luaL_argerror(L, idx, "rnn has been freed");
+    return u->net;
+}
+
+void lg_pushrnn(lua_State *L, gn_rnn *net)
+{
+    lg_rnn *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->net = NULL;
+    luaL_setmetatable(L, LG_RNN_MT);
+    u->net = net;
+}
+
+void lg_rnn_replace(lua_State *L, int idx, gn_rnn *net)
+{
+    lg_rnn *u = luaL_checkudata(L, idx, LG_RNN_MT);
+    if (u->net != net) gn_rnn_free(u->net);
+    u->net = net;
+}
+
+/* The shared method table (created on first use, so another binding may add
+ * methods whichever order the modules open in). */
+static void push_methods(lua_State *L)
+{
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, METHODS_KEY);
+}
+
+void lg_rnn_addmethods(lua_State *L, const luaL_Reg *methods)
+{
+    push_methods(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_pop(L, 1);
+}
+
+static int rnn_gc(lua_State *L)
+{
+    lg_rnn *u = luaL_checkudata(L, 1, LG_RNN_MT);
+    gn_rnn_free(u->net);
+    u->net = NULL;
+    return 0;
+}
+
+static int batch_gc(lua_State *L)
+{
+    lg_batchud *u = luaL_checkudata(L, 1, LG_BATCH_MT);
+    gn_batch_free(u->b);
+    u->b = NULL;
+    return 0;
+}
+
+static int work_gc(lua_State *L)
+{
+    lg_workud *u = luaL_checkudata(L, 1, LG_RNNWORK_MT);
+    gn_rnn_work_free(u->w);
+    u->w = NULL;
+    return 0;
+}
+
+/* ---- helpers for other bindings ---------------------------------------------- */
+
+/* Converts list[i] (pushed on the stack) to a matrix; leaves it on top. */
+static gsl_matrix *list_matrix(lua_State *L, int list, lua_Integer i, const char *fn,
+                               const char *field)
+{
+    int ty = lua_rawgeti(L, list, i);
+    if (ty == LUA_TTABLE || luaL_testudata(L, -1, LG_MATRIX_MT))
+        return lg_tomatrix(L, -1);
+    lg_errorf(L, "%s: batch.%s[%d] must be a matrix, got %s", fn, field, (int)i, lua_typename(L, ty));
+    return NULL;
+}
+
+static void check_finite(lua_State *L, const gsl_matrix *m, const char *fn, const char *field,
+                         lua_Integer k, int nonneg)
+{
+    for (size_t i = 0; i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++) {
+            double v = gsl_matrix_get(m, i, j);
+            if (!isfinite(v))
+                lg_errorf(L, "%s: batch.%s[%d] has a non-finite value at (%zu,%zu)", fn, field,
+                          (int)k, i + 1, j + 1);
+            if (nonneg && v < 0)
+                lg_errorf(L, "%s: batch.%s[%d] has a negative value at (%zu,%zu)", fn, field,
+                          (int)k, i + 1, j + 1);
+        }
+}
+
+gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target, const char *fn)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE)
+        lg_errorf(L, "%s: batch must be a table {u=, target=, mask=}, got %s", fn, luaL_typename(L, idx));
+    int top = lua_gettop(L);
+    const char *fields[3] = { "u", "target", "mask" };
+    int list[3];
+    lua_Integer B = 0;
+    for (int f = 0; f < 3; f++) {
+        int ty = lua_getfield(L, idx, fields[f]);
+        list[f] = lua_gettop(L);
+        if (ty == LUA_TNIL) {
+            if (f == 0 || (f == 1 && need_target))
+                lg_errorf(L, "%s: batch.%s is missing (a list of matrices)", fn, fields[f]);
+            list[f] = 0;
+            continue;
+        }
+        if (ty != LUA_TTABLE)
+            lg_errorf(L, "%s: batch.%s must be a list of matrices, got %s", fn, fields[f],
+                      lua_typename(L, ty));
+        lua_Integer len = (lua_Integer)lua_rawlen(L, -1);
+        if (f == 0) {
+            if (len < 1) lg_errorf(L, "%s: batch.u is empty", fn);
+            B = len;
+        } else if (len != B) {
+            lg_errorf(L, "%s: batch.%s has %d trials, batch.u has %d", fn, fields[f], (int)len, (int)B);
+        }
+    }
+    if (!list[1] && list[2]) lg_errorf(L, "%s: batch.mask given without batch.target", fn);
+    /* T from the first trial */
+    gsl_matrix *u1 = list_matrix(L, list[0], 1, fn, "u");
+    size_t T = u1->size1;
+    lua_pop(L, 1);
+    size_t no = net->nout, ni = net->nin;
+    lg_batchud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    ud->b = NULL;
+    luaL_setmetatable(L, LG_BATCH_MT);
+    int udi = lua_gettop(L);
+    gn_err e = {0};
+    ud->b = gn_batch_alloc((size_t)B, T, ni, no, list[1] != 0, &e);
+    if (!ud->b) lg_coreerror(L, fn, &e);
+    for (lua_Integer k = 1; k <= B; k++) {
+        int mark = lua_gettop(L);
+        gsl_matrix *m[3] = { NULL, NULL, NULL };
+        size_t cols[3] = { ni, no, no };
+        for (int f = 0; f < 3; f++) {
+            if (!list[f]) continue;
+            m[f] = list_matrix(L, list[f], k, fn, fields[f]);
+            if (m[f]->size1 != T || m[f]->size2 != cols[f])
+                lg_errorf(L, "%s: batch.%s[%d] must be %zux%zu (steps x %s), got %zux%zu", fn,
+                          fields[f], (int)k, T, cols[f], f == 0 ? "inputs" : "outputs",
+                          m[f]->size1, m[f]->size2);
+            check_finite(L, m[f], fn, fields[f], k, f == 2);
+        }
+        if (gn_batch_set_trial(ud->b, (size_t)(k - 1), m[0], m[1], m[2], &e)) lg_coreerror(L, fn, &e);
+        lua_settop(L, mark);
+    }
+    if (ud->b->mask && !(gn_batch_mask_sum(ud->b) > 0) && need_target)
+        lg_errorf(L, "%s: batch.mask is zero everywhere", fn);
+    lua_pushvalue(L, udi);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
+    return ud->b;
+}
+
+/* Two threads pay off once a step's GEMM is big enough to hide thread start. */
+static int default_threads(const gn_rnn *net, size_t B, size_t T)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    return (ncpu >= 2 && B >= 2 && (double)net->n * net->n * B * T > 2e6) ? 2 : 1;
+}
+
+gn_rnn_work *lg_newrnnwork(lua_State *L, const gn_rnn *net, size_t B, size_t T, int nthreads)
+{
+    if (nthreads <= 0) nthreads = default_threads(net, B, T);
+    lg_workud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    ud->w = NULL;
+    luaL_setmetatable(L, LG_RNNWORK_MT);
+    gn_err e = {0};
+    ud->w = gn_rnn_work_alloc(net, B, T, nthreads, &e);
+    if (!ud->w) lg_coreerror(L, "rnn", &e);
+    return ud->w;
+}
+
+static const char *const param_names[6] = { "W", "Win", "b", "Wout", "bout", "x0" };
+
+static gsl_matrix *param_matrix(gn_rnn *net, int i)
+{
+    gsl_matrix *m[6] = { net->W, net->Win, net->b, net->Wout, net->bout, net->x0 };
+    return m[i];
+}
+
+void lg_pushparamtable(lua_State *L, const gn_rnn *net, const double *p)
+{
+    size_t off[7];
+    gn_rnn_param_offsets(net, off);
+    lua_createtable(L, 0, 6);
+    for (int i = 0; i < 6; i++) {
+        const gsl_matrix *ref = param_matrix((gn_rnn *)net, i);
+        gsl_matrix *m = lg_newmatrix(L, ref->size1, ref->size2);
+        memcpy(m->data, p + off[i], ref->size1 * ref->size2 * sizeof(double));
+        lua_setfield(L, -2, param_names[i]);
+    }
+}
+
+/* ---- constructor and load ------------------------------------------------------ */
+
+static size_t opt_size(lua_State *L, int t, const char *key, lua_Integer def, lua_Integer max)
+{
+    lua_Integer v = lg_optinteger(L, t, key, def);
+    if (v < 1 || v > max) lg_errorf(L, "rnn: option '%s' must be in 1..%d, got %d", key, (int)max, (int)v);
+    return (size_t)v;
+}
+
+static int rnn_new(lua_State *L)
+{
+    static const char *const keys[] = { "n", "inputs", "outputs", "tau", "dt", "activation", "g",
+                                        "noise", "seed", NULL };
+    /* called as rnn{...}: argument 1 is the rnn table itself */
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lg_checkkeys(L, 2, "rnn", keys);
+    lua_getfield(L, 2, "n");
+    if (lua_isnil(L, -1)) lg_errorf(L, "rnn: option 'n' (number of units) is required");
+    lua_pop(L, 1);
+    size_t n = opt_size(L, 2, "n", 0, GN_RNN_MAX_N);
+    size_t ni = opt_size(L, 2, "inputs", 1, GN_RNN_MAX_IO);
+    size_t no = opt_size(L, 2, "outputs", 1, GN_RNN_MAX_IO);
+    double tau = lg_optpositive(L, 2, "tau", 10), dt = lg_optpositive(L, 2, "dt", 1);
+    double g = lg_optnumber(L, 2, "g", 1.5), noise = lg_optnumber(L, 2, "noise", 0);
+    if (!isfinite(g) || g < 0) lg_errorf(L, "rnn: option 'g' must be finite and >= 0, got %g", g);
+    if (!isfinite(noise) || noise < 0) lg_errorf(L, "rnn: option 'noise' must be finite and >= 0, got %g", noise);
+    const char *an = lg_optstring(L, 2, "activation", "tanh");
+    gn_act act;
+    if (gn_act_parse(an, &act))
+        lg_errorf(L, "rnn: option 'activation' must be \"tanh\", \"relu\" or \"softplus\", got \"%s\"", an);
+    lua_getfield(L, 2, "seed");
+    int has_seed = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    lua_Integer seed = lg_optinteger(L, 2, "seed", 0);
+    gn_err e = {0};
+    gn_rnn *net = gn_rnn_alloc(n, ni, no, &e);
+    if (!net) return lg_coreerror(L, "rnn", &e);
+    lg_pushrnn(L, net);   /* owned by Lua from here on */
+    net->tau = tau; net->dt = dt; net->noise = noise; net->act = act;
+    /* seed= gives a reproducible net without touching the global generator */
+    gsl_rng *rng = has_seed ? gsl_rng_alloc(gsl_rng_mt19937) : lg_rng(L);
+    if (!rng) return luaL_error(L, "rnn: out of memory");
+    if (has_seed) gsl_rng_set(rng, (unsigned long)seed);
+    int st = gn_rnn_init(net, g, rng, &e);
+    if (has_seed) gsl_rng_free(rng);
+    if (st) return lg_coreerror(L, "rnn", &e);
+    return 1;
+}
+
+static int rnn_load(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    gn_err e = {0};
+    gn_rnn *net = gn_rnn_load(path, &e);
+    if (!net) return lg_coreerror(L, "rnn.load", &e);
+    lg_pushrnn(L, net);
+    return 1;
+}
+
+/* ---- fields -------------------------------------------------------------------- */
+
+static int param_index(const char *k)
+{
+    for (int i = 0; i < 6; i++) if (strcmp(k, param_names[i]) == 0) return i;
+    return -1;
+}
+
+static int rnn_index(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    const char *k = lua_tostring(L, 2);
+    int p = param_index(k);
+    if (p >= 0) { lg_pushcopy(L, param_matrix(net, p)); return 1; }
+    if (strcmp(k, "n") == 0) { lua_pushinteger(L, (lua_Integer)net->n); return 1; }
+    if (strcmp(k, "inputs") == 0) { lua_pushinteger(L, (lua_Integer)net->nin); return 1; }
+    if (strcmp(k, "outputs") == 0) { lua_pushinteger(L, (lua_Integer)net->nout); return 1; }
+    if (strcmp(k, "tau") == 0) { lua_pushnumber(L, net->tau); return 1; }
+    if (strcmp(k, "dt") == 0) { lua_pushnumber(L, net->dt); return 1; }
+    if (strcmp(k, "noise") == 0) { lua_pushnumber(L, net->noise); return 1; }
+    if (strcmp(k, "activation") == 0) { lua_pushstring(L, gn_act_name(net->act)); return 1; }
+    if (strcmp(k, "nparams") == 0) { lua_pushinteger(L, (lua_Integer)gn_rnn_nparams(net)); return 1; }
+    push_methods(L);
+    lua_getfield(L, -1, k);
+    return 1;
+}
+
+static int rnn_newindex(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    int p = param_index(k);
+    if (p >= 0) {
+        gsl_matrix *dst = param_matrix(net, p);
+        if (lua_type(L, 3) != LUA_TTABLE && !luaL_testudata(L, 3, LG_MATRIX_MT))
+            lg_errorf(L, "rnn.%s must be a matrix, got %s", k, luaL_typename(L, 3));
+        gsl_matrix *m = lg_tomatrix(L, 3);
+        if (m->size1 != dst->size1 || m->size2 != dst->size2)
+            lg_errorf(L, "rnn.%s must be %zux%zu, got %zux%zu", k, dst->size1, dst->size2,
+                      m->size1, m->size2);
+        for (size_t i = 0; i < m->size1; i++)
+            for (size_t j = 0; j < m->size2; j++)
+                if (!isfinite(gsl_matrix_get(m, i, j)))
+                    lg_errorf(L, "rnn.%s: element (%zu,%zu) is not finite", k, i + 1, j + 1);
+        gsl_matrix_memcpy(dst, m);
+        return 0;
+    }
+    if (strcmp(k, "tau") == 0 || strcmp(k, "dt") == 0 || strcmp(k, "noise") == 0) {
+        if (lua_type(L, 3) != LUA_TNUMBER) lg_errorf(L, "rnn.%s must be a number, got %s", k, luaL_typename(L, 3));
+        double v = lua_tonumber(L, 3);
+        int noise = k[0] == 'n';
+        if (!isfinite(v) || (noise ? v < 0 : v <= 0))
+            lg_errorf(L, "rnn.%s must be finite and %s, got %g", k, noise ? ">= 0" : "> 0", v);
+        if (k[0] == 't') net->tau = v; else if (k[0] == 'd') net->dt = v; else net->noise = v;
+        return 0;
+    }
+    if (strcmp(k, "activation") == 0) {
+        const char *s = luaL_checkstring(L, 3);
+        gn_act a;
+        if (gn_act_parse(s, &a))
+            lg_errorf(L, "rnn.activation must be \"tanh\", \"relu\" or \"softplus\", got \"%s\"", s);
+        net->act = a;
+        return 0;
+    }
+    if (strcmp(k, "n") == 0 || strcmp(k, "inputs") == 0 || strcmp(k, "outputs") == 0)
+        return lg_errorf(L, "rnn.%s is read-only (use merge/delete to change the size)", k);
+    return lg_errorf(L, "rnn has no field '%s' (fields: n, inputs, outputs, tau, dt, activation, "
+                     "noise, W, Win, b, Wout, bout, x0)", k);
+}
+
+static int rnn_tostring(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    double wmax = 0;
+    for (size_t i = 0; i < net->n * net->n; i++) wmax = fmax(wmax, fabs(net->W->data[i]));
+    char buf[256];
+    snprintf(buf, sizeof buf, "rnn{n=%zu, inputs=%zu, outputs=%zu, tau=%g, dt=%g, activation=\"%s\", "
+             "noise=%g}  %zu parameters, max|W| %.3g", net->n, net->nin, net->nout, net->tau, net->dt,
+             gn_act_name(net->act), net->noise, gn_rnn_nparams(net), wmax);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* ---- methods ---------------------------------------------------------------------- */
+
+/* Pushes {x=, r=, y=} for trial k of the last forward pass in w. */
+static void push_trace(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t k, size_t T)
+{
+    lua_createtable(L, 0, 3);
+    gsl_matrix *x = lg_newmatrix(L, T, net->n);
+    lua_setfield(L, -2, "x");
+    gsl_matrix *r = lg_newmatrix(L, T, net->n);
+    lua_setfield(L, -2, "r");
+    gsl_matrix *y = lg_newmatrix(L, T, net->nout);
+    lua_setfield(L, -2, "y");
+    gn_err e = {0};
+    if (gn_rnn_work_trace(w, k, x, r, y, &e)) lg_coreerror(L, "rnn:run", &e);
+}
+
+static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
+{
+    return net->noise > 0 ? lg_rng(L) : NULL;
+}
+
+static int rnn_run(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_err e = {0};
+    if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:run", &e);
+    int is_batch = lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "u") != LUA_TNIL;
+    if (lua_type(L, 2) == LUA_TTABLE) lua_pop(L, 1);
+    lua_settop(L, 2);
+    gn_batch *b;
+    if (is_batch) {
+        b = lg_tobatch(L, 2, net, 0, "rnn:run");
+    } else {
+        if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
+            return lg_errorf(L, "rnn:run: u must be a T x %d matrix or a batch {u={...}}, got %s",
+                             (int)net->nin, luaL_typename(L, 2));
+        gsl_matrix *u = lg_tomatrix(L, 2);
+        if (u->size2 != net->nin)
+            return lg_errorf(L, "rnn:run: u must have %d columns (one per input), got %zux%zu",
+                             (int)net->nin, u->size1, u->size2);
+        check_finite(L, u, "rnn:run", "u", 1, 0);
+        lg_batchud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+        ud->b = NULL;
+        luaL_setmetatable(L, LG_BATCH_MT);
+        ud->b = b = gn_batch_alloc(1, u->size1, net->nin, net->nout, 0, &e);
+        if (!b) return lg_coreerror(L, "rnn:run", &e);
+        gn_batch_set_trial(b, 0, u, NULL, NULL, &e);
+    }
+    gn_rnn_work *w = lg_newrnnwork(L, net, b->B, b->T, 0);
+    if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
+    if (!is_batch) {
+        push_trace(L, net, w, 0, b->T);
+        return 1;
+    }
+    lua_createtable(L, (int)b->B, 0);
+    for (size_t k = 0; k < b->B; k++) {
+        push_trace(L, net, w, k, b->T);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+static int rnn_loss(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_err e = {0};
+    if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:loss", &e);
+    gn_batch *b = lg_tobatch(L, 2, net, 1, "rnn:loss");
+    gn_rnn_work *w = lg_newrnnwork(L, net, b->B, b->T, 0);
+    double loss;
+    if (gn_rnn_loss(net, b, w, noise_rng(L, net), &loss, &e) && e.code != GN_ENUM)
+        return lg_coreerror(L, "rnn:loss", &e);
+    lua_pushnumber(L, loss);
+    return 1;
+}
+
+static int rnn_grad(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_err e = {0};
+    if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:grad", &e);
+    gn_batch *b = lg_tobatch(L, 2, net, 1, "rnn:grad");
+    gn_rnn_work *w = lg_newrnnwork(L, net, b->B, b->T, 0);
+    size_t np = gn_rnn_nparams(net);
+    double *g = lua_newuserdatauv(L, np * sizeof(double), 0);
+    double loss;
+    if (gn_rnn_grad(net, b, w, noise_rng(L, net), &loss, g, &e) && e.code != GN_ENUM)
+        return lg_coreerror(L, "rnn:grad", &e);
+    lua_pushnumber(L, loss);
+    lg_pushparamtable(L, net, g);
+    return 2;
+}
+
+static int rnn_copy(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_err e = {0};
+    gn_rnn *c = gn_rnn_copy(net, &e);
+    if (!c) return lg_coreerror(L, "rnn:copy", &e);
+    lg_pushrnn(L, c);
+    return 1;
+}
+
+static int rnn_save(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    gn_err e = {0};
+    if (gn_rnn_save(net, path, &e)) return lg_coreerror(L, "rnn:save", &e);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* net:params() → nparams×1 column in the documented flat order;
+ * net:setparams(v) assigns it back (shape- and NaN-checked). */
+static int rnn_params(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    gsl_matrix *m = lg_newmatrix(L, gn_rnn_nparams(net), 1);
+    gn_rnn_get_params(net, m->data);
+    return 1;
+}
+
+static int rnn_setparams(lua_State *L)
+{
+    gn_rnn *net = lg_checkrnn(L, 1);
+    gsl_matrix *m = lg_tomatrix(L, 2);
+    size_t np = gn_rnn_nparams(net);
+    if (m->size1 * m->size2 != np || (m->size2 != 1 && m->size1 != 1))
+        return lg_errorf(L, "rnn:setparams: expected a vector of %zu values, got %zux%zu", np,
+                         m->size1, m->size2);
+    for (size_t i = 0; i < np; i++)
+        if (!isfinite(m->data[m->size2 == 1 ? i * m->tda : i]))
+            return lg_errorf(L, "rnn:setparams: element %zu is not finite", i + 1);
+    gsl_matrix *c = lg_newmatrix(L, np, 1);
+    for (size_t i = 0; i < np; i++) c->data[i] = m->data[m->size2 == 1 ? i * m->tda : i];
+    gn_rnn_set_params(net, c->data);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static const luaL_Reg rnn_methods[] = {
+    { "run", rnn_run },
+    { "loss", rnn_loss },
+    { "grad", rnn_grad },
+    { "copy", rnn_copy },
+    { "save", rnn_save },
+    { "params", rnn_params },
+    { "setparams", rnn_setparams },
+    { NULL, NULL }
+};
+
+static const luaL_Reg rnn_meta[] = {
+    { "__index", rnn_index },
+    { "__newindex", rnn_newindex },
+    { "__tostring", rnn_tostring },
+    { "__gc", rnn_gc },
+    { NULL, NULL }
+};
+
+int lg_open_rnn(lua_State *L)
+{
+    luaL_newmetatable(L, LG_RNN_MT);
+    luaL_setfuncs(L, rnn_meta, 0);
+    lua_pushliteral(L, "rnn");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LG_BATCH_MT);
+    lua_pushcfunction(L, batch_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LG_RNNWORK_MT);
+    lua_pushcfunction(L, work_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    lg_rnn_addmethods(L, rnn_methods);
+
+    /* global rnn: callable table with rnn.load */
+    lua_newtable(L);
+    lua_pushcfunction(L, rnn_load);
+    lua_setfield(L, -2, "load");
+    lua_newtable(L);
+    lua_pushcfunction(L, rnn_new);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, "rnn");
+    return 0;
+}

@@ -1,0 +1,201 @@
+-- test_train.lua — net:train / net:score: flipflop solved by hf and adam from a fixed seed,
+-- cg and bfgs on a fixed batch, user tasks, NaN rollback, Ctrl-C, option checking.
+local T = dofile("tests/lua/harness.lua")
+
+if not (rnn and tasks) then
+  T.skip("rnn or tasks not available")
+  return T.done()
+end
+local probe = rnn { n = 2, inputs = 1, outputs = 1 }
+if not probe.train then
+  T.skip("net:train not linked")
+  return T.done()
+end
+
+local ff = tasks.flipflop { T = 100 }
+
+-- Loss of the net on a fixed held-out batch (a fresh batch from a fixed seed).
+local function heldout_loss(net, task, n)
+  seed(999)
+  return net:loss(task:sample(n or 64))
+end
+
+-- hf solves flipflop: the training stops on reaching the target score on
+-- 200 fresh trials, within a bounded number of iterations.
+do
+  seed(1)
+  local net = rnn { n = 64, inputs = 3, outputs = 3 }
+  local l0 = heldout_loss(net, ff)
+  seed(1)
+  local h = net:train(ff, { method = "hf", iters = 120, batch = 128, cbatch = 64, target = 0.95, score_batch = 200 })
+  T.ok(h.stopped == "target", ("hf: flipflop score %.3f >= 0.95 after %d iterations (%.1f s)"):format(
+       h.score[#h.score], h.iters, h.seconds))
+  T.ok(#h.loss == h.iters and #h.score == h.iters and #h.time == h.iters and #h.lambda == h.iters
+       and #h.cg == h.iters, "hf: history has one entry per iteration")
+  T.ok(h.loss[#h.loss] < 0.2 * h.loss[1], ("hf: loss fell from %.4g to %.4g"):format(h.loss[1], h.loss[#h.loss]))
+  local l1 = heldout_loss(net, ff)
+  T.ok(l1 < 0.2 * l0, ("hf: held-out loss fell from %.4g to %.4g"):format(l0, l1))
+  seed(77)
+  local s = net:score(ff, 400)
+  T.ok(s >= 0.85, ("hf: net:score on 400 new trials %.3f"):format(s))
+end
+
+-- adam solves flipflop.
+do
+  seed(1)
+  local net = rnn { n = 64, inputs = 3, outputs = 3 }
+  local h = net:train(ff, { method = "adam", iters = 1500, batch = 32, lr = 0.01, clip = 1,
+                            target = 0.95, score_every = 10, score_batch = 200 })
+  T.ok(h.stopped == "target", ("adam: flipflop score %.3f >= 0.95 after %d iterations (%.1f s)"):format(
+       h.score[#h.score], h.iters, h.seconds))
+  seed(77)
+  T.ok(net:score(ff, 400) >= 0.85, "adam: net:score on 400 new trials >= 0.85")
+end
+
+-- Same seed, same history (all randomness from the global generator).
+do
+  local function run()
+    seed(4)
+    local net = rnn { n = 16, inputs = 3, outputs = 3 }
+    return net:train(ff, { method = "hf", iters = 3, batch = 16, threads = 1 }).loss
+  end
+  local a, b = run(), run()
+  T.ok(a[3] == b[3] and a[1] == b[1], "hf: seed(n) makes training reproducible")
+end
+
+-- cg and bfgs lower the loss of their fixed batch.
+for _, m in ipairs { "cg", "cg_fr", "bfgs" } do
+  seed(2)
+  local net = rnn { n = 32, inputs = 3, outputs = 3 }
+  local h = net:train(ff, { method = m, iters = 40, batch = 32, score_every = 0 })
+  T.ok(h.loss[#h.loss] < 0.5 * h.loss[1] and h.method == m,
+       ("%s: fixed-batch loss %.4g -> %.4g in %d iterations"):format(m, h.loss[1], h.loss[#h.loss], h.iters))
+end
+
+-- A user-defined task (a plain table) trains the same way: hold input 1's
+-- value, shown during the first 5 steps, until the end.
+local function holdtask()
+  local t = { inputs = 1, outputs = 1, T = 30, calls = 0 }
+  function t:sample(B)
+    self.calls = self.calls + 1
+    local b = { u = {}, target = {}, mask = {} }
+    local v = matrix.rand(B, 1)
+    for k = 1, B do
+      local a = v:get(k, 1) - 0.5
+      local u, y, m = matrix(self.T, 1, 0), matrix(self.T, 1, a), matrix(self.T, 1, 1)
+      for s = 1, 5 do u:set(s, 1, a) end
+      b.u[k], b.target[k], b.mask[k] = u, y, m
+    end
+    b.value = v
+    return b
+  end
+  function t:score(batch, traces)
+    local ok = 0
+    for k = 1, #traces do
+      if math.abs(traces[k].y:get(self.T, 1) - (batch.value:get(k, 1) - 0.5)) < 0.1 then ok = ok + 1 end
+    end
+    return ok / #traces
+  end
+  return t
+end
+do
+  seed(3)
+  local t = holdtask()
+  local net = rnn { n = 16, inputs = 1, outputs = 1 }
+  local h = net:train(t, { method = "adam", lr = 0.01, iters = 300, batch = 16 })
+  T.ok(h.loss[#h.loss] < 0.2 * h.loss[1] and t.calls > 300,
+       ("user task trains with adam (loss %.4g -> %.4g, %d samples)"):format(h.loss[1], h.loss[#h.loss], t.calls))
+  T.ok(net:score(t, 100) > 0.5, "net:score works on a user task")
+end
+
+-- A NaN/Inf loss (here: a target of 1e200 on the third batch, whose square
+-- overflows) rolls back and training goes on.
+do
+  seed(3)
+  local t = holdtask()
+  local base = t.sample
+  function t:sample(B)
+    local b = base(self, B)
+    if self.calls == 3 then b.target[1] = matrix(self.T, 1, 1e200) end
+    return b
+  end
+  local net = rnn { n = 16, inputs = 1, outputs = 1 }
+  for _, m in ipairs { "adam", "hf" } do
+    t.calls = 0
+    local h = net:train(t, { method = m, iters = 6, batch = 8, score_every = 0 })
+    local l3 = h.loss[3]
+    T.ok(l3 ~= l3 or l3 == math.huge, m .. ": the poisoned iteration's loss is recorded as NaN/Inf")
+    T.ok(m ~= "hf" or (#h.lambda == 6 and #h.cg == 6), m .. ": per-iteration lists stay aligned")
+    T.ok(h.iters == 6 and h.stopped == false and h.loss[6] == h.loss[6] and h.loss[6] < 1,
+         m .. ": training continues after the rollback (last loss " .. tostring(h.loss[6]) .. ")")
+  end
+  local l = heldout_loss(net, t, 8)
+  T.ok(l == l and l < 1, "parameters stay finite after rollbacks")
+  -- NaN every time: five in a row stop training with stopped = "nan".
+  local always = holdtask()
+  function always:sample(B)
+    local b = holdtask().sample(self, B)
+    b.target[1] = matrix(self.T, 1, 1e200)
+    return b
+  end
+  local h = net:train(always, { method = "adam", iters = 20, batch = 4 })
+  T.ok(h.stopped == "nan" and h.iters == 5, "five non-finite losses in a row stop training (stopped = nan)")
+end
+
+-- Ctrl-C: a task that sends SIGINT to this process on its 6th sample call.
+-- Training stops with "interrupted" and the net keeps its best parameters.
+do
+  local f = io.open("/proc/self/stat")
+  local pid = f and f:read("n")
+  if f then f:close() end
+  if not pid then
+    T.skip("Ctrl-C simulation needs /proc/self/stat")
+  else
+    seed(3)
+    local t = holdtask()
+    local base = t.sample
+    local sent = false
+    function t:sample(B)
+      -- io.popen, not os.execute: system() ignores SIGINT while the child runs.
+      if self.calls == 5 and not sent then
+        sent = true
+        io.popen("kill -INT " .. math.tointeger(pid)):close()
+      end
+      return base(self, B)
+    end
+    local net = rnn { n = 16, inputs = 1, outputs = 1 }
+    local l0 = heldout_loss(net, t, 16)
+    local ok, err = pcall(net.train, net, t, { method = "adam", lr = 0.01, iters = 1000, batch = 16 })
+    T.ok(not ok and tostring(err):find("interrupted") ~= nil, "Ctrl-C stops training: " .. tostring(err))
+    T.ok(t.calls <= 8, "stopped promptly (" .. t.calls .. " batches drawn)")
+    local l1 = heldout_loss(net, t, 16)
+    T.ok(l1 == l1 and l1 < l0, ("the net keeps the best parameters (loss %.4g < %.4g at the start)"):format(l1, l0))
+    local h = net:train(holdtask(), { method = "adam", iters = 2, batch = 4 })
+    T.ok(h.iters == 2, "training works again after an interrupt")
+  end
+end
+
+-- Option and argument checking.
+do
+  local net = rnn { n = 8, inputs = 3, outputs = 3 }
+  T.raises(function() net:train(ff, { method = "sgd" }) end, "unknown method 'sgd' (expected one of hf, adam, cg, cg_fr, bfgs)",
+           "unknown method lists the known ones")
+  T.raises(function() net:train(ff, { iter = 3 }) end, "iter", "unknown option named")
+  T.raises(function() net:train(ff, { target = 2 }) end, "'target' must be a score in (0, 1]", "target range")
+  T.raises(function() net:train(ff, { lr = -1, method = "adam" }) end, "lr", "negative lr")
+  T.raises(function() net:train(ff, { batch = 0 }) end, "'batch' must be in", "batch = 0")
+  T.raises(function() net:train(ff, { method = "hf", mu = -1, iters = 1 }) end, "mu", "negative mu")
+  T.raises(function() net:train(tasks.decision {}, { iters = 1 }) end, "task has 2 inputs and 1 outputs", "task/net size mismatch")
+  T.raises(function() net:train("flipflop") end, "task must be a table", "task not a table")
+  T.raises(function() net:train({ inputs = 3, outputs = 3, T = 10 }) end, "task.sample must be a function", "task without sample")
+  local bad = { inputs = 3, outputs = 3, T = 10, score = function() return 0 end,
+                sample = function() error("my task broke") end }
+  T.raises(function() net:train(bad, { iters = 2 }) end, "my task broke", "a task's own error reaches the user")
+  local lier = { inputs = 3, outputs = 3, T = 10, sample = function(_, B) return ff:sample(B) end,
+                 score = function() return 3 end }
+  T.raises(function() net:train(lier, { iters = 1, batch = 2 }) end, "task:score must return a fraction", "bad score value")
+  T.raises(function() net:score(ff, 0) end, "B must be in", "score B = 0")
+  T.raises(function() net:train(ff, { target = 0.9, score_every = 0 }) end, "needs scoring", "target without scoring")
+end
+
+T.done()
