@@ -86,11 +86,14 @@ static void find_luadir(char *out, size_t n)
         exe[l] = 0;
         char *slash = strrchr(exe, '/');
         if (slash) *slash = 0;
-        static const char *const up[] = {"", "/..", "/../..", "/../../.."};
+        /* The source tree (binary at its root or in build/...), then an
+         * install tree (PREFIX/bin beside PREFIX/share/ganglion/lua). */
+        static const char *const up[] = {"/lua", "/../lua", "/../../lua", "/../../../lua",
+                                         "/../share/ganglion/lua"};
         for (size_t i = 0; i < sizeof up / sizeof *up; i++) {
-            snprintf(probe, sizeof probe, "%s%s/lua/prelude.lua", exe, up[i]);
+            snprintf(probe, sizeof probe, "%s%s/prelude.lua", exe, up[i]);
             if (exists(probe)) {
-                snprintf(out, n, "%s%s/lua", exe, up[i]);
+                snprintf(out, n, "%s%s", exe, up[i]);
                 return;
             }
         }
