@@ -15,15 +15,14 @@
 --       correlation with the parent's rates;
 --     (compare) prune a twin net by deletion only, retrain it the same way and
 --       record its score at the same size;
---   until the score drops below `threshold` (the last good net is returned)
---   or n reaches `min_n`.
+--   until `patience` pairs in a row leave the score below `threshold` (the
+--   last good net is returned) or n reaches `min_n`.
 --
 -- condense(net, task, opts) -> condensed net (a copy; `net` is untouched), log
 -- log[k] = {n=, loss=, score=, npcs=, pr=, cca=, merged={i, j}, a=, c=,
 --           similarity=, attempt=, accepted=, delete_score=, delete_loss=, time=}
 -- log[1] is the parent (merged = nil); rejected attempts stay in the log with
--- accepted = false.  log.best is the index of the row
--- whose net is returned.
+-- accepted = false.  log.best is the index of the row whose net is returned.
 
 local function isnet(x)
   return type(x) == "userdata" and x.n ~= nil and x.run ~= nil

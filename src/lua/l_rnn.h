@@ -33,7 +33,8 @@ gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target,
                      const char *fn);
 
 /* A workspace for net owned by a userdata pushed on the stack.  nthreads 0
- * means "the machine's default" (2 when the batch has at least 2 trials). */
+ * picks 2 on a multi-core machine when the batch has >= 2 trials and
+ * n²·B·T > 2e6 (smaller jobs do not repay the thread start), else 1. */
 gn_rnn_work *lg_newrnnwork(lua_State *L, const gn_rnn *net, size_t B, size_t T, int nthreads);
 
 /* Pushes the table {W=,Win=,b=,Wout=,bout=,x0=} of matrices holding the
