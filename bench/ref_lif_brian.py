@@ -1,6 +1,11 @@
 #!/usr/bin/python3
 """ref_lif_brian.py — the LIF benchmark network of bench_lif.c in Brian2 (default
-runtime target), timed build + run; prints one line per configuration."""
+runtime target); prints one line per configuration with three times:
+build (NeuronGroup/Synapses objects, connect() drawing the synapses), prep
+(code generation and compilation, cache lookups, before_run: net.run's wall
+time minus its main loop) and run (the main loop alone, Brian2's own
+device._last_run_time).  total = build + run, i.e. compilation excluded: a
+warm-up call compiles everything first and prep is reported separately."""
 import sys
 import time
 import warnings
@@ -44,20 +49,33 @@ def build_and_run(n, p, T):
     t1 = time.perf_counter()
     net.run(T * ms)
     t2 = time.perf_counter()
+    loop = b2.get_device()._last_run_time
     nsyn = len(objs[1]) if p > 0 else 0
-    return t1 - t0, t2 - t1, M.num_spikes, nsyn
+    kind = type(G.state_updater.codeobj).__name__
+    return t1 - t0, (t2 - t1) - loop, loop, M.num_spikes, nsyn, kind
 
 
 def main():
-    configs = [(int(a.split(":")[0]), float(a.split(":")[1])) for a in sys.argv[1:]] or \
+    args = sys.argv[1:]
+    repeat = 1
+    if args and args[0].startswith("--repeat="):
+        repeat = int(args[0].split("=")[1])
+        args = args[1:]
+    configs = [(int(a.split(":")[0]), float(a.split(":")[1])) for a in args] or \
         [(300, 0.0), (300, 0.1), (10000, 0.0), (10000, 0.1)]
     target = b2.prefs.codegen.target
     for n, p in configs:
-        # First call compiles (or loads cached) code; time the second.
+        # First call compiles (or loads cached) code; time the next ones and
+        # keep the fastest (the machine is shared).
         build_and_run(n, p, 20.0)
-        build, run, spikes, nsyn = build_and_run(n, p, 1000.0)
-        print("brian2 n=%d p=%g build=%.4f run=%.4f total=%.4f spikes=%d synapses=%d target=%s"
-              % (n, p, build, run, build + run, spikes, nsyn, target), flush=True)
+        best = None
+        for _ in range(repeat):
+            r = build_and_run(n, p, 1000.0)
+            if best is None or r[0] + r[2] < best[0] + best[2]:
+                best = r
+        build, prep, run, spikes, nsyn, kind = best
+        print("brian2 n=%d p=%g build=%.4f prep=%.4f run=%.4f total=%.4f spikes=%d synapses=%d target=%s/%s"
+              % (n, p, build, prep, run, build + run, spikes, nsyn, target, kind), flush=True)
 
 
 if __name__ == "__main__":

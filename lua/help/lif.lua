@@ -2,7 +2,7 @@
 return {
   ["lif"] = {
     usage = "lif{n=, inputs=0, vrest=, vth=, taum=, tref=, tau_ampa=, tau_nmda=, tau_inh=, R=, g_inh=, mg=,\n" ..
-            "    W=, w_in=0.05, p_in=1, f_nmda=0, p=0, w=0.01, f_nmda_rec=0, W_rec=} -> population",
+            "    W=, w_in=0.05, p_in=1, f_nmda=0, p=0, w=0.01, f_nmda_rec=0, W_rec=, threads=0} -> population",
     text = "Leaky integrate-and-fire 'student' neurons of Tesileanu, Olveczky & Balasubramanian 2017\n" ..
            "(eLife 6:e20944; model as in the authors' code, github.com/ttesileanu/twostagelearning).\n" ..
            "Units: mV, ms, MOhm, nA (R*I is in mV).\n" ..
@@ -22,15 +22,23 @@ return {
            "Recurrence: p is the probability of each synapse j->i (no self-connections), weight w (nA),\n" ..
            "NMDA fraction f_nmda_rec, stored as compressed sparse rows (1e7 synapses ~ 40 MB); or W_rec\n" ..
            "(n x n dense, row i = inputs of neuron i).  Recurrent spikes arrive one step later.\n" ..
-           "Fields: pop.n, pop.inputs, pop.synapses, pop.input_synapses; every parameter by name (read and\n" ..
-           "assign, validated); pop.V, pop.I_ampa, pop.I_nmda (n x 1 copies of the state), pop.V_inh.\n" ..
+           "Threads: threads=k runs on k threads (1..8), each owning a slice of the neurons; 0 (default)\n" ..
+           "chooses 2 when the machine has two CPUs and the population is large (n >= 2048 or >= 200,000\n" ..
+           "recurrent synapses), else 1.  Results are bit-for-bit the same for any thread count.  During a\n" ..
+           "run, short probes compare k threads with one and the faster is used, so a busy machine (another\n" ..
+           "job on the second core) does not make a many-thread run slower than a single-thread one.\n" ..
+           "Fields: pop.n, pop.inputs, pop.synapses, pop.input_synapses, pop.threads (settable; 0 = automatic);\n" ..
+           "every parameter by name (read and assign, validated); pop.V, pop.I_ampa, pop.I_nmda (n x 1\n" ..
+           "copies of the state), pop.V_inh.\n" ..
            "lif.mg_block(v [, mg]) gives G(V).  Subthreshold dynamics use the exact propagator, so a\n" ..
            "constant current fires at ISI = tref + taum ln(RI/(RI-(vth-vrest))) up to one step.",
     example = "pop = lif{n=100, inputs=20, w_in=0.02, p=0.1, w=0.005}\n" ..
+              "big = lif{n=10000, p=0.1, w=0.0002, threads=2}   -- 10^7 synapses, two cores\n" ..
               "r = pop:run{T=500, dt=0.1, I=0.05, rates=40}\nraster(r.spikes)\nplot(r.V:col(1))",
   },
   ["lif.run"] = {
-    usage = "pop:run{T=, dt=0.1, I=0, rates=, input_spikes=, record=, spikes=\"auto\", keep_state=false, V0=}\n" ..
+    usage = "pop:run{T=, dt=0.1, I=0, rates=, input_spikes=, record=, spikes=\"auto\", keep_state=false, V0=,\n" ..
+            "        threads=}\n" ..
             "  -> {V=steps x n, spikes={{t=,i=},...}, rate=n x 1 (Hz), t=steps x 1, dt=, T=}",
     text = "Runs the population for T ms in steps of dt ms (dt may not exceed the shortest time constant).\n" ..
            "Row k of V is the state at t = k dt; a spike's t is the end of the step where V crossed vth;\n" ..
@@ -43,7 +51,8 @@ return {
            "1e7 (80 MB), otherwise V is left out - pass record={...} to watch a few neurons of a big run.\n" ..
            "spikes: \"table\" (plain Lua tables), \"compact\" (8 bytes a spike: #s, s[k] -> {t=,i=}, ipairs,\n" ..
            "s:times(), s:neurons(), s:totable()), or \"auto\": table up to 200,000 spikes, compact beyond.\n" ..
-           "Each run starts from rest (or V0) unless keep_state=true.  Ctrl-C stops it cleanly.",
+           "Each run starts from rest (or V0) unless keep_state=true.  Ctrl-C stops it cleanly.\n" ..
+           "threads: overrides the population's thread count for this run (see help(\"lif\")).",
     example = "r = lif{n=5, tref=2}:run{T=1000, I={0.06, 0.08, 0.1, 0.2, 0.5}}\nprint(r.rate)",
   },
 }

@@ -50,7 +50,12 @@ double gn_lif_mg_block(double v, double mg);
 
 /* Sparse connectivity, compressed rows keyed by the PRESYNAPTIC index so a
  * spike walks one contiguous row.  w == NULL means every weight is wconst
- * (saves 8 bytes per synapse for random homogeneous recurrence). */
+ * (saves 8 bytes per synapse for random homogeneous recurrence, and lets a
+ * run deliver spikes as counts or through a bitmap, see lif.c).  Weights
+ * stay double: they are the user's W / W_rec values, which float would
+ * round by up to 6e-8 (currents are tested to 1e-12 nA), and the large
+ * random networks that would gain from halving them carry no weight array
+ * at all. */
 typedef struct {
     size_t rows;      /* presynaptic units */
     size_t cols;      /* postsynaptic neurons */
@@ -58,6 +63,8 @@ typedef struct {
     uint32_t *idx;    /* postsynaptic neuron of each synapse */
     double *w;        /* weight of each synapse, nA (or NULL) */
     double wconst;    /* weight used when w == NULL, nA */
+    int sorted;       /* 1: rows known to be ascending and distinct (set by the constructors,
+                       * so the setters skip checking 10^7 synapses); 0: checked */
 } gn_lif_csr;
 
 /* Random rows×cols connectivity, each synapse present with probability p
@@ -99,6 +106,9 @@ typedef struct {
 void gn_lif_spikes_init(gn_lif_spikes *s);
 void gn_lif_spikes_free(gn_lif_spikes *s);
 
+/* Most worker threads a run will use. */
+#define GN_LIF_MAX_THREADS 8
+
 /* The population and its state. */
 typedef struct {
     size_t n, inputs;
@@ -106,21 +116,24 @@ typedef struct {
     double *v;            /* membrane potential, mV */
     double *ampa, *nmda;  /* synaptic currents, nA */
     int32_t *ref;         /* refractory steps left */
-    uint8_t *spk;         /* spike flags of the last step */
     double vinh;          /* global inhibition, mV */
     gn_lif_csr *win;      /* inputs → neurons (NULL: none) */
     double *f_in;         /* NMDA fraction per input channel (inputs) */
     gn_lif_csr *rec;      /* neurons → neurons (NULL: none) */
     double f_rec;         /* NMDA fraction of recurrent synapses */
-    uint32_t *fired;      /* neurons that fired last step (recurrent delivery) */
+    uint32_t *fired;      /* neurons that fired last step, ascending (recurrent delivery) */
     size_t nfired;
+    int threads;          /* threads for gn_lif_run: 0 = automatic (gn_lif_threads_auto) */
+    uint64_t *rec_bits;   /* cache: rec as a bitmap when dense enough (built by gn_lif_run) */
 } gn_lif;
 
 gn_lif *gn_lif_alloc(size_t n, size_t inputs, const gn_lif_params *p, gn_err *err);
 void gn_lif_free(gn_lif *L);
 /* V = vrest (or v0[i] if v0 != NULL), currents and inhibition zero. */
 void gn_lif_reset(gn_lif *L, const double *v0);
-/* Connectivity setters take ownership of c (also on failure). */
+/* Connectivity setters take ownership of c (also on failure).  Rows must
+ * hold distinct targets in ascending order (gn_lif_csr_random and
+ * gn_lif_csr_from_dense make them so): threads split each row by target. */
 int gn_lif_set_inputs(gn_lif *L, gn_lif_csr *c, const double *f_nmda, gn_err *err);
 int gn_lif_set_recurrent(gn_lif *L, gn_lif_csr *c, double f_nmda, gn_err *err);
 
@@ -142,7 +155,15 @@ typedef struct {
     void (*progress)(void *ud, size_t done, size_t total);
     void *progress_ud;
     size_t every;
+    /* Worker threads, 1..GN_LIF_MAX_THREADS; 0: the population's setting.
+     * Each owns a slice of neurons; results are bit-for-bit the same for
+     * any thread count. */
+    int threads;
 } gn_lif_run_opts;
+
+/* The automatic thread count: 2 (if the machine has two CPUs) when a step
+ * holds enough work to pay for a barrier, else 1. */
+int gn_lif_threads_auto(const gn_lif *L);
 
 /* Advances the population by o->steps steps from its current state,
  * appending spikes to out.  GN_EINVAL for a bad dt (<= 0, or larger than any
@@ -159,12 +180,43 @@ typedef struct {
 } gn_lif_prop;
 void gn_lif_propagator(const gn_lif_params *p, double dt, gn_lif_prop *q);
 
-/* Element-wise membrane kernel (lif_simd.c, vectorised): advances V,
- * currents and refractory counters of neurons [0,n) by one step, sets
- * spk[i] and returns the number of spikes.  I == NULL uses I0 for all.
- * Currents the caller declares unused (q->syn) are neither read nor decayed. */
-size_t gn_lif_kernel(size_t n, double *v, double *ampa, double *nmda, int32_t *ref, uint8_t *spk,
-                     const double *I, double I0, double vinh, const gn_lif_params *p,
-                     const gn_lif_prop *q);
+/* State arrays the membrane kernel reads and writes (full length n; the
+ * kernel touches only its slice). */
+typedef struct {
+    double *v, *ampa, *nmda;
+    int32_t *ref;
+    uint16_t *cnt;      /* recurrent spikes per neuron this step, added to AMPA as wc·cnt
+                         * and zeroed (NULL: none) */
+    double wc;          /* nA per counted spike */
+    const double *I;    /* external current per neuron, nA (NULL: I0 for all) */
+    double I0;
+    int avx2_only;      /* 1: never the AVX-512 code (tests compare the two) */
+} gn_lif_kstate;
+
+/* Element-wise membrane kernel (lif_simd.c, AVX2, or AVX-512 where the CPU
+ * has it, with lane-for-lane the same arithmetic): advances V, currents and
+ * refractory counters of neurons [lo,hi) by one step, writes the indices of
+ * the neurons that fired, ascending, to fired[] and returns their number.
+ * Every neuron goes through the same 4-wide arithmetic (a short tail is
+ * padded), so results do not depend on how [0,n) is sliced.  Currents the
+ * caller declares unused (q->syn) are neither read nor decayed. */
+size_t gn_lif_kernel(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
+                     const gn_lif_params *p, const gn_lif_prop *q, uint32_t *fired);
+
+/* Dense recurrence as a bitmap (one row of wpr words per presynaptic
+ * neuron, wpr a multiple of 4; bit i of word w = target 64w+i): adds to
+ * cnt[t] the number of the m rows with bit t set, for targets in words
+ * [w0, w1) (multiples of 4; cnt must extend to 64·w1).  With 10%
+ * connectivity this costs ~13 AVX2 operations (8 with AVX-512) per row per
+ * 256 targets instead of ~25 scattered increments.  avx2_only = 1 skips the
+ * AVX-512 code (for tests). */
+void gn_lif_bits_sum(const uint64_t *const *rows, size_t m, size_t w0, size_t w1, uint16_t *cnt,
+                     int avx2_only);
+
+/* Random connectivity helpers (lif_simd.c): m uniforms in (0, 1] from four
+ * xoshiro256+ streams whose states are st[0..15] (m a multiple of 4), and
+ * geometric gaps gap[i] = floor(log(u[i]) · inv_lq), inv_lq = 1/log(1−p). */
+void gn_lif_uniform_block(uint64_t *st, size_t m, double *u);
+void gn_lif_geom_block(size_t m, const double *u, double inv_lq, uint64_t *gap);
 
 #endif

@@ -85,6 +85,25 @@ static void number_or_vector(lua_State *L, int t, const char *key, size_t len, d
     lua_pop(L, 1);
 }
 
+/* threads= option: a whole number 0..GN_LIF_MAX_THREADS (0: automatic). */
+static int threads_value(lua_State *L, int idx, const char *fn)
+{
+    int isint = 0;
+    lua_Integer k = lua_tointegerx(L, idx, &isint);
+    if (!isint || k < 0 || k > GN_LIF_MAX_THREADS)
+        lerr(L, "%s: threads must be a whole number in 0..%d (0: automatic), got %s", fn, GN_LIF_MAX_THREADS,
+             luaL_tolstring(L, idx, NULL));
+    return (int)k;
+}
+
+static int check_threads(lua_State *L, int t, const char *fn)
+{
+    int k = 0;
+    if (lua_getfield(L, t, "threads") != LUA_TNIL) k = threads_value(L, lua_gettop(L), fn);
+    lua_pop(L, 1);
+    return k;
+}
+
 /* ---- construction ------------------------------------------------------------- */
 static const char *const param_names[] = {
     "vrest", "vth", "taum", "tref", "tau_ampa", "tau_nmda", "tau_inh", "R", "g_inh", "mg", NULL
@@ -109,7 +128,7 @@ static int lif_new(lua_State *L)
 {
     static const char *const keys[] = {
         "n", "inputs", "vrest", "vth", "taum", "tref", "tau_ampa", "tau_nmda", "tau_inh", "R",
-        "g_inh", "mg", "W", "w_in", "p_in", "f_nmda", "p", "w", "f_nmda_rec", "W_rec", NULL
+        "g_inh", "mg", "W", "w_in", "p_in", "f_nmda", "p", "w", "f_nmda_rec", "W_rec", "threads", NULL
     };
     luaL_checktype(L, 1, LUA_TTABLE);
     lg_checkkeys(L, 1, "lif", keys);
@@ -140,6 +159,7 @@ static int lif_new(lua_State *L)
     if (!(p_in >= 0 && p_in <= 1)) lerr(L, "lif: p_in must be in [0, 1], got %g", p_in);
     if (!(prec >= 0 && prec <= 1)) lerr(L, "lif: p must be in [0, 1], got %g", prec);
     if (!(frec >= 0 && frec <= 1)) lerr(L, "lif: f_nmda_rec must be in [0, 1], got %g", frec);
+    int threads = check_threads(L, 1, "lif");
 
     /* Userdata first so every later error leaves nothing leaked. */
     lg_lif *u = lua_newuserdatauv(L, sizeof *u, 0);
@@ -149,6 +169,7 @@ static int lif_new(lua_State *L)
     u->pop = gn_lif_alloc((size_t)n, (size_t)inputs, &p, &e);
     if (!u->pop) return lg_coreerror(L, "lif", &e);
     gn_lif *pop = u->pop;
+    pop->threads = threads;
 
     if (inputs > 0) {
         double *f = lua_newuserdatauv(L, (size_t)inputs * sizeof *f, 0);
@@ -312,7 +333,7 @@ static gn_lif_sched *input_schedule(lua_State *L, int idx, gn_lif *pop, size_t s
 static int lif_run(lua_State *L)
 {
     static const char *const keys[] = {
-        "T", "dt", "I", "rates", "input_spikes", "record", "spikes", "keep_state", "V0", NULL
+        "T", "dt", "I", "rates", "input_spikes", "record", "spikes", "keep_state", "V0", "threads", NULL
     };
     gn_lif *pop = checklif(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -338,6 +359,7 @@ static int lif_run(lua_State *L)
     gn_lif_run_opts o;
     memset(&o, 0, sizeof o);
     o.dt = dt; o.steps = steps;
+    o.threads = check_threads(L, 2, "run");
     /* I: number, n-vector, or steps×n. */
     int ty = lua_getfield(L, 2, "I");
     if (ty == LUA_TNUMBER) {
@@ -505,6 +527,7 @@ static int lif_index(lua_State *L)
         return 1;
     }
     if (!strcmp(k, "V_inh")) { lua_pushnumber(L, pop->vinh); return 1; }
+    if (!strcmp(k, "threads")) { lua_pushinteger(L, pop->threads ? pop->threads : gn_lif_threads_auto(pop)); return 1; }
     luaL_getmetatable(L, LIF_MT);
     lua_getfield(L, -1, "methods");
     lua_getfield(L, -1, k);
@@ -515,9 +538,10 @@ static int lif_newindex(lua_State *L)
 {
     gn_lif *pop = checklif(L, 1);
     const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "threads")) { pop->threads = threads_value(L, 3, "lif"); return 0; }
     gn_lif_params p = pop->p;
     double *slot = param_slot(&p, k);
-    if (!slot) return lerr(L, "lif: cannot set field '%s' (settable: vrest, vth, taum, tref, tau_ampa, tau_nmda, tau_inh, R, g_inh, mg)", k);
+    if (!slot) return lerr(L, "lif: cannot set field '%s' (settable: vrest, vth, taum, tref, tau_ampa, tau_nmda, tau_inh, R, g_inh, mg, threads)", k);
     if (lua_type(L, 3) != LUA_TNUMBER) return lerr(L, "lif: %s must be a number (got %s)", k, luaL_typename(L, 3));
     *slot = lua_tonumber(L, 3);
     gn_err e = {0};

@@ -383,6 +383,352 @@ static void test_errors(void)
     gn_lif_free(L);
 }
 
+
+/* ---- threads and delivery paths ---------------------------------------------------- */
+
+/* One run of a population built from `seed`; returns its spikes and copies
+ * of the final state so runs on different thread counts can be compared
+ * bit for bit. */
+typedef struct {
+    gn_lif_spikes sp;
+    double *v, *ampa, *nmda, *V;
+    double vinh;
+    int st;
+} run_out;
+
+enum { NET_DENSE_REC, NET_SPARSE_REC, NET_NMDA_INH, NET_FREE };
+
+static gn_lif *build_net(int kind, size_t n, unsigned long seed, gn_lif_sched **S, size_t steps, double dt)
+{
+    gn_err e = {0};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    gn_lif_params p = defaults();
+    size_t inputs = kind == NET_DENSE_REC ? 0 : 40;
+    if (kind == NET_NMDA_INH) p.g_inh = 0.3;
+    gn_lif *L = gn_lif_alloc(n, inputs, &p, &e);
+    if (kind == NET_DENSE_REC) gn_lif_set_recurrent(L, gn_lif_csr_random(n, n, 0.1, 0.0021, 1, rng, &e), 0, &e);
+    if (kind == NET_SPARSE_REC) gn_lif_set_recurrent(L, gn_lif_csr_random(n, n, 0.01, 0.011, 1, rng, &e), 0, &e);
+    if (kind == NET_NMDA_INH) {
+        /* Weighted recurrence (per-synapse weights) with an NMDA share. */
+        gn_lif_csr *c = gn_lif_csr_random(n, n, 0.02, 0.004, 1, rng, &e);
+        c->w = malloc(gn_lif_csr_nnz(c) * sizeof *c->w);
+        for (size_t k = 0; k < gn_lif_csr_nnz(c); k++) c->w[k] = 0.002 + 0.004 * gsl_rng_uniform(rng);
+        gn_lif_set_recurrent(L, c, 0.35, &e);
+    }
+    *S = NULL;
+    if (inputs) {
+        double f[40], rates[40];
+        for (size_t j = 0; j < inputs; j++) { f[j] = j % 3 == 0 ? 0.5 : 0; rates[j] = 20 + j; }
+        gn_lif_set_inputs(L, gn_lif_csr_random(inputs, n, 0.2, 0.03, 0, rng, &e), f, &e);
+        *S = gn_lif_sched_poisson(inputs, rates, steps, dt, rng, &e);
+    }
+    gsl_rng_free(rng);
+    return L;
+}
+
+static run_out run_net(int kind, size_t n, int threads, size_t steps, int split, int record)
+{
+    run_out r;
+    memset(&r, 0, sizeof r);
+    gn_err e = {0};
+    double dt = 0.1;
+    gn_lif_sched *S;
+    gn_lif *L = build_net(kind, n, 4021, &S, steps, dt);
+    double *I = malloc(n * sizeof *I);
+    for (size_t i = 0; i < n; i++) I[i] = 0.045 + 0.06 * (double)((i * 37) % n) / (double)n;
+    gn_lif_spikes_init(&r.sp);
+    if (record) r.V = malloc(steps * n * sizeof *r.V);
+    /* `split` runs the same steps as two calls (state carried over). */
+    size_t parts = split ? 2 : 1, done = 0;
+    for (size_t q = 0; q < parts; q++) {
+        gn_lif_run_opts o;
+        memset(&o, 0, sizeof o);
+        size_t m = q + 1 == parts ? steps - done : steps / 3;
+        o.dt = dt; o.steps = m; o.threads = threads;
+        o.I_kind = GN_LIF_I_VECTOR; o.I = I;
+        gn_lif_sched part;   /* this part of the schedule: offsets shifted by `done` steps */
+        if (S) {
+            part.steps = m; part.ptr = S->ptr + done; part.input = S->input;
+            o.in = &part;
+        }
+        if (record) { o.Vrec = r.V + done * n; o.nrec = n; }
+        r.st |= gn_lif_run(L, &o, &r.sp, &e);
+        done += m;
+    }
+    r.v = malloc(n * sizeof *r.v); memcpy(r.v, L->v, n * sizeof *r.v);
+    r.ampa = malloc(n * sizeof *r.ampa); memcpy(r.ampa, L->ampa, n * sizeof *r.ampa);
+    r.nmda = malloc(n * sizeof *r.nmda); memcpy(r.nmda, L->nmda, n * sizeof *r.nmda);
+    r.vinh = L->vinh;
+    free(I);
+    gn_lif_sched_free(S);
+    gn_lif_free(L);
+    return r;
+}
+
+static void run_out_free(run_out *r)
+{
+    gn_lif_spikes_free(&r->sp);
+    free(r->v); free(r->ampa); free(r->nmda); free(r->V);
+}
+
+static int same_run(const run_out *a, const run_out *b, size_t n, size_t steps)
+{
+    return a->st == 0 && b->st == 0 && a->sp.count == b->sp.count &&
+           !memcmp(a->sp.step, b->sp.step, a->sp.count * 4) && !memcmp(a->sp.neuron, b->sp.neuron, a->sp.count * 4) &&
+           !memcmp(a->v, b->v, n * 8) && !memcmp(a->ampa, b->ampa, n * 8) && !memcmp(a->nmda, b->nmda, n * 8) &&
+           !memcmp(&a->vinh, &b->vinh, 8) && (!a->V || !memcmp(a->V, b->V, n * steps * 8));
+}
+
+/* Results must be bit-for-bit the same for any thread count: each thread
+ * owns a slice of neurons and every neuron sums its inputs in the same
+ * order.  Runs are long enough (> 2 x 256 steps) that the adaptive driver
+ * switches between its many- and one-thread chunks inside a run. */
+static void test_threads_identical(void)
+{
+    static const char *names[] = {"dense recurrence (bitmap)", "sparse recurrence (counts) + inputs",
+                                  "weighted NMDA recurrence + inhibition + inputs", "no coupling + inputs"};
+    size_t n = 1500, steps = 3000;   /* n not a multiple of the 256-neuron slices */
+    for (int kind = 0; kind < 4; kind++) {
+        run_out a = run_net(kind, n, 1, steps, 0, 1);
+        CHECK(a.sp.count > 100, "%s: %zu spikes in 300 ms", names[kind], a.sp.count);
+        for (int T = 2; T <= 3; T++) {
+            run_out b = run_net(kind, n, T, steps, 0, 1);
+            CHECK(same_run(&a, &b, n, steps), "%s: %d threads give bit-identical spikes, V(t) and state", names[kind], T);
+            run_out_free(&b);
+        }
+        run_out c = run_net(kind, n, 2, steps, 1, 1);
+        CHECK(c.sp.count == a.sp.count && !memcmp(c.v, a.v, n * 8) && !memcmp(c.V, a.V, n * steps * 8),
+              "%s: two runs with kept state (2 threads) equal one run (1 thread)", names[kind]);
+        run_out_free(&c);
+        run_out_free(&a);
+    }
+}
+
+/* Independent check of counted and bitmap delivery: the same random
+ * network with its weight stored per synapse takes the direct path (one
+ * floating add per synapse); spikes must match and V agree to rounding. */
+static void test_delivery_paths(void)
+{
+    for (int dense = 0; dense < 2; dense++) {
+        size_t n = 1200, steps = 2000;
+        double p = dense ? 0.1 : 0.01, w = dense ? 0.0021 : 0.013;
+        gn_lif *L[2];
+        gn_lif_spikes sp[2];
+        for (int k = 0; k < 2; k++) {
+            gn_err e = {0};
+            gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+            gsl_rng_set(rng, 99);
+            gn_lif_params prm = defaults();
+            L[k] = gn_lif_alloc(n, 0, &prm, &e);
+            gn_lif_csr *c = gn_lif_csr_random(n, n, p, w, 1, rng, &e);
+            if (k) {
+                c->w = malloc(gn_lif_csr_nnz(c) * sizeof *c->w);
+                for (size_t s = 0; s < gn_lif_csr_nnz(c); s++) c->w[s] = w;
+            }
+            gn_lif_set_recurrent(L[k], c, 0, &e);
+            double *I = malloc(n * sizeof *I);
+            for (size_t i = 0; i < n; i++) I[i] = 0.05 + 0.05 * (double)i / (double)n;
+            gn_lif_spikes_init(&sp[k]);
+            run_simple(L[k], 0.1, steps, GN_LIF_I_VECTOR, 0, I, NULL, NULL, &sp[k], &e);
+            free(I);
+            gsl_rng_free(rng);
+        }
+        double dv = 0;
+        for (size_t i = 0; i < n; i++) dv = fmax(dv, fabs(L[0]->v[i] - L[1]->v[i]));
+        CHECK(sp[0].count == sp[1].count && sp[0].count > 1000 && !memcmp(sp[0].neuron, sp[1].neuron, sp[0].count * 4),
+              "p=%g: %s delivery gives the same %zu spikes as per-synapse adds", p, dense ? "bitmap" : "counted", sp[0].count);
+        CHECK(dv < 1e-9, "p=%g: final V agrees with per-synapse adds (max |dV| %.2g mV)", p, dv);
+        for (int k = 0; k < 2; k++) { gn_lif_spikes_free(&sp[k]); gn_lif_free(L[k]); }
+    }
+}
+
+/* More than 65,535 neurons firing in one step: counted delivery folds its
+ * uint16 counters into the current part-way; it must agree with per-synapse
+ * adds (and give the same on 1 and 2 threads). */
+static void test_count_fold(void)
+{
+    size_t n = 70000;
+    double amp[3][4];
+    for (int k = 0; k < 3; k++) {
+        gn_err e = {0};
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, 1234);
+        gn_lif_params prm = defaults();
+        gn_lif *L = gn_lif_alloc(n, 0, &prm, &e);
+        gn_lif_csr *c = gn_lif_csr_random(n, n, 2e-4, 0.0037, 1, rng, &e);
+        if (k == 2) {
+            c->w = malloc(gn_lif_csr_nnz(c) * sizeof *c->w);
+            for (size_t s = 0; s < gn_lif_csr_nnz(c); s++) c->w[s] = 0.0037;
+        }
+        gn_lif_set_recurrent(L, c, 0, &e);
+        gn_lif_spikes sp; gn_lif_spikes_init(&sp);
+        gn_lif_run_opts o;
+        memset(&o, 0, sizeof o);
+        o.dt = 0.1; o.steps = 2; o.threads = k == 1 ? 2 : 1;
+        o.I_kind = GN_LIF_I_SCALAR; o.I0 = 50;   /* everyone fires in step 1 */
+        gn_lif_run(L, &o, &sp, &e);
+        for (int j = 0; j < 4; j++) amp[k][j] = L->ampa[j * 17000 + 5];
+        if (k == 0) CHECK(sp.count == n, "all %zu neurons fire in the first step (%zu spikes)", n, sp.count);
+        gn_lif_spikes_free(&sp);
+        gn_lif_free(L);
+        gsl_rng_free(rng);
+    }
+    int ok = 1, nz = 0;
+    for (int j = 0; j < 4; j++) {
+        ok &= fabs(amp[0][j] - amp[2][j]) < 1e-15 && !memcmp(&amp[0][j], &amp[1][j], 8);
+        nz += amp[0][j] > 0;
+    }
+    CHECK(ok && nz >= 3, "70,000 spikes in one step: counted delivery (1 and 2 threads) matches per-synapse adds");
+}
+
+/* The bitmap kernel against a plain count, across its 63-row groups, with
+ * 8-bit partial sums that must not overflow (m > 255). */
+static void test_bits_sum(void)
+{
+    size_t wpr = 12, nrows = 700;   /* 768 targets */
+    uint64_t *B = malloc(nrows * wpr * sizeof *B);
+    uint64_t x = 0x2385;
+    for (size_t k = 0; k < nrows * wpr; k++) {
+        uint64_t a = 0;
+        for (int b = 0; b < 4; b++) { x = x * 6364136223846793005ULL + 1442695040888963407ULL; a |= x >> (b * 16); }
+        B[k] = a & (x * 0x9e3779b97f4a7c15ULL);   /* ~ a third of the bits set */
+    }
+    size_t ms[4] = {1, 63, 64, 600};
+    for (int t = 0; t < 4; t++) {
+        size_t m = ms[t];
+        const uint64_t **rows = malloc(m * sizeof *rows);
+        for (size_t r = 0; r < m; r++) rows[r] = B + ((r * 7) % nrows) * wpr;
+        uint16_t *cnt = calloc(wpr * 64, sizeof *cnt), *want = calloc(wpr * 64, sizeof *want);
+        for (size_t i = 0; i < wpr * 64; i++) cnt[i] = want[i] = (uint16_t)(i % 5);
+        uint16_t *cnt2 = malloc(wpr * 64 * sizeof *cnt2);
+        memcpy(cnt2, cnt, wpr * 64 * sizeof *cnt2);
+        gn_lif_bits_sum(rows, m, 4, 12, cnt, 0);   /* words 4..11: targets 256..767 */
+        gn_lif_bits_sum(rows, m, 4, 12, cnt2, 1);
+        for (size_t r = 0; r < m; r++)
+            for (size_t i = 256; i < 768; i++) want[i] += (rows[r][i / 64] >> (i % 64)) & 1;
+        CHECK(!memcmp(cnt, want, wpr * 64 * sizeof *cnt) && !memcmp(cnt2, want, wpr * 64 * sizeof *cnt),
+              "bitmap counts of %zu rows (best ISA and AVX2) match a plain count and leave other targets alone", m);
+        free(rows); free(cnt); free(cnt2); free(want);
+    }
+    free(B);
+}
+
+/* A stop requested from the progress callback ends a 2-thread run with
+ * GN_EINTR, and the population can continue from where it stopped. */
+struct stopper { volatile int stop; size_t at; };
+static void stop_progress(void *ud, size_t done, size_t total)
+{
+    struct stopper *s = ud;
+    (void)total;
+    if (done >= s->at) s->stop = 1;
+}
+
+static void test_threads_cancel(void)
+{
+    gn_err e = {0};
+    gn_lif_sched *S;
+    gn_lif *L = build_net(NET_DENSE_REC, 2000, 5, &S, 0, 0.1);
+    struct stopper st = {0, 1200};
+    gn_lif_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.dt = 0.1; o.steps = 5000; o.threads = 2;
+    o.I_kind = GN_LIF_I_SCALAR; o.I0 = 0.09;
+    o.cancel.stop = &st.stop;
+    o.progress = stop_progress; o.progress_ud = &st; o.every = 100;
+    gn_lif_spikes sp; gn_lif_spikes_init(&sp);
+    int rc = gn_lif_run(L, &o, &sp, &e);
+    CHECK(rc == GN_EINTR && strstr(e.msg, "interrupted"), "2 threads: stop from progress gives GN_EINTR (%s)", e.msg);
+    size_t last = sp.count ? sp.step[sp.count - 1] : 0;
+    CHECK(last >= 1200 && last < 5000, "2 threads: stopped after step %zu, before the end", last);
+    st.stop = 0; st.at = (size_t)-1;
+    o.steps = 100;
+    CHECK(gn_lif_run(L, &o, &sp, &e) == GN_OK, "the population runs on after a stop");
+    gn_lif_spikes_free(&sp);
+    gn_lif_sched_free(S);
+    gn_lif_free(L);
+    /* threads out of range */
+    L = gn_lif_alloc(10, 0, &(gn_lif_params){0}, &e);
+    CHECK(L == NULL, "zeroed parameters rejected");
+    gn_lif_params p = defaults();
+    L = gn_lif_alloc(10, 0, &p, &e);
+    o = (gn_lif_run_opts){0};
+    o.dt = 0.1; o.steps = 10; o.threads = GN_LIF_MAX_THREADS + 1;
+    CHECK(gn_lif_run(L, &o, &sp, &e) == GN_EINVAL && strstr(e.msg, "threads"), "threads > max rejected: %s", e.msg);
+    /* A hand-made CSR with a row out of order is refused (threads split rows by target). */
+    double W[9] = {0, 0, 0, 0.01, 0, 0, 0.02, 0, 0};   /* neuron 1 -> 2 and 3 */
+    gn_lif_csr *bad = gn_lif_csr_from_dense(3, 3, W, &e);
+    uint32_t t0 = bad->idx[0]; bad->idx[0] = bad->idx[1]; bad->idx[1] = t0;
+    bad->sorted = 0;
+    gn_lif *L3 = gn_lif_alloc(3, 0, &p, &e);
+    CHECK(gn_lif_set_recurrent(L3, bad, 0, &e) == GN_EINVAL && strstr(e.msg, "ascending"), "unsorted CSR row rejected: %s", e.msg);
+    gn_lif_free(L3);
+    gn_lif_spikes_free(&sp);
+    gn_lif_free(L);
+}
+
+/* The membrane kernel: AVX-512 and AVX2 code give identical bits, and both
+ * match a plain scalar step (exact propagator, refractory hold, reset),
+ * on states that spike, sit in refractoriness and carry counted inputs. */
+static void test_kernel_isa(void)
+{
+    gn_lif_params p = defaults();
+    gn_lif_prop q;
+    gn_lif_propagator(&p, 0.1, &q);
+    q.nref = 19;
+    size_t n = 203;
+    double *v[3], *a[3], *nm[3], I[203];
+    int32_t *r[3];
+    uint16_t *c[3];
+    uint32_t *f[3];
+    size_t nf[3];
+    uint64_t x = 77;
+    for (int k = 0; k < 3; k++) {
+        v[k] = malloc(n * 8); a[k] = malloc(n * 8); nm[k] = malloc(n * 8);
+        r[k] = malloc(n * 4); c[k] = malloc(n * 2); f[k] = malloc(n * 4);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double u[5];
+        for (int j = 0; j < 5; j++) { x = x * 6364136223846793005ULL + 1442695040888963407ULL; u[j] = (double)(x >> 11) * 0x1.0p-53; }
+        v[0][i] = -60 + 15 * u[0];           /* a quarter start above threshold */
+        a[0][i] = 0.02 * u[1]; nm[0][i] = 0.01 * u[2];
+        r[0][i] = u[3] < 0.2 ? (int32_t)(u[3] * 20) : 0;
+        c[0][i] = (uint16_t)(u[4] * 4);
+        I[i] = 0.1 * u[4];
+    }
+    for (int k = 1; k < 3; k++) {
+        memcpy(v[k], v[0], n * 8); memcpy(a[k], a[0], n * 8); memcpy(nm[k], nm[0], n * 8);
+        memcpy(r[k], r[0], n * 4); memcpy(c[k], c[0], n * 2);
+    }
+    double wc = 0.0031, vinh = 0.7;
+    for (int k = 0; k < 2; k++) {
+        gn_lif_kstate ks = { .v = v[k], .ampa = a[k], .nmda = nm[k], .ref = r[k], .cnt = c[k], .wc = wc,
+                             .I = I, .I0 = 0, .avx2_only = k };
+        nf[k] = gn_lif_kernel(3, n, &ks, vinh, &p, &q, f[k]);   /* a slice [3, 203): ragged both ends */
+    }
+    CHECK(nf[0] == nf[1] && nf[0] > 10 && !memcmp(f[0], f[1], nf[0] * 4) && !memcmp(v[0], v[1], n * 8) &&
+          !memcmp(a[0], a[1], n * 8) && !memcmp(nm[0], nm[1], n * 8) && !memcmp(r[0], r[1], n * 4) && !memcmp(c[0], c[1], n * 2),
+          "kernel: best ISA and AVX2 give identical bits (%zu spikes of %zu)", nf[0], n - 3);
+    /* Scalar reference, written from the model equations. */
+    double err = 0;
+    int ok = 1;
+    size_t nr = 0;
+    for (size_t i = 3; i < n; i++) {
+        double am = a[2][i] + wc * c[2][i];
+        double vinf = p.vrest + p.R * I[i];
+        double vn = vinf + (v[2][i] - vinf) * q.em - q.pi * vinh + p.R * (q.pa * am + q.pn * nm[2][i]);
+        int32_t rr = r[2][i];
+        if (rr > 0) { vn = p.vrest; rr--; }
+        int sp = vn > p.vth;
+        if (sp) { vn = p.vrest; rr = q.nref; if (nr < nf[1]) ok &= f[1][nr] == i; nr++; }
+        err = fmax(err, fabs(vn - v[1][i]));
+        ok &= rr == r[1][i] && c[1][i] == 0 && fabs(a[1][i] - am * q.ea) < 1e-15 && fabs(nm[1][i] - nm[2][i] * q.en) < 1e-15;
+    }
+    CHECK(ok && nr == nf[1] && err < 1e-12 && c[1][0] == c[2][0],
+          "kernel matches a scalar step: spikes, refractory counts, currents (max |dV| %.2g mV), outside the slice untouched", err);
+    for (int k = 0; k < 3; k++) { free(v[k]); free(a[k]); free(nm[k]); free(r[k]); free(c[k]); free(f[k]); }
+}
+
 int main(void)
 {
     test_fI(0.1);
@@ -398,5 +744,11 @@ int main(void)
     test_recurrent();
     test_vs_rk4();
     test_errors();
+    test_bits_sum();
+    test_kernel_isa();
+    test_delivery_paths();
+    test_count_fold();
+    test_threads_identical();
+    test_threads_cancel();
     CHECK_DONE();
 }

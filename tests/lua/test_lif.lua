@@ -158,6 +158,43 @@ do
   end
 end
 
+-- threads: each thread owns a slice of neurons, and the results are
+-- bit-for-bit those of one thread (the C tests cover every delivery path).
+do
+  local function run(k)
+    seed(11)
+    local pop = lif{n = 2000, inputs = 10, w_in = 0.03, p = 0.05, w = 0.004, threads = k}
+    T.ok(pop.threads == k, "lif{threads=" .. k .. "} is kept (pop.threads = " .. pop.threads .. ")")
+    seed(12)
+    return pop:run{T = 100, I = 0.06, rates = 40, record = {1, 999, 2000}, spikes = "compact"}
+  end
+  local a, b = run(1), run(2)
+  local same = #a.spikes == #b.spikes and #a.spikes > 500
+  for k = 1, #a.spikes do
+    local x, y = a.spikes[k], b.spikes[k]
+    same = same and x.t == y.t and x.i == y.i
+  end
+  T.ok(same, "1 and 2 threads give the same " .. #a.spikes .. " spikes")
+  local sameV = true
+  for k = 1, a.V:rows() do for j = 1, 3 do sameV = sameV and a.V:get(k, j) == b.V:get(k, j) end end
+  T.ok(sameV, "1 and 2 threads give identical V(t)")
+  local pop = lif{n = 2000, p = 0.05, w = 0.004}
+  seed(12)
+  local c = pop:run{T = 50, I = 0.08, threads = 1, record = false}
+  seed(12)
+  local d = pop:run{T = 50, I = 0.08, threads = 2, record = false}
+  T.ok(#c.spikes == #d.spikes and #c.spikes > 0, "run{threads=} overrides the population's setting")
+  T.ok(lif{n = 100}.threads == 1, "a small population defaults to one thread")
+  pop.threads = 3
+  T.ok(pop.threads == 3, "pop.threads is settable")
+  pop.threads = 0
+  T.ok(pop.threads >= 1, "pop.threads = 0 restores the automatic choice (" .. pop.threads .. ")")
+  T.raises(function() lif{n = 3, threads = -1} end, "threads must be a whole number", "negative threads")
+  T.raises(function() lif{n = 3, threads = 1.5} end, "threads must be a whole number", "fractional threads")
+  T.raises(function() pop:run{T = 10, threads = 9} end, "threads must be a whole number in 0..8", "too many threads")
+  T.raises(function() pop.threads = "two" end, "threads must be", "threads not a number")
+end
+
 -- Errors name the argument.
 T.raises(function() lif{n = 0} end, "n must be >= 1", "n = 0")
 T.raises(function() lif{} end, "'n'", "n missing")
