@@ -25,6 +25,12 @@ static const char USAGE[] =
     "  --ascii          no Unicode output\n"
     "  --help, --version\n";
 
+/* OpenBLAS's own threads lose on the small products ganglion mostly does
+ * and spin between calls, stealing the core that our trial-level threads
+ * (RNN batches, LIF slices) use; so BLAS runs single-threaded unless the
+ * user asks otherwise with OPENBLAS_NUM_THREADS. */
+void openblas_set_num_threads(int n);
+
 /* A front end that is not linked in yet falls back to the line prompt. */
 __attribute__((weak)) int tui_main(const tui_opts *o);
 
@@ -52,6 +58,7 @@ int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     gsl_set_error_handler_off();   /* the core reports GSL failures as statuses */
+    if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
     tui_opts o = {.journal = "ganglion-session.lua"};
     const char *bfile = NULL, *code = NULL;
     int journal_given = 0, i;
