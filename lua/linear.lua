@@ -3,6 +3,7 @@
 if type(linear) ~= "table" or type(linear.methods) ~= "table" then return end
 
 local methods = linear.methods
+local LINEAR_MT = debug.getregistry()["ganglion.linear"]
 
 local function entry(m, i, j) return m:get(i, j or 1) end
 
@@ -40,16 +41,20 @@ end
 -- center= directly).  Other options go to phase().  Returns the eigenvector
 -- lines {{x={x1,x2}, y={y1,y2}, label=}, ...} so they can be reused.
 function methods.phase(self, v, opts)
+  if getmetatable(self) ~= LINEAR_MT then
+    error("linear:phase: call it on a linear network, lin:phase(v) (got " .. type(self) .. ")", 2)
+  end
   opts = opts or {}
   if type(opts) ~= "table" then error("linear:phase: options must be a table", 2) end
   if v == nil then error("linear:phase: v (a T×n trajectory from lin:run) is required", 2) end
   local n = self.n
   if n < 2 then error("linear:phase: a phase plot needs n >= 2 units, this network has 1", 2) end
-  if type(v) == "table" then v = matrix(v) end
+  v = ganglion.tomatrix(v, "linear:phase", "v")
   if v:cols() ~= n then
     error(string.format("linear:phase: v must be T×%d, got %dx%d", n, v:rows(), v:cols()), 2)
   end
   local dims = opts.dims or { 1, 2 }
+  if type(dims) ~= "table" then error("linear:phase: dims must be a pair of unit indices {i, j}", 2) end
   local i, j = dims[1], dims[2]
   if math.type(i) ~= "integer" or math.type(j) ~= "integer" or i < 1 or j < 1 or i > n or j > n or i == j then
     error(string.format("linear:phase: dims must be two different unit indices in 1..%d", n), 2)
@@ -60,7 +65,7 @@ function methods.phase(self, v, opts)
     if type(opts.center) == "number" then
       for k = 1, n do c:set(k, 1, opts.center) end
     else
-      local cm = type(opts.center) == "table" and matrix(opts.center) or opts.center
+      local cm = ganglion.tomatrix(opts.center, "linear:phase", "center")
       if cm:rows() * cm:cols() ~= n then error("linear:phase: center must have " .. n .. " entries", 2) end
       for k = 1, n do c:set(k, 1, cm:rows() == n and cm:get(k, 1) or cm:get(1, k)) end
     end

@@ -36,6 +36,24 @@ function show(...)
   print(table.concat(out, "\t"))
 end
 
+-- ganglion.tomatrix(x, fn, what): x as a matrix for Lua library code (a
+-- plain table is converted), raising errors that name the library function
+-- and its argument ("ring:play: activity: row 2 has 1 values, row 1 has 2")
+-- at the caller of that function.
+local MATRIX_MT = debug.getregistry()["ganglion.matrix"]
+function ganglion.tomatrix(x, fn, what)
+  if type(x) == "table" and getmetatable(x) == nil then
+    local ok, m = pcall(matrix, x)
+    if not ok then error(fn .. ": " .. what .. ": " .. tostring(m):gsub("^.-matrix: ", ""), 3) end
+    return m
+  end
+  if getmetatable(x) ~= MATRIX_MT then
+    error(("%s: %s must be a matrix or a table of numbers (got %s)"):format(fn, what, type(x)), 3)
+  end
+  if tostring(x) == "matrix (freed)" then error(fn .. ": " .. what .. " is a matrix that has been freed", 3) end
+  return x
+end
+
 require "help"
 
 -- Optional Lua-side modules (tasks, condense, sweep, ...) load when present.

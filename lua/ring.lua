@@ -5,11 +5,16 @@ if type(ring) ~= "table" or type(ring.methods) ~= "table" then return end
 -- r:play(activity [, {every=k, ...}]) — animates a steps×n activity from
 -- r:run; every=k keeps one step in k (a 3000-step run is long to watch).
 -- Other options go to play().
+local RING_MT = debug.getregistry()["ganglion.ring"]
+
 function ring.methods.play(self, A, opts)
+  if getmetatable(self) ~= RING_MT then
+    error("ring:play: call it on a ring, r:play(activity) (got " .. type(self) .. ")", 2)
+  end
   opts = opts or {}
   if type(opts) ~= "table" then error("ring:play: options must be a table", 2) end
   if A == nil then error("ring:play: activity (steps×n from r:run) is required", 2) end
-  if type(A) == "table" then A = matrix(A) end
+  A = ganglion.tomatrix(A, "ring:play", "activity")
   if A:cols() ~= self.n then
     error(string.format("ring:play: activity must have %d columns, got %dx%d", self.n, A:rows(), A:cols()), 2)
   end

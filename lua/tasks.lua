@@ -65,6 +65,16 @@ local function checkopts(name, opts, defaults)
     if type(v) == "number" and (v ~= v or v < 0 or v == math.huge) then
       error(("tasks.%s: option '%s' must be a finite number >= 0, got %s"):format(name, k, v), 3)
     end
+    if type(v) == "table" then -- a list of levels (coherences, frequencies)
+      if #v == 0 then error(("tasks.%s: option '%s' must be a non-empty list of numbers"):format(name, k), 3) end
+      for i, x in pairs(v) do
+        if math.type(i) ~= "integer" or i < 1 or i > #v or type(x) ~= "number" or x ~= x
+          or x == math.huge or x == -math.huge then
+          error(("tasks.%s: option '%s' must be a list of finite numbers (entry %s is %s)"):format(
+                name, k, tostring(i), tostring(x)), 3)
+        end
+      end
+    end
     o[k] = v
   end
   for k, d in pairs(defaults) do if o[k] == nil then o[k] = d end end
@@ -102,9 +112,11 @@ local function mean(y, a, b, j)
 end
 
 ---------------------------------------------------------------------------
--- The shared task object.  A concrete task provides trial(self, rs, u, target,
+-- The shared task object.  A concrete task provides _trial(self, rs, u, target,
 -- mask) -> info (it fills the three zero/one matrices in place) and
--- judge(self, info, y) -> true if the trial was solved.
+-- _judge(self, info, y) -> true if the trial was solved.  The leading
+-- underscore marks them as hooks of sample() and score(), which check the
+-- arguments; they are not meant to be called directly.
 local Task = {}
 Task.__index = Task
 
@@ -116,13 +128,17 @@ end
 function Task:sample(B)
   if getmetatable(self) ~= Task then error("task:sample: call it as task:sample(B)", 2) end
   B = count(self.name, B)
+  if B * self.T * (self.inputs + 2 * self.outputs) > 5e7 then
+    error(("%s:sample: %d trials of %d steps is too large (at most 5e7 numbers)"):format(
+          self.name, B, self.T), 2)
+  end
   local rs = stream()
   local batch = { u = {}, target = {}, mask = {}, info = {} }
   for b = 1, B do
     local u = matrix(self.T, self.inputs, 0)
     local y = matrix(self.T, self.outputs, 0)
     local m = matrix(self.T, self.outputs, 1)
-    batch.info[b] = self:trial(rs, u, y, m)
+    batch.info[b] = self:_trial(rs, u, y, m)
     batch.u[b], batch.target[b], batch.mask[b] = u, y, m
   end
   return batch
@@ -152,12 +168,13 @@ function Task:score(batch, traces)
       error(("%s: traces[%d].y must be %dx%d, got %dx%d"):format(name, b, self.T,
             self.outputs, y:rows(), y:cols()), 2)
     end
-    if self:judge(batch.info[b], y) then solved = solved + 1 end
+    if self:_judge(batch.info[b], y) then solved = solved + 1 end
   end
   return solved / B
 end
 
 local function newtask(fields)
+  need(fields.T <= 100000, fields.name, ("T = %d steps is too long (at most 100000)"):format(fields.T))
   return setmetatable(fields, Task)
 end
 
@@ -183,7 +200,7 @@ function tasks.flipflop(opts)
   local t = newtask { name = "flipflop", inputs = o.bits, outputs = o.bits, T = math.tointeger(o.T),
                       chance = 0, bits = o.bits, p = o.p, pulse = o.pulse, gap = o.gap,
                       settle = o.settle, tol = o.tol }
-  function t:trial(rs, u, y, m)
+  function t:_trial(rs, u, y, m)
     local set = y.set
     local logq = math.log(1 - self.p)
     local free = {}   -- per channel: steps not scored (pulse + settle)
@@ -215,7 +232,7 @@ function tasks.flipflop(opts)
   end
   -- Solved when the output is within tol of every nonzero target, except
   -- during a pulse and the `settle` steps after it.
-  function t:judge(info, y)
+  function t:_judge(info, y)
     local tg, get = info.target, y.get
     for k = 1, self.bits do
       local fk = info.free[k]
@@ -245,8 +262,8 @@ function tasks.decision(opts)
   need(T, "decision", "fix, stim, delay and resp must be integers")
   local t = newtask { name = "decision", inputs = 2, outputs = 1, T = T, chance = 0.5,
                       fix = o.fix, stim = o.stim, delay = o.delay, resp = o.resp,
-                      grace = o.grace, sigma = o.sigma, cohs = o.cohs, judge = judge_sign }
-  function t:trial(rs, u, y, m)
+                      grace = o.grace, sigma = o.sigma, cohs = o.cohs, _judge = judge_sign }
+  function t:_trial(rs, u, y, m)
     local coh = rs.pick(self.cohs) * rs.sign()
     local s0, s1 = self.fix + 1, self.fix + self.stim
     local r0 = s1 + self.delay + 1
@@ -284,8 +301,8 @@ function tasks.context(opts)
   local t = newtask { name = "context", inputs = 5, outputs = 1, T = T, chance = 0.5,
                       fix = o.fix, stim = o.stim, delay_min = o.delay_min, delay_max = o.delay_max,
                       go = o.go, resp = o.resp, grace = o.grace, sigma = o.sigma, cohs = o.cohs,
-                      judge = judge_sign }
-  function t:trial(rs, u, y, m)
+                      _judge = judge_sign }
+  function t:_trial(rs, u, y, m)
     local ctx = rs.int(1, 2)
     local coh = { rs.pick(self.cohs) * rs.sign(), rs.pick(self.cohs) * rs.sign() }
     local delay = rs.int(self.delay_min, self.delay_max)
@@ -326,7 +343,7 @@ function tasks.timing(opts)
   local t = newtask { name = "timing", inputs = 2, outputs = 1, T = T, chance = 0,
                       ready_min = o.ready_min, ready_max = o.ready_max, min = o.min, max = o.max,
                       pulse = o.pulse, tol = o.tol }
-  function t:trial(rs, u, y, _)
+  function t:_trial(rs, u, y, _)
     local ready = rs.int(self.ready_min, self.ready_max)
     local D = rs.int(self.min, self.max)
     local set, go = ready + D, ready + 2 * D
@@ -337,7 +354,7 @@ function tasks.timing(opts)
   end
   -- Solved when the output first exceeds 0.5 after set, within tol·D (+1
   -- step) of the go time, and never before set.
-  function t:judge(info, y)
+  function t:_judge(info, y)
     for s = 1, info.set do
       if y:get(s, 1) > 0.5 then return false end
     end
@@ -371,8 +388,8 @@ function tasks.romo(opts)
   local t = newtask { name = "romo", inputs = 3, outputs = 1, T = T, chance = 0.5,
                       fix = o.fix, f1 = o.f1, delay = o.delay, f2 = o.f2, resp = o.resp,
                       grace = o.grace, df = o.df, sigma = o.sigma, freqs = o.freqs,
-                      fmin = fmin, fmax = fmax, judge = judge_sign }
-  function t:trial(rs, u, y, m)
+                      fmin = fmin, fmax = fmax, _judge = judge_sign }
+  function t:_trial(rs, u, y, m)
     local f1, f2
     repeat
       f1 = rs.pick(self.freqs)
@@ -413,8 +430,8 @@ function tasks.dms(opts)
   local t = newtask { name = "dms", inputs = 1 + o.K, outputs = 1, T = T, chance = 0.5,
                       K = math.tointeger(o.K), fix = o.fix, sample_len = o.sample, delay = o.delay,
                       test = o.test, resp = o.resp, grace = o.grace, sigma = o.sigma,
-                      judge = judge_sign }
-  function t:trial(rs, u, y, m)
+                      _judge = judge_sign }
+  function t:_trial(rs, u, y, m)
     local a = rs.int(1, self.K)
     local match = rs.uniform() < 0.5
     local b = a
@@ -454,7 +471,7 @@ function tasks.sine(opts)
   need(o.T > o.settle + 1 and o.T == math.floor(o.T), "sine", "T must be an integer > settle + 1")
   local t = newtask { name = "sine", inputs = 1, outputs = 1, T = math.tointeger(o.T), chance = 0,
                       J = math.tointeger(o.J), wmin = o.wmin, wmax = o.wmax, settle = o.settle, tol = o.tol }
-  function t:trial(rs, u, y, m)
+  function t:_trial(rs, u, y, m)
     local j = rs.int(1, self.J)
     local w = self.J == 1 and self.wmin or self.wmin + (self.wmax - self.wmin) * (j - 1) / (self.J - 1)
     fill(u, 1, self.T, 1, j / self.J + 0.25)
@@ -463,7 +480,7 @@ function tasks.sine(opts)
     return { j = j, omega = w }
   end
   -- Solved when the normalised squared error after `settle` is below tol.
-  function t:judge(info, y)
+  function t:_judge(info, y)
     local e, p = 0, 0
     for s = self.settle + 1, self.T do
       local want = math.sin(info.omega * s)

@@ -25,25 +25,21 @@ static const char *const phase_keys[] = { "on", "off", "min_range", "ref", "skip
 
 static lcpg *check_cpg(lua_State *L, int idx)
 {
-    lcpg *u = luaL_checkudata(L, idx, CPG_MT);
-    if (!u->c)
-        luaL_error(L, "cpg: object already freed");
-    return u;
+    return lg_checkobject(L, idx, CPG_MT, "cpg");
 }
 
-/* Reads an 8-vector of initial state (matrix or array) at stack index idx. */
-static void read_state(lua_State *L, int idx, const char *fn, double y[GN_CPG_NSTATE])
+/* Reads an 8-vector of state (v1 v2 v3 v4 h m2 m3 m4) at stack index idx. */
+static void read_state(lua_State *L, int idx, const char *fn, const char *what, double y[GN_CPG_NSTATE])
 {
-    gsl_matrix *m = lg_tomatrix(L, idx);
-    if (m->size1 * m->size2 != GN_CPG_NSTATE || (m->size1 != 1 && m->size2 != 1))
-        luaL_error(L, "%s: y0 must have 8 entries (v1 v2 v3 v4 h m2 m3 m4), got %dx%d", fn,
-                   (int)m->size1, (int)m->size2);
-    for (int i = 0; i < GN_CPG_NSTATE; i++) {
-        y[i] = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
-        if (!isfinite(y[i]))
-            luaL_error(L, "%s: y0[%d] (%s) must be finite, got %g", fn, i + 1,
-                       gn_cpg_state_names[i], y[i]);
-    }
+    gsl_vector_view v = gsl_vector_view_array(y, GN_CPG_NSTATE);
+    lg_readvector(L, idx, &v.vector, 0, fn, what);
+}
+
+/* The options table at idx (required) of fn. */
+static void check_table(lua_State *L, int idx, const char *fn, const char *usage)
+{
+    if (lua_type(L, idx) != LUA_TTABLE)
+        luaL_error(L, "%s: expected an options table %s (got %s)", fn, usage, luaL_typename(L, idx));
 }
 
 /* Applies every model parameter present in the options table t to p. */
@@ -81,7 +77,7 @@ static int cpg_new(lua_State *L)
     double y0[GN_CPG_NSTATE];
     memcpy(y0, gn_cpg_y0_default, sizeof y0);
     if (t && lua_getfield(L, t, "y0") != LUA_TNIL)
-        read_state(L, lua_gettop(L), "cpg", y0);
+        read_state(L, lua_gettop(L), "cpg", "y0", y0);
 
     lcpg *u = lua_newuserdatauv(L, sizeof *u, 0);
     memset(u, 0, sizeof *u);
@@ -108,6 +104,7 @@ static int cpg_gc(lua_State *L)
 
 static int cpg_tostring(lua_State *L)
 {
+    if (lg_freedstring(L, CPG_MT, "cpg")) return 1;
     lcpg *u = check_cpg(L, 1);
     const gn_cpg_par *p = gn_cpg_get_par(u->c);
     char buf[256];
@@ -122,7 +119,7 @@ static int cpg_tostring(lua_State *L)
 static int cpg_run(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
+    check_table(L, 2, "cpg:run", "c:run{t=, dt=}");
     lg_checkkeys(L, 2, "cpg:run", run_keys);
     if (lua_getfield(L, 2, "t") == LUA_TNIL)
         return luaL_error(L, "cpg:run: option 't' (duration, ms) is required");
@@ -144,7 +141,7 @@ static int cpg_run(lua_State *L)
         return lg_coreerror(L, "cpg:run", &e);
     if (lua_getfield(L, 2, "y0") != LUA_TNIL) {
         double y0[GN_CPG_NSTATE];
-        read_state(L, lua_gettop(L), "cpg:run", y0);
+        read_state(L, lua_gettop(L), "cpg:run", "y0", y0);
         if (gn_cpg_reset(u->c, y0, &e))
             return lg_coreerror(L, "cpg:run", &e);
     }
@@ -182,7 +179,7 @@ static int cpg_reset(lua_State *L)
     double y0[GN_CPG_NSTATE];
     const double *y = NULL;
     if (!lua_isnoneornil(L, 2)) {
-        read_state(L, 2, "cpg:reset", y0);
+        read_state(L, 2, "cpg:reset", "y0", y0);
         y = y0;
     }
     gn_err e = { 0 };
@@ -197,9 +194,7 @@ static int cpg_state(lua_State *L)
     lcpg *u = check_cpg(L, 1);
     double y[GN_CPG_NSTATE];
     gn_cpg_state(u->c, y);
-    gsl_matrix *m = lg_newmatrix(L, GN_CPG_NSTATE, 1);
-    for (int i = 0; i < GN_CPG_NSTATE; i++)
-        gsl_matrix_set(m, i, 0, y[i]);
+    lg_pushcolumn(L, y, GN_CPG_NSTATE, 1);
     return 1;
 }
 
@@ -211,11 +206,9 @@ static int cpg_rhs(lua_State *L)
     if (lua_isnoneornil(L, 2))
         gn_cpg_state(u->c, y);
     else
-        read_state(L, 2, "cpg:rhs", y);
+        read_state(L, 2, "cpg:rhs", "y", y);
     gn_cpg_rhs(gn_cpg_get_par(u->c), y, d);
-    gsl_matrix *m = lg_newmatrix(L, GN_CPG_NSTATE, 1);
-    for (int i = 0; i < GN_CPG_NSTATE; i++)
-        gsl_matrix_set(m, i, 0, d[i]);
+    lg_pushcolumn(L, d, GN_CPG_NSTATE, 1);
     return 1;
 }
 
@@ -235,7 +228,7 @@ static int cpg_params(lua_State *L)
 static int cpg_set(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
+    check_table(L, 2, "cpg:set", "c:set{name=value, ...}");
     lua_pushnil(L);
     while (lua_next(L, 2)) {
         lua_pop(L, 1);
@@ -267,19 +260,23 @@ static void push_array(lua_State *L, const double *v, size_t n)
 /* cpg.phases(result [, opts]) where result = {t=steps×1, out=steps×k}. */
 static int phases_impl(lua_State *L, int res, int opt, const char *fn)
 {
-    luaL_checktype(L, res, LUA_TTABLE);
-    if (opt && !lua_isnoneornil(L, opt))
+    if (lua_type(L, res) != LUA_TTABLE)
+        return luaL_error(L, "%s: result must be the table c:run returns {t=, out=} (got %s)", fn,
+                          luaL_typename(L, res));
+    if (opt && !lua_isnoneornil(L, opt)) {
+        check_table(L, opt, fn, "{on=, off=, min_range=, ref=, skip=}");
         lg_checkkeys(L, opt, fn, phase_keys);
-    else
+    } else {
         opt = 0;
+    }
     lua_getfield(L, res, "out");
     if (lua_isnil(L, -1))
         return luaL_error(L, "%s: result has no 'out' field (pass what c:run returns)", fn);
-    gsl_matrix *out = lg_tomatrix(L, lua_gettop(L));
+    gsl_matrix *out = lg_tomatrixas(L, lua_gettop(L), fn, "result.out");
     lua_getfield(L, res, "t");
     if (lua_isnil(L, -1))
         return luaL_error(L, "%s: result has no 't' field (pass what c:run returns)", fn);
-    gsl_matrix *tm = lg_tomatrix(L, lua_gettop(L));
+    gsl_matrix *tm = lg_tomatrixas(L, lua_gettop(L), fn, "result.t");
     size_t n = out->size1, k = out->size2;
     if (k < 1 || k > 16)
         return luaL_error(L, "%s: out must have 1..16 columns, got %d", fn, (int)k);
@@ -392,11 +389,9 @@ static int cpg_index(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    for (const luaL_Reg *m = cpg_methods; m->name; m++)
-        if (strcmp(m->name, k) == 0) {
-            lua_pushcfunction(L, m->func);
-            return 1;
-        }
+    if (lg_indexmethod(L, k) && !lua_isnil(L, -1))
+        return 1;
+    lua_pop(L, 1);
     gn_cpg_par p = *gn_cpg_get_par(u->c);
     double *f = gn_cpg_par_field(&p, k);
     if (f) {
@@ -450,24 +445,17 @@ int lg_open_cpg(lua_State *L)
     ctor_keys[nk++] = "y0";
     ctor_keys[nk] = NULL;
 
-    luaL_newmetatable(L, CPG_MT);
-    lua_pushcfunction(L, cpg_index);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, cpg_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, cpg_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, cpg_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pop(L, 1);
+    static const luaL_Reg meta[] = {
+        { "__newindex", cpg_newindex }, { "__gc", cpg_gc }, { "__tostring", cpg_tostring },
+        { NULL, NULL },
+    };
+    lg_newclass(L, CPG_MT, "cpg", meta, cpg_index, cpg_methods);
 
     /* Global table `cpg`: callable constructor plus cpg.phases, cpg.params
-     * (the parameter table: name, default, unit, description) and cpg.names. */
-    lua_createtable(L, 0, 4);
-    lua_pushcfunction(L, l_phases);
-    lua_setfield(L, -2, "phases");
-    lua_pushcfunction(L, cpg_new);
-    lua_setfield(L, -2, "new");
+     * (the parameter table: name, default, unit, description), cpg.names
+     * and cpg.methods. */
+    static const luaL_Reg funcs[] = { { "phases", l_phases }, { "new", cpg_new }, { NULL, NULL } };
+    lg_pushmodule(L, cpg_call, funcs);
     lua_createtable(L, (int)gn_cpg_nparams, 0);
     for (size_t i = 0; i < gn_cpg_nparams; i++) {
         const gn_cpg_param *row = &gn_cpg_params[i];
@@ -489,10 +477,6 @@ int lg_open_cpg(lua_State *L)
         lua_rawseti(L, -2, j + 1);
     }
     lua_setfield(L, -2, "names");
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, cpg_call);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
     lua_setglobal(L, "cpg");
     return 0;
 }

@@ -18,9 +18,7 @@ typedef struct {
 
 static lg_linear *checklinear(lua_State *L, int idx)
 {
-    lg_linear *u = luaL_checkudata(L, idx, LINEAR_MT);
-    if (!u->lin) luaL_argerror(L, idx, "linear network has been freed");
-    return u;
+    return lg_checkobject(L, idx, LINEAR_MT, "linear network");
 }
 
 static int parse_method(lua_State *L, const char *s, const char *fn)
@@ -28,32 +26,6 @@ static int parse_method(lua_State *L, const char *s, const char *fn)
     if (!strcmp(s, "euler")) return GN_LINEAR_EULER;
     if (!strcmp(s, "exact")) return GN_LINEAR_EXACT;
     return luaL_error(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
-}
-
-/* Reads a number (every entry) or an n-vector (n×1, 1×n or a plain array)
- * at stack index idx into out. */
-static void read_vector(lua_State *L, int idx, size_t n, gsl_vector *out, const char *fn,
-                        const char *what)
-{
-    idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) == LUA_TNUMBER) {
-        double v = lua_tonumber(L, idx);
-        if (!isfinite(v)) luaL_error(L, "%s: %s must be finite, got %s", fn, what, isnan(v) ? "NaN" : "Inf");
-        gsl_vector_set_all(out, v);
-        return;
-    }
-    if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
-        luaL_error(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
-                   luaL_typename(L, idx));
-    gsl_matrix *m = lg_tomatrix(L, idx);
-    if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
-        luaL_error(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1,
-                   m->size2);
-    for (size_t i = 0; i < n; i++) {
-        double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
-        if (!isfinite(v)) luaL_error(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
-        gsl_vector_set(out, i, v);
-    }
 }
 
 /* linear{M=, tau=10, dt=1, v0=0, method="exact"} */
@@ -83,7 +55,7 @@ static int linear_new(lua_State *L, int t)
     u->v0 = gsl_vector_calloc(M->size1);
     if (!u->v0) return luaL_error(L, "linear: out of memory");
     lua_getfield(L, t, "v0");
-    if (!lua_isnil(L, -1)) read_vector(L, -1, M->size1, u->v0, "linear", "v0");
+    if (!lua_isnil(L, -1)) lg_readvector(L, -1, u->v0, LG_VEC_SCALAR, "linear", "v0");
     lua_settop(L, ud);
     return 1;
 }
@@ -102,6 +74,7 @@ static int linear_gc(lua_State *L)
 
 static int linear_tostring(lua_State *L)
 {
+    if (lg_freedstring(L, LINEAR_MT, "linear network")) return 1;
     lg_linear *u = checklinear(L, 1);
     char buf[160];
     snprintf(buf, sizeof buf, "linear network: n=%zu tau=%g dt=%g method=%s", u->lin->n, u->lin->tau,
@@ -121,13 +94,15 @@ static int linear_run(lua_State *L)
         return luaL_error(L, "linear:run: h (T×%d input matrix) is required", (int)n);
     if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
         return luaL_error(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
-    gsl_matrix *h = lg_tomatrix(L, 2);
+    gsl_matrix *h = lg_tomatrixas(L, 2, "linear:run", "h");
     if (h->size2 != n)
         return luaL_error(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
                           h->size1, h->size2);
     int o = lua_isnoneornil(L, 3) ? 0 : 3;
     if (o) {
-        luaL_checktype(L, 3, LUA_TTABLE);
+        if (lua_type(L, 3) != LUA_TTABLE)
+            return luaL_error(L, "linear:run: options must be a table {method=, v0=} (got %s)",
+                              luaL_typename(L, 3));
         lg_checkkeys(L, 3, "linear:run", keys);
     }
     int method = parse_method(L, lg_optstring(L, o, "method",
@@ -138,7 +113,7 @@ static int linear_run(lua_State *L)
     if (o && lua_getfield(L, 3, "v0") != LUA_TNIL) {
         int at = lua_gettop(L);
         w = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);   /* anchored on the stack */
-        read_vector(L, at, n, &w.vector, "linear:run", "v0");
+        lg_readvector(L, at, &w.vector, LG_VEC_SCALAR, "linear:run", "v0");
         v0 = &w.vector;
     }
     gsl_matrix *v = lg_newmatrix(L, h->size1, n);
@@ -188,7 +163,7 @@ static int linear_fixed(lua_State *L)
     size_t n = u->lin->n;
     lua_settop(L, 2);
     gsl_vector_view h = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);   /* zero default */
-    if (!lua_isnil(L, 2)) read_vector(L, 2, n, &h.vector, "linear:fixed", "h");
+    if (!lua_isnil(L, 2)) lg_readvector(L, 2, &h.vector, LG_VEC_SCALAR, "linear:fixed", "h");
     gsl_vector_view v = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);
     gn_err e = {0};
     if (gn_linear_fixed(u->lin, &h.vector, &v.vector, &e)) return lg_coreerror(L, "linear:fixed", &e);
@@ -213,12 +188,8 @@ static int linear_index(lua_State *L)
     else if (!strcmp(k, "dt")) lua_pushnumber(L, u->lin->dt);
     else if (!strcmp(k, "M")) lg_pushcopy(L, u->lin->M);
     else if (!strcmp(k, "method")) lua_pushstring(L, u->method == GN_LINEAR_EXACT ? "exact" : "euler");
-    else if (!strcmp(k, "v0")) {
-        gsl_matrix *m = lg_newmatrix(L, u->lin->n, 1);
-        for (size_t i = 0; i < u->lin->n; i++) gsl_matrix_set(m, i, 0, gsl_vector_get(u->v0, i));
-    } else {
-        lua_getfield(L, lua_upvalueindex(1), k);
-    }
+    else if (!strcmp(k, "v0")) lg_pushcolumn(L, u->v0->data, u->v0->size, u->v0->stride);
+    else return lg_indexmethod(L, k);
     return 1;
 }
 
@@ -228,8 +199,12 @@ static int linear_newindex(lua_State *L)
 {
     lg_linear *u = checklinear(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    if (!strcmp(k, "v0")) read_vector(L, 3, u->lin->n, u->v0, "linear", "v0");
-    else if (!strcmp(k, "method")) u->method = parse_method(L, luaL_checkstring(L, 3), "linear");
+    if (!strcmp(k, "v0")) lg_readvector(L, 3, u->v0, LG_VEC_SCALAR, "linear", "v0");
+    else if (!strcmp(k, "method")) {
+        if (lua_type(L, 3) != LUA_TSTRING)
+            return luaL_error(L, "linear: method must be \"euler\" or \"exact\" (got %s)", luaL_typename(L, 3));
+        u->method = parse_method(L, lua_tostring(L, 3), "linear");
+    }
     else
         return luaL_error(L, "linear: field '%s' is read-only (only v0 and method can be set; "
                           "build a new network with linear{M=, tau=, dt=})", k);
@@ -240,33 +215,14 @@ int lg_open_linear(lua_State *L)
 {
     /* methods table, shared as the global linear.methods so Lua code
      * (lua/linear.lua) can add methods such as lin:phase() */
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    int mt_methods = lua_gettop(L);
-
-    luaL_newmetatable(L, LINEAR_MT);
-    lua_pushvalue(L, mt_methods);
-    lua_pushcclosure(L, linear_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, linear_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, linear_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, linear_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pushstring(L, "linear");
-    lua_setfield(L, -2, "__name");
-    lua_pop(L, 1);
+    static const luaL_Reg meta[] = {
+        {"__newindex", linear_newindex}, {"__gc", linear_gc}, {"__tostring", linear_tostring},
+        {NULL, NULL}
+    };
+    lg_newclass(L, LINEAR_MT, "linear", meta, linear_index, methods);
 
     /* global `linear`: callable table */
-    lua_newtable(L);
-    lua_pushvalue(L, mt_methods);
-    lua_setfield(L, -2, "methods");
-    lua_newtable(L);
-    lua_pushcfunction(L, linear_call);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
+    lg_pushmodule(L, linear_call, NULL);
     lua_setglobal(L, "linear");
-    lua_pop(L, 1);
     return 0;
 }

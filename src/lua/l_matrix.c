@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
@@ -22,11 +23,35 @@ gsl_matrix *lg_pushmatrix(lua_State *L, gsl_matrix *m)
     return m;
 }
 
+/* gsl_matrix_calloc through calloc: a large block comes from mmap already
+ * zeroed, so a big result costs nothing until it is written.  GSL zeroes
+ * element by element, touching every page before the work starts — close
+ * to a minute for a 16 GB ring:run result, during which Ctrl-C cannot be
+ * honoured.  gsl_matrix_free releases it as usual (block and data by free). */
+static gsl_matrix *matrix_calloc(size_t r, size_t c)
+{
+    gsl_block *b = malloc(sizeof *b);
+    if (!b) return NULL;
+    b->size = r * c;
+    b->data = calloc(r * c, sizeof(double));
+    gsl_matrix *m = b->data ? gsl_matrix_alloc_from_block(b, 0, r, c, c) : NULL;
+    if (!m) {
+        free(b->data);
+        free(b);
+        return NULL;
+    }
+    m->owner = 1;
+    return m;
+}
+
 gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
 {
     gn_err e = {0};
-    if (gn_check_size(r, c, &e)) luaL_error(L, "%s", e.msg);
-    gsl_matrix *m = gsl_matrix_calloc(r, c);
+    if (gn_check_size(r, c, &e)) {
+        const char *fn = lg_fname(L);
+        lg_errorf(L, "%s%s%s", fn ? fn : "", fn ? ": " : "", e.msg);
+    }
+    gsl_matrix *m = matrix_calloc(r, c);
     if (!m) lg_errorf(L, "out of memory allocating a %zux%zu matrix", r, c);
     return lg_pushmatrix(L, m);
 }
@@ -40,10 +65,7 @@ gsl_matrix *lg_pushcopy(lua_State *L, const gsl_matrix *m)
 
 gsl_matrix *lg_checkmatrix(lua_State *L, int idx)
 {
-    lg_mat *u = luaL_testudata(L, idx, LG_MATRIX_MT);
-    if (!u) luaL_typeerror(L, idx, "matrix");
-    if (!u->m) luaL_argerror(L, idx, "matrix has been freed");
-    return u->m;
+    return ((lg_mat *)lg_checkobject(L, idx, LG_MATRIX_MT, "matrix"))->m;
 }
 
 /* Converts the table at idx into a new matrix pushed on the stack:
@@ -82,34 +104,42 @@ static gsl_matrix *table_to_matrix(lua_State *L, int idx, const char *what)
     return m;
 }
 
+/* Callers may pass any stack index (not only an argument), so errors name
+ * the running function and "matrix data" rather than an argument number. */
 gsl_matrix *lg_tomatrix(lua_State *L, int idx)
 {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) == LUA_TTABLE) {
-        char what[32];
-        snprintf(what, sizeof what, "argument #%d", idx);
-        gsl_matrix *m = table_to_matrix(L, idx, what);
-        lua_replace(L, idx);
-        return m;
+        const char *fn = lg_fname(L);
+        return lg_tomatrixas(L, idx, fn ? fn : "matrix", "matrix data");
     }
     return lg_checkmatrix(L, idx);
 }
 
-gsl_matrix *lg_optmatrixfield(lua_State *L, int t, const char *key)
+gsl_matrix *lg_tomatrixas(lua_State *L, int idx, const char *fn, const char *what)
 {
-    int ty = lua_getfield(L, t, key);
-    if (ty == LUA_TNIL) { lua_pop(L, 1); return NULL; }
-    if (ty == LUA_TTABLE) {
-        char what[64];
-        snprintf(what, sizeof what, "field '%s'", key);
-        gsl_matrix *m = table_to_matrix(L, -1, what);
-        lua_remove(L, -2);
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        char prefix[128];
+        snprintf(prefix, sizeof prefix, "%s: %s", fn, what);
+        gsl_matrix *m = table_to_matrix(L, idx, prefix);
+        lua_replace(L, idx);
         return m;
     }
-    lg_mat *u = luaL_testudata(L, -1, LG_MATRIX_MT);
-    if (!u || !u->m)
-        luaL_error(L, "field '%s' must be a matrix or a table of numbers (got %s)", key, luaL_typename(L, -1));
-    return u->m;   /* stays on the stack, anchored */
+    lg_mat *u = luaL_testudata(L, idx, LG_MATRIX_MT);
+    if (!u)
+        lg_errorf(L, "%s: %s must be a matrix or a table of numbers (got %s)", fn, what, luaL_typename(L, idx));
+    if (!u->m) lg_errorf(L, "%s: %s is a matrix that has been freed", fn, what);
+    return u->m;
+}
+
+gsl_matrix *lg_optmatrixfield(lua_State *L, int t, const char *key)
+{
+    if (lua_getfield(L, t, key) == LUA_TNIL) { lua_pop(L, 1); return NULL; }
+    const char *fn = lg_fname(L);
+    char what[64];
+    snprintf(what, sizeof what, "field '%s'", key);
+    return lg_tomatrixas(L, -1, fn ? fn : "matrix", what);   /* stays on the stack, anchored */
 }
 
 void lg_checkshape(lua_State *L, const gsl_matrix *m, size_t r, size_t c, const char *what)
@@ -126,11 +156,13 @@ void lg_checkshape(lua_State *L, const gsl_matrix *m, size_t r, size_t c, const 
 
 /* ---- constructors ------------------------------------------------------------ */
 
-static size_t check_dim(lua_State *L, int idx, const char *name)
+static size_t check_dim(lua_State *L, int idx, const char *fn, const char *name)
 {
-    lua_Number v = luaL_checknumber(L, idx);
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        lg_errorf(L, "%s: %s must be a positive integer (got %s)", fn, name, luaL_typename(L, idx));
+    lua_Number v = lua_tonumber(L, idx);
     if (!(v >= 1) || v != floor(v) || v > 1e15)
-        luaL_error(L, "matrix: %s must be a positive integer, got %s", name, lua_tostring(L, idx));
+        lg_errorf(L, "%s: %s must be a positive integer, got %g", fn, name, v);
     return (size_t)v;
 }
 
@@ -142,41 +174,39 @@ static int matrix_call(lua_State *L)
         return 1;
     }
     if (lua_type(L, 2) == LUA_TUSERDATA && luaL_testudata(L, 2, LG_MATRIX_MT)) {
-        lg_pushcopy(L, lg_checkmatrix(L, 2));
+        lg_pushcopy(L, lg_tomatrixas(L, 2, "matrix", "the matrix to copy"));
         return 1;
     }
     if (lua_type(L, 2) != LUA_TNUMBER)
         return luaL_error(L, "matrix: expected matrix(rows, cols [, fill]) or matrix{{...}}, got %s", luaL_typename(L, 2));
-    size_t r = check_dim(L, 2, "rows"), c = check_dim(L, 3, "cols");
-    double fill = luaL_optnumber(L, 4, 0);
+    size_t r = check_dim(L, 2, "matrix", "rows"), c = check_dim(L, 3, "matrix", "cols");
+    if (!lua_isnoneornil(L, 4) && lua_type(L, 4) != LUA_TNUMBER)
+        return lg_errorf(L, "matrix: fill must be a number (got %s)", luaL_typename(L, 4));
+    double fill = lua_isnoneornil(L, 4) ? 0 : lua_tonumber(L, 4);
     gsl_matrix *m = lg_newmatrix(L, r, c);
     if (fill != 0) gsl_matrix_set_all(m, fill);
     return 1;
 }
 
-static int matrix_randn(lua_State *L)
+static double draw_normal(const gsl_rng *g) { return gsl_ran_gaussian_ziggurat(g, 1.0); }
+
+/* matrix.randn(r, c) and matrix.rand(r, c): r×c draws, row by row. */
+static int random_matrix(lua_State *L, const char *fn, double (*draw)(const gsl_rng *))
 {
-    size_t r = check_dim(L, 1, "rows"), c = check_dim(L, 2, "cols");
+    size_t r = check_dim(L, 1, fn, "rows"), c = check_dim(L, 2, fn, "cols");
     gsl_matrix *m = lg_newmatrix(L, r, c);
     gsl_rng *g = lg_rng(L);
     for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++) gsl_matrix_set(m, i, j, gsl_ran_gaussian_ziggurat(g, 1.0));
+        for (size_t j = 0; j < c; j++) gsl_matrix_set(m, i, j, draw(g));
     return 1;
 }
 
-static int matrix_rand(lua_State *L)
-{
-    size_t r = check_dim(L, 1, "rows"), c = check_dim(L, 2, "cols");
-    gsl_matrix *m = lg_newmatrix(L, r, c);
-    gsl_rng *g = lg_rng(L);
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++) gsl_matrix_set(m, i, j, gsl_rng_uniform(g));
-    return 1;
-}
+static int matrix_randn(lua_State *L) { return random_matrix(L, "matrix.randn", draw_normal); }
+static int matrix_rand(lua_State *L) { return random_matrix(L, "matrix.rand", gsl_rng_uniform); }
 
 static int matrix_eye(lua_State *L)
 {
-    size_t n = check_dim(L, 1, "n");
+    size_t n = check_dim(L, 1, "matrix.eye", "n");
     gsl_matrix *m = lg_newmatrix(L, n, n);
     gsl_matrix_set_identity(m);
     return 1;
@@ -184,7 +214,9 @@ static int matrix_eye(lua_State *L)
 
 static int matrix_load(lua_State *L)
 {
-    const char *path = luaL_checkstring(L, 1);
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return lg_errorf(L, "matrix.load: path must be a string (got %s)", luaL_typename(L, 1));
+    const char *path = lua_tostring(L, 1);
     gsl_matrix *m;
     gn_err e = {0};
     if (gn_npy_load(&m, path, &e)) return lg_coreerror(L, "matrix.load", &e);
@@ -207,11 +239,12 @@ static int m_cols(lua_State *L) { lua_pushinteger(L, (lua_Integer)lg_checkmatrix
 
 static size_t check_index(lua_State *L, const gsl_matrix *m, int idx, int which)
 {
-    lua_Integer i = luaL_checkinteger(L, idx);
+    const char *fn = lg_fname(L);
+    lua_Integer i = lg_checkinteger(L, idx, fn ? fn : "matrix", which == 0 ? "row index" : "column index");
     size_t lim = which == 0 ? m->size1 : m->size2;
     if (i < 1 || (size_t)i > lim)
-        lg_errorf(L, "%s index %lld out of range for a %zux%zu matrix (valid 1..%zu)",
-                   which == 0 ? "row" : "column", (long long)i, m->size1, m->size2, lim);
+        lg_errorf(L, "%s: %s index %lld out of range for a %zux%zu matrix (valid 1..%zu)",
+                  fn ? fn : "matrix", which == 0 ? "row" : "column", (long long)i, m->size1, m->size2, lim);
     return (size_t)(i - 1);
 }
 
@@ -229,7 +262,9 @@ static int m_set(lua_State *L)
     gsl_matrix *m = lg_checkmatrix(L, 1);
     size_t i = check_index(L, m, 2, 0);
     size_t j = check_index(L, m, 3, 1);
-    gsl_matrix_set(m, i, j, luaL_checknumber(L, 4));
+    if (lua_type(L, 4) != LUA_TNUMBER)
+        return lg_errorf(L, "set: value must be a number (got %s)", luaL_typename(L, 4));
+    gsl_matrix_set(m, i, j, lua_tonumber(L, 4));
     lua_settop(L, 1);
     return 1;
 }
@@ -295,23 +330,20 @@ static int m_copy(lua_State *L)
     return 1;
 }
 
-static int m_save(lua_State *L)
+/* m:save(path) and m:csv(path) differ only in the writer. */
+static int write_file(lua_State *L, const char *fn,
+                      int (*writer)(const gsl_matrix *, const char *, gn_err *))
 {
     gsl_matrix *m = lg_checkmatrix(L, 1);
-    const char *path = luaL_checkstring(L, 2);
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return lg_errorf(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, 2));
     gn_err e = {0};
-    if (gn_npy_save(m, path, &e)) return lg_coreerror(L, "save", &e);
+    if (writer(m, lua_tostring(L, 2), &e)) return lg_coreerror(L, fn, &e);
     return 0;
 }
 
-static int m_csv(lua_State *L)
-{
-    gsl_matrix *m = lg_checkmatrix(L, 1);
-    const char *path = luaL_checkstring(L, 2);
-    gn_err e = {0};
-    if (gn_csv_save(m, path, &e)) return lg_coreerror(L, "csv", &e);
-    return 0;
-}
+static int m_save(lua_State *L) { return write_file(L, "save", gn_npy_save); }
+static int m_csv(lua_State *L) { return write_file(L, "csv", gn_csv_save); }
 
 static int m_sum(lua_State *L)
 {
@@ -385,8 +417,11 @@ static int m_mul(lua_State *L)
 
 static int m_div(lua_State *L)
 {
+    if (!is_matrix(L, 1) || lua_type(L, 2) != LUA_TNUMBER)
+        return lg_errorf(L, "matrix /: expected a matrix divided by a number (got %s / %s)",
+                         luaL_typename(L, 1), luaL_typename(L, 2));
     gsl_matrix *a = lg_checkmatrix(L, 1);
-    double s = luaL_checknumber(L, 2);
+    double s = lua_tonumber(L, 2);
     gsl_matrix *c = lg_pushcopy(L, a);
     gsl_matrix_scale(c, 1.0 / s);
     return 1;
@@ -399,17 +434,21 @@ static int m_unm(lua_State *L)
     return 1;
 }
 
+/* Lua calls __eq for any two userdata, so a matrix compared with a file
+ * handle or a freed matrix is simply unequal. */
 static int m_eq(lua_State *L)
 {
-    gsl_matrix *a = lg_checkmatrix(L, 1), *b = lg_checkmatrix(L, 2);
-    lua_pushboolean(L, gsl_matrix_equal(a, b));
+    lg_mat *a = luaL_testudata(L, 1, LG_MATRIX_MT), *b = luaL_testudata(L, 2, LG_MATRIX_MT);
+    int eq = a && b && a->m && b->m && a->m->size1 == b->m->size1 && a->m->size2 == b->m->size2 &&
+             gsl_matrix_equal(a->m, b->m);
+    lua_pushboolean(L, eq);
     return 1;
 }
 
 /* Elementwise product, since * is the matrix product. */
 static int m_mul_elem(lua_State *L)
 {
-    gsl_matrix *a = lg_checkmatrix(L, 1), *b = lg_tomatrix(L, 2);
+    gsl_matrix *a = lg_checkmatrix(L, 1), *b = lg_tomatrixas(L, 2, "emul", "the second matrix");
     if (a->size1 != b->size1 || a->size2 != b->size2)
         return lg_errorf(L, "emul: shapes differ (%zux%zu vs %zux%zu)", a->size1, a->size2, b->size1, b->size2);
     gsl_matrix *c = lg_pushcopy(L, a);
@@ -420,6 +459,7 @@ static int m_mul_elem(lua_State *L)
 /* Small matrices print whole; large ones as shape, range and a corner. */
 static int m_tostring(lua_State *L)
 {
+    if (lg_freedstring(L, LG_MATRIX_MT, "matrix")) return 1;
     gsl_matrix *m = lg_checkmatrix(L, 1);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -475,19 +515,11 @@ static const luaL_Reg functions[] = {
 
 int lg_open_matrix(lua_State *L)
 {
-    luaL_newmetatable(L, LG_MATRIX_MT);
-    luaL_setfuncs(L, metamethods, 0);
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushliteral(L, "matrix");
-    lua_setfield(L, -2, "__name");
+    lg_newclass(L, LG_MATRIX_MT, "matrix", metamethods, NULL, methods);
     lua_pop(L, 1);
 
-    luaL_newlib(L, functions);
-    lua_newtable(L);
-    lua_pushcfunction(L, matrix_call);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
+    lg_pushcallable(L, matrix_call);
+    luaL_setfuncs(L, functions, 0);
     lua_setglobal(L, "matrix");
     return 0;
 }

@@ -2,30 +2,17 @@
 #include "l_util.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plot/figure.h"
 
-/* luaL_error with full printf formats (%zu, %g). */
-static int perr(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int perr(lua_State *L, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", buf);
-}
-
 /* Scratch doubles owned by Lua (a userdata left on the stack), so an error
  * raised while filling them leaks nothing. */
 static double *scratch(lua_State *L, size_t n)
 {
-    if (n > ((size_t)1 << 31)) perr(L, "data too large (%zu values)", n);
+    if (n > ((size_t)1 << 31)) lg_errorf(L, "data too large (%zu values)", n);
     return lua_newuserdatauv(L, (n ? n : 1) * sizeof(double), 0);
 }
 
@@ -52,7 +39,7 @@ static dest read_opts(lua_State *L, int t, const char *fn, const char *const ext
     gn_figure_opts_init(o);
     if (t == 0 || lua_isnoneornil(L, t)) return d;
     if (!lua_istable(L, t))
-        perr(L, "%s: options must be a table (got %s)", fn, luaL_typename(L, t));
+        lg_errorf(L, "%s: options must be a table (got %s)", fn, luaL_typename(L, t));
     const char *allowed[32];
     size_t n = 0;
     for (size_t i = 0; i < NCOMMON; i++) allowed[n++] = COMMON[i];
@@ -67,18 +54,18 @@ static dest read_opts(lua_State *L, int t, const char *fn, const char *const ext
     o->ymin = lg_optnumber(L, t, "ymin", NAN);
     o->ymax = lg_optnumber(L, t, "ymax", NAN);
     if (!isnan(o->xmin) && !isnan(o->xmax) && !(o->xmin < o->xmax))
-        perr(L, "%s: xmin (%g) must be less than xmax (%g)", fn, o->xmin, o->xmax);
+        lg_errorf(L, "%s: xmin (%g) must be less than xmax (%g)", fn, o->xmin, o->xmax);
     if (!isnan(o->ymin) && !isnan(o->ymax) && !(o->ymin < o->ymax))
-        perr(L, "%s: ymin (%g) must be less than ymax (%g)", fn, o->ymin, o->ymax);
+        lg_errorf(L, "%s: ymin (%g) must be less than ymax (%g)", fn, o->ymin, o->ymax);
     lua_Integer h = lg_optinteger(L, t, "height", 0);
-    if (h < 0 || h > 1000) perr(L, "%s: option 'height' must be 1..1000 lines, got %lld", fn, (long long)h);
+    if (h < 0 || h > 1000) lg_errorf(L, "%s: option 'height' must be 1..1000 lines, got %lld", fn, (long long)h);
     o->height = (int)h;
     lua_Integer p = lg_optinteger(L, t, "pane", 0);
-    if (p < 0 || p > 64) perr(L, "%s: option 'pane' must be a pane number >= 1, got %lld", fn, (long long)p);
+    if (p < 0 || p > 64) lg_errorf(L, "%s: option 'pane' must be a pane number >= 1, got %lld", fn, (long long)p);
     d.pane = (int)p;
     d.text = lg_optboolean(L, t, "text", 0);
     lua_Integer w = lg_optinteger(L, t, "width", 0);
-    if (w < 0 || w > 2000) perr(L, "%s: option 'width' must be 1..2000 cells, got %lld", fn, (long long)w);
+    if (w < 0 || w > 2000) lg_errorf(L, "%s: option 'width' must be 1..2000 cells, got %lld", fn, (long long)w);
     d.width = (int)w;
     lua_getfield(L, t, "ascii");
     if (!lua_isnil(L, -1)) d.ascii = lg_optboolean(L, t, "ascii", 0);
@@ -114,7 +101,7 @@ static int show(lua_State *L, gn_figure *f, dest d)
 
 static gn_figure *checkfig(lua_State *L, gn_figure *f, const char *fn)
 {
-    if (!f) perr(L, "%s: out of memory", fn);
+    if (!f) lg_errorf(L, "%s: out of memory", fn);
     return f;
 }
 
@@ -130,13 +117,13 @@ static const double *checkvector(lua_State *L, int idx, const char *fn, const ch
 {
     int t = lua_type(L, idx);
     if (t != LUA_TTABLE && t != LUA_TUSERDATA)
-        perr(L, "%s: %s must be a vector or matrix (got %s)", fn, what, luaL_typename(L, idx));
-    if (t == LUA_TTABLE && lua_rawlen(L, idx) == 0) perr(L, "%s: %s is empty", fn, what);
-    gsl_matrix *m = lg_tomatrix(L, idx);
+        lg_errorf(L, "%s: %s must be a vector or matrix (got %s)", fn, what, luaL_typename(L, idx));
+    if (t == LUA_TTABLE && lua_rawlen(L, idx) == 0) lg_errorf(L, "%s: %s is empty", fn, what);
+    gsl_matrix *m = lg_tomatrixas(L, idx, fn, what);
     if (m->size1 != 1 && m->size2 != 1)
-        perr(L, "%s: %s must be a vector (n×1 or 1×n), got %zu×%zu", fn, what, m->size1, m->size2);
+        lg_errorf(L, "%s: %s must be a vector (n×1 or 1×n), got %zu×%zu", fn, what, m->size1, m->size2);
     size_t n = m->size1 * m->size2;
-    if (n == 0) perr(L, "%s: %s is empty", fn, what);
+    if (n == 0) lg_errorf(L, "%s: %s is empty", fn, what);
     double *v = scratch(L, n);
     if (m->size2 == 1) column(m, 0, v);
     else for (size_t j = 0; j < n; j++) v[j] = m->data[j];
@@ -157,15 +144,15 @@ static size_t read_labels(lua_State *L, int t, const char *fn, const char **out,
     if (t == 0) return 0;
     int ty = lua_getfield(L, t, "labels");
     if (ty == LUA_TNIL) { lua_pop(L, 1); return 0; }
-    if (ty != LUA_TTABLE) perr(L, "%s: option 'labels' must be a list of strings (got %s)", fn, lua_typename(L, ty));
+    if (ty != LUA_TTABLE) lg_errorf(L, "%s: option 'labels' must be a list of strings (got %s)", fn, lua_typename(L, ty));
     int lt = lua_gettop(L);
     size_t n = lua_rawlen(L, lt);
-    if (n > max) perr(L, "%s: %zu labels for %zu %s", fn, n, max, max == 1 ? "item" : "items");
+    if (n > max) lg_errorf(L, "%s: %zu labels for %zu %s", fn, n, max, max == 1 ? "item" : "items");
     luaL_checkstack(L, (int)n + 4, "too many labels");
     for (size_t i = 0; i < n; i++) {
         int e = lua_rawgeti(L, lt, (lua_Integer)i + 1);
         if (e != LUA_TSTRING && e != LUA_TNUMBER)
-            perr(L, "%s: labels[%zu] must be a string (got %s)", fn, i + 1, lua_typename(L, e));
+            lg_errorf(L, "%s: labels[%zu] must be a string (got %s)", fn, i + 1, lua_typename(L, e));
         /* Left on the stack: a number converted here has no other owner. */
         out[i] = lua_tostring(L, -1);
     }
@@ -198,19 +185,19 @@ static void add_matrix_series(lua_State *L, gn_figure *f, int idx, const char *f
                               const double *x, size_t xlen, const char **labels, size_t nlab,
                               size_t *k, int *finite)
 {
-    gsl_matrix *m = lg_tomatrix(L, idx);
+    gsl_matrix *m = lg_tomatrixas(L, idx, fn, what);
     int row = m->size1 == 1 && m->size2 > 1;
     size_t len = row ? m->size2 : m->size1, ns = row ? 1 : m->size2;
-    if (len == 0 || ns == 0) perr(L, "%s: %s is empty", fn, what);
+    if (len == 0 || ns == 0) lg_errorf(L, "%s: %s is empty", fn, what);
     if (x && xlen != len)
-        perr(L, "%s: x has %zu values but %s has %zu points", fn, xlen, what, len);
+        lg_errorf(L, "%s: x has %zu values but %s has %zu points", fn, xlen, what, len);
     double *buf = scratch(L, len);
     for (size_t j = 0; j < ns; j++) {
         if (row) memcpy(buf, m->data, len * sizeof *buf);
         else column(m, j, buf);
         if (any_finite(buf, len)) *finite = 1;
         const char *lab = *k < nlab ? labels[*k] : NULL;
-        if (gn_figure_line_add(f, len, buf, x, lab)) perr(L, "%s: out of memory", fn);
+        if (gn_figure_line_add(f, len, buf, x, lab)) lg_errorf(L, "%s: out of memory", fn);
         (*k)++;
     }
     lua_pop(L, 1);
@@ -234,8 +221,8 @@ static int l_plot(lua_State *L)
     dest d = read_opts(L, ot, "plot", extra, &o);
     int ty = lua_type(L, 1);
     if (ty != LUA_TTABLE && ty != LUA_TUSERDATA)
-        perr(L, "plot: y must be a vector, a matrix or a list of them (got %s)", luaL_typename(L, 1));
-    if (ty == LUA_TTABLE && lua_rawlen(L, 1) == 0) perr(L, "plot: y is empty");
+        lg_errorf(L, "plot: y must be a vector, a matrix or a list of them (got %s)", luaL_typename(L, 1));
+    if (ty == LUA_TTABLE && lua_rawlen(L, 1) == 0) lg_errorf(L, "plot: y is empty");
 
     const double *x = NULL;
     size_t xlen = 0;
@@ -255,7 +242,7 @@ static int l_plot(lua_State *L)
         for (size_t i = 1; i <= n; i++) {
             int e = lua_rawgeti(L, 1, (lua_Integer)i);
             if (e != LUA_TTABLE && e != LUA_TUSERDATA)
-                perr(L, "plot: y[%zu] must be a vector or matrix (got %s)", i, lua_typename(L, e));
+                lg_errorf(L, "plot: y[%zu] must be a vector or matrix (got %s)", i, lua_typename(L, e));
             char what[32];
             snprintf(what, sizeof what, "y[%zu]", i);
             add_matrix_series(L, f, lua_gettop(L), "plot", what, x, xlen, labels, nlab, &k, &finite);
@@ -264,8 +251,8 @@ static int l_plot(lua_State *L)
     } else {
         add_matrix_series(L, f, 1, "plot", "y", x, xlen, labels, nlab, &k, &finite);
     }
-    if (nlab > k) perr(L, "plot: %zu labels for %zu series", nlab, k);
-    if (!finite) perr(L, "plot: y has no finite values (all NaN or Inf)");
+    if (nlab > k) lg_errorf(L, "plot: %zu labels for %zu series", nlab, k);
+    if (!finite) lg_errorf(L, "plot: y has no finite values (all NaN or Inf)");
     *box = NULL;
     return show(L, f, d);
 }
@@ -276,7 +263,7 @@ static int l_plot(lua_State *L)
 static double spike_field(lua_State *L, const char *key, size_t k)
 {
     int t = lua_getfield(L, -1, key);
-    if (t != LUA_TNUMBER) perr(L, "raster: spikes[%zu].%s must be a number (got %s)", k, key, lua_typename(L, t));
+    if (t != LUA_TNUMBER) lg_errorf(L, "raster: spikes[%zu].%s must be a number (got %s)", k, key, lua_typename(L, t));
     double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
     return v;
@@ -289,24 +276,24 @@ static int l_raster(lua_State *L)
     gn_figure_opts o;
     dest d = read_opts(L, ot, "raster", extra, &o);
     lua_Integer n = ot ? lg_optinteger(L, ot, "n", 0) : 0;
-    if (n < 0) perr(L, "raster: option 'n' must be >= 1, got %lld", (long long)n);
+    if (n < 0) lg_errorf(L, "raster: option 'n' must be >= 1, got %lld", (long long)n);
     double T = ot ? lg_optnumber(L, ot, "T", 0) : 0;
-    if (T < 0 || !isfinite(T)) perr(L, "raster: option 'T' must be a positive time, got %g", T);
+    if (T < 0 || !isfinite(T)) lg_errorf(L, "raster: option 'T' must be a positive time, got %g", T);
     if (!o.xlabel) o.xlabel = "t (ms)";
     if (!o.ylabel) o.ylabel = "neuron";
 
     int ty = lua_type(L, 1);
     if (ty != LUA_TTABLE && ty != LUA_TUSERDATA)
-        perr(L, "raster: spikes must be a list of {t=, i=} or a run result (got %s)", luaL_typename(L, 1));
+        lg_errorf(L, "raster: spikes must be a list of {t=, i=} or a run result (got %s)", luaL_typename(L, 1));
     int sp = 1;
     if (ty == LUA_TTABLE && lua_getfield(L, 1, "spikes") != LUA_TNIL) {
         /* A run result: n and T default to the run's. */
         sp = lua_gettop(L);
         if (lua_type(L, sp) != LUA_TTABLE && lua_type(L, sp) != LUA_TUSERDATA)
-            perr(L, "raster: result.spikes must be a list of spikes (got %s)", luaL_typename(L, sp));
+            lg_errorf(L, "raster: result.spikes must be a list of spikes (got %s)", luaL_typename(L, sp));
         if (T == 0 && lua_getfield(L, 1, "T") == LUA_TNUMBER) T = lua_tonumber(L, -1);
         if (n == 0 && lua_getfield(L, 1, "rate") != LUA_TNIL) {
-            gsl_matrix *r = lg_tomatrix(L, lua_gettop(L));
+            gsl_matrix *r = lg_tomatrixas(L, lua_gettop(L), "raster", "result.rate");
             n = (lua_Integer)(r->size1 * r->size2);
         }
     } else if (ty == LUA_TTABLE) {
@@ -318,7 +305,7 @@ static int l_raster(lua_State *L)
     size_t *idx;
     if (lua_type(L, sp) == LUA_TUSERDATA) {
         if (!luaL_testudata(L, sp, "ganglion.spikes"))
-            perr(L, "raster: spikes must be a list of {t=, i=} or a run result (got a %s)", luaL_typename(L, sp));
+            lg_errorf(L, "raster: spikes must be a list of {t=, i=} or a run result (got a %s)", luaL_typename(L, sp));
         /* The compact spike list of large runs: use its times()/neurons(). */
         lua_len(L, sp);
         count = (size_t)lua_tointeger(L, -1);
@@ -329,13 +316,13 @@ static int l_raster(lua_State *L)
             lua_getfield(L, sp, "times");
             lua_pushvalue(L, sp);
             lua_call(L, 1, 1);
-            gsl_matrix *tm = lg_tomatrix(L, lua_gettop(L));
+            gsl_matrix *tm = lg_tomatrixas(L, lua_gettop(L), "raster", "spikes:times()");
             lua_getfield(L, sp, "neurons");
             lua_pushvalue(L, sp);
             lua_call(L, 1, 1);
-            gsl_matrix *im = lg_tomatrix(L, lua_gettop(L));
+            gsl_matrix *im = lg_tomatrixas(L, lua_gettop(L), "raster", "spikes:neurons()");
             if (tm->size1 * tm->size2 < count || im->size1 * im->size2 < count)
-                perr(L, "raster: the spike list's times/neurons are shorter than its length");
+                lg_errorf(L, "raster: the spike list's times/neurons are shorter than its length");
             for (size_t k = 0; k < count; k++) {
                 t[k] = tm->data[k * tm->tda];
                 idx[k] = (size_t)(im->data[k * im->tda] - 1);
@@ -347,19 +334,19 @@ static int l_raster(lua_State *L)
         idx = lua_newuserdatauv(L, (count ? count : 1) * sizeof *idx, 0);
         for (size_t k = 0; k < count; k++) {
             if (lua_rawgeti(L, sp, (lua_Integer)k + 1) != LUA_TTABLE)
-                perr(L, "raster: spikes[%zu] must be a table {t=, i=} (got %s)", k + 1, luaL_typename(L, -1));
+                lg_errorf(L, "raster: spikes[%zu] must be a table {t=, i=} (got %s)", k + 1, luaL_typename(L, -1));
             double tv = spike_field(L, "t", k + 1), iv = spike_field(L, "i", k + 1);
             lua_pop(L, 1);
-            if (!isfinite(tv)) perr(L, "raster: spikes[%zu].t is not finite", k + 1);
+            if (!isfinite(tv)) lg_errorf(L, "raster: spikes[%zu].t is not finite", k + 1);
             if (!(iv >= 1) || iv != floor(iv) || iv > 1e12)
-                perr(L, "raster: spikes[%zu].i must be a neuron number >= 1, got %g", k + 1, iv);
+                lg_errorf(L, "raster: spikes[%zu].i must be a neuron number >= 1, got %g", k + 1, iv);
             t[k] = tv;
             idx[k] = (size_t)iv - 1;
         }
     }
     for (size_t k = 0; k < count; k++)
         if (n > 0 && idx[k] >= (size_t)n)
-            perr(L, "raster: spikes[%zu].i = %zu exceeds n = %lld", k + 1, idx[k] + 1, (long long)n);
+            lg_errorf(L, "raster: spikes[%zu].i = %zu exceeds n = %lld", k + 1, idx[k] + 1, (long long)n);
     gn_figure **box = boxfig(L, gn_figure_raster(count, t, idx, (size_t)n, T, &o), "raster");
     gn_figure *f = *box;
     *box = NULL;
@@ -374,10 +361,10 @@ static const double *checkmatrix_data(lua_State *L, int idx, const char *fn, con
 {
     int ty = lua_type(L, idx);
     if (ty != LUA_TTABLE && ty != LUA_TUSERDATA)
-        perr(L, "%s: %s must be a matrix (got %s)", fn, what, luaL_typename(L, idx));
-    if (ty == LUA_TTABLE && lua_rawlen(L, idx) == 0) perr(L, "%s: %s is empty", fn, what);
-    gsl_matrix *m = lg_tomatrix(L, idx);
-    if (m->size1 == 0 || m->size2 == 0) perr(L, "%s: %s is empty", fn, what);
+        lg_errorf(L, "%s: %s must be a matrix (got %s)", fn, what, luaL_typename(L, idx));
+    if (ty == LUA_TTABLE && lua_rawlen(L, idx) == 0) lg_errorf(L, "%s: %s is empty", fn, what);
+    gsl_matrix *m = lg_tomatrixas(L, idx, fn, what);
+    if (m->size1 == 0 || m->size2 == 0) lg_errorf(L, "%s: %s is empty", fn, what);
     double *d = scratch(L, m->size1 * m->size2);
     for (size_t i = 0; i < m->size1; i++)
         memcpy(d + i * m->size2, m->data + i * m->tda, m->size2 * sizeof *d);
@@ -395,10 +382,10 @@ static int l_heatmap(lua_State *L)
     o.zmin = ot ? lg_optnumber(L, ot, "min", NAN) : NAN;
     o.zmax = ot ? lg_optnumber(L, ot, "max", NAN) : NAN;
     if (!isnan(o.zmin) && !isnan(o.zmax) && !(o.zmin < o.zmax))
-        perr(L, "heatmap: min (%g) must be less than max (%g)", o.zmin, o.zmax);
+        lg_errorf(L, "heatmap: min (%g) must be less than max (%g)", o.zmin, o.zmax);
     size_t r, c;
     const double *data = checkmatrix_data(L, 1, "heatmap", "m", &r, &c);
-    if (!any_finite(data, r * c)) perr(L, "heatmap: m has no finite values (all NaN or Inf)");
+    if (!any_finite(data, r * c)) lg_errorf(L, "heatmap: m has no finite values (all NaN or Inf)");
     gn_figure **box = boxfig(L, gn_figure_heatmap(r, c, data, &o), "heatmap");
     gn_figure *f = *box;
     *box = NULL;
@@ -413,7 +400,7 @@ static void xy_matrix(lua_State *L, int a, const char *fn, const char *what,
 {
     size_t r, c;
     const double *d = checkmatrix_data(L, a, fn, what, &r, &c);
-    if (c != 2) perr(L, "%s: %s must be a T×2 matrix (x, y columns), got %zu×%zu", fn, what, r, c);
+    if (c != 2) lg_errorf(L, "%s: %s must be a T×2 matrix (x, y columns), got %zu×%zu", fn, what, r, c);
     double *xs = scratch(L, r), *ys = scratch(L, r);
     for (size_t k = 0; k < r; k++) { xs[k] = d[2 * k]; ys[k] = d[2 * k + 1]; }
     *x = xs;
@@ -437,7 +424,7 @@ static int l_phase(lua_State *L)
         size_t nx, ny;
         x = checkvector(L, 1, "phase", "x", &nx);
         y = checkvector(L, 2, "phase", "y", &ny);
-        if (nx != ny) perr(L, "phase: x has %zu values but y has %zu", nx, ny);
+        if (nx != ny) lg_errorf(L, "phase: x has %zu values but y has %zu", nx, ny);
         len = nx;
     } else {
         xy_matrix(L, 1, "phase", "the trajectory", &x, &y, &len);
@@ -445,12 +432,12 @@ static int l_phase(lua_State *L)
     int fin = 0;
     for (size_t k = 0; k < len; k++)
         if (isfinite(x[k]) && isfinite(y[k])) { fin = 1; break; }
-    if (!fin) perr(L, "phase: the trajectory has no finite points");
+    if (!fin) lg_errorf(L, "phase: the trajectory has no finite points");
     gn_figure **box = boxfig(L, gn_figure_phase(len, x, y, &o), "phase");
     if (ot && lua_getfield(L, ot, "lines") != LUA_TNIL) {
         int lt = lua_gettop(L);
         if (!lua_istable(L, lt))
-            perr(L, "phase: option 'lines' must be a list of {x=, y=, label=} or T×2 matrices (got %s)",
+            lg_errorf(L, "phase: option 'lines' must be a list of {x=, y=, label=} or T×2 matrices (got %s)",
                  luaL_typename(L, lt));
         size_t nl = lua_rawlen(L, lt);
         for (size_t i = 1; i <= nl; i++) {
@@ -465,23 +452,23 @@ static int l_phase(lua_State *L)
                 lua_getfield(L, li, "x");
                 lua_getfield(L, li, "y");
                 if (lua_isnil(L, -2) || lua_isnil(L, -1))
-                    perr(L, "phase: %s needs x= and y= (or be a T×2 matrix)", what);
+                    lg_errorf(L, "phase: %s needs x= and y= (or be a T×2 matrix)", what);
                 size_t nx, ny;
                 char wx[48], wy[48];
                 snprintf(wx, sizeof wx, "%s.x", what);
                 snprintf(wy, sizeof wy, "%s.y", what);
                 lx = checkvector(L, li + 1, "phase", wx, &nx);
                 ly = checkvector(L, li + 2, "phase", wy, &ny);
-                if (nx != ny) perr(L, "phase: %s.x has %zu values but %s.y has %zu", what, nx, what, ny);
+                if (nx != ny) lg_errorf(L, "phase: %s.x has %zu values but %s.y has %zu", what, nx, what, ny);
                 ll = nx;
                 if (lua_getfield(L, li, "label") != LUA_TNIL) {
-                    if (!lua_isstring(L, -1)) perr(L, "phase: %s.label must be a string", what);
+                    if (!lua_isstring(L, -1)) lg_errorf(L, "phase: %s.label must be a string", what);
                     label = lua_tostring(L, -1);
                 }
             } else {
                 xy_matrix(L, li, "phase", what, &lx, &ly, &ll);
             }
-            if (gn_figure_phase_add(*box, ll, lx, ly, label)) perr(L, "phase: out of memory");
+            if (gn_figure_phase_add(*box, ll, lx, ly, label)) lg_errorf(L, "phase: out of memory");
             lua_settop(L, li - 1);
         }
     }
@@ -500,7 +487,7 @@ static int l_bars(lua_State *L)
     dest d = read_opts(L, ot, "bars", extra, &o);
     size_t n;
     const double *v = checkvector(L, 1, "bars", "v", &n);
-    if (!any_finite(v, n)) perr(L, "bars: v has no finite values (all NaN or Inf)");
+    if (!any_finite(v, n)) lg_errorf(L, "bars: v has no finite values (all NaN or Inf)");
     const char **labels = lua_newuserdatauv(L, n * sizeof *labels, 0);
     size_t nl = read_labels(L, ot, "bars", labels, n);
     for (size_t i = nl; i < n; i++) labels[i] = NULL;
@@ -516,23 +503,26 @@ static int l_pane(lua_State *L)
 {
     int isint;
     lua_Integer k = lua_tointegerx(L, 1, &isint);
-    if (!isint || k < 1 || k > 64)
-        return perr(L, "pane: k must be a pane number >= 1 (got %s)", luaL_tolstring(L, 1, NULL));
+    if (!isint || k < 1 || k > 64) {
+        if (lua_type(L, 1) == LUA_TNUMBER)
+            return lg_errorf(L, "pane: k must be a pane number 1..64, got %g", lua_tonumber(L, 1));
+        return lg_errorf(L, "pane: k must be a pane number 1..64 (got %s)", luaL_typename(L, 1));
+    }
     gn_host *h = lg_host(L);
     if (h && h->pane && h->pane(h, (int)k) != 0)
-        return perr(L, "pane: no pane %lld in this layout", (long long)k);
+        return lg_errorf(L, "pane: no pane %lld in this layout", (long long)k);
     return 0;
 }
 
 static int l_layout(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        return perr(L, "layout: spec must be a string such as \"1\", \"1x2\", \"2x1\" or \"2x2\" (got %s)",
+        return lg_errorf(L, "layout: spec must be a string such as \"1\", \"1x2\", \"2x1\" or \"2x2\" (got %s)",
                     luaL_typename(L, 1));
     const char *spec = lua_tostring(L, 1);
     gn_host *h = lg_host(L);
     if (h && h->layout && h->layout(h, spec) != 0)
-        return perr(L, "layout: unknown layout '%s' (use \"1\", \"1x2\", \"2x1\" or \"2x2\")", spec);
+        return lg_errorf(L, "layout: unknown layout '%s' (use \"1\", \"1x2\", \"2x1\" or \"2x2\")", spec);
     return 0;
 }
 
@@ -545,10 +535,10 @@ static int l_play(lua_State *L)
     gn_figure_opts o;
     dest d = read_opts(L, ot, "play", extra, &o);
     lua_Integer nframes = ot ? lg_optinteger(L, ot, "frames", 4) : 4;
-    if (nframes < 1 || nframes > 1000) perr(L, "play: option 'frames' must be 1..1000, got %lld", (long long)nframes);
+    if (nframes < 1 || nframes > 1000) lg_errorf(L, "play: option 'frames' must be 1..1000, got %lld", (long long)nframes);
     size_t steps, n;
     const double *a = checkmatrix_data(L, 1, "play", "activity", &steps, &n);
-    if (!any_finite(a, steps * n)) perr(L, "play: activity has no finite values (all NaN or Inf)");
+    if (!any_finite(a, steps * n)) lg_errorf(L, "play: activity has no finite values (all NaN or Inf)");
     if (!o.xlabel && n != 2) o.xlabel = "unit";
     gn_figure **box = boxfig(L, gn_figure_frames(steps, n, a, &o), "play");
     gn_host *h = lg_host(L);

@@ -3,6 +3,7 @@
 #include "l_util.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,47 +15,13 @@ typedef struct { gn_ring *ring; } lg_ring;
 
 static gn_ring *checkring(lua_State *L, int idx)
 {
-    lg_ring *u = luaL_checkudata(L, idx, RING_MT);
-    if (!u->ring) luaL_argerror(L, idx, "ring has been freed");
-    return u->ring;
+    return ((lg_ring *)lg_checkobject(L, idx, RING_MT, "ring"))->ring;
 }
 
-/* A number (every unit) or an n-vector (n×1, 1×n, plain array) at idx. */
-static void read_state(lua_State *L, int idx, size_t n, gsl_vector *out, const char *fn, const char *what)
-{
-    idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) == LUA_TNUMBER) {
-        double v = lua_tonumber(L, idx);
-        if (!isfinite(v)) luaL_error(L, "%s: %s must be finite, got %s", fn, what, isnan(v) ? "NaN" : "Inf");
-        gsl_vector_set_all(out, v);
-        return;
-    }
-    if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
-        luaL_error(L, "%s: %s must be a number or a vector of %zu entries (got %s)", fn, what, n,
-                   luaL_typename(L, idx));
-    gsl_matrix *m = lg_tomatrix(L, idx);
-    if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
-        luaL_error(L, "%s: %s must have %zu entries (n×1), got %zux%zu", fn, what, n, m->size1, m->size2);
-    for (size_t i = 0; i < n; i++) {
-        double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
-        if (!isfinite(v)) luaL_error(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
-        gsl_vector_set(out, i, v);
-    }
-}
-
-static const char *const param_keys[] = {"w0", "w1", "h0", "h1", "T", "tau", "dt", NULL};
-
-static double *param_slot(gn_ring_params *p, const char *k)
-{
-    if (!strcmp(k, "w0")) return &p->w0;
-    if (!strcmp(k, "w1")) return &p->w1;
-    if (!strcmp(k, "h0")) return &p->h0;
-    if (!strcmp(k, "h1")) return &p->h1;
-    if (!strcmp(k, "T")) return &p->T;
-    if (!strcmp(k, "tau")) return &p->tau;
-    if (!strcmp(k, "dt")) return &p->dt;
-    return NULL;
-}
+/* The model parameters, settable by name in ring{...} and readable as fields. */
+#define P(f) {#f, offsetof(gn_ring_params, f)}
+static const lg_field params[] = {P(w0), P(w1), P(h0), P(h1), P(T), P(tau), P(dt), {NULL, 0}};
+#undef P
 
 /* Options at index t (may be none): preset first, then each parameter
  * overrides it. */
@@ -75,9 +42,9 @@ static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
     if (n < 1) return luaL_error(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
     if (n > 100000000) return luaL_error(L, "%s: n = %lld is too large", fn, (long long)n);
     p.n = (size_t)n;
-    for (int k = 0; param_keys[k]; k++) {
-        double *s = param_slot(&p, param_keys[k]);
-        *s = lg_optnumber(L, o, param_keys[k], *s);
+    for (const lg_field *f = params; f->name; f++) {
+        double *s = lg_fieldslot(&p, params, f->name);
+        *s = lg_optnumber(L, o, f->name, *s);
     }
     lg_ring *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->ring = NULL;
@@ -114,6 +81,7 @@ static const char *regime(const gn_ring_params *p, char *buf, size_t len)
 
 static int ring_tostring(lua_State *L)
 {
+    if (lg_freedstring(L, RING_MT, "ring network")) return 1;
     gn_ring *r = checkring(L, 1);
     char buf[320], reg[128];
     snprintf(buf, sizeof buf, "ring network: n=%zu w0=%g w1=%g h0=%g h1=%g T=%g tau=%g dt=%g (%s)",
@@ -169,7 +137,7 @@ static int ring_run(lua_State *L)
     if (o && lua_getfield(L, o, "a0") != LUA_TNIL) {
         int at = lua_gettop(L);
         av = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);   /* anchored on the stack */
-        read_state(L, at, n, &av.vector, "ring:run", "a0");
+        lg_readvector(L, at, &av.vector, LG_VEC_SCALAR, "ring:run", "a0");
         a0 = &av.vector;
     }
     if ((double)steps * (double)n > (double)GN_MAX_ELEMS)
@@ -192,9 +160,10 @@ static int ring_bump(lua_State *L)
         r = checkring(L, 1);
         a = 2;
     }
+    const char *fn = r ? "ring:bump" : "ring.bump";
     if (lua_type(L, a) != LUA_TTABLE && !luaL_testudata(L, a, LG_MATRIX_MT))
-        return luaL_error(L, "ring:bump: activity must be a steps×n matrix (got %s)", luaL_typename(L, a));
-    gsl_matrix *A = lg_tomatrix(L, a);
+        return luaL_error(L, "%s: activity must be a steps×n matrix (got %s)", fn, luaL_typename(L, a));
+    gsl_matrix *A = lg_tomatrixas(L, a, fn, "activity");
     size_t n = r ? r->p.n : A->size2;
     gsl_matrix_view one;
     /* a single n×1 state (e.g. r.state) is one row */
@@ -207,9 +176,9 @@ static int ring_bump(lua_State *L)
         } else A = &one.matrix;
     }
     if (A->size2 != n)
-        return luaL_error(L, "ring:bump: activity must have %zu columns (one per unit), got %zux%zu", n,
+        return luaL_error(L, "%s: activity must have %zu columns (one per unit), got %zux%zu", fn, n,
                           A->size1, A->size2);
-    if (n < 3) return luaL_error(L, "ring:bump: need at least 3 units on the ring, got %zu", n);
+    if (n < 3) return luaL_error(L, "%s: need at least 3 units on the ring, got %zu", fn, n);
     size_t rows = A->size1;
     lua_createtable(L, 0, 4);
     gsl_vector_view pos = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
@@ -222,7 +191,7 @@ static int ring_bump(lua_State *L)
     lua_setfield(L, -2, "height");
     gn_err e = {0};
     if (gn_ring_bump(A, &pos.vector, &uw.vector, &wd.vector, &ht.vector, &e))
-        return lg_coreerror(L, "ring:bump", &e);
+        return lg_coreerror(L, fn, &e);
     return 1;
 }
 
@@ -239,17 +208,15 @@ static int ring_index(lua_State *L)
 {
     gn_ring *r = checkring(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    double *slot = param_slot(&r->p, k);
+    double *slot = lg_fieldslot(&r->p, params, k);
     if (slot) lua_pushnumber(L, *slot);
     else if (!strcmp(k, "n")) lua_pushinteger(L, (lua_Integer)r->p.n);
     else if (!strcmp(k, "phase")) lua_pushnumber(L, r->phase);
-    else if (!strcmp(k, "state")) {
-        gsl_matrix *m = lg_newmatrix(L, r->p.n, 1);
-        for (size_t i = 0; i < r->p.n; i++) gsl_matrix_set(m, i, 0, gsl_vector_get(r->r, i));
-    } else if (!strcmp(k, "theta")) {
+    else if (!strcmp(k, "state")) lg_pushcolumn(L, r->r->data, r->p.n, r->r->stride);
+    else if (!strcmp(k, "theta")) {
         gsl_matrix *m = lg_newmatrix(L, r->p.n, 1);
         for (size_t i = 0; i < r->p.n; i++) gsl_matrix_set(m, i, 0, 2 * M_PI * (double)i / (double)r->p.n);
-    } else lua_getfield(L, lua_upvalueindex(1), k);
+    } else return lg_indexmethod(L, k);
     return 1;
 }
 
@@ -257,9 +224,11 @@ static int ring_newindex(lua_State *L)
 {
     gn_ring *r = checkring(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    if (!strcmp(k, "state")) read_state(L, 3, r->p.n, r->r, "ring", "state");
+    if (!strcmp(k, "state")) lg_readvector(L, 3, r->r, LG_VEC_SCALAR, "ring", "state");
     else if (!strcmp(k, "phase")) {
-        double v = luaL_checknumber(L, 3);
+        if (lua_type(L, 3) != LUA_TNUMBER)
+            return luaL_error(L, "ring: phase must be a number (got %s)", luaL_typename(L, 3));
+        double v = lua_tonumber(L, 3);
         if (!isfinite(v)) return luaL_error(L, "ring: phase must be finite, got %f", v);
         r->phase = remainder(v, 2 * M_PI);
     } else
@@ -270,38 +239,15 @@ static int ring_newindex(lua_State *L)
 
 int lg_open_ring(lua_State *L)
 {
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    int mt_methods = lua_gettop(L);
-
-    luaL_newmetatable(L, RING_MT);
-    lua_pushvalue(L, mt_methods);
-    lua_pushcclosure(L, ring_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, ring_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushcfunction(L, ring_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, ring_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pushstring(L, "ring");
-    lua_setfield(L, -2, "__name");
-    lua_pop(L, 1);
+    static const luaL_Reg meta[] = {
+        {"__newindex", ring_newindex}, {"__gc", ring_gc}, {"__tostring", ring_tostring}, {NULL, NULL}
+    };
+    lg_newclass(L, RING_MT, "ring", meta, ring_index, methods);
 
     /* global `ring`: callable table with ring.notebook, ring.bump and
      * ring.methods (where lua/ring.lua may add methods) */
-    lua_newtable(L);
-    lua_pushvalue(L, mt_methods);
-    lua_setfield(L, -2, "methods");
-    lua_pushcfunction(L, ring_notebook);
-    lua_setfield(L, -2, "notebook");
-    lua_pushcfunction(L, ring_bump);
-    lua_setfield(L, -2, "bump");
-    lua_newtable(L);
-    lua_pushcfunction(L, ring_call);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
+    static const luaL_Reg funcs[] = {{"notebook", ring_notebook}, {"bump", ring_bump}, {NULL, NULL}};
+    lg_pushmodule(L, ring_call, funcs);
     lua_setglobal(L, "ring");
-    lua_pop(L, 1);
     return 0;
 }

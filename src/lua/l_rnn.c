@@ -28,10 +28,7 @@ typedef struct {
 
 gn_rnn *lg_checkrnn(lua_State *L, int idx)
 {
-    lg_rnn *u = luaL_testudata(L, idx, LG_RNN_MT);
-    if (!u) luaL_typeerror(L, idx, "rnn");
-    if (!u->net) luaL_argerror(L, idx, "rnn has been freed");
-    return u->net;
+    return ((lg_rnn *)lg_checkobject(L, idx, LG_RNN_MT, "rnn"))->net;
 }
 
 void lg_pushrnn(lua_State *L, gn_rnn *net)
@@ -93,26 +90,23 @@ static int work_gc(lua_State *L)
 static gsl_matrix *list_matrix(lua_State *L, int list, lua_Integer i, const char *fn,
                                const char *field)
 {
-    int ty = lua_rawgeti(L, list, i);
-    if (ty == LUA_TTABLE || luaL_testudata(L, -1, LG_MATRIX_MT))
-        return lg_tomatrix(L, -1);
-    lg_errorf(L, "%s: batch.%s[%d] must be a matrix, got %s", fn, field, (int)i, lua_typename(L, ty));
-    return NULL;
+    char what[48];
+    snprintf(what, sizeof what, "batch.%s[%d]", field, (int)i);
+    lua_rawgeti(L, list, i);
+    return lg_tomatrixas(L, -1, fn, what);
 }
 
-static void check_finite(lua_State *L, const gsl_matrix *m, const char *fn, const char *field,
-                         lua_Integer k, int nonneg)
+/* A batch matrix must be finite; a mask also >= 0. */
+static void check_batch_values(lua_State *L, const gsl_matrix *m, const char *fn, const char *field,
+                               lua_Integer k, int nonneg)
 {
-    for (size_t i = 0; i < m->size1; i++)
-        for (size_t j = 0; j < m->size2; j++) {
-            double v = gsl_matrix_get(m, i, j);
-            if (!isfinite(v))
-                lg_errorf(L, "%s: batch.%s[%d] has a non-finite value at (%zu,%zu)", fn, field,
-                          (int)k, i + 1, j + 1);
-            if (nonneg && v < 0)
-                lg_errorf(L, "%s: batch.%s[%d] has a negative value at (%zu,%zu)", fn, field,
-                          (int)k, i + 1, j + 1);
-        }
+    char what[48];
+    snprintf(what, sizeof what, "batch.%s[%d]", field, (int)k);
+    lg_checkfinite(L, m, fn, what);
+    for (size_t i = 0; nonneg && i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++)
+            if (gsl_matrix_get(m, i, j) < 0)
+                lg_errorf(L, "%s: %s has a negative value at (%zu,%zu)", fn, what, i + 1, j + 1);
 }
 
 gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target, const char *fn)
@@ -168,7 +162,7 @@ gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target, 
                 lg_errorf(L, "%s: batch.%s[%d] must be %zux%zu (steps x %s), got %zux%zu", fn,
                           fields[f], (int)k, T, cols[f], f == 0 ? "inputs" : "outputs",
                           m[f]->size1, m[f]->size2);
-            check_finite(L, m[f], fn, fields[f], k, f == 2);
+            check_batch_values(L, m[f], fn, fields[f], k, f == 2);
         }
         if (gn_batch_set_trial(ud->b, (size_t)(k - 1), m[0], m[1], m[2], &e)) lg_coreerror(L, fn, &e);
         lua_settop(L, mark);
@@ -235,7 +229,9 @@ static int rnn_new(lua_State *L)
     static const char *const keys[] = { "n", "inputs", "outputs", "tau", "dt", "activation", "g",
                                         "noise", "seed", NULL };
     /* called as rnn{...}: argument 1 is the rnn table itself */
-    luaL_checktype(L, 2, LUA_TTABLE);
+    if (lua_type(L, 2) != LUA_TTABLE)
+        return lg_errorf(L, "rnn: expected an options table rnn{n=, inputs=, outputs=, ...} (got %s)",
+                         luaL_typename(L, 2));
     lg_checkkeys(L, 2, "rnn", keys);
     lua_getfield(L, 2, "n");
     if (lua_isnil(L, -1)) lg_errorf(L, "rnn: option 'n' (number of units) is required");
@@ -270,9 +266,17 @@ static int rnn_new(lua_State *L)
     return 1;
 }
 
+/* A path argument at idx of fn. */
+static const char *check_path(lua_State *L, int idx, const char *fn)
+{
+    if (lua_type(L, idx) != LUA_TSTRING)
+        lg_errorf(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, idx));
+    return lua_tostring(L, idx);
+}
+
 static int rnn_load(lua_State *L)
 {
-    const char *path = luaL_checkstring(L, 1);
+    const char *path = check_path(L, 1, "rnn.load");
     gn_err e = {0};
     gn_rnn *net = gn_rnn_load(path, &e);
     if (!net) return lg_coreerror(L, "rnn.load", &e);
@@ -315,16 +319,11 @@ static int rnn_newindex(lua_State *L)
     int p = param_index(k);
     if (p >= 0) {
         gsl_matrix *dst = param_matrix(net, p);
-        if (lua_type(L, 3) != LUA_TTABLE && !luaL_testudata(L, 3, LG_MATRIX_MT))
-            lg_errorf(L, "rnn.%s must be a matrix, got %s", k, luaL_typename(L, 3));
-        gsl_matrix *m = lg_tomatrix(L, 3);
+        gsl_matrix *m = lg_tomatrixas(L, 3, "rnn", k);
         if (m->size1 != dst->size1 || m->size2 != dst->size2)
             lg_errorf(L, "rnn.%s must be %zux%zu, got %zux%zu", k, dst->size1, dst->size2,
                       m->size1, m->size2);
-        for (size_t i = 0; i < m->size1; i++)
-            for (size_t j = 0; j < m->size2; j++)
-                if (!isfinite(gsl_matrix_get(m, i, j)))
-                    lg_errorf(L, "rnn.%s: element (%zu,%zu) is not finite", k, i + 1, j + 1);
+        lg_checkfinite(L, m, "rnn", k);
         gsl_matrix_memcpy(dst, m);
         return 0;
     }
@@ -338,7 +337,10 @@ static int rnn_newindex(lua_State *L)
         return 0;
     }
     if (strcmp(k, "activation") == 0) {
-        const char *s = luaL_checkstring(L, 3);
+        if (lua_type(L, 3) != LUA_TSTRING)
+            lg_errorf(L, "rnn.activation must be \"tanh\", \"relu\" or \"softplus\" (got %s)",
+                      luaL_typename(L, 3));
+        const char *s = lua_tostring(L, 3);
         gn_act a;
         if (gn_act_parse(s, &a))
             lg_errorf(L, "rnn.activation must be \"tanh\", \"relu\" or \"softplus\", got \"%s\"", s);
@@ -353,6 +355,7 @@ static int rnn_newindex(lua_State *L)
 
 static int rnn_tostring(lua_State *L)
 {
+    if (lg_freedstring(L, LG_RNN_MT, "rnn")) return 1;
     gn_rnn *net = lg_checkrnn(L, 1);
     double wmax = 0;
     for (size_t i = 0; i < net->n * net->n; i++) wmax = fmax(wmax, fabs(net->W->data[i]));
@@ -400,11 +403,11 @@ static int rnn_run(lua_State *L)
         if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
             return lg_errorf(L, "rnn:run: u must be a T x %d matrix or a batch {u={...}}, got %s",
                              (int)net->nin, luaL_typename(L, 2));
-        gsl_matrix *u = lg_tomatrix(L, 2);
+        gsl_matrix *u = lg_tomatrixas(L, 2, "rnn:run", "u");
         if (u->size2 != net->nin)
             return lg_errorf(L, "rnn:run: u must have %d columns (one per input), got %zux%zu",
                              (int)net->nin, u->size1, u->size2);
-        check_finite(L, u, "rnn:run", "u", 1, 0);
+        lg_checkfinite(L, u, "rnn:run", "u");
         lg_batchud *ud = lua_newuserdatauv(L, sizeof *ud, 0);
         ud->b = NULL;
         luaL_setmetatable(L, LG_BATCH_MT);
@@ -426,13 +429,24 @@ static int rnn_run(lua_State *L)
     return 1;
 }
 
-static int rnn_loss(lua_State *L)
+/* net:loss(batch) and net:grad(batch): the checked net, its batch and a
+ * workspace for it (both anchored on the stack). */
+static gn_rnn *loss_setup(lua_State *L, const char *fn, gn_batch **b, gn_rnn_work **w)
 {
     gn_rnn *net = lg_checkrnn(L, 1);
     gn_err e = {0};
-    if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:loss", &e);
-    gn_batch *b = lg_tobatch(L, 2, net, 1, "rnn:loss");
-    gn_rnn_work *w = lg_newrnnwork(L, net, b->B, b->T, 0);
+    if (gn_rnn_validate(net, &e)) lg_coreerror(L, fn, &e);
+    *b = lg_tobatch(L, 2, net, 1, fn);
+    *w = lg_newrnnwork(L, net, (*b)->B, (*b)->T, 0);
+    return net;
+}
+
+static int rnn_loss(lua_State *L)
+{
+    gn_batch *b;
+    gn_rnn_work *w;
+    gn_rnn *net = loss_setup(L, "rnn:loss", &b, &w);
+    gn_err e = {0};
     double loss;
     if (gn_rnn_loss(net, b, w, noise_rng(L, net), &loss, &e) && e.code != GN_ENUM)
         return lg_coreerror(L, "rnn:loss", &e);
@@ -442,11 +456,10 @@ static int rnn_loss(lua_State *L)
 
 static int rnn_grad(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_batch *b;
+    gn_rnn_work *w;
+    gn_rnn *net = loss_setup(L, "rnn:grad", &b, &w);
     gn_err e = {0};
-    if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:grad", &e);
-    gn_batch *b = lg_tobatch(L, 2, net, 1, "rnn:grad");
-    gn_rnn_work *w = lg_newrnnwork(L, net, b->B, b->T, 0);
     size_t np = gn_rnn_nparams(net);
     double *g = lua_newuserdatauv(L, np * sizeof(double), 0);
     double loss;
@@ -470,7 +483,7 @@ static int rnn_copy(lua_State *L)
 static int rnn_save(lua_State *L)
 {
     gn_rnn *net = lg_checkrnn(L, 1);
-    const char *path = luaL_checkstring(L, 2);
+    const char *path = check_path(L, 2, "rnn:save");
     gn_err e = {0};
     if (gn_rnn_save(net, path, &e)) return lg_coreerror(L, "rnn:save", &e);
     lua_settop(L, 1);
@@ -490,16 +503,10 @@ static int rnn_params(lua_State *L)
 static int rnn_setparams(lua_State *L)
 {
     gn_rnn *net = lg_checkrnn(L, 1);
-    gsl_matrix *m = lg_tomatrix(L, 2);
     size_t np = gn_rnn_nparams(net);
-    if (m->size1 * m->size2 != np || (m->size2 != 1 && m->size1 != 1))
-        return lg_errorf(L, "rnn:setparams: expected a vector of %zu values, got %zux%zu", np,
-                         m->size1, m->size2);
-    for (size_t i = 0; i < np; i++)
-        if (!isfinite(m->data[m->size2 == 1 ? i * m->tda : i]))
-            return lg_errorf(L, "rnn:setparams: element %zu is not finite", i + 1);
-    gsl_matrix *c = lg_newmatrix(L, np, 1);
-    for (size_t i = 0; i < np; i++) c->data[i] = m->data[m->size2 == 1 ? i * m->tda : i];
+    gsl_matrix *c = lg_newmatrix(L, np, 1);   /* all checked before any is set */
+    gsl_vector_view v = gsl_matrix_column(c, 0);
+    lg_readvector(L, 2, &v.vector, 0, "rnn:setparams", "the parameter vector");
     gn_rnn_set_params(net, c->data);
     lua_settop(L, 1);
     return 1;
@@ -542,13 +549,9 @@ int lg_open_rnn(lua_State *L)
     lg_rnn_addmethods(L, rnn_methods);
 
     /* global rnn: callable table with rnn.load */
-    lua_newtable(L);
+    lg_pushcallable(L, rnn_new);
     lua_pushcfunction(L, rnn_load);
     lua_setfield(L, -2, "load");
-    lua_newtable(L);
-    lua_pushcfunction(L, rnn_new);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
     lua_setglobal(L, "rnn");
     return 0;
 }

@@ -423,7 +423,7 @@ static int rnn_score(lua_State *L)
     gn_err e = {0};
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "score", &e);
     check_task(L, 2, net, "score");
-    lua_Integer B = luaL_optinteger(L, 3, 200);
+    lua_Integer B = lua_isnoneornil(L, 3) ? 200 : lg_checkinteger(L, 3, "score", "B");
     if (B < 1 || B > 100000) return luaL_error(L, "score: B must be in 1..100000, got %d", (int)B);
     lua_settop(L, 3);
     call_sample(L, 2, B, "score");

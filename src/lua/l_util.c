@@ -80,16 +80,21 @@ static int push_opt(lua_State *L, int t, const char *key)
     return lua_getfield(L, t, key);
 }
 
+/* "fn: option 'key' must be <want> (got <what>)", fn when Lua knows it. */
+static void optfail(lua_State *L, const char *key, const char *want, const char *got)
+{
+    const char *fn = lg_fname(L);
+    lg_errorf(L, "%s%soption '%s' must be %s (got %s)", fn ? fn : "", fn ? ": " : "", key, want, got);
+}
+
 double lg_optnumber(lua_State *L, int t, const char *key, double def)
 {
     int ty = push_opt(L, t, key);
     if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
-    if (ty != LUA_TNUMBER)
-        luaL_error(L, "option '%s' must be a number (got %s)", key, lua_typename(L, ty));
+    if (ty != LUA_TNUMBER) optfail(L, key, "a number", lua_typename(L, ty));
     double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
-    if (isnan(v))
-        luaL_error(L, "option '%s' must be a number, got NaN", key);
+    if (isnan(v)) optfail(L, key, "a number", "NaN");
     return v;
 }
 
@@ -97,12 +102,10 @@ lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def)
 {
     int ty = push_opt(L, t, key);
     if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
-    if (ty != LUA_TNUMBER)
-        luaL_error(L, "option '%s' must be an integer (got %s)", key, lua_typename(L, ty));
+    if (ty != LUA_TNUMBER) optfail(L, key, "an integer", lua_typename(L, ty));
     int isint;
     lua_Integer v = lua_tointegerx(L, -1, &isint);
-    if (!isint)
-        luaL_error(L, "option '%s' must be an integer (got %s)", key, lua_tostring(L, -1));
+    if (!isint) optfail(L, key, "an integer", lua_tostring(L, -1));
     lua_pop(L, 1);
     return v;
 }
@@ -111,8 +114,7 @@ const char *lg_optstring(lua_State *L, int t, const char *key, const char *def)
 {
     int ty = push_opt(L, t, key);
     if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
-    if (ty != LUA_TSTRING)
-        luaL_error(L, "option '%s' must be a string (got %s)", key, lua_typename(L, ty));
+    if (ty != LUA_TSTRING) optfail(L, key, "a string", lua_typename(L, ty));
     /* The string stays alive: it is referenced from the options table. */
     const char *s = lua_tostring(L, -1);
     lua_pop(L, 1);
@@ -123,8 +125,7 @@ int lg_optboolean(lua_State *L, int t, const char *key, int def)
 {
     int ty = push_opt(L, t, key);
     if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
-    if (ty != LUA_TBOOLEAN)
-        luaL_error(L, "option '%s' must be true or false (got %s)", key, lua_typename(L, ty));
+    if (ty != LUA_TBOOLEAN) optfail(L, key, "true or false", lua_typename(L, ty));
     int v = lua_toboolean(L, -1);
     lua_pop(L, 1);
     return v;
@@ -133,8 +134,23 @@ int lg_optboolean(lua_State *L, int t, const char *key, int def)
 double lg_optpositive(lua_State *L, int t, const char *key, double def)
 {
     double v = lg_optnumber(L, t, key, def);
-    if (!(v > 0) || isinf(v))
-        lg_errorf(L, "option '%s' must be a positive finite number, got %g", key, v);
+    if (!(v > 0) || isinf(v)) {
+        char got[32];
+        snprintf(got, sizeof got, "%g", v);
+        optfail(L, key, "a positive finite number", got);
+    }
+    return v;
+}
+
+lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what)
+{
+    int isint;
+    lua_Integer v = lua_tointegerx(L, idx, &isint);
+    if (!isint) {
+        if (lua_type(L, idx) == LUA_TNUMBER)
+            lg_errorf(L, "%s: %s must be an integer, got %g", fn, what, lua_tonumber(L, idx));
+        lg_errorf(L, "%s: %s must be an integer (got %s)", fn, what, luaL_typename(L, idx));
+    }
     return v;
 }
 
@@ -163,6 +179,123 @@ void lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed
             luaL_error(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
         }
     }
+}
+
+/* ---- vectors and finiteness ------------------------------------------------------ */
+void lg_checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what)
+{
+    for (size_t i = 0; i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++)
+            if (!isfinite(gsl_matrix_get(m, i, j)))
+                lg_errorf(L, "%s: %s has a non-finite value at (%zu,%zu)", fn, what, i + 1, j + 1);
+}
+
+void lg_readvector(lua_State *L, int idx, gsl_vector *out, int flags, const char *fn, const char *what)
+{
+    size_t n = out->size;
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TNUMBER && (flags & LG_VEC_SCALAR)) {
+        double v = lua_tonumber(L, idx);
+        if (!isfinite(v)) lg_errorf(L, "%s: %s must be finite, got %g", fn, what, v);
+        gsl_vector_set_all(out, v);
+        return;
+    }
+    if (lua_type(L, idx) != LUA_TTABLE && !luaL_testudata(L, idx, LG_MATRIX_MT))
+        lg_errorf(L, "%s: %s must be %sa vector of %zu entries (got %s)", fn, what,
+                  (flags & LG_VEC_SCALAR) ? "a number or " : "", n, luaL_typename(L, idx));
+    gsl_matrix *m = lg_tomatrixas(L, idx, fn, what);
+    if (!((m->size1 == n && m->size2 == 1) || (m->size1 == 1 && m->size2 == n)))
+        lg_errorf(L, "%s: %s must have %zu entries (n×1 or 1×n), got %zux%zu", fn, what, n, m->size1,
+                  m->size2);
+    /* All checked before any is written: out is often live state (ring.state). */
+    for (size_t i = 0; i < n; i++) {
+        double v = m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i);
+        if (!isfinite(v)) lg_errorf(L, "%s: %s(%zu) is not finite", fn, what, i + 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        gsl_vector_set(out, i, m->size2 == 1 ? gsl_matrix_get(m, i, 0) : gsl_matrix_get(m, 0, i));
+}
+
+gsl_matrix *lg_pushcolumn(lua_State *L, const double *v, size_t n, size_t stride)
+{
+    gsl_matrix *m = lg_newmatrix(L, n, 1);
+    for (size_t i = 0; i < n; i++) gsl_matrix_set(m, i, 0, v[i * stride]);
+    return m;
+}
+
+/* ---- objects ------------------------------------------------------------------- */
+void *lg_checkobject(lua_State *L, int idx, const char *tname, const char *what)
+{
+    void *u = luaL_testudata(L, idx, tname);
+    if (!u) luaL_typeerror(L, idx, what);
+    if (!*(void **)u) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s has been freed", what);
+        luaL_argerror(L, idx, msg);
+    }
+    return u;
+}
+
+int lg_freedstring(lua_State *L, const char *tname, const char *what)
+{
+    void *u = luaL_testudata(L, 1, tname);
+    if (!u || *(void **)u) return 0;
+    lua_pushfstring(L, "%s (freed)", what);
+    return 1;
+}
+
+void lg_newclass(lua_State *L, const char *tname, const char *name, const luaL_Reg *meta,
+                 lua_CFunction index, const luaL_Reg *methods)
+{
+    lua_newtable(L);
+    if (methods) luaL_setfuncs(L, methods, 0);
+    int mt_methods = lua_gettop(L);
+    luaL_newmetatable(L, tname);
+    luaL_setfuncs(L, meta, 0);
+    lua_pushvalue(L, mt_methods);
+    if (index) lua_pushcclosure(L, index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+}
+
+int lg_indexmethod(lua_State *L, const char *key)
+{
+    lua_getfield(L, lua_upvalueindex(1), key);
+    return 1;
+}
+
+void lg_pushcallable(lua_State *L, lua_CFunction call)
+{
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, call);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+}
+
+void lg_pushmodule(lua_State *L, lua_CFunction call, const luaL_Reg *funcs)
+{
+    lg_pushcallable(L, call);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "methods");
+    if (funcs) luaL_setfuncs(L, funcs, 0);
+}
+
+double *lg_fieldslot(void *base, const lg_field *fields, const char *key)
+{
+    for (const lg_field *f = fields; f->name; f++)
+        if (strcmp(f->name, key) == 0) return (double *)((char *)base + f->offset);
+    return NULL;
+}
+
+/* ---- errors ---------------------------------------------------------------------- */
+const char *lg_fname(lua_State *L)
+{
+    lua_Debug ar;
+    if (!lua_getstack(L, 0, &ar) || !lua_getinfo(L, "n", &ar)) return NULL;
+    return ar.name;
 }
 
 int lg_errorf(lua_State *L, const char *fmt, ...)

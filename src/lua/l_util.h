@@ -37,6 +37,21 @@ gsl_matrix *lg_pushcopy(lua_State *L, const gsl_matrix *m);
 /* Raises a Lua error "fn: what must be RxC, got rxc" unless m is r×c
  * (pass 0 for "any"). */
 void lg_checkshape(lua_State *L, const gsl_matrix *m, size_t r, size_t c, const char *what);
+/* The value at idx as a matrix (userdata, or a plain table converted and
+ * put in its place) for argument `what` of fn: every error names both
+ * ("linear:run: h: row 2 has 1 values, row 1 has 2").  Use it instead of
+ * lg_tomatrix for anything that is not a plain positional argument. */
+gsl_matrix *lg_tomatrixas(lua_State *L, int idx, const char *fn, const char *what);
+/* Raises "fn: what has a non-finite value at (i,j)" unless every element
+ * of m is finite. */
+void lg_checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what);
+/* Reads an n-vector (n×1, 1×n or a plain array; n = out->size) at idx into
+ * out, every entry finite.  With LG_VEC_SCALAR a number is accepted too and
+ * fills every entry (initial states, constant inputs). */
+enum { LG_VEC_SCALAR = 1 };
+void lg_readvector(lua_State *L, int idx, gsl_vector *out, int flags, const char *fn, const char *what);
+/* Pushes an n×1 matrix holding v[0], v[stride], ... */
+gsl_matrix *lg_pushcolumn(lua_State *L, const double *v, size_t n, size_t stride);
 
 /* ---- options tables -------------------------------------------------------
  * t is the stack index of an options table (or 0/none: defaults).  Each
@@ -47,11 +62,55 @@ const char *lg_optstring(lua_State *L, int t, const char *key, const char *def);
 int         lg_optboolean(lua_State *L, int t, const char *key, int def);
 /* Number that must be finite and > 0 (time constants, dt, sizes). */
 double      lg_optpositive(lua_State *L, int t, const char *key, double def);
+/* Integer argument idx of fn (what names it): a Lua integer or an
+ * integral float; raises "fn: what must be an integer, got 2.5". */
+lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what);
 /* Raises an error if t has a key not listed in allowed (NULL-terminated),
  * naming the unknown key — catches typos like rnn{tua=10}. */
 void        lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed[]);
 
+/* ---- objects ----------------------------------------------------------------
+ * Every model userdata starts with the pointer to its core object, which
+ * __gc frees and sets to NULL. */
+
+/* The userdata at idx of metatable tname (what: "ring") whose object is
+ * still alive; raises "bad argument #1 to 'run' (ring expected, got number)"
+ * or "... (ring has been freed)". */
+void *lg_checkobject(lua_State *L, int idx, const char *tname, const char *what);
+/* For __tostring: when argument 1 is a userdata of metatable tname whose
+ * object has been freed, pushes "what (freed)" and returns 1 (printing a
+ * dangling object must not raise an error); else returns 0. */
+int lg_freedstring(lua_State *L, const char *tname, const char *what);
+/* Creates metatable tname (its __name is name) with the metamethods in
+ * meta.  When index is given, __index is index as a closure whose upvalue 1
+ * is the methods table (fields first, then methods: lg_indexmethod);
+ * otherwise __index is the methods table itself.  Leaves the methods table
+ * on the stack, so the global can expose it (ring.methods). */
+void lg_newclass(lua_State *L, const char *tname, const char *name, const luaL_Reg *meta,
+                 lua_CFunction index, const luaL_Reg *methods);
+/* For an index closure made by lg_newclass: pushes methods[key] (nil when
+ * there is none) and returns 1. */
+int lg_indexmethod(lua_State *L, const char *key);
+/* Pushes a new table whose metatable makes it callable: call(tbl, ...). */
+void lg_pushcallable(lua_State *L, lua_CFunction call);
+/* Replaces the methods table that lg_newclass left on the stack by a model's
+ * global table: callable (call builds an object), with the functions in
+ * funcs and the methods table as its field `methods` (ring.methods). */
+void lg_pushmodule(lua_State *L, lua_CFunction call, const luaL_Reg *funcs);
+
+/* A named double field of a parameter struct, for tables that map option
+ * and field names to struct members without a chain of strcmp. */
+typedef struct {
+    const char *name;
+    size_t offset;   /* offsetof(struct, member) */
+} lg_field;
+/* The member of base named key (fields ends with {NULL, 0}), or NULL. */
+double *lg_fieldslot(void *base, const lg_field *fields, const char *key);
+
 /* ---- errors ---------------------------------------------------------------- */
+/* Name of the running C function as the caller wrote it ("pca", "run"), or
+ * NULL when Lua cannot tell (a call through pcall, say). */
+const char *lg_fname(lua_State *L);
 /* luaL_error with full printf formats (luaL_error's lua_pushfstring knows
  * no %zu, %g or %.3f): raises the message with position information. */
 int lg_errorf(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

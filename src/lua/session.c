@@ -121,7 +121,7 @@ static int l_seed(lua_State *L)
         lua_pushinteger(L, (lua_Integer)s->seed);
         return 1;
     }
-    lua_Integer n = luaL_checkinteger(L, 1);
+    lua_Integer n = lg_checkinteger(L, 1, "seed", "n");
     if (n < 0 || n > 4294967295LL)
         return luaL_error(L, "seed: expected an integer in 0..4294967295, got %lld", (long long)n);
     s->seed = (unsigned long)n;
@@ -167,10 +167,18 @@ static void close_atomic(lua_State *L, const char *fn, FILE *f, char *tmp, const
     free(tmp);
 }
 
+/* A path must be a string: save(2.5) is a slip, not a file named "2.5". */
+static const char *check_path(lua_State *L, const char *fn)
+{
+    if (lua_type(L, 1) != LUA_TSTRING)
+        luaL_error(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, 1));
+    return lua_tostring(L, 1);
+}
+
 static int l_save(lua_State *L)
 {
     gn_session *s = get_session(L);
-    const char *path = luaL_checkstring(L, 1);
+    const char *path = check_path(L, "save");
     char *tmp;
     FILE *f = open_atomic(L, "save", path, &tmp);
     fprintf(f, GN_JOURNAL_MAGIC "\n-- ganglion %s, started %s, saved from a session\n", GN_VERSION, s->started);
@@ -208,7 +216,7 @@ static void md_block(FILE *f, const char *lang, const char *text)
 static int l_notebook(lua_State *L)
 {
     gn_session *s = get_session(L);
-    const char *path = luaL_checkstring(L, 1);
+    const char *path = check_path(L, "notebook");
     const char *title = luaL_optstring(L, 2, "ganglion notebook");
     char *tmp;
     FILE *f = open_atomic(L, "notebook", path, &tmp);

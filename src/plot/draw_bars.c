@@ -21,9 +21,22 @@ static void value_range(const gn_figure *f, double *lo, double *hi)
     if (l == h) h = 1;
     if (isfinite(f->ymin)) l = f->ymin;
     if (isfinite(f->ymax)) h = f->ymax;
-    if (!(l < h)) h = l + 1;
+    /* ymin >= ymax (or a ymin so large that ymin + 1 == ymin) still gives a
+     * range of positive width. */
+    if (!(l < h)) h = l + fmax(1, fabs(l) * 1e-6);
     *lo = l;
     *hi = h;
+}
+
+/* Where zero falls on a scale of `len` units from lo to hi, clamped to the
+ * scale: with ymin = 1e12 it is off the left edge, and -lo/(hi-lo)*len
+ * would not fit in an int. */
+static int zero_at(double lo, double hi, int len)
+{
+    double z = -lo / (hi - lo);
+    if (!(z > 0)) z = 0;
+    if (z > 1) z = 1;
+    return (int)lround(z * len);
 }
 
 /* One horizontal bar per line: label, bar from the zero column, value.
@@ -50,7 +63,7 @@ static void horizontal(const gn_figure *f, gn_canvas *c, int color, int y0, int 
     /* Bar ends are placed on one scale (in sub-cells), not by adding a
      * rounded length to a rounded zero, so bars never overrun. */
     int sub_p = c->ascii ? 1 : 8, sub_n = c->ascii ? 1 : 2;
-    int zc = (int)lround(-lo / (hi - lo) * bw);
+    int zc = zero_at(lo, hi, bw);
     for (int r = 0; r < nrows && (size_t)r < n; r++) {
         size_t i = (size_t)r;
         int y = y0 + r;
@@ -61,7 +74,7 @@ static void horizontal(const gn_figure *f, gn_canvas *c, int color, int y0, int 
         double v = f->m[i];
         int fg = color ? (v < 0 ? 1 : 6) : -1;
         double fr = (v - lo) / (hi - lo);
-        fr = fr < 0 ? 0 : fr > 1 ? 1 : fr;
+        fr = !(fr >= 0) ? 0 : fr > 1 ? 1 : fr;
         if (v > 0) {
             int e = (int)lround(fr * bw * sub_p) - zc * sub_p;
             int x = bx + zc;
@@ -89,7 +102,7 @@ static void column(const gn_figure *f, gn_canvas *c, const gn_area *a, const gn_
     if (isnan(v)) return;
     double P = (double)a->h * sub;
     double pv = (v - fr->ylo) / (fr->yhi - fr->ylo) * P;
-    int p = pv < 0 ? 0 : pv > P ? (int)P : (int)lround(pv);
+    int p = !(pv >= 0) ? 0 : pv > P ? (int)P : (int)lround(pv);
     int fg = color ? (v < 0 ? 1 : 6) : -1;
     for (int r = 0; r < a->h; r++) {   /* r counts cells from the bottom */
         int c0 = r * sub, c1 = c0 + sub;
@@ -125,7 +138,7 @@ static void vertical(const gn_figure *f, gn_canvas *c, int color)
     gn_area a;
     gn_frame_draw(c, &fr, &a);
     int sub = c->ascii ? 1 : 8;
-    int z = (int)lround((0 - fr.ylo) / (fr.yhi - fr.ylo) * a.h) * sub;   /* zero on a cell edge */
+    int z = zero_at(fr.ylo, fr.yhi, a.h) * sub;   /* zero on a cell edge */
     size_t w = (size_t)a.w;
     if (n <= w) {
         for (size_t i = 0; i < n; i++) {

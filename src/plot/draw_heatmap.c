@@ -30,9 +30,10 @@ static double block_mean(const gn_figure *f, size_t r0, size_t r1, size_t c0, si
 static int level(double v, double lo, double hi, int nlev)
 {
     if (isnan(v)) return -1;
-    double fr = (v - lo) / (hi - lo);
-    int l = (int)floor(fr * nlev);
-    return l < 0 ? 0 : l >= nlev ? nlev - 1 : l;
+    /* Clamped before the conversion: an infinite v (or one far outside a
+     * user's min/max) would not fit in an int. */
+    double x = floor((v - lo) / (hi - lo) * nlev);
+    return !(x > 0) ? 0 : x >= nlev ? nlev - 1 : (int)x;
 }
 
 /* Value shown in image pixel (px, py) of a pw×ph image (py from the top):

@@ -36,7 +36,7 @@ void gn_draw_raster(const gn_figure *f, gn_canvas *c, int color)
         /* Centred on the neuron's tick; 3 dots tall while each neuron
          * has at least 4 dot rows (so a gap remains), else a single dot. */
         int pc = (int)floor(((double)i + 0.5) / (double)n * PH);
-        int half = PH >= 4 * (int)n ? 1 : 0;
+        int half = n <= (size_t)PH / 4 ? 1 : 0;   /* n may be huge (raster{n=1e12}) */
         int b0 = pc - half, b1 = pc + half;
         gn_area_vline(&a, px, b0, b1);
     }

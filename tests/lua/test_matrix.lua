@@ -59,7 +59,7 @@ T.raises(function() return matrix(2.5, 2) end, "rows must be a positive integer"
 T.raises(function() return matrix{{1, 2}, {3}} end, "row 2 has 1 values", "ragged rows")
 T.raises(function() return matrix{1, "x"} end, "element [2] is a string", "non-number element")
 T.raises(function() return matrix("a") end, "expected matrix(rows, cols", "wrong type")
-T.raises(function() return A:get("x", 1) end, "number expected", "index type")
+T.raises(function() return A:get("x", 1) end, "row index must be an integer", "index type")
 T.raises(function() return matrix.load("/nonexistent/x.npy") end, "cannot open", "missing file")
 
 -- npy round trip and hostile files

@@ -64,7 +64,7 @@ T.ok(net.x0:get(3, 1) == 0.3, "plain array accepted for x0")
 net.bout = {0.2, -0.1, 0.05}
 T.raises(function() net.W = matrix(3, 3) end, "rnn.W must be 6x6, got 3x3", "wrong W shape refused")
 T.raises(function() net.Win = matrix{{0 / 0, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, {1, 1}} end,
-         "not finite", "NaN weight refused")
+         "rnn: Win has a non-finite value at (1,1)", "NaN weight refused")
 T.raises(function() net.tau = -1 end, "rnn.tau must be finite and > 0", "negative tau refused")
 T.raises(function() net.activation = "sigmoid" end, "activation", "unknown activation refused")
 T.raises(function() net.n = 3 end, "read-only", "n read-only")

@@ -6,7 +6,7 @@ T.ok(type(seed()) == "number", "seed() returns the current seed")
 seed(77)
 T.ok(seed() == 77, "seed(n) sets it")
 T.raises(function() seed(-1) end, "seed: expected an integer", "negative seed refused")
-T.raises(function() seed("x") end, "number expected", "string seed refused")
+T.raises(function() seed("x") end, "seed: n must be an integer", "string seed refused")
 
 note("a note for the notebook")
 print("printed output")
@@ -24,7 +24,7 @@ T.ok(md:find("# Test notebook", 1, true), "notebook has the title")
 T.ok(md:find("```lua", 1, true), "notebook has lua code blocks")
 T.ok(md:find("printed output", 1, true), "notebook has the running chunk's output so far")
 T.ok(md:find("a note for the notebook", 1, true), "notebook has the note")
-T.raises(function() notebook({}) end, "to 'notebook'", "notebook needs a path")
+T.raises(function() notebook({}) end, "notebook: path must be a string", "notebook needs a path")
 
 -- help covers every public function of the foundation
 for _, name in ipairs { "matrix", "seed", "save", "note", "notebook", "help", "matrix.load" } do
