@@ -263,6 +263,13 @@ end
 
 -- condense_csv(log, path): the log as CSV, one row per step.
 function condense_csv(log, path)
+  if type(log) ~= "table" then error("condense_csv: log must be the log table from condense, got " .. type(log), 2) end
+  for k, r in ipairs(log) do
+    if type(r) ~= "table" or type(r.n) ~= "number" then
+      error(("condense_csv: log[%d] is not a condense log row"):format(k), 2)
+    end
+  end
+  if type(path) ~= "string" then error("condense_csv: path must be a string, got " .. type(path), 2) end
   local f, err = io.open(path, "w")
   if not f then error("condense_csv: " .. tostring(err), 2) end
   f:write("n,score,loss,npcs,pr,cca,merged_i,merged_j,a,c,accepted,delete_score\n")

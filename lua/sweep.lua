@@ -65,6 +65,11 @@ local COLUMNS = { "n", "seed", "score", "loss", "npcs", "pr", "nfixed", "nstable
 
 -- sweep_csv(rows, path [, header=true]): writes the rows as CSV.
 function sweep_csv(rows, path, header)
+  if type(rows) ~= "table" then error("sweep_csv: rows must be a list of rows (from sweep), got " .. type(rows), 2) end
+  for k, r in ipairs(rows) do
+    if type(r) ~= "table" then error(("sweep_csv: rows[%d] must be a table, got %s"):format(k, type(r)), 2) end
+  end
+  if type(path) ~= "string" then error("sweep_csv: path must be a string, got " .. type(path), 2) end
   local f, err = io.open(path, "w")
   if not f then error("sweep_csv: " .. tostring(err), 2) end
   if header ~= false then f:write(table.concat(COLUMNS, ","), "\n") end
@@ -82,6 +87,18 @@ end
 
 -- The analysis of one trained net on an evaluation batch.
 function sweep_measure(net, task, ev, nfp)
+  if type(net) ~= "userdata" or not pcall(function() return net.n end) then
+    error("sweep_measure: net must be an rnn, got " .. type(net), 2)
+  end
+  if type(task) ~= "table" or type(task.score) ~= "function" then
+    error("sweep_measure: task must be a task (with a score method), got " .. type(task), 2)
+  end
+  if type(ev) ~= "table" or type(ev.u) ~= "table" then
+    error("sweep_measure: ev must be a batch from task:sample(B), got " .. type(ev), 2)
+  end
+  if nfp ~= nil and type(nfp) ~= "number" then
+    error("sweep_measure: nfp must be a number of fixed-point starts, got " .. type(nfp), 2)
+  end
   local traces = net:run(ev)
   local B, T = #traces, traces[1].r:rows()
   local R = matrix(B * T, net.n)

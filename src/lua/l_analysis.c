@@ -154,7 +154,7 @@ static int l_similarity(lua_State *L)
         luaL_error(L, "similarity: method must be \"pca\" or \"corr\", got \"%s\"", method);
     lua_Integer k = 0;
     if (!lua_isnoneornil(L, 3)) {
-        k = luaL_checkinteger(L, 3);
+        k = lg_checkinteger(L, 3, "similarity", "k");
         if (strcmp(method, "pca")) luaL_error(L, "similarity: k applies only to the \"pca\" method");
         if (k < 1) luaL_error(L, "similarity: k must be >= 1, got %lld", (long long)k);
     }
@@ -226,7 +226,7 @@ static int l_procrustes(lua_State *L)
 static int l_kinds(lua_State *L)
 {
     static const char *const keys[] = {"restarts", "maxiter", NULL};
-    lua_Integer k = luaL_checkinteger(L, 2);
+    lua_Integer k = lg_checkinteger(L, 2, "kinds", "k (number of types)");
     int o = lua_isnoneornil(L, 3) ? 0 : 3;
     lg_checkkeys(L, o, "kinds", keys);
     lua_Integer restarts = lg_optinteger(L, o, "restarts", 10);

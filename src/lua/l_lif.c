@@ -560,6 +560,7 @@ static int lif_gc(lua_State *L)
 
 static int lif_tostring(lua_State *L)
 {
+    if (lg_freedstring(L, LIF_MT, "lif")) return 1;
     gn_lif *pop = checklif(L, 1);
     const gn_lif_params *p = &pop->p;
     char buf[400];
