@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
+#include <gsl/gsl_eigen.h>
 
 #include "gn.h"
 
@@ -18,7 +19,16 @@
  * eigen-decomposition of AᵀA, it does not square the condition number:
  * small singular values keep their relative accuracy (Demmel & Veselić
  * 1992), which matters for npcs and for near-duplicate neurons whose
- * differences are tiny.  Used by PCA, CCA and Procrustes. */
+ * differences are tiny.  Used by PCA, CCA and Procrustes.
+ *
+ * Fast path (only when eig is set, as PCA does, and U is not wanted): the
+ * Gram matrix AᵀA by one SYRK and its symmetric eigen-decomposition, about
+ * 10× cheaper than the Jacobi sweeps for N in the hundreds.  It is kept only
+ * when the spectrum is well conditioned (λmin/λmax >= GN_SVD_GRAM_RCOND),
+ * so that squaring the condition number costs at most a few digits; then A
+ * is left intact and gram = 1, letting the caller recompute s_i = ‖A v_i‖,
+ * which avoids the rounding of AᵀA.  Otherwise run falls back to QR+Jacobi. */
+#define GN_SVD_GRAM_RCOND 1e-8
 typedef struct {
     size_t M, N;
     gsl_matrix *A;     /* M×N input, destroyed by the QR */
@@ -28,6 +38,8 @@ typedef struct {
     gsl_matrix *R;     /* N×N workspace (triangle, then U_R) */
     gsl_vector *tau;   /* N Householder coefficients */
     gsl_vector *work;  /* N scratch */
+    gsl_eigen_symmv_workspace *eig;  /* optional: enables the Gram path */
+    int gram;          /* 1 when the last run took the Gram path */
 } gn_svd;
 
 /* NULL (err filled) when M < N, a size is 0 or absurd, or memory runs out. */
