@@ -74,9 +74,14 @@ int lg_interrupted(lua_State *L)
 }
 
 /* ---- options ----------------------------------------------------------------- */
+/* Pushes t[key], or nil when there is no options table, so every reader
+ * pops exactly one value. */
 static int push_opt(lua_State *L, int t, const char *key)
 {
-    if (t == 0 || lua_isnoneornil(L, t)) return LUA_TNIL;
+    if (t == 0 || lua_isnoneornil(L, t)) {
+        lua_pushnil(L);
+        return LUA_TNIL;
+    }
     return lua_getfield(L, t, key);
 }
 
@@ -90,7 +95,7 @@ static void optfail(lua_State *L, const char *key, const char *want, const char 
 double lg_optnumber(lua_State *L, int t, const char *key, double def)
 {
     int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
+    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
     if (ty != LUA_TNUMBER) optfail(L, key, "a number", lua_typename(L, ty));
     double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
@@ -101,7 +106,7 @@ double lg_optnumber(lua_State *L, int t, const char *key, double def)
 lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def)
 {
     int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
+    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
     if (ty != LUA_TNUMBER) optfail(L, key, "an integer", lua_typename(L, ty));
     int isint;
     lua_Integer v = lua_tointegerx(L, -1, &isint);
@@ -113,7 +118,7 @@ lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def)
 const char *lg_optstring(lua_State *L, int t, const char *key, const char *def)
 {
     int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
+    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
     if (ty != LUA_TSTRING) optfail(L, key, "a string", lua_typename(L, ty));
     /* The string stays alive: it is referenced from the options table. */
     const char *s = lua_tostring(L, -1);
@@ -124,7 +129,7 @@ const char *lg_optstring(lua_State *L, int t, const char *key, const char *def)
 int lg_optboolean(lua_State *L, int t, const char *key, int def)
 {
     int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { if (t && !lua_isnoneornil(L, t)) lua_pop(L, 1); return def; }
+    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
     if (ty != LUA_TBOOLEAN) optfail(L, key, "true or false", lua_typename(L, ty));
     int v = lua_toboolean(L, -1);
     lua_pop(L, 1);

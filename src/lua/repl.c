@@ -259,7 +259,6 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo)
     double t0 = now_s();
     if (st == LUA_OK) st = docall(r, 0, LUA_MULTRET);
     r->last_time = now_s() - t0;
-    int rc = GN_REPL_DONE;
     if (st != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         if (!msg) msg = "(error object is not a string)";
@@ -272,7 +271,7 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo)
     if (echo && r->interactive && !silent) echo_results(r, base);
     lua_settop(L, base);
     gn_session_end(r->session, 1);
-    return rc;
+    return GN_REPL_DONE;
 }
 
 /* Lua reports an unfinished chunk as a syntax error at <eof>. */
