@@ -2,7 +2,7 @@
 # deps.sh — install the Debian packages ganglion needs for a purpose.
 # Usage: scripts/deps.sh build|test|bench
 set -e
-build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev"
+build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev liblapacke-dev"
 test="$build tmux python3 python3-numpy python3-torch"
 bench="$test python3-torch python3-brian hyperfine"
 case "${1:-build}" in

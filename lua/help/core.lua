@@ -11,26 +11,6 @@ return {
            "A session journal starts with seed(N), so replaying it reproduces every number.",
     example = "seed(42); a = matrix.randn(2, 2); seed(42); b = matrix.randn(2, 2); print(a == b)  --> true",
   },
-  ["matrix"] = {
-    usage = "matrix(rows, cols [, fill])   matrix{{1,2},{3,4}}   matrix{1,2,3} (a 3x1 column)",
-    text = "Dense double matrix.  Methods: m:rows() m:cols() m:get(i,j) m:set(i,j,v) m:row(i) m:col(j)\n" ..
-           "m:totable() m:t() m:copy() m:sum() m:norm() m:emul(m2) (elementwise) m:save(path.npy) m:csv(path)\n" ..
-           "Operators: m*m2 (matrix product), m+m2, m-m2, m*s, m/s, -m, m==m2.  Indices are 1-based and\n" ..
-           "checked.  Large matrices print as a summary (shape, range, corner).\n" ..
-           "Wherever a vector is expected, a plain array {1,2,3} works too.",
-    example = "A = matrix{{2.5, 1}, {0, 3}}\nx = A * matrix{1, 2}\nprint(x:get(2, 1))  --> 6",
-  },
-  ["matrix.randn"] = {
-    usage = "matrix.randn(rows, cols)",
-    text = "Standard normal samples from the global generator.",
-    example = "seed(1); X = matrix.randn(100, 3)",
-  },
-  ["matrix.rand"] = {
-    usage = "matrix.rand(rows, cols)",
-    text = "Uniform samples in [0, 1) from the global generator.",
-    example = "U = matrix.rand(10, 1)",
-  },
-  ["matrix.eye"] = { usage = "matrix.eye(n)", text = "n×n identity.", example = "I = matrix.eye(3)" },
   ["matrix.load"] = {
     usage = "matrix.load(path)",
     text = "Reads a NumPy .npy file: float64 ('<f8'), 1-D (as a column) or 2-D, C or Fortran order.\n" ..

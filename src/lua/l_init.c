@@ -25,24 +25,32 @@ WEAK int lg_open_cpg(lua_State *L);
 WEAK int lg_open_rnn(lua_State *L);
 WEAK int lg_open_train(lua_State *L);
 WEAK int lg_open_analysis(lua_State *L);
+WEAK int lg_open_clock(lua_State *L);
 
 static int (*const openers[])(lua_State *) = {
     lg_open_plot, lg_open_lif, lg_open_linear, lg_open_ring, lg_open_cpg,
-    lg_open_rnn, lg_open_train, lg_open_analysis,
+    lg_open_rnn, lg_open_train, lg_open_analysis, lg_open_clock,
 };
 
-/* print() writes through the host, so text lands in the REPL pane. */
+/* print() writes through the host, so text lands in the REPL pane.  When
+ * any value prints on several lines (a matrix), the values are separated
+ * by newlines instead of tabs, so each starts on its own line. */
 static int l_print(lua_State *L)
 {
     int n = lua_gettop(L);
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
+    int multi = 0;
     for (int i = 1; i <= n; i++) {
         size_t l;
         const char *s = luaL_tolstring(L, i, &l);
-        if (i > 1) luaL_addchar(&b, '\t');
+        if (memchr(s, '\n', l)) multi = 1;
+        lua_replace(L, i);
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1) luaL_addchar(&b, multi ? '\n' : '\t');
+        lua_pushvalue(L, i);
         luaL_addvalue(&b);
-        (void)s;
     }
     luaL_addchar(&b, '\n');
     luaL_pushresult(&b);

@@ -1,6 +1,8 @@
-/* l_matrix.c — the matrix userdata: a gsl_matrix owned by Lua's GC, with
- * arithmetic through CBLAS, NPY/CSV files and plain-table conversion. */
-#include "l_util.h"
+/* l_matrix.c — the matrix userdata: a gsl_matrix owned by Lua's GC (or a
+ * view into another one), construction, element access, conversion to and
+ * from tables, printing and files.  The operation groups live in
+ * l_matrix_ops.c, l_matrix_reduce.c, l_matrix_struct.c, l_matrix_linalg.c. */
+#include "l_matrix.h"
 
 #include <float.h>
 #include <math.h>
@@ -11,16 +13,70 @@
 
 #include "npy.h"
 
-typedef struct {
-    gsl_matrix *m;   /* owned; NULL after __gc */
-} lg_mat;
+/* Lua's collector does not see the storage behind a userdata, so a loop
+ * making large temporaries would let garbage pile up; tell it about every
+ * allocation of 64 KiB or more, as if Lua had allocated it. */
+static void gc_account(lua_State *L, size_t bytes)
+{
+    if (bytes >= 65536) lua_gc(L, LUA_GCSTEP, (int)(bytes >> 10 > 1 << 20 ? 1 << 20 : bytes >> 10));
+}
 
 gsl_matrix *lg_pushmatrix(lua_State *L, gsl_matrix *m)
 {
-    lg_mat *u = lua_newuserdatauv(L, sizeof *u, 0);
+    lg_mat *u = lua_newuserdatauv(L, sizeof *u, 1);
     u->m = m;
     luaL_setmetatable(L, LG_MATRIX_MT);
     return m;
+}
+
+gsl_matrix *lgm_pushview(lua_State *L, int parent, gsl_matrix v)
+{
+    parent = lua_absindex(L, parent);
+    gsl_matrix *m = malloc(sizeof *m);
+    if (!m) lg_errorf(L, "out of memory");
+    *m = v;
+    m->block = NULL;
+    m->owner = 0;
+    lg_pushmatrix(L, m);
+    /* Anchor the storage: the parent's own anchor when it is a view. */
+    lua_getiuservalue(L, parent, 1);
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); lua_pushvalue(L, parent); }
+    lua_setiuservalue(L, -2, 1);
+    return m;
+}
+
+int lgm_is(lua_State *L, int idx)
+{
+    lg_mat *u = luaL_testudata(L, idx, LG_MATRIX_MT);
+    return u && u->m;
+}
+
+void lgm_check(lua_State *L, int rc, const gn_err *e)
+{
+    if (rc != GN_OK) lg_errorf(L, "%s", e->msg[0] ? e->msg : "matrix operation failed");
+}
+
+size_t lgm_checksize(lua_State *L, int idx, const char *fn, const char *what)
+{
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        lg_errorf(L, "%s: %s must be a non-negative integer (got %s)", fn, what, luaL_typename(L, idx));
+    lua_Number v = lua_tonumber(L, idx);
+    if (!(v >= 0) || v != floor(v) || v > (lua_Number)GN_MAX_ELEMS)
+        lg_errorf(L, "%s: %s must be a non-negative integer, got %g", fn, what, v);
+    return (size_t)v;
+}
+
+int lgm_optdim(lua_State *L, int idx, const char *fn, int def)
+{
+    if (lua_isnoneornil(L, idx)) return def;
+    lua_Integer d = lg_checkinteger(L, idx, fn, "dim");
+    if (d != 1 && d != 2) lg_errorf(L, "%s: dim must be 1 (over rows) or 2 (over columns), got %lld", fn, (long long)d);
+    return (int)d;
+}
+
+gsl_matrix *lgm_arg(lua_State *L, int idx, const char *fn, const char *what)
+{
+    return lg_tomatrixas(L, idx, fn, what);
 }
 
 /* gsl_matrix_calloc through calloc: a large block comes from mmap already
@@ -53,13 +109,47 @@ gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
     }
     gsl_matrix *m = matrix_calloc(r, c);
     if (!m) lg_errorf(L, "out of memory allocating a %zux%zu matrix", r, c);
-    return lg_pushmatrix(L, m);
+    lg_pushmatrix(L, m);
+    gc_account(L, r * c * sizeof(double));
+    return m;
+}
+
+/* Like lg_newmatrix, but empty shapes are allowed (storage of one double,
+ * so data is never NULL) and raw storage is left uninitialised. */
+gsl_matrix *lgm_new(lua_State *L, size_t r, size_t c, int raw)
+{
+    gn_err e = {0};
+    if (gn_check_size(r ? r : 1, c ? c : 1, &e)) {
+        const char *fn = lg_fname(L);
+        lg_errorf(L, "%s%s%s", fn ? fn : "", fn ? ": " : "", e.msg);
+    }
+    size_t n = r && c ? r * c : 1;
+    gsl_block *b = malloc(sizeof *b);
+    double *d = b ? (raw ? malloc(n * sizeof *d) : calloc(n, sizeof *d)) : NULL;
+    gsl_matrix *m = d ? malloc(sizeof *m) : NULL;
+    if (!m) {
+        free(d);
+        free(b);
+        lg_errorf(L, "out of memory allocating a %zux%zu matrix", r, c);
+        return NULL;
+    }
+    b->size = n;
+    b->data = d;
+    m->size1 = r;
+    m->size2 = c;
+    m->tda = c ? c : 1;
+    m->data = d;
+    m->block = b;
+    m->owner = 1;
+    lg_pushmatrix(L, m);
+    gc_account(L, n * sizeof(double));
+    return m;
 }
 
 gsl_matrix *lg_pushcopy(lua_State *L, const gsl_matrix *m)
 {
-    gsl_matrix *c = lg_newmatrix(L, m->size1, m->size2);
-    gsl_matrix_memcpy(c, m);
+    gsl_matrix *c = lgm_new(L, m->size1, m->size2, 1);
+    gn_mat_assign(c, m, NULL);
     return c;
 }
 
@@ -184,8 +274,26 @@ static int matrix_call(lua_State *L)
         return lg_errorf(L, "matrix: fill must be a number (got %s)", luaL_typename(L, 4));
     double fill = lua_isnoneornil(L, 4) ? 0 : lua_tonumber(L, 4);
     gsl_matrix *m = lg_newmatrix(L, r, c);
-    if (fill != 0) gsl_matrix_set_all(m, fill);
+    if (fill != 0) gn_mat_fill(m, fill);
     return 1;
+}
+
+/* matrix.zeros(r, c), ones, full(r, c, v): empty shapes allowed. */
+static int filled(lua_State *L, const char *fn, double v)
+{
+    size_t r = lgm_checksize(L, 1, fn, "rows"), c = lgm_checksize(L, 2, fn, "cols");
+    gsl_matrix *m = lgm_new(L, r, c, v != 0);
+    if (v != 0) gn_mat_fill(m, v);
+    return 1;
+}
+
+static int matrix_zeros(lua_State *L) { return filled(L, "matrix.zeros", 0); }
+static int matrix_ones(lua_State *L) { return filled(L, "matrix.ones", 1); }
+static int matrix_full(lua_State *L)
+{
+    if (lua_type(L, 3) != LUA_TNUMBER)
+        return lg_errorf(L, "matrix.full: value must be a number (got %s)", luaL_typename(L, 3));
+    return filled(L, "matrix.full", lua_tonumber(L, 3));
 }
 
 static double draw_normal(const gsl_rng *g) { return gsl_ran_gaussian_ziggurat(g, 1.0); }
@@ -194,10 +302,9 @@ static double draw_normal(const gsl_rng *g) { return gsl_ran_gaussian_ziggurat(g
 static int random_matrix(lua_State *L, const char *fn, double (*draw)(const gsl_rng *))
 {
     size_t r = check_dim(L, 1, fn, "rows"), c = check_dim(L, 2, fn, "cols");
-    gsl_matrix *m = lg_newmatrix(L, r, c);
+    gsl_matrix *m = lgm_new(L, r, c, 1);
     gsl_rng *g = lg_rng(L);
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++) gsl_matrix_set(m, i, j, draw(g));
+    for (size_t k = 0; k < r * c; k++) m->data[k] = draw(g);
     return 1;
 }
 
@@ -209,6 +316,56 @@ static int matrix_eye(lua_State *L)
     size_t n = check_dim(L, 1, "matrix.eye", "n");
     gsl_matrix *m = lg_newmatrix(L, n, n);
     gsl_matrix_set_identity(m);
+    return 1;
+}
+
+static double checknum(lua_State *L, int idx, const char *fn, const char *what)
+{
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        lg_errorf(L, "%s: %s must be a number (got %s)", fn, what, luaL_typename(L, idx));
+    double v = lua_tonumber(L, idx);
+    if (!isfinite(v)) lg_errorf(L, "%s: %s must be finite, got %g", fn, what, v);
+    return v;
+}
+
+/* matrix.linspace(a, b, k): k evenly spaced points from a to b (k×1). */
+static int matrix_linspace(lua_State *L)
+{
+    double a = checknum(L, 1, "matrix.linspace", "start"), b = checknum(L, 2, "matrix.linspace", "stop");
+    size_t k = lgm_checksize(L, 3, "matrix.linspace", "count");
+    gsl_matrix *m = lgm_new(L, k, 1, 1);
+    for (size_t i = 0; i < k; i++) m->data[i] = k == 1 ? a : a + (b - a) * (double)i / (double)(k - 1);
+    if (k > 1) m->data[k - 1] = b;
+    return 1;
+}
+
+/* matrix.range(a, b [, step]): a, a+step, ... up to b inclusive (MATLAB's
+ * a:step:b), as a column; empty when the step points away from b. */
+static int matrix_range(lua_State *L)
+{
+    const char *fn = "matrix.range";
+    double a = checknum(L, 1, fn, "start"), b = checknum(L, 2, fn, "stop");
+    double st = lua_isnoneornil(L, 3) ? 1 : checknum(L, 3, fn, "step");
+    if (st == 0) return lg_errorf(L, "%s: step must be nonzero", fn);
+    double span = (b - a) / st;
+    size_t k = span < 0 ? 0 : (size_t)floor(span + 1e-10) + 1;
+    if (k > GN_MAX_ELEMS) return lg_errorf(L, "%s: %g elements is too many", fn, (double)k);
+    gsl_matrix *m = lgm_new(L, k, 1, 1);
+    for (size_t i = 0; i < k; i++) m->data[i] = a + st * (double)i;
+    return 1;
+}
+
+/* matrix.diag(v): square matrix with v on the diagonal. */
+static int matrix_diag(lua_State *L)
+{
+    gsl_matrix *v = lgm_arg(L, 1, "matrix.diag", "v");
+    if (v->size1 != 1 && v->size2 != 1)
+        return lg_errorf(L, "matrix.diag: v must be a vector (n×1 or 1×n), got %zux%zu (use m:diag() to read a diagonal)",
+                         v->size1, v->size2);
+    size_t n = v->size1 * v->size2;
+    gsl_matrix *m = lgm_new(L, n, n, 0);
+    for (size_t i = 0; i < n; i++)
+        m->data[i * n + i] = v->size2 == 1 ? v->data[i * v->tda] : v->data[i];
     return 1;
 }
 
@@ -229,7 +386,7 @@ static int matrix_load(lua_State *L)
 static int m_gc(lua_State *L)
 {
     lg_mat *u = luaL_checkudata(L, 1, LG_MATRIX_MT);
-    if (u->m) gsl_matrix_free(u->m);
+    if (u->m) gsl_matrix_free(u->m);   /* a view frees its header only */
     u->m = NULL;
     return 0;
 }
@@ -251,9 +408,13 @@ static size_t check_index(lua_State *L, const gsl_matrix *m, int idx, int which)
 static int m_get(lua_State *L)
 {
     gsl_matrix *m = lg_checkmatrix(L, 1);
-    size_t i = check_index(L, m, 2, 0);
-    size_t j = lua_isnoneornil(L, 3) && m->size2 == 1 ? 0 : check_index(L, m, 3, 1);
-    lua_pushnumber(L, gsl_matrix_get(m, i, j));
+    size_t i, j;
+    if (lua_isnoneornil(L, 3) && m->size1 == 1 && m->size2 > 1) { i = 0; j = check_index(L, m, 2, 1); }
+    else {
+        i = check_index(L, m, 2, 0);
+        j = lua_isnoneornil(L, 3) && m->size2 == 1 ? 0 : check_index(L, m, 3, 1);
+    }
+    lua_pushnumber(L, m->data[i * m->tda + j]);
     return 1;
 }
 
@@ -264,28 +425,8 @@ static int m_set(lua_State *L)
     size_t j = check_index(L, m, 3, 1);
     if (lua_type(L, 4) != LUA_TNUMBER)
         return lg_errorf(L, "set: value must be a number (got %s)", luaL_typename(L, 4));
-    gsl_matrix_set(m, i, j, lua_tonumber(L, 4));
+    m->data[i * m->tda + j] = lua_tonumber(L, 4);
     lua_settop(L, 1);
-    return 1;
-}
-
-static int m_row(lua_State *L)
-{
-    gsl_matrix *m = lg_checkmatrix(L, 1);
-    size_t i = check_index(L, m, 2, 0);
-    gsl_matrix *r = lg_newmatrix(L, 1, m->size2);
-    gsl_matrix_const_view v = gsl_matrix_const_submatrix(m, i, 0, 1, m->size2);
-    gsl_matrix_memcpy(r, &v.matrix);
-    return 1;
-}
-
-static int m_col(lua_State *L)
-{
-    gsl_matrix *m = lg_checkmatrix(L, 1);
-    size_t j = check_index(L, m, 2, 1);
-    gsl_matrix *c = lg_newmatrix(L, m->size1, 1);
-    gsl_matrix_const_view v = gsl_matrix_const_submatrix(m, 0, j, m->size1, 1);
-    gsl_matrix_memcpy(c, &v.matrix);
     return 1;
 }
 
@@ -299,7 +440,7 @@ static int m_totable(lua_State *L)
         size_t n = m->size1 * m->size2;
         lua_createtable(L, (int)n, 0);
         for (size_t k = 0; k < n; k++) {
-            lua_pushnumber(L, m->size2 == 1 ? gsl_matrix_get(m, k, 0) : gsl_matrix_get(m, 0, k));
+            lua_pushnumber(L, m->size2 == 1 ? m->data[k * m->tda] : m->data[k]);
             lua_rawseti(L, -2, (lua_Integer)k + 1);
         }
         return 1;
@@ -308,19 +449,11 @@ static int m_totable(lua_State *L)
     for (size_t i = 0; i < m->size1; i++) {
         lua_createtable(L, (int)m->size2, 0);
         for (size_t j = 0; j < m->size2; j++) {
-            lua_pushnumber(L, gsl_matrix_get(m, i, j));
+            lua_pushnumber(L, m->data[i * m->tda + j]);
             lua_rawseti(L, -2, (lua_Integer)j + 1);
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    return 1;
-}
-
-static int m_t(lua_State *L)
-{
-    gsl_matrix *m = lg_checkmatrix(L, 1);
-    gsl_matrix *t = lg_newmatrix(L, m->size2, m->size1);
-    gsl_matrix_transpose_memcpy(t, m);
     return 1;
 }
 
@@ -345,114 +478,16 @@ static int write_file(lua_State *L, const char *fn,
 static int m_save(lua_State *L) { return write_file(L, "save", gn_npy_save); }
 static int m_csv(lua_State *L) { return write_file(L, "csv", gn_csv_save); }
 
-static int m_sum(lua_State *L)
-{
-    gsl_matrix *m = lg_checkmatrix(L, 1);
-    double s = 0;
-    for (size_t i = 0; i < m->size1; i++)
-        for (size_t j = 0; j < m->size2; j++) s += gsl_matrix_get(m, i, j);
-    lua_pushnumber(L, s);
-    return 1;
-}
-
-static int m_norm(lua_State *L)
-{
-    gsl_matrix *m = lg_checkmatrix(L, 1);
-    double s = 0;
-    for (size_t i = 0; i < m->size1; i++)
-        for (size_t j = 0; j < m->size2; j++) s += gsl_matrix_get(m, i, j) * gsl_matrix_get(m, i, j);
-    lua_pushnumber(L, sqrt(s));
-    return 1;
-}
-
-/* ---- arithmetic --------------------------------------------------------------- */
-
-static int is_matrix(lua_State *L, int idx) { return luaL_testudata(L, idx, LG_MATRIX_MT) != NULL; }
-
-/* a op b elementwise, with scalars broadcast; op: '+', '-'. */
-static int elementwise(lua_State *L, char op)
-{
-    const char *name = op == '+' ? "+" : "-";
-    if (is_matrix(L, 1) && is_matrix(L, 2)) {
-        gsl_matrix *a = lg_checkmatrix(L, 1), *b = lg_checkmatrix(L, 2);
-        if (a->size1 != b->size1 || a->size2 != b->size2)
-            return lg_errorf(L, "matrix %s: shapes differ (%zux%zu %s %zux%zu)", name,
-                              a->size1, a->size2, name, b->size1, b->size2);
-        gsl_matrix *c = lg_pushcopy(L, a);
-        if (op == '+') gsl_matrix_add(c, b); else gsl_matrix_sub(c, b);
-        return 1;
-    }
-    int mi = is_matrix(L, 1) ? 1 : 2, si = 3 - mi;
-    if (!is_matrix(L, mi) || lua_type(L, si) != LUA_TNUMBER)
-        return luaL_error(L, "matrix %s: expected matrices or a matrix and a number", name);
-    gsl_matrix *c = lg_pushcopy(L, lg_checkmatrix(L, mi));
-    double s = lua_tonumber(L, si);
-    if (op == '+') gsl_matrix_add_constant(c, s);
-    else if (mi == 1) gsl_matrix_add_constant(c, -s);
-    else { gsl_matrix_scale(c, -1); gsl_matrix_add_constant(c, s); }
-    return 1;
-}
-
-static int m_add(lua_State *L) { return elementwise(L, '+'); }
-static int m_sub(lua_State *L) { return elementwise(L, '-'); }
-
-static int m_mul(lua_State *L)
-{
-    if (is_matrix(L, 1) && is_matrix(L, 2)) {
-        gsl_matrix *a = lg_checkmatrix(L, 1), *b = lg_checkmatrix(L, 2);
-        if (a->size2 != b->size1)
-            return lg_errorf(L, "matrix *: inner dimensions differ (%zux%zu * %zux%zu)",
-                              a->size1, a->size2, b->size1, b->size2);
-        gsl_matrix *c = lg_newmatrix(L, a->size1, b->size2);
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a, b, 0.0, c);
-        return 1;
-    }
-    int mi = is_matrix(L, 1) ? 1 : 2, si = 3 - mi;
-    if (!is_matrix(L, mi) || lua_type(L, si) != LUA_TNUMBER)
-        return luaL_error(L, "matrix *: expected matrices or a matrix and a number");
-    gsl_matrix *c = lg_pushcopy(L, lg_checkmatrix(L, mi));
-    gsl_matrix_scale(c, lua_tonumber(L, si));
-    return 1;
-}
-
-static int m_div(lua_State *L)
-{
-    if (!is_matrix(L, 1) || lua_type(L, 2) != LUA_TNUMBER)
-        return lg_errorf(L, "matrix /: expected a matrix divided by a number (got %s / %s)",
-                         luaL_typename(L, 1), luaL_typename(L, 2));
-    gsl_matrix *a = lg_checkmatrix(L, 1);
-    double s = lua_tonumber(L, 2);
-    gsl_matrix *c = lg_pushcopy(L, a);
-    gsl_matrix_scale(c, 1.0 / s);
-    return 1;
-}
-
-static int m_unm(lua_State *L)
-{
-    gsl_matrix *c = lg_pushcopy(L, lg_checkmatrix(L, 1));
-    gsl_matrix_scale(c, -1);
-    return 1;
-}
-
 /* Lua calls __eq for any two userdata, so a matrix compared with a file
  * handle or a freed matrix is simply unequal. */
 static int m_eq(lua_State *L)
 {
     lg_mat *a = luaL_testudata(L, 1, LG_MATRIX_MT), *b = luaL_testudata(L, 2, LG_MATRIX_MT);
-    int eq = a && b && a->m && b->m && a->m->size1 == b->m->size1 && a->m->size2 == b->m->size2 &&
-             gsl_matrix_equal(a->m, b->m);
+    int eq = a && b && a->m && b->m && a->m->size1 == b->m->size1 && a->m->size2 == b->m->size2;
+    for (size_t i = 0; eq && i < a->m->size1; i++)
+        for (size_t j = 0; eq && j < a->m->size2; j++)
+            eq = a->m->data[i * a->m->tda + j] == b->m->data[i * b->m->tda + j];
     lua_pushboolean(L, eq);
-    return 1;
-}
-
-/* Elementwise product, since * is the matrix product. */
-static int m_mul_elem(lua_State *L)
-{
-    gsl_matrix *a = lg_checkmatrix(L, 1), *b = lg_tomatrixas(L, 2, "emul", "the second matrix");
-    if (a->size1 != b->size1 || a->size2 != b->size2)
-        return lg_errorf(L, "emul: shapes differ (%zux%zu vs %zux%zu)", a->size1, a->size2, b->size1, b->size2);
-    gsl_matrix *c = lg_pushcopy(L, a);
-    gsl_matrix_mul_elements(c, b);
     return 1;
 }
 
@@ -470,13 +505,14 @@ static int m_tostring(lua_State *L)
     size_t nans = 0;
     for (size_t i = 0; i < r; i++)
         for (size_t j = 0; j < c; j++) {
-            double v = gsl_matrix_get(m, i, j);
+            double v = m->data[i * m->tda + j];
             if (isnan(v)) { nans++; continue; }
             if (v < lo) lo = v;
             if (v > hi) hi = v;
         }
     snprintf(tmp, sizeof tmp, "matrix %zux%zu", r, c);
     luaL_addstring(&b, tmp);
+    if (!m->owner) luaL_addstring(&b, " (view)");
     if (!small) {
         snprintf(tmp, sizeof tmp, ", range [%.4g, %.4g]", lo, hi);
         luaL_addstring(&b, tmp);
@@ -486,7 +522,7 @@ static int m_tostring(lua_State *L)
     for (size_t i = 0; i < rr; i++) {
         luaL_addstring(&b, "\n ");
         for (size_t j = 0; j < cc; j++) {
-            snprintf(tmp, sizeof tmp, " %11.5g", gsl_matrix_get(m, i, j));
+            snprintf(tmp, sizeof tmp, " %11.5g", m->data[i * m->tda + j]);
             luaL_addstring(&b, tmp);
         }
         if (cc < c) luaL_addstring(&b, "  ...");
@@ -498,28 +534,37 @@ static int m_tostring(lua_State *L)
 
 static const luaL_Reg methods[] = {
     {"rows", m_rows}, {"cols", m_cols}, {"get", m_get}, {"set", m_set},
-    {"row", m_row}, {"col", m_col}, {"totable", m_totable}, {"t", m_t},
-    {"copy", m_copy}, {"save", m_save}, {"csv", m_csv}, {"sum", m_sum},
-    {"norm", m_norm}, {"emul", m_mul_elem}, {NULL, NULL}
+    {"totable", m_totable}, {"copy", m_copy}, {"save", m_save}, {"csv", m_csv}, {NULL, NULL}
 };
 
 static const luaL_Reg metamethods[] = {
-    {"__gc", m_gc}, {"__tostring", m_tostring}, {"__add", m_add}, {"__sub", m_sub},
-    {"__mul", m_mul}, {"__div", m_div}, {"__unm", m_unm}, {"__eq", m_eq}, {NULL, NULL}
+    {"__gc", m_gc}, {"__tostring", m_tostring}, {"__eq", m_eq}, {NULL, NULL}
 };
 
 static const luaL_Reg functions[] = {
     {"randn", matrix_randn}, {"rand", matrix_rand}, {"eye", matrix_eye},
+    {"zeros", matrix_zeros}, {"ones", matrix_ones}, {"full", matrix_full},
+    {"linspace", matrix_linspace}, {"range", matrix_range}, {"diag", matrix_diag},
     {"load", matrix_load}, {NULL, NULL}
 };
 
 int lg_open_matrix(lua_State *L)
 {
     lg_newclass(L, LG_MATRIX_MT, "matrix", metamethods, NULL, methods);
+    /* the groups' methods go into the same methods table, their
+     * metamethods (arithmetic) into the metatable */
+    luaL_setfuncs(L, lgm_ops_methods, 0);
+    luaL_setfuncs(L, lgm_reduce_methods, 0);
+    luaL_setfuncs(L, lgm_struct_methods, 0);
+    luaL_setfuncs(L, lgm_linalg_methods, 0);
+    lua_pop(L, 1);
+    luaL_getmetatable(L, LG_MATRIX_MT);
+    luaL_setfuncs(L, lgm_ops_meta, 0);
     lua_pop(L, 1);
 
     lg_pushcallable(L, matrix_call);
     luaL_setfuncs(L, functions, 0);
+    luaL_setfuncs(L, lgm_struct_funcs, 0);
     lua_setglobal(L, "matrix");
     return 0;
 }

@@ -51,7 +51,7 @@ T.ok(#tostring(A) < 200 and tostring(A):find("3.75", 1, true), "small matrix pri
 -- errors name the problem
 T.raises(function() return A:get(3, 1) end, "row index 3 out of range for a 2x2", "get out of range")
 T.raises(function() return A:set(1, 0, 1) end, "column index 0 out of range", "set column 0")
-T.raises(function() return A + matrix(3, 3) end, "shapes differ", "add mismatched")
+T.raises(function() return A + matrix(3, 3) end, "do not match", "add mismatched")
 T.raises(function() return A * matrix(3, 1) end, "inner dimensions differ", "mul mismatched")
 T.raises(function() return matrix(1e12, 1e12) end, "too large", "absurd size is an error")
 T.raises(function() return matrix(-1, 2) end, "rows must be a positive integer", "negative rows")
