@@ -71,6 +71,8 @@ report() {
             miss=$((miss + 1))
             if [ -f "$1/$k.csv" ]; then r=$(rows "$1/$k.csv")
                 echo "  slice $k/$n: not finished, $r row(s) so far (log: $1/$k.log)"
+            elif [ -s "$1/$k.log" ]; then
+                echo "  slice $k/$n: no rows (log: $1/$k.log)"
             else
                 echo "  slice $k/$n: not started"
             fi
@@ -279,11 +281,12 @@ trap 'rm -rf "$lock"' EXIT
 [ "$nmiss" = 0 ] && echo "sweep_parallel: all $jobs slices done; merging"
 failed=""
 wave=""
+# run_wave SCRIPT ARGS...: the slices in $wave side by side (each slice is
+# the background process itself, so a TERM to it stops the slice).
 run_wave() {
     pids=""
     for k in $wave; do
-        eval "$(q "$GANGLION") -b $(q "$script") --part $k/$jobs --csv $(q "$parts/$k.csv")$slice_args" \
-            >> "$parts/$k.log" 2>&1 &
+        "$GANGLION" -b "$script" --part "$k/$jobs" --csv "$parts/$k.csv" "$@" >> "$parts/$k.log" 2>&1 &
         pids="$pids $!"
     done
     i=1
@@ -293,16 +296,19 @@ run_wave() {
         else failed="$failed $k"; fi
         i=$((i + 1))
     done
+    pids=""
     wave=""
 }
 n=0
 for k in $missing; do
     wave="$wave $k"; n=$((n + 1))
-    if [ -n "$throttle" ] && [ "$n" -ge "$throttle" ]; then run_wave; n=0; fi
+    if [ -n "$throttle" ] && [ "$n" -ge "$throttle" ]; then run_wave "$@"; n=0; fi
 done
-[ -n "$wave" ] && run_wave
+[ -n "$wave" ] && run_wave "$@"
 for k in $failed; do
-    echo "sweep_parallel: slice $k/$jobs failed (see $parts/$k.log):" >&2
-    tail -3 "$parts/$k.log" | sed 's/^/    /' >&2
+    why=$(grep '^ganglion: ' "$parts/$k.log" | tail -1)
+    [ -n "$why" ] || why=$(tail -1 "$parts/$k.log")
+    echo "sweep_parallel: slice $k/$jobs failed: $why" >&2
+    echo "    (log: $parts/$k.log)" >&2
 done
 merge_parts "$parts" "$out"
