@@ -8,11 +8,11 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
-PKGS     := ncursesw readline lua5.4 gsl
+PKGS     := ncursesw readline lua5.4 gsl libzip matio
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS comes from OpenBLAS, not from libgslcblas.
 PKG_LIBS   := $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -llapacke -lopenblas -lm -lpthread
-CORE_LIBS  := $(filter-out -lgslcblas,$(shell pkg-config --libs gsl 2>/dev/null)) -llapacke -lopenblas -lm -lpthread
+CORE_LIBS  := $(filter-out -lgslcblas,$(shell pkg-config --libs gsl libzip matio 2>/dev/null)) -llapacke -lopenblas -lm -lpthread
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \

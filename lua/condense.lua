@@ -82,15 +82,21 @@ end
 
 -- All trials' rates stacked (observations × units).
 local function stack(traces)
-  local T, n = traces[1].r:rows(), traces[1].r:cols()
-  local R = matrix(T * #traces, n)
+  local rs = {}
+  for b, tr in ipairs(traces) do rs[b] = tr.r end
+  return matrix.vcat(rs)
+end
+
+-- The masked mean squared error of the traces on the batch: what
+-- net:loss(ev) returns, without running the net a second time.
+local function batch_loss(ev, traces)
+  local se, nm = 0, 0
   for b, tr in ipairs(traces) do
-    local r = tr.r
-    for t = 1, T do
-      for i = 1, n do R:set((b - 1) * T + t, i, r:get(t, i)) end
-    end
+    local m = ev.mask[b]
+    se = se + (tr.y - ev.target[b]):pow(2):dot(m)
+    nm = nm + m:sum()
   end
-  return R
+  return se / nm
 end
 
 -- Evaluates a net on the fixed batch; parentR (may be nil) for the CCA.
@@ -100,7 +106,7 @@ local function measure(net, task, ev, parentR)
   local row = {
     n = net.n,
     score = task:score(ev, traces),
-    loss = net:loss(ev),
+    loss = batch_loss(ev, traces),
     npcs = npcs(R, 0.9),
     pr = participation(R),
   }
@@ -115,7 +121,7 @@ end
 
 -- Unit pairs ranked by the criterion, most similar first: up to m entries
 -- {i, j, s} (i keeps, j goes; s the similarity).
-local function rank_pairs(net, R, o, m)
+local function candidates(net, R, o, m)
   local n = net.n
   if type(o.criterion) == "function" then
     local i, j = o.criterion(net, R, o)
@@ -142,33 +148,9 @@ local function rank_pairs(net, R, o, m)
   end
   -- The least-squares merge carries a negative slope, so anti-correlated
   -- units are as redundant as correlated ones; the plain merge is not.
-  local useabs = o.merge == "ls"
-  local all = {}
-  for i = 1, n - 1 do
-    for j = i + 1, n do
-      local v = S:get(i, j)
-      if useabs then v = math.abs(v) end
-      all[#all + 1] = { i, j, v }
-    end
-  end
-  table.sort(all, function(a, b) return a[3] > b[3] end)
-  -- Keep the unit with more variance: the fit of the other onto it is better posed.
-  local var = {}
-  local T = R:rows()
-  for c = 1, n do
-    local mu, s2 = 0, 0
-    for t = 1, T do mu = mu + R:get(t, c) end
-    mu = mu / T
-    for t = 1, T do local d = R:get(t, c) - mu; s2 = s2 + d * d end
-    var[c] = s2
-  end
-  local out = {}
-  for k = 1, math.min(m, #all) do
-    local p = all[k]
-    if var[p[2]] > var[p[1]] then p[1], p[2] = p[2], p[1] end
-    out[k] = p
-  end
-  return out
+  -- In each pair the unit with more variance is kept: the fit of the other
+  -- onto it is better posed.  (Ranked in C: n²/2 pairs, partial sort.)
+  return rank_pairs(S, m, { var = R:var(1), abs = o.merge == "ls" })
 end
 
 local function train(net, task, o)
@@ -177,6 +159,9 @@ local function train(net, task, o)
   if o.train then for k, v in pairs(o.train) do topts[k] = v end end
   topts.iters = o.retrain
   if o.method then topts.method = o.method end
+  -- Scores during retraining only feed the progress line (hf would score
+  -- a fresh batch every iteration); condense measures on its own batch.
+  if topts.score_every == nil and topts.target == nil then topts.score_every = 0 end
   local h = net:train(task, topts)
   if h.interrupted then error("interrupted", 0) end
 end
@@ -227,7 +212,7 @@ function condense(net, task, opts)
   while net.n > o.min_n and (not o.max_merges or merges < o.max_merges) do
     -- Try the most similar pairs in turn: one unlucky merge (or retraining
     -- run) should not end the protocol; `patience` failures in a row do.
-    local pairs_ = rank_pairs(good, R, o, o.patience)
+    local pairs_ = candidates(good, R, o, o.patience)
     local r
     for attempt, p in ipairs(pairs_) do
       net = good:copy()
@@ -241,7 +226,7 @@ function condense(net, task, opts)
       r.time = os.clock() - t0
       if r.accepted and pruned then
         local pR = stack(pruned:run(ev))
-        local pj = rank_pairs(pruned, pR, o, 1)[1][2]
+        local pj = candidates(pruned, pR, o, 1)[1][2]
         pruned:delete(pj)
         train(pruned, task, o)
         local pr = measure(pruned, task, ev, nil)

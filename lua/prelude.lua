@@ -57,7 +57,7 @@ end
 require "help"
 
 -- Optional Lua-side modules (tasks, condense, sweep, ...) load when present.
-for _, m in ipairs { "tasks", "linear", "ring", "condense", "sweep" } do
+for _, m in ipairs { "tasks", "linear", "ring", "condense", "sweep", "netio" } do
   local path = ganglion.luadir .. "/" .. m .. ".lua"
   local f = io.open(path)
   if f then f:close(); require(m) end

@@ -25,14 +25,26 @@ local BLOCK = 512
 local function stream()
   local s = { ui = BLOCK + 1, ni = BLOCK + 1 }
   function s.uniform()
-    if s.ui > BLOCK then s.ub, s.ui = matrix.rand(BLOCK, 1), 1 end
-    local v = s.ub:get(s.ui, 1); s.ui = s.ui + 1
+    if s.ui > BLOCK then s.ub, s.ui = matrix.rand(BLOCK, 1):totable(), 1 end
+    local v = s.ub[s.ui]; s.ui = s.ui + 1
     return v
   end
   function s.normal()
-    if s.ni > BLOCK then s.nb, s.ni = matrix.randn(BLOCK, 1), 1 end
-    local v = s.nb:get(s.ni, 1); s.ni = s.ni + 1
+    if s.ni > BLOCK then s.nbm, s.ni = matrix.randn(BLOCK, 1), 1; s.nb = s.nbm:totable() end
+    local v = s.nb[s.ni]; s.ni = s.ni + 1
     return v
+  end
+  -- The next k normals of the stream (the same numbers k calls of normal()
+  -- would give, in order) as a k×1 matrix.
+  function s.normals(k)
+    local parts = {}
+    while k > 0 do
+      if s.ni > BLOCK then s.nbm, s.ni = matrix.randn(BLOCK, 1), 1; s.nb = s.nbm:totable() end
+      local take = math.min(k, BLOCK - s.ni + 1)
+      parts[#parts + 1] = s.nbm:sub(s.ni, s.ni + take - 1)
+      s.ni, k = s.ni + take, k - take
+    end
+    return #parts == 1 and parts[1]:copy() or matrix.vcat(parts)
   end
   function s.int(a, b) -- uniform integer in [a, b]
     return a + math.min(b - a, math.floor(s.uniform() * (b - a + 1)))
@@ -98,17 +110,14 @@ end
 
 -- Fill rows a..b (clipped to the matrix) of column j with v.
 local function fill(m, a, b, j, v)
-  local n, set = m:rows(), m.set
   if a < 1 then a = 1 end
-  if b > n then b = n end
-  for t = a, b do set(m, t, j, v) end
+  if b > m:rows() then b = m:rows() end
+  if a <= b then m:sub(a, b, j, j):fill(v) end
 end
 
 -- Mean of y[a..b, j].
 local function mean(y, a, b, j)
-  local s = 0
-  for t = a, b do s = s + y:get(t, j) end
-  return s / (b - a + 1)
+  return y:sub(a, b, j, j):mean()
 end
 
 ---------------------------------------------------------------------------
@@ -201,9 +210,9 @@ function tasks.flipflop(opts)
                       chance = 0, bits = o.bits, p = o.p, pulse = o.pulse, gap = o.gap,
                       settle = o.settle, tol = o.tol }
   function t:_trial(rs, u, y, m)
-    local set = y.set
     local logq = math.log(1 - self.p)
     local free = {}   -- per channel: steps not scored (pulse + settle)
+    local pulses = {} -- {on, k} of every pulse
     for k = 1, self.bits do
       local fk = {}
       free[k] = fk
@@ -214,36 +223,31 @@ function tasks.flipflop(opts)
         local wait = self.p >= 1 and 0 or math.floor(math.log(1 - rs.uniform()) / logq)
         local on = s + wait
         if on + self.pulse - 1 > self.T then break end
-        for r = s, on - 1 do set(y, r, k, state) end
+        fill(y, s, on - 1, k, state)
         state = rs.sign()
         fill(u, on, on + self.pulse - 1, k, state)
         -- The output may switch during the pulse: not scored, not trained.
         fill(m, on, on + self.pulse - 1, k, 0)
         for r = on, on + self.pulse + self.settle - 1 do fk[r] = true end
+        pulses[#pulses + 1] = { on, k }
         s = on
         local stop = math.min(self.T, on + self.pulse + self.gap - 1)
-        for r = s, stop do set(y, r, k, state) end
+        fill(y, s, stop, k, state)
         s = stop + 1
         if s > self.T then break end
       end
-      for r = s, self.T do set(y, r, k, state) end
+      fill(y, s, self.T, k, state)
     end
-    return { target = y, free = free }
+    -- 1 where the trial is judged: a nonzero target outside every pulse
+    -- and its settle steps
+    local scored = y:ne(0)
+    for _, p in ipairs(pulses) do fill(scored, p[1], p[1] + self.pulse + self.settle - 1, p[2], 0) end
+    return { target = y, free = free, scored = scored }
   end
   -- Solved when the output is within tol of every nonzero target, except
   -- during a pulse and the `settle` steps after it.
   function t:_judge(info, y)
-    local tg, get = info.target, y.get
-    for k = 1, self.bits do
-      local fk = info.free[k]
-      for s = 1, self.T do
-        local want = get(tg, s, k)
-        if want ~= 0 and not fk[s] and math.abs(get(y, s, k) - want) >= self.tol then
-          return false
-        end
-      end
-    end
-    return true
+    return (y - info.target):abs():ge(self.tol):dot(info.scored) == 0
   end
   return t
 end
@@ -268,11 +272,9 @@ function tasks.decision(opts)
     local s0, s1 = self.fix + 1, self.fix + self.stim
     local r0 = s1 + self.delay + 1
     fill(u, 1, r0 - 1, 1, 1)
-    local sum = 0
-    for s = s0, s1 do
-      local e = coh + self.sigma * rs.normal()
-      u:set(s, 2, e); sum = sum + e
-    end
+    local ev = u:sub(s0, s1, 2, 2)
+    ev:assign(rs.normals(s1 - s0 + 1):scale_(self.sigma):add_(coh))
+    local sum = ev:sum()
     local choice = sum >= 0 and 1 or -1
     fill(y, r0, self.T, 1, choice)
     fill(m, r0, r0 + self.grace - 1, 1, 0)
@@ -310,13 +312,11 @@ function tasks.context(opts)
     local g0 = s1 + delay + 1
     local r1 = g0 + self.resp - 1
     fill(u, 1, self.T, 2 + ctx, 1)
-    local sum = { 0, 0 }
-    for s = s0, s1 do
-      for k = 1, 2 do
-        local e = coh[k] + self.sigma * rs.normal()
-        u:set(s, k, e); sum[k] = sum[k] + e
-      end
-    end
+    -- noise drawn step by step, motion then colour: row-major order
+    local ev = u:sub(s0, s1, 1, 2)
+    ev:assign(rs.normals(2 * (s1 - s0 + 1)):reshape(s1 - s0 + 1, 2):scale_(self.sigma):add_(matrix{ coh }))
+    local sums = ev:sum(1)
+    local sum = { sums:get(1, 1), sums:get(1, 2) }
     fill(u, g0, g0 + self.go - 1, 5, 1)
     local choice = sum[ctx] >= 0 and 1 or -1
     fill(y, g0, r1, 1, choice)
@@ -355,15 +355,11 @@ function tasks.timing(opts)
   -- Solved when the output first exceeds 0.5 after set, within tol·D (+1
   -- step) of the go time, and never before set.
   function t:_judge(info, y)
-    for s = 1, info.set do
-      if y:get(s, 1) > 0.5 then return false end
-    end
-    for s = info.set + 1, self.T do
-      if y:get(s, 1) > 0.5 then
-        return math.abs(s - info.go) <= self.tol * info.interval + 1
-      end
-    end
-    return false
+    if y:sub(1, info.set, 1, 1):gt(0.5):max() > 0 then return false end
+    if info.set >= self.T then return false end
+    local above, k = y:sub(info.set + 1, self.T, 1, 1):gt(0.5):max()
+    if above == 0 then return false end
+    return math.abs(info.set + k - info.go) <= self.tol * info.interval + 1
   end
   return t
 end
@@ -401,10 +397,9 @@ function tasks.romo(opts)
     fill(u, 1, r0 - 1, 1, 1)
     for _, st in ipairs { { a1, self.f1, f1 }, { a2, self.f2, f2 } } do
       local x = (st[3] - self.fmin) / (self.fmax - self.fmin)
-      for s = st[1], st[1] + st[2] - 1 do
-        u:set(s, 2, x + self.sigma * rs.normal())
-        u:set(s, 3, 1 - x + self.sigma * rs.normal())
-      end
+      -- noise drawn step by step, input 2 then 3: row-major order
+      u:sub(st[1], st[1] + st[2] - 1, 2, 3):assign(
+        rs.normals(2 * st[2]):reshape(st[2], 2):scale_(self.sigma):add_(matrix{ { x, 1 - x } }))
     end
     local choice = f1 > f2 and 1 or -1
     fill(y, r0, self.T, 1, choice)
@@ -446,9 +441,7 @@ function tasks.dms(opts)
     fill(u, s1, s1 + self.sample_len - 1, 1 + a, 1)
     fill(u, s2, s2 + self.test - 1, 1 + b, 1)
     if self.sigma > 0 then
-      for s = 1, self.T do
-        for k = 2, self.inputs do u:set(s, k, u:get(s, k) + self.sigma * rs.normal()) end
-      end
+      u:sub(nil, nil, 2, self.inputs):axpy_(self.sigma, rs.normals(self.T * self.K):reshape(self.T, self.K))
     end
     local choice = match and 1 or -1
     fill(y, r0, self.T, 1, choice)
@@ -475,19 +468,15 @@ function tasks.sine(opts)
     local j = rs.int(1, self.J)
     local w = self.J == 1 and self.wmin or self.wmin + (self.wmax - self.wmin) * (j - 1) / (self.J - 1)
     fill(u, 1, self.T, 1, j / self.J + 0.25)
-    for s = 1, self.T do y:set(s, 1, math.sin(w * s)) end
+    y:col(1):assign(matrix.range(1, self.T):map(function(s) return math.sin(w * s) end))
     fill(m, 1, self.settle, 1, 0)
-    return { j = j, omega = w }
+    return { j = j, omega = w, target = y }
   end
   -- Solved when the normalised squared error after `settle` is below tol.
   function t:_judge(info, y)
-    local e, p = 0, 0
-    for s = self.settle + 1, self.T do
-      local want = math.sin(info.omega * s)
-      e = e + (y:get(s, 1) - want) ^ 2
-      p = p + want * want
-    end
-    return e / p < self.tol
+    local want = info.target:sub(self.settle + 1, self.T)
+    local e = (y:sub(self.settle + 1, self.T, 1, 1) - want):pow(2):sum()
+    return e / want:pow(2):sum() < self.tol
   end
   return t
 end

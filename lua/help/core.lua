@@ -11,13 +11,6 @@ return {
            "A session journal starts with seed(N), so replaying it reproduces every number.",
     example = "seed(42); a = matrix.randn(2, 2); seed(42); b = matrix.randn(2, 2); print(a == b)  --> true",
   },
-  ["matrix.load"] = {
-    usage = "matrix.load(path)",
-    text = "Reads a NumPy .npy file: float64 ('<f8'), 1-D (as a column) or 2-D, C or Fortran order.\n" ..
-           "Other dtypes, corrupt headers and truncated files give a clear error.\n" ..
-           "Save with m:save(path); in NumPy: np.load(path).",
-    example = "m = matrix.randn(3, 4); m:save(\"/tmp/m.npy\"); m2 = matrix.load(\"/tmp/m.npy\")",
-  },
   ["save"] = {
     usage = "save(path)",
     text = "Writes the session so far as a replayable Lua script (atomically: temp file + rename).\n" ..

@@ -28,7 +28,9 @@ help("m:sub") etc. gives each one in full.  By group:
                m:repeat_(r,c) m:diag() m:trace()            e.g. matrix.vcat{A, B}
  Linear alg.   m:solve(b) inv() det() chol() eig() svd() lstsq(b)   e.g. x = A:solve(b)
  In place      m:add_(x) m:scale_(a) m:axpy_(a, x) (no allocation)   e.g. W:axpy_(-0.1, G)
- Files         m:save("x.npy") matrix.load("x.npy") m:csv("x.csv")
+ Files         m:save("x.npy") matrix.load("x.npy") m:csv("x.csv"); .npz and .mat hold named arrays:
+               matrix.save("d.npz", {W=W, b=b}), matrix.load("d.mat") -> {W=, b=}
+               rnn.from{W=, Win=, Wout=, ...}  net:export("net.npz")
  Time          clock()  time(f, ...)                          e.g. time(function() return A * A end)
 Large matrices print as a summary (shape, range, corner); print(a, b) puts each on its own lines.]],
 "A = matrix{{2.5, 1}, {0, 3}}\nx = A:solve(matrix{1, 2})\nprint(A * x)  --> the column 1, 2")
@@ -138,6 +140,32 @@ add("m:add_", "m:add_(x)", "m += x in place (x a number or broadcastable matrix)
 add("m:scale_", "m:scale_(a)", "m *= a in place; returns m.", "W:scale_(0.5)")
 add("m:axpy_", "m:axpy_(a, x)", "m += a·x in place (BLAS axpy); returns m.  For loops that must not allocate.",
     "for k = 1, 100 do W:axpy_(-lr, grad(W)) end")
+
+-- files
+add("matrix.save", "matrix.save(path, {name = m, ...})  matrix.save(path, m)",
+    "Several named matrices in one NumPy .npz (np.load reads it) or MATLAB .mat (level 5:\n" ..
+    "MATLAB, Octave, scipy.io.loadmat) file, chosen by the extension; written atomically.\n" ..
+    "A single matrix is saved as arr_0 (np.savez's name); m:save(\"x.npz\") does the same.",
+    "matrix.save(\"/tmp/run.npz\", {R = tr.r, W = net.W}); d = matrix.load(\"/tmp/run.npz\"); print(d.W)")
+add("matrix.load", "matrix.load(path)",
+    "Reads a NumPy .npy file (float64, 1-D as a column or 2-D, C or Fortran order) as a matrix;\n" ..
+    "an .npz (np.savez, np.savez_compressed) or .mat file (double, single, integer and logical\n" ..
+    "variables, as double; cells, structs, strings and complex skipped) as a table {name = matrix}.\n" ..
+    "Other dtypes, corrupt headers and truncated files give a clear error.",
+    "m = matrix.randn(3, 4); m:save(\"/tmp/m.npy\"); m2 = matrix.load(\"/tmp/m.npy\")")
+add("rnn.from", "rnn.from{W=, Win=, Wout=, b=, bout=, x0=, tau=, dt=, activation=}",
+    "A rate network built from matrices (W n×n, Win n×inputs, Wout outputs×n, b and x0 n×1,\n" ..
+    "bout outputs×1; missing vectors are zero), shapes checked — e.g. weights trained in PyTorch\n" ..
+    "or MATLAB.  rnn.from(matrix.load(\"net.npz\")) reads what net:export wrote.",
+    "net = rnn.from(matrix.load(\"trained.mat\")); small = condense(net, tasks.decision{})")
+add("rnn:export", "net:export(path)",
+    "Writes W, Win, b, Wout, bout, x0, tau and dt (1×1) to an .npz or .mat file.",
+    "small:export(\"small.npz\")  -- in Python: p = np.load(\"small.npz\"); p[\"W\"]")
+add("rank_pairs", "rank_pairs(S, m [, {var=, abs=}])",
+    "The m most similar unit pairs {i, j, s} of a similarity matrix S (upper triangle; |S| with\n" ..
+    "abs=true), best first, ranked in C; in each pair i is the unit with the larger var[i].\n" ..
+    "This is condense's candidate list.",
+    "S = similarity(tr.r, \"corr\"); best = rank_pairs(S, 3, {var = tr.r:var(1), abs = true})")
 
 -- time
 add("clock", "clock()", "Seconds on a monotonic wall clock; differences are elapsed time.",

@@ -10,11 +10,18 @@
 static int basis(gn_svd *w, const gsl_matrix *X, size_t *rank, gn_err *err)
 {
     size_t T = X->size1, p = X->size2;
-    for (size_t j = 0; j < p; j++) {
-        double m = 0;
-        for (size_t t = 0; t < T; t++) m += gsl_matrix_get(X, t, j);
-        m /= (double)T;
-        for (size_t t = 0; t < T; t++) gsl_matrix_set(w->A, t, j, gsl_matrix_get(X, t, j) - m);
+    /* column means, then the centred copy, a row at a time */
+    double *m = w->work->data;   /* p doubles, stride 1 (allocated by gn_svd_alloc) */
+    for (size_t j = 0; j < p; j++) m[j] = 0;
+    for (size_t t = 0; t < T; t++) {
+        const double *x = X->data + t * X->tda;
+        for (size_t j = 0; j < p; j++) m[j] += x[j];
+    }
+    for (size_t j = 0; j < p; j++) m[j] /= (double)T;
+    for (size_t t = 0; t < T; t++) {
+        const double *x = X->data + t * X->tda;
+        double *a = w->A->data + t * w->A->tda;
+        for (size_t j = 0; j < p; j++) a[j] = x[j] - m[j];
     }
     int st = gn_svd_run(w, err);
     if (st) return st;

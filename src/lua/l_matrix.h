@@ -33,10 +33,18 @@ int lgm_optdim(lua_State *L, int idx, const char *fn, int def);
 /* Non-negative size argument (0 allowed) at idx. */
 size_t lgm_checksize(lua_State *L, int idx, const char *fn, const char *what);
 
+/* .npz / .mat files (l_matrix_io.c): lgm_multiformat(path) is 1 for .npz,
+ * 2 for .mat, else 0; lgm_loadmulti pushes {name = matrix}; lgm_savemulti_one
+ * writes one matrix as arr_0. */
+int lgm_multiformat(const char *path);
+int lgm_loadmulti(lua_State *L, const char *path, int fmt);
+int lgm_savemulti_one(lua_State *L, const gsl_matrix *m, const char *path, int fmt);
+
 /* Method tables of the groups, merged into the matrix metatable. */
 extern const luaL_Reg lgm_ops_methods[], lgm_ops_meta[];
 extern const luaL_Reg lgm_reduce_methods[];
 extern const luaL_Reg lgm_struct_methods[], lgm_struct_funcs[];
 extern const luaL_Reg lgm_linalg_methods[];
+extern const luaL_Reg lgm_io_funcs[];
 
 #endif
