@@ -31,7 +31,7 @@ awk '
             o = order[k]; a = ours[o]; b = ref[o]
             if (b > 0) {
                 r = a / b; if (r > worst) worst = r
-                printf "%-12s %10.4fms %10.4fms %7.2fx%s\n", o, a, b, r, r > 1.5 ? "  (> 1.5)" : ""
+                printf "%-12s %10.4fms %10.4fms %7.2fx%s\n", o, a, b, r, (r > 1.5 ? "  (> 1.5)" : "")
             } else printf "%-12s %10.4fms %12s\n", o, a, "-"
         }
         if (worst > 0) printf "ratio = ganglion time / NumPy time (lower is better); worst %.2fx\n", worst
