@@ -4,15 +4,6 @@ local T = dofile("tests/lua/harness.lua")
 require "condense"
 require "sweep"
 
-if type(rnn) == "nil" or type(tasks) ~= "table" then
-  T.skip("condense: rnn or tasks not available in this build")
-  T.done(); return
-end
-local probe = rnn { n = 2, inputs = 1, outputs = 1 }
-if not probe.train or not probe.merge then
-  T.skip("condense: net:train or net:merge not available in this build")
-  T.done(); return
-end
 
 -- Error paths first (cheap).
 T.raises(function() condense(42, tasks.decision {}) end, "must be an rnn", "condense: bad net")

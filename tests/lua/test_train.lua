@@ -2,15 +2,6 @@
 -- cg and bfgs on a fixed batch, user tasks, NaN rollback, Ctrl-C, option checking.
 local T = dofile("tests/lua/harness.lua")
 
-if not (rnn and tasks) then
-  T.skip("rnn or tasks not available")
-  return T.done()
-end
-local probe = rnn { n = 2, inputs = 1, outputs = 1 }
-if not probe.train then
-  T.skip("net:train not linked")
-  return T.done()
-end
 
 local ff = tasks.flipflop { T = 100 }
 
