@@ -246,7 +246,7 @@ static int train_loop(lua_State *L)
     if (st) return lg_coreerror(L, "train", &e);
     o->cancel.stop = lg_stopflag();
 
-    double t0 = now_s(), score = NAN;
+    double t0 = now_s(), score = NAN, scoring = 0;
     lua_Integer good_it = 0, it;
     int nan_row = 0;
     const char *stopped = NULL;
@@ -291,6 +291,7 @@ static int train_loop(lua_State *L)
         int test = gn_optim_test(o, to->gtol) == GN_OK;
         if (to->score_every > 0 && (it % to->score_every == 0 || last || test)) {
             int top = lua_gettop(L);
+            double ts = now_s();
             gn_rnn_set_params(net, o->x);
             call_sample(L, I_TASK, to->score_batch, "train");
             int sb = lua_gettop(L);
@@ -299,6 +300,7 @@ static int train_loop(lua_State *L)
             if (!w) return lg_coreerror(L, "train", &e);
             score = score_batch(L, I_TASK, sb, net, w, b->B, b->T, "train");
             lua_settop(L, top);
+            scoring += now_s() - ts;
         }
         double el = now_s() - t0;
         hist_push(L, "loss", it, f);
@@ -332,6 +334,8 @@ static int train_loop(lua_State *L)
     lua_setfield(L, I_HIST, "best_iter");
     lua_pushnumber(L, now_s() - t0);
     lua_setfield(L, I_HIST, "seconds");
+    lua_pushnumber(L, scoring);
+    lua_setfield(L, I_HIST, "score_seconds");
     if (stopped && strcmp(stopped, "nan") == 0) gn_rnn_set_params(net, r->x_good);
     lua_pushvalue(L, I_HIST);
     return 1;
