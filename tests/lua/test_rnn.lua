@@ -5,7 +5,7 @@ local T = dofile("tests/lua/harness.lua")
 
 local function f(x) return math.tanh(x) end
 
--- The DESIGN.md equations in plain Lua, for one trial.
+-- The model equations (help("rnn")) in plain Lua, for one trial.
 local function naive(net, u)
   local n, ni, no = net.n, net.inputs, net.outputs
   local W, Win, b, Wout, bout, x0 = net.W, net.Win, net.b, net.Wout, net.bout, net.x0
