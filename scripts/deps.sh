@@ -4,15 +4,18 @@
 #
 # Required packages (the compiler and libraries, and tmux for the TUI tests)
 # must be present: when one is missing and we are not root, this prints the
-# install command and fails.  Reference packages (NumPy, SciPy, PyTorch,
-# Brian2, hyperfine) only feed cross-checks and comparisons: as root they are
-# installed; otherwise the run goes on and the checks that need them report
-# themselves as skipped, with the reason.
+# install command and fails.  Optional packages (NumPy, SciPy, PyTorch,
+# Brian2, hyperfine, Slurm) only feed cross-checks, comparisons and the
+# cluster test: as root they are installed; otherwise the run goes on and the
+# checks that need them report themselves as skipped, with the reason.
 set -e
 build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev"
 test_req="$build tmux"
-test_ref="python3 python3-numpy python3-scipy python3-torch"
-bench_ref="$test_ref python3-brian hyperfine"
+# Optional for tests: references for cross-checks, and slurmctld, slurmd,
+# slurm-client and munge, with which tests/slurm/ starts a single-node
+# cluster (it skips, saying why, where it cannot).
+test_ref="python3 python3-numpy python3-scipy python3-torch slurmctld slurmd slurm-client munge"
+bench_ref="python3 python3-numpy python3-scipy python3-torch python3-brian hyperfine"
 case "${1:-build}" in
     build) req=$build;    ref="" ;;
     test)  req=$test_req; ref=$test_ref ;;
@@ -35,7 +38,7 @@ if [ "$(id -u)" != 0 ]; then
         echo "run as root:  apt-get update && apt-get install -y$miss_req$miss_ref"
         exit 1
     fi
-    echo "note: reference packages missing:$miss_ref"
+    echo "note: optional packages missing:$miss_ref"
     echo "      the checks that compare against them are skipped (each says why);"
     echo "      to run them, as root:  apt-get update && apt-get install -y$miss_ref"
     exit 0
