@@ -3,6 +3,7 @@
 #include "l_util.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -167,7 +168,7 @@ void lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed
     while (lua_next(L, t)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "%s: options must be named (key = value), got a %s key", fn,
+            lg_errorf(L, "%s: options must be named (key = value), got a %s key", fn,
                        luaL_typename(L, -1));
         const char *k = lua_tostring(L, -1);
         int ok = 0;
@@ -181,7 +182,7 @@ void lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed
                 luaL_addstring(&b, allowed[i]);
             }
             luaL_pushresult(&b);
-            luaL_error(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
+            lg_errorf(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
         }
     }
 }
@@ -384,4 +385,34 @@ void lg_progress(lua_State *L, const char *what, double done, double total, cons
     gn_host *h = s->host;
     if (h && h->progress) h->progress(h, what, done, total, t - s->prog_start, extra ? extra : "");
     if (last) s->prog_start = 0;
+}
+
+/* ---- boxes ------------------------------------------------------------------------ */
+#define BOX_MT "ganglion.box"
+
+typedef struct {
+    void (*fin)(void *);
+    union { max_align_t align; unsigned char bytes[1]; } storage;
+} box;
+
+static int box_gc(lua_State *L)
+{
+    box *b = luaL_checkudata(L, 1, BOX_MT);
+    void (*fin)(void *) = b->fin;
+    b->fin = NULL;
+    if (fin) fin(&b->storage);
+    return 0;
+}
+
+void *lg_newbox(lua_State *L, size_t size, void (*fin)(void *storage))
+{
+    box *b = lua_newuserdatauv(L, offsetof(box, storage) + size, 0);
+    memset(b, 0, offsetof(box, storage) + size);
+    if (luaL_newmetatable(L, BOX_MT)) {
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    b->fin = fin;
+    return &b->storage;
 }

@@ -367,9 +367,16 @@ local function base_names(t)
   return names
 end
 
--- Key names an options table accepts, read from the "unknown option"
--- error, at argument position pos after prefix.
+-- Key names an options table accepts: from the declarations the bindings
+-- publish (ganglion.options, the list help and completion use), else read
+-- from the "unknown option" error at the position after prefix.
 local function option_keys(t, prefix)
+  local decl = ganglion.options[t.name:gsub(" %(.*", ""):gsub(":", ".")]
+  if decl then
+    local keys = {}
+    for _, o in ipairs(decl) do keys[#keys + 1] = o.name end
+    return keys
+  end
   local args = {}
   for i, v in ipairs(prefix) do args[i] = v end
   args[#args + 1] = { __robust_bogus = 1 }
