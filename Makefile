@@ -111,6 +111,8 @@ check-layers:
 	 if [ -n "$$bad" ]; then echo "layer violation (src/tui includes Lua; go through src/lua/repl.h): $$bad"; exit 1; fi; \
 	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/lua/*.[ch] src/plot/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad2" ]; then echo "layer violation (curses/readline outside src/tui): $$bad2"; exit 1; fi; \
+	 bad3=$$(grep -nE 'luaL_error\([^"]*"([^"%]|%[%sdfpcIU])*%[-+ #0-9.]*(z|l|h|g|e|u|x|i)' src/lua/*.c 2>/dev/null); \
+	 if [ -n "$$bad3" ]; then echo "luaL_error knows no printf formats such as %zu or %g (use lg_errorf): $$bad3"; exit 1; fi; \
 	 echo "  layers ok"
 
 # A reference to a file that is not in the checkout (a comment citing a

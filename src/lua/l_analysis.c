@@ -16,12 +16,6 @@
 #include "rnn_merge.h"
 #include "similarity.h"
 
-/* The rnn binding may be absent from a build; its helpers are weak so that
- * this file still links, and net:merge/net:delete are then simply not added. */
-#pragma weak lg_checkrnn
-#pragma weak lg_rnn_replace
-#pragma weak lg_usernn
-#pragma weak lg_rnn_addmethods
 
 /* ---- data arguments ------------------------------------------------------------
  * Analysis functions take "a trace or a matrix": a matrix (or plain rows), a
@@ -33,7 +27,7 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
     idx = lua_absindex(L, idx);
     if (luaL_testudata(L, idx, LG_MATRIX_MT)) return lg_checkmatrix(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: argument #%d must be a matrix or a trace {%s=...} (got %s)", fn, idx,
+        lg_errorf(L, "%s: argument #%d must be a matrix or a trace {%s=...} (got %s)", fn, idx,
                    field, luaL_typename(L, idx));
     /* A trace? */
     if (lua_getfield(L, idx, field) != LUA_TNIL) {
@@ -49,7 +43,7 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
     lua_pop(L, 1);
     if (!islist) {
         if (first != LUA_TTABLE && first != LUA_TNUMBER)
-            luaL_error(L, "%s: argument #%d must be a matrix, a trace {%s=...} or a list of traces", fn,
+            lg_errorf(L, "%s: argument #%d must be a matrix, a trace {%s=...} or a list of traces", fn,
                        idx, field);
         lua_pushvalue(L, idx);
         gsl_matrix *m = lg_tomatrix(L, lua_gettop(L));
@@ -58,12 +52,12 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
     size_t k = lua_rawlen(L, idx), rows = 0, cols = 0;
     for (size_t i = 1; i <= k; i++) {
         if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TTABLE)
-            luaL_error(L, "%s: argument #%d[%zu] must be a trace {%s=...}", fn, idx, i, field);
+            lg_errorf(L, "%s: argument #%d[%zu] must be a trace {%s=...}", fn, idx, i, field);
         gsl_matrix *m = lg_optmatrixfield(L, lua_gettop(L), field);
-        if (!m) luaL_error(L, "%s: argument #%d[%zu] has no field '%s'", fn, idx, i, field);
+        if (!m) lg_errorf(L, "%s: argument #%d[%zu] has no field '%s'", fn, idx, i, field);
         if (i == 1) cols = m->size2;
         else if (m->size2 != cols)
-            luaL_error(L, "%s: argument #%d[%zu].%s has %zu columns, the first trace %zu", fn, idx, i,
+            lg_errorf(L, "%s: argument #%d[%zu].%s has %zu columns, the first trace %zu", fn, idx, i,
                        field, m->size2, cols);
         rows += m->size1;
         lua_pop(L, 2);
@@ -84,7 +78,7 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
 
 static void checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what)
 {
-    if (!gn_pca_finite(m)) luaL_error(L, "%s: %s contains NaN or Inf", fn, what);
+    if (!gn_pca_finite(m)) lg_errorf(L, "%s: %s contains NaN or Inf", fn, what);
 }
 
 static void pushvector(lua_State *L, const gsl_vector *v)
@@ -122,7 +116,7 @@ static int l_pca(lua_State *L)
 static double checkfrac(lua_State *L, int idx, const char *fn)
 {
     double f = luaL_optnumber(L, idx, 0.9);
-    if (!(f > 0 && f <= 1)) luaL_error(L, "%s: frac must be in (0, 1], got %g", fn, f);
+    if (!(f > 0 && f <= 1)) lg_errorf(L, "%s: frac must be in (0, 1], got %g", fn, f);
     return f;
 }
 
@@ -152,16 +146,16 @@ static int l_similarity(lua_State *L)
 {
     const char *method = luaL_optstring(L, 2, "pca");
     if (strcmp(method, "pca") && strcmp(method, "corr"))
-        luaL_error(L, "similarity: method must be \"pca\" or \"corr\", got \"%s\"", method);
+        lg_errorf(L, "similarity: method must be \"pca\" or \"corr\", got \"%s\"", method);
     lua_Integer k = 0;
     if (!lua_isnoneornil(L, 3)) {
         k = lg_checkinteger(L, 3, "similarity", "k");
-        if (strcmp(method, "pca")) luaL_error(L, "similarity: k applies only to the \"pca\" method");
-        if (k < 1) luaL_error(L, "similarity: k must be >= 1, got %lld", (long long)k);
+        if (strcmp(method, "pca")) lg_errorf(L, "similarity: k applies only to the \"pca\" method");
+        if (k < 1) lg_errorf(L, "similarity: k must be >= 1, got %lld", (long long)k);
     }
     gsl_matrix *X = checkdata(L, 1, "similarity", "r");
     checkfinite(L, X, "similarity", "data");
-    if (X->size1 < 2) luaL_error(L, "similarity: need at least 2 time points, got %zu", X->size1);
+    if (X->size1 < 2) lg_errorf(L, "similarity: need at least 2 time points, got %zu", X->size1);
     gsl_matrix *S = lg_newmatrix(L, X->size2, X->size2);
     gn_err e = {0};
     if (!strcmp(method, "corr")) {
@@ -176,7 +170,7 @@ static int l_similarity(lua_State *L)
     if ((size_t)k > p->k) {
         size_t kk = p->k;
         gn_pca_free(p);
-        luaL_error(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
+        lg_errorf(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
     }
     int st = gn_similarity_pca(p, (size_t)k, S, &e);
     gn_pca_free(p);
@@ -232,11 +226,11 @@ static int l_kinds(lua_State *L)
     lg_checkkeys(L, o, "kinds", keys);
     lua_Integer restarts = lg_optinteger(L, o, "restarts", 10);
     lua_Integer maxiter = lg_optinteger(L, o, "maxiter", 300);
-    if (restarts < 1 || restarts > 100000) luaL_error(L, "kinds: restarts must be in 1..100000, got %lld", (long long)restarts);
-    if (maxiter < 1) luaL_error(L, "kinds: maxiter must be >= 1, got %lld", (long long)maxiter);
+    if (restarts < 1 || restarts > 100000) lg_errorf(L, "kinds: restarts must be in 1..100000, got %lld", (long long)restarts);
+    if (maxiter < 1) lg_errorf(L, "kinds: maxiter must be >= 1, got %lld", (long long)maxiter);
     gsl_matrix *R = checkdata(L, 1, "kinds", "r");
     size_t n = R->size2;
-    if (k < 1 || (size_t)k > n) luaL_error(L, "kinds: k must be between 1 and the number of neurons %zu, got %lld", n, (long long)k);
+    if (k < 1 || (size_t)k > n) lg_errorf(L, "kinds: k must be between 1 and the number of neurons %zu, got %lld", n, (long long)k);
     checkfinite(L, R, "kinds", "responses");
     gsl_matrix *C = lg_newmatrix(L, R->size1, (size_t)k);
     size_t *lab = lua_newuserdatauv(L, n * sizeof *lab, 0);   /* freed by the GC */
@@ -280,7 +274,6 @@ static int l_fixedpoints(lua_State *L)
 {
     static const char *const keys[] = {"starts", "trace", "noise", "spread", "input", "tol", "qtol",
                                        "maxiter", "keep", NULL};
-    if (!lg_usernn) luaL_error(L, "fixedpoints: the rnn module is not available in this build");
     gn_rnn *net = lg_usernn(L, 2, "fixedpoints");
     int o = lua_isnoneornil(L, 2) ? 0 : 2;
     lg_checkkeys(L, o, "fixedpoints", keys);
@@ -291,17 +284,17 @@ static int l_fixedpoints(lua_State *L)
     double qtol = lg_optpositive(L, o, "qtol", 1e-10);
     lua_Integer maxiter = lg_optinteger(L, o, "maxiter", 2000);
     lua_Integer keep = lg_optinteger(L, o, "keep", 256);
-    if (!(noise >= 0) || isinf(noise)) luaL_error(L, "fixedpoints: noise must be >= 0, got %g", noise);
-    if (!(spread >= 0) || isinf(spread)) luaL_error(L, "fixedpoints: spread must be >= 0, got %g", spread);
-    if (maxiter < 1) luaL_error(L, "fixedpoints: maxiter must be >= 1, got %lld", (long long)maxiter);
-    if (keep < 1 || keep > 100000) luaL_error(L, "fixedpoints: keep must be in 1..100000, got %lld", (long long)keep);
+    if (!(noise >= 0) || isinf(noise)) lg_errorf(L, "fixedpoints: noise must be >= 0, got %g", noise);
+    if (!(spread >= 0) || isinf(spread)) lg_errorf(L, "fixedpoints: spread must be >= 0, got %g", spread);
+    if (maxiter < 1) lg_errorf(L, "fixedpoints: maxiter must be >= 1, got %lld", (long long)maxiter);
+    if (keep < 1 || keep > 100000) lg_errorf(L, "fixedpoints: keep must be in 1..100000, got %lld", (long long)keep);
     /* input u* */
     gsl_vector *u = NULL;
     gsl_vector_view uv;
     gsl_matrix *um = o ? lg_optmatrixfield(L, o, "input") : NULL;
     if (um) {
         if (!((um->size1 == net->nin && um->size2 == 1) || (um->size1 == 1 && um->size2 == net->nin)))
-            luaL_error(L, "fixedpoints: input must have %zu entries, got %zux%zu", net->nin, um->size1, um->size2);
+            lg_errorf(L, "fixedpoints: input must have %zu entries, got %zux%zu", net->nin, um->size1, um->size2);
         uv = um->size2 == 1 ? gsl_matrix_column(um, 0) : gsl_matrix_row(um, 0);
         u = &uv.vector;
         checkfinite(L, um, "fixedpoints", "input");
@@ -313,10 +306,10 @@ static int l_fixedpoints(lua_State *L)
     if (o) lua_pop(L, 1);
     if (sty == LUA_TNUMBER) {
         nstarts = lg_optinteger(L, o, "starts", 64);
-        if (nstarts < 1 || nstarts > 1000000) luaL_error(L, "fixedpoints: starts must be in 1..1000000, got %lld", (long long)nstarts);
+        if (nstarts < 1 || nstarts > 1000000) lg_errorf(L, "fixedpoints: starts must be in 1..1000000, got %lld", (long long)nstarts);
     } else if (sty != LUA_TNIL) {
         S = lg_optmatrixfield(L, o, "starts");   /* stays anchored on the stack */
-        if (S->size2 != n) luaL_error(L, "fixedpoints: starts must have %zu columns (one per unit), got %zu", n, S->size2);
+        if (S->size2 != n) lg_errorf(L, "fixedpoints: starts must have %zu columns (one per unit), got %zu", n, S->size2);
         checkfinite(L, S, "fixedpoints", "starts");
     }
     if (!S) {
@@ -324,7 +317,7 @@ static int l_fixedpoints(lua_State *L)
         if (o && lua_getfield(L, o, "trace") != LUA_TNIL) {
             int t = lua_gettop(L);
             X = checkdata(L, t, "fixedpoints", "x");
-            if (X->size2 != n) luaL_error(L, "fixedpoints: trace states must have %zu columns, got %zu", n, X->size2);
+            if (X->size2 != n) lg_errorf(L, "fixedpoints: trace states must have %zu columns, got %zu", n, X->size2);
             checkfinite(L, X, "fixedpoints", "trace");
         }
         S = lg_newmatrix(L, (size_t)nstarts, n);
@@ -398,9 +391,9 @@ static size_t checkunit(lua_State *L, int idx, const gn_rnn *net, const char *fn
 {
     int isint;
     lua_Integer i = lua_tointegerx(L, idx, &isint);
-    if (!isint) luaL_error(L, "%s: %s must be an integer unit index (got %s)", fn, what, luaL_typename(L, idx));
+    if (!isint) lg_errorf(L, "%s: %s must be an integer unit index (got %s)", fn, what, luaL_typename(L, idx));
     if (i < 1 || (size_t)i > net->n)
-        luaL_error(L, "%s: %s %lld out of range (the net has %zu units)", fn, what, (long long)i, net->n);
+        lg_errorf(L, "%s: %s %lld out of range (the net has %zu units)", fn, what, (long long)i, net->n);
     return (size_t)(i - 1);
 }
 
@@ -411,7 +404,7 @@ static int l_merge(lua_State *L)
     gn_rnn *net = lg_usernn(L, 4, "net:merge");
     size_t i = checkunit(L, 2, net, "merge", "i");
     size_t j = checkunit(L, 3, net, "merge", "j");
-    if (i == j) luaL_error(L, "merge: cannot merge unit %zu with itself", i + 1);
+    if (i == j) lg_errorf(L, "merge: cannot merge unit %zu with itself", i + 1);
     int o = lua_isnoneornil(L, 4) ? 0 : 4;
     lg_checkkeys(L, o, "merge", keys);
     const char *method = lg_optstring(L, o, "method", "mean");
@@ -421,16 +414,16 @@ static int l_merge(lua_State *L)
     double a = 0, c = 0;
     if (!strcmp(method, "ls")) {
         if (lua_getfield(L, o, "trace") == LUA_TNIL)
-            luaL_error(L, "merge: method \"ls\" needs the recorded activity, {trace=net:run(...)}");
+            lg_errorf(L, "merge: method \"ls\" needs the recorded activity, {trace=net:run(...)}");
         gsl_matrix *R = checkdata(L, lua_gettop(L), "merge", "r");
-        if (R->size2 != net->n) luaL_error(L, "merge: trace rates must have %zu columns, got %zu", net->n, R->size2);
+        if (R->size2 != net->n) lg_errorf(L, "merge: trace rates must have %zu columns, got %zu", net->n, R->size2);
         gsl_vector_view ri = gsl_matrix_column(R, i), rj = gsl_matrix_column(R, j);
         out = gn_rnn_merge_ls(net, i, j, &ri.vector, &rj.vector, &a, &c, &e);
         nret = 3;
     } else if (!strcmp(method, "mean") || !strcmp(method, "exact")) {
         out = gn_rnn_merge(net, i, j, &e);
     } else {
-        luaL_error(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
+        lg_errorf(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
     }
     if (!out) lg_coreerror(L, "merge", &e);
     lg_rnn_replace(L, 1, out, "merge");
@@ -462,9 +455,7 @@ int lg_open_analysis(lua_State *L)
         lua_pushcfunction(L, r->func);
         lua_setglobal(L, r->name);
     }
-    if (lg_rnn_addmethods && lg_usernn && lg_rnn_replace) {
-        static const luaL_Reg methods[] = {{"merge", l_merge}, {"delete", l_delete}, {NULL, NULL}};
-        lg_rnn_addmethods(L, methods);
-    }
+    static const luaL_Reg methods[] = {{"merge", l_merge}, {"delete", l_delete}, {NULL, NULL}};
+    lg_rnn_addmethods(L, methods);
     return 0;
 }

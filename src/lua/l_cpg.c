@@ -39,7 +39,7 @@ static void read_state(lua_State *L, int idx, const char *fn, const char *what, 
 static void check_table(lua_State *L, int idx, const char *fn, const char *usage)
 {
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: expected an options table %s (got %s)", fn, usage, luaL_typename(L, idx));
+        lg_errorf(L, "%s: expected an options table %s (got %s)", fn, usage, luaL_typename(L, idx));
 }
 
 /* Applies every model parameter present in the options table t to p. */
@@ -50,7 +50,7 @@ static void read_params(lua_State *L, int t, const char *fn, gn_cpg_par *p)
         int ty = lua_getfield(L, t, row->name);
         if (ty != LUA_TNIL) {
             if (ty != LUA_TNUMBER)
-                luaL_error(L, "%s: parameter '%s' must be a number (got %s)", fn, row->name,
+                lg_errorf(L, "%s: parameter '%s' must be a number (got %s)", fn, row->name,
                            lua_typename(L, ty));
             gn_err e = { 0 };
             if (gn_cpg_par_set(p, row->name, lua_tonumber(L, -1), &e))
@@ -65,7 +65,7 @@ static int cpg_new(lua_State *L)
 {
     int t = lua_istable(L, 1) ? 1 : 0;
     if (!t && !lua_isnoneornil(L, 1))
-        return luaL_error(L, "cpg: expected an options table, got %s", luaL_typename(L, 1));
+        return lg_errorf(L, "cpg: expected an options table, got %s", luaL_typename(L, 1));
     lg_checkkeys(L, t, "cpg", ctor_keys);
     gn_cpg_par p;
     gn_cpg_par_default(&p);
@@ -123,19 +123,19 @@ static int cpg_run(lua_State *L)
     check_table(L, 2, "cpg:run", "c:run{t=, dt=}");
     lg_checkkeys(L, 2, "cpg:run", run_keys);
     if (lua_getfield(L, 2, "t") == LUA_TNIL)
-        return luaL_error(L, "cpg:run: option 't' (duration, ms) is required");
+        return lg_errorf(L, "cpg:run: option 't' (duration, ms) is required");
     lua_pop(L, 1);
     double T = lg_optnumber(L, 2, "t", 0);
     if (!(T > 0) || !isfinite(T))
-        return luaL_error(L, "cpg:run: option 't' (duration, ms) must be finite and > 0, got %g", T);
+        return lg_errorf(L, "cpg:run: option 't' (duration, ms) must be finite and > 0, got %g", T);
     double dt = lg_optnumber(L, 2, "dt", 1.0);
     if (!(dt > 0) || !isfinite(dt))
-        return luaL_error(L, "cpg:run: option 'dt' (sampling interval, ms) must be finite and > 0, got %g", dt);
+        return lg_errorf(L, "cpg:run: option 'dt' (sampling interval, ms) must be finite and > 0, got %g", dt);
     if (dt > T)
-        return luaL_error(L, "cpg:run: dt (%g ms) is longer than the run (t = %g ms)", dt, T);
+        return lg_errorf(L, "cpg:run: dt (%g ms) is longer than the run (t = %g ms)", dt, T);
     double steps_d = floor(T / dt + 1e-9);
     if (steps_d * GN_CPG_NPOP > (double)GN_MAX_ELEMS)
-        return luaL_error(L, "cpg:run: t/dt = %g samples is too many", steps_d);
+        return lg_errorf(L, "cpg:run: t/dt = %g samples is too many", steps_d);
     size_t steps = (size_t)steps_d;
     gn_err e = { 0 };
     if (lg_optboolean(L, 2, "reset", 0) && gn_cpg_reset(u->c, NULL, &e))
@@ -156,7 +156,7 @@ static int cpg_run(lua_State *L)
     gsl_matrix *Om = lg_newmatrix(L, steps, GN_CPG_NPOP);
     lua_setfield(L, -2, "out");
     if (tm->tda != 1 || Vm->tda != GN_CPG_NPOP || Om->tda != GN_CPG_NPOP)
-        return luaL_error(L, "cpg:run: internal error (matrix not contiguous)");
+        return lg_errorf(L, "cpg:run: internal error (matrix not contiguous)");
 
     /* Iterate in chunks so the host can show progress between them; the
      * core polls the Ctrl-C flag between samples. */
@@ -234,7 +234,7 @@ static int cpg_set(lua_State *L)
     while (lua_next(L, 2)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING || !gn_cpg_param_find(lua_tostring(L, -1)))
-            return luaL_error(L, "cpg:set: unknown parameter '%s' (see cpg.params)",
+            return lg_errorf(L, "cpg:set: unknown parameter '%s' (see cpg.params)",
                               lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
     }
     gn_cpg_par p = *gn_cpg_get_par(u->c);
@@ -262,7 +262,7 @@ static void push_array(lua_State *L, const double *v, size_t n)
 static int phases_impl(lua_State *L, int res, int opt, const char *fn)
 {
     if (lua_type(L, res) != LUA_TTABLE)
-        return luaL_error(L, "%s: result must be the table c:run returns {t=, out=} (got %s)", fn,
+        return lg_errorf(L, "%s: result must be the table c:run returns {t=, out=} (got %s)", fn,
                           luaL_typename(L, res));
     if (opt && !lua_isnoneornil(L, opt)) {
         check_table(L, opt, fn, "{on=, off=, min_range=, ref=, skip=}");
@@ -272,26 +272,26 @@ static int phases_impl(lua_State *L, int res, int opt, const char *fn)
     }
     lua_getfield(L, res, "out");
     if (lua_isnil(L, -1))
-        return luaL_error(L, "%s: result has no 'out' field (pass what c:run returns)", fn);
+        return lg_errorf(L, "%s: result has no 'out' field (pass what c:run returns)", fn);
     gsl_matrix *out = lg_tomatrixas(L, lua_gettop(L), fn, "result.out");
     lua_getfield(L, res, "t");
     if (lua_isnil(L, -1))
-        return luaL_error(L, "%s: result has no 't' field (pass what c:run returns)", fn);
+        return lg_errorf(L, "%s: result has no 't' field (pass what c:run returns)", fn);
     gsl_matrix *tm = lg_tomatrixas(L, lua_gettop(L), fn, "result.t");
     size_t n = out->size1, k = out->size2;
     if (k < 1 || k > 16)
-        return luaL_error(L, "%s: out must have 1..16 columns, got %d", fn, (int)k);
+        return lg_errorf(L, "%s: out must have 1..16 columns, got %d", fn, (int)k);
     if (tm->size1 != n || tm->size2 != 1)
-        return luaL_error(L, "%s: t must be %dx1 to match out, got %dx%d", fn, (int)n,
+        return lg_errorf(L, "%s: t must be %dx1 to match out, got %dx%d", fn, (int)n,
                           (int)tm->size1, (int)tm->size2);
     if (n < 2)
-        return luaL_error(L, "%s: need at least 2 samples, got %d", fn, (int)n);
+        return lg_errorf(L, "%s: need at least 2 samples, got %d", fn, (int)n);
     double on = lg_optnumber(L, opt, "on", 0.5);
     double off = lg_optnumber(L, opt, "off", 0.3);
     double minr = lg_optnumber(L, opt, "min_range", 0.05);
     lua_Integer ref = lg_optinteger(L, opt, "ref", 1);
     if (ref < 1 || ref > (lua_Integer)k)
-        return luaL_error(L, "%s: option 'ref' must be a column 1..%d, got %d", fn, (int)k, (int)ref);
+        return lg_errorf(L, "%s: option 'ref' must be a column 1..%d, got %d", fn, (int)k, (int)ref);
     double t0 = gsl_matrix_get(tm, 0, 0), t1 = gsl_matrix_get(tm, n - 1, 0);
     double skip = lg_optnumber(L, opt, "skip", 0.25 * (t1 - t0));
 
@@ -418,10 +418,10 @@ static int cpg_newindex(lua_State *L)
     lcpg *u = check_cpg(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (!gn_cpg_param_find(k))
-        return luaL_error(L, "cpg: unknown parameter '%s' (fields t, method, rtol, atol are "
+        return lg_errorf(L, "cpg: unknown parameter '%s' (fields t, method, rtol, atol are "
                           "read-only; see cpg.params)", k);
     if (lua_type(L, 3) != LUA_TNUMBER)
-        return luaL_error(L, "cpg: parameter '%s' must be a number (got %s)", k, luaL_typename(L, 3));
+        return lg_errorf(L, "cpg: parameter '%s' must be a number (got %s)", k, luaL_typename(L, 3));
     gn_cpg_par p = *gn_cpg_get_par(u->c);
     gn_err e = { 0 };
     if (gn_cpg_par_set(&p, k, lua_tonumber(L, 3), &e) || gn_cpg_set_par(u->c, &p, &e))

@@ -25,7 +25,7 @@ static int parse_method(lua_State *L, const char *s, const char *fn)
 {
     if (!strcmp(s, "euler")) return GN_LINEAR_EULER;
     if (!strcmp(s, "exact")) return GN_LINEAR_EXACT;
-    return luaL_error(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
+    return lg_errorf(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
 }
 
 /* linear{M=, tau=10, dt=1, v0=0, method="exact"} */
@@ -33,13 +33,13 @@ static int linear_new(lua_State *L, int t)
 {
     static const char *const keys[] = {"M", "tau", "dt", "v0", "method", NULL};
     if (lua_type(L, t) != LUA_TTABLE)
-        return luaL_error(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
+        return lg_errorf(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
                           luaL_typename(L, t));
     lg_checkkeys(L, t, "linear", keys);
     gsl_matrix *M = lg_optmatrixfield(L, t, "M");
-    if (!M) return luaL_error(L, "linear: option 'M' (n×n weight matrix) is required");
+    if (!M) return lg_errorf(L, "linear: option 'M' (n×n weight matrix) is required");
     if (M->size1 != M->size2)
-        return luaL_error(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
+        return lg_errorf(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
     double tau = lg_optnumber(L, t, "tau", 10);
     double dt = lg_optnumber(L, t, "dt", 1);
     int method = parse_method(L, lg_optstring(L, t, "method", "exact"), "linear");
@@ -53,7 +53,7 @@ static int linear_new(lua_State *L, int t)
     if (!u->lin) return lg_coreerror(L, "linear", &e);
     u->method = method;
     u->v0 = gsl_vector_calloc(M->size1);
-    if (!u->v0) return luaL_error(L, "linear: out of memory");
+    if (!u->v0) return lg_errorf(L, "linear: out of memory");
     lua_getfield(L, t, "v0");
     if (!lua_isnil(L, -1)) lg_readvector(L, -1, u->v0, LG_VEC_SCALAR, "linear", "v0");
     lua_settop(L, ud);
@@ -92,17 +92,17 @@ static int linear_run(lua_State *L)
     lg_linear *u = checklinear(L, 1);
     size_t n = u->lin->n;
     if (lua_isnoneornil(L, 2))
-        return luaL_error(L, "linear:run: h (T×%d input matrix) is required", (int)n);
+        return lg_errorf(L, "linear:run: h (T×%d input matrix) is required", (int)n);
     if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
-        return luaL_error(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
+        return lg_errorf(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
     gsl_matrix *h = lg_tomatrixas(L, 2, "linear:run", "h");
     if (h->size2 != n)
-        return luaL_error(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
+        return lg_errorf(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
                           h->size1, h->size2);
     int o = lua_isnoneornil(L, 3) ? 0 : 3;
     if (o) {
         if (lua_type(L, 3) != LUA_TTABLE)
-            return luaL_error(L, "linear:run: options must be a table {method=, v0=} (got %s)",
+            return lg_errorf(L, "linear:run: options must be a table {method=, v0=} (got %s)",
                               luaL_typename(L, 3));
         lg_checkkeys(L, 3, "linear:run", keys);
     }
@@ -203,11 +203,11 @@ static int linear_newindex(lua_State *L)
     if (!strcmp(k, "v0")) lg_readvector(L, 3, u->v0, LG_VEC_SCALAR, "linear", "v0");
     else if (!strcmp(k, "method")) {
         if (lua_type(L, 3) != LUA_TSTRING)
-            return luaL_error(L, "linear: method must be \"euler\" or \"exact\" (got %s)", luaL_typename(L, 3));
+            return lg_errorf(L, "linear: method must be \"euler\" or \"exact\" (got %s)", luaL_typename(L, 3));
         u->method = parse_method(L, lua_tostring(L, 3), "linear");
     }
     else
-        return luaL_error(L, "linear: field '%s' is read-only (only v0 and method can be set; "
+        return lg_errorf(L, "linear: field '%s' is read-only (only v0 and method can be set; "
                           "build a new network with linear{M=, tau=, dt=})", k);
     return 0;
 }

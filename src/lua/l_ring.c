@@ -29,7 +29,7 @@ static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
 {
     static const char *const keys[] = {"n", "w0", "w1", "h0", "h1", "T", "tau", "dt", "preset", NULL};
     if (!lua_isnoneornil(L, t) && lua_type(L, t) != LUA_TTABLE)
-        return luaL_error(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
+        return lg_errorf(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
                           luaL_typename(L, t));
     int o = lua_isnoneornil(L, t) ? 0 : t;
     if (o) lg_checkkeys(L, o, fn, keys);
@@ -37,10 +37,10 @@ static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
     gn_ring_params p;
     if (!strcmp(preset, "notebook")) gn_ring_params_notebook(&p);
     else if (!strcmp(preset, "attractor")) gn_ring_params_default(&p);
-    else return luaL_error(L, "%s: preset must be \"attractor\" or \"notebook\", got \"%s\"", fn, preset);
+    else return lg_errorf(L, "%s: preset must be \"attractor\" or \"notebook\", got \"%s\"", fn, preset);
     lua_Integer n = lg_optinteger(L, o, "n", (lua_Integer)p.n);
-    if (n < 1) return luaL_error(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
-    if (n > 100000000) return luaL_error(L, "%s: n = %lld is too large", fn, (long long)n);
+    if (n < 1) return lg_errorf(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
+    if (n > 100000000) return lg_errorf(L, "%s: n = %lld is too large", fn, (long long)n);
     p.n = (size_t)n;
     for (const lg_field *f = params; f->name; f++) {
         double *s = lg_fieldslot(&p, params, f->name);
@@ -121,18 +121,18 @@ static int ring_run(lua_State *L)
     gn_ring *r = checkring(L, 1);
     size_t n = r->p.n;
     if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TTABLE)
-        return luaL_error(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
+        return lg_errorf(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
                           luaL_typename(L, 2));
     int o = lua_isnoneornil(L, 2) ? 0 : 2;
     if (o) lg_checkkeys(L, o, "ring:run", keys);
     lua_Integer steps = lg_optinteger(L, o, "steps", 1000);
-    if (steps < 1) return luaL_error(L, "ring:run: steps must be >= 1, got %lld", (long long)steps);
+    if (steps < 1) return lg_errorf(L, "ring:run: steps must be >= 1, got %lld", (long long)steps);
     double speed = lg_optnumber(L, o, "speed", 0);
     double cue = lg_optnumber(L, o, "cue", r->p.h1);
     double phase = lg_optnumber(L, o, "phase", NAN);
-    if (!isfinite(speed)) return luaL_error(L, "ring:run: speed must be finite, got %f", speed);
-    if (!isfinite(cue)) return luaL_error(L, "ring:run: cue must be finite, got %f", cue);
-    if (isinf(phase)) return luaL_error(L, "ring:run: phase must be finite, got %f", phase);
+    if (!isfinite(speed)) return lg_errorf(L, "ring:run: speed must be finite, got %f", speed);
+    if (!isfinite(cue)) return lg_errorf(L, "ring:run: cue must be finite, got %f", cue);
+    if (isinf(phase)) return lg_errorf(L, "ring:run: phase must be finite, got %f", phase);
     gsl_vector *a0 = NULL;
     gsl_vector_view av;
     if (o && lua_getfield(L, o, "a0") != LUA_TNIL) {
@@ -142,7 +142,7 @@ static int ring_run(lua_State *L)
         a0 = &av.vector;
     }
     if ((double)steps * (double)n > (double)GN_MAX_ELEMS)
-        return luaL_error(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
+        return lg_errorf(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
     gsl_matrix *out = lg_newmatrix(L, (size_t)steps, n);
     gn_err e = {0};
     gn_cancel c = {lg_stopflag()};
@@ -163,7 +163,7 @@ static int ring_bump(lua_State *L)
     }
     const char *fn = r ? "ring:bump" : "ring.bump";
     if (lua_type(L, a) != LUA_TTABLE && !luaL_testudata(L, a, LG_MATRIX_MT))
-        return luaL_error(L, "%s: activity must be a steps×n matrix (got %s)", fn, luaL_typename(L, a));
+        return lg_errorf(L, "%s: activity must be a steps×n matrix (got %s)", fn, luaL_typename(L, a));
     gsl_matrix *A = lg_tomatrixas(L, a, fn, "activity");
     size_t n = r ? r->p.n : A->size2;
     gsl_matrix_view one;
@@ -177,9 +177,9 @@ static int ring_bump(lua_State *L)
         } else A = &one.matrix;
     }
     if (A->size2 != n)
-        return luaL_error(L, "%s: activity must have %zu columns (one per unit), got %zux%zu", fn, n,
+        return lg_errorf(L, "%s: activity must have %zu columns (one per unit), got %zux%zu", fn, n,
                           A->size1, A->size2);
-    if (n < 3) return luaL_error(L, "%s: need at least 3 units on the ring, got %zu", fn, n);
+    if (n < 3) return lg_errorf(L, "%s: need at least 3 units on the ring, got %zu", fn, n);
     size_t rows = A->size1;
     lua_createtable(L, 0, 4);
     gsl_vector_view pos = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
@@ -228,12 +228,12 @@ static int ring_newindex(lua_State *L)
     if (!strcmp(k, "state")) lg_readvector(L, 3, r->r, LG_VEC_SCALAR, "ring", "state");
     else if (!strcmp(k, "phase")) {
         if (lua_type(L, 3) != LUA_TNUMBER)
-            return luaL_error(L, "ring: phase must be a number (got %s)", luaL_typename(L, 3));
+            return lg_errorf(L, "ring: phase must be a number (got %s)", luaL_typename(L, 3));
         double v = lua_tonumber(L, 3);
-        if (!isfinite(v)) return luaL_error(L, "ring: phase must be finite, got %f", v);
+        if (!isfinite(v)) return lg_errorf(L, "ring: phase must be finite, got %f", v);
         r->phase = remainder(v, 2 * M_PI);
     } else
-        return luaL_error(L, "ring: field '%s' is read-only (state and phase can be set; "
+        return lg_errorf(L, "ring: field '%s' is read-only (state and phase can be set; "
                           "build a new ring with ring{...} to change parameters)", k);
     return 0;
 }

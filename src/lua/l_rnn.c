@@ -311,7 +311,7 @@ static int rnn_new(lua_State *L)
     net->tau = tau; net->dt = dt; net->noise = noise; net->act = act;
     /* seed= gives a reproducible net without touching the global generator */
     gsl_rng *rng = has_seed ? gsl_rng_alloc(gsl_rng_mt19937) : lg_rng(L);
-    if (!rng) return luaL_error(L, "rnn: out of memory");
+    if (!rng) return lg_errorf(L, "rnn: out of memory");
     if (has_seed) gsl_rng_set(rng, (unsigned long)seed);
     int st = gn_rnn_init(net, g, rng, &e);
     if (has_seed) gsl_rng_free(rng);

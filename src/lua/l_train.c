@@ -53,7 +53,7 @@ static double now_s(void)
 static void check_task(lua_State *L, int idx, const gn_rnn *net, const char *fn)
 {
     if (!lua_istable(L, idx))
-        luaL_error(L, "%s: task must be a table (e.g. tasks.flipflop{}), got %s", fn,
+        lg_errorf(L, "%s: task must be a table (e.g. tasks.flipflop{}), got %s", fn,
                    luaL_typename(L, idx));
     const char *num[] = {"inputs", "outputs", "T"};
     lua_Integer v[3];
@@ -62,12 +62,12 @@ static void check_task(lua_State *L, int idx, const gn_rnn *net, const char *fn)
         int isint;
         v[i] = lua_tointegerx(L, -1, &isint);
         if (!isint || v[i] < 1)
-            luaL_error(L, "%s: task.%s must be a positive integer, got %s", fn, num[i],
+            lg_errorf(L, "%s: task.%s must be a positive integer, got %s", fn, num[i],
                        luaL_typename(L, -1));
         lua_pop(L, 1);
     }
     if ((size_t)v[0] != net->nin || (size_t)v[1] != net->nout)
-        luaL_error(L, "%s: task has %d inputs and %d outputs, the network %d and %d "
+        lg_errorf(L, "%s: task has %d inputs and %d outputs, the network %d and %d "
                    "(make it with rnn{inputs=%d, outputs=%d, ...})", fn, (int)v[0], (int)v[1],
                    (int)net->nin, (int)net->nout, (int)v[0], (int)v[1]);
     const char *m[] = {"sample", "score"};
@@ -79,7 +79,7 @@ static void check_task(lua_State *L, int idx, const gn_rnn *net, const char *fn)
             ok = 1;
             lua_pop(L, 1);
         }
-        if (!ok) luaL_error(L, "%s: task.%s must be a function, got %s", fn, m[i], luaL_typename(L, -1));
+        if (!ok) lg_errorf(L, "%s: task.%s must be a function, got %s", fn, m[i], luaL_typename(L, -1));
         lua_pop(L, 1);
     }
 }
@@ -92,7 +92,7 @@ static void call_sample(lua_State *L, int task, lua_Integer B, const char *fn)
     lua_pushinteger(L, B);
     lua_call(L, 2, 1);
     if (!lua_istable(L, -1))
-        luaL_error(L, "%s: task:sample(%d) must return a batch table, got %s", fn, (int)B,
+        lg_errorf(L, "%s: task:sample(%d) must return a batch table, got %s", fn, (int)B,
                    luaL_typename(L, -1));
 }
 
@@ -117,7 +117,7 @@ static double score_batch(lua_State *L, int task, int bidx, const gn_rnn *net, g
     int isnum;
     double s = lua_tonumberx(L, -1, &isnum);
     if (!isnum || !(s >= 0 && s <= 1))
-        luaL_error(L, "%s: task:score must return a fraction in [0, 1], got %s", fn,
+        lg_errorf(L, "%s: task:score must return a fraction in [0, 1], got %s", fn,
                    isnum ? lua_tostring(L, -1) : luaL_typename(L, -1));
     lua_pop(L, 1);
     return s;
@@ -145,7 +145,7 @@ static lua_Integer opt_count(lua_State *L, int t, const char *key, lua_Integer d
 {
     lua_Integer v = lg_optinteger(L, t, key, def);
     if (v < lo || v > hi)
-        luaL_error(L, "train: option '%s' must be in %d..%d, got %d", key, (int)lo, (int)hi, (int)v);
+        lg_errorf(L, "train: option '%s' must be in %d..%d, got %d", key, (int)lo, (int)hi, (int)v);
     return v;
 }
 
@@ -160,7 +160,7 @@ static void read_opts(lua_State *L, int t, train_opts *to)
             if (i) strncat(list, ", ", sizeof list - strlen(list) - 1);
             strncat(list, gn_optim_names[i], sizeof list - strlen(list) - 1);
         }
-        luaL_error(L, "train: unknown method '%s' (expected one of %s)", m, list);
+        lg_errorf(L, "train: unknown method '%s' (expected one of %s)", m, list);
     }
     int hf = to->type == gn_optim_hf, adam = to->type == gn_optim_adam;
     to->stochastic = hf || adam;
@@ -185,14 +185,14 @@ static void read_opts(lua_State *L, int t, train_opts *to)
     o->tol = lg_optpositive(L, t, "tol", o->tol);
     to->gtol = lg_optnumber(L, t, "gtol", 0);
     if (!(to->gtol >= 0 && isfinite(to->gtol)))
-        luaL_error(L, "train: option 'gtol' must be a finite number >= 0");
+        lg_errorf(L, "train: option 'gtol' must be a finite number >= 0");
     to->target = lg_optnumber(L, t, "target", -1);
     if (to->target != -1 && !(to->target > 0 && to->target <= 1))
-        luaL_error(L, "train: option 'target' must be a score in (0, 1], got %g", to->target);
+        lg_errorf(L, "train: option 'target' must be a score in (0, 1], got %g", to->target);
     to->score_every = opt_count(L, t, "score_every", adam ? 10 : 1, 0, 100000000);
     to->score_batch = opt_count(L, t, "score_batch", to->batch, 1, 100000);
     if (to->target != -1 && to->score_every == 0)
-        luaL_error(L, "train: option 'target' needs scoring (score_every > 0)");
+        lg_errorf(L, "train: option 'target' needs scoring (score_every > 0)");
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     to->threads = (int)opt_count(L, t, "threads", ncpu >= 2 ? 2 : 1, 1, 2);
 }
@@ -220,7 +220,7 @@ static void new_batch(lua_State *L, gn_rnn *net, train_res *r, const train_opts 
     lua_replace(L, I_BATCH);
     lua_pop(L, 1);
     if (b->B != (size_t)to->batch)
-        luaL_error(L, "train: task:sample(%d) returned %d trials", (int)to->batch, (int)b->B);
+        lg_errorf(L, "train: task:sample(%d) returned %d trials", (int)to->batch, (int)b->B);
     if (gn_train_rnn_set_batch(r->ctx, b, &e)) lg_coreerror(L, "train", &e);
 }
 
@@ -243,7 +243,7 @@ static int train_loop(lua_State *L)
     new_batch(L, net, r, to);
     int st = gn_optim_init(o, &fn, r->x_start, &e);
     if (st == GN_ENUM)
-        return luaL_error(L, "train: the loss is not finite at the starting parameters");
+        return lg_errorf(L, "train: the loss is not finite at the starting parameters");
     if (st) return lg_coreerror(L, "train", &e);
     o->cancel.stop = lg_stopflag();
 
@@ -370,7 +370,7 @@ static int rnn_train(lua_State *L)
     r->x_best = malloc(np * sizeof(double));
     r->x_good = malloc(np * sizeof(double));
     r->x_start = malloc(np * sizeof(double));
-    if (!r->x_best || !r->x_good || !r->x_start) return luaL_error(L, "train: out of memory");
+    if (!r->x_best || !r->x_good || !r->x_start) return lg_errorf(L, "train: out of memory");
     gn_rnn_get_params(net, r->x_start);
     memcpy(r->x_best, r->x_start, np * sizeof(double));
     memcpy(r->x_good, r->x_start, np * sizeof(double));
@@ -429,7 +429,7 @@ static int rnn_score(lua_State *L)
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "score", &e);
     check_task(L, 2, net, "score");
     lua_Integer B = lua_isnoneornil(L, 3) ? 200 : lg_checkinteger(L, 3, "score", "B");
-    if (B < 1 || B > 100000) return luaL_error(L, "score: B must be in 1..100000, got %d", (int)B);
+    if (B < 1 || B > 100000) return lg_errorf(L, "score: B must be in 1..100000, got %d", (int)B);
     call_sample(L, 2, B, "score");
     int bi = lua_gettop(L);
     gn_batch *b = lg_tobatch(L, bi, net, 0, "score: task:sample");

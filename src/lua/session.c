@@ -123,7 +123,7 @@ static int l_seed(lua_State *L)
     }
     lua_Integer n = lg_checkinteger(L, 1, "seed", "n");
     if (n < 0 || n > 4294967295LL)
-        return luaL_error(L, "seed: expected an integer in 0..4294967295, got %lld", (long long)n);
+        return lg_errorf(L, "seed: expected an integer in 0..4294967295, got %lld", (long long)n);
     s->seed = (unsigned long)n;
     gsl_rng_set(lg_rng(L), s->seed);
     return 0;
@@ -149,7 +149,7 @@ static FILE *open_atomic(lua_State *L, const char *fn, const char *path, char **
     FILE *f = fopen(*tmp, "w");
     if (!f) {
         free(*tmp);
-        luaL_error(L, "%s: cannot write '%s': %s", fn, path, strerror(errno));
+        lg_errorf(L, "%s: cannot write '%s': %s", fn, path, strerror(errno));
     }
     return f;
 }
@@ -162,7 +162,7 @@ static void close_atomic(lua_State *L, const char *fn, FILE *f, char *tmp, const
         int en = errno;
         unlink(tmp);
         free(tmp);
-        luaL_error(L, "%s: cannot write '%s': %s", fn, path, strerror(en));
+        lg_errorf(L, "%s: cannot write '%s': %s", fn, path, strerror(en));
     }
     free(tmp);
 }
@@ -171,7 +171,7 @@ static void close_atomic(lua_State *L, const char *fn, FILE *f, char *tmp, const
 static const char *check_path(lua_State *L, const char *fn)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        luaL_error(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, 1));
+        lg_errorf(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, 1));
     return lua_tostring(L, 1);
 }
 
