@@ -1,5 +1,6 @@
 /* l_lif.c — Lua binding of the LIF population: lif{...}, pop:run{...}, and a
  * compact spike list userdata for large runs. */
+#include "interrupt.h"
 #include "l_util.h"
 #include "l_opt.h"
 
@@ -479,7 +480,7 @@ static int lif_run(lua_State *L)
         o.Vrec = V->data;
     }
     run_initial(L, pop, &ro);
-    o.cancel.stop = lg_stopflag();
+    o.cancel = lg_cancel();
     o.progress = run_progress; o.progress_ud = L;
     /* Progress only for runs long enough to be worth watching. */
     o.every = (double)o.steps * (double)pop->n >= 2e7 ? 1000 : 0;
