@@ -53,7 +53,7 @@ local function options_text(name)
     local what
     if o.required then what = "required"
     elseif o.choices then what = o.choices:gsub("|", " | ")
-    elseif o.default ~= nil then what = "default " .. num(o.default) end
+    elseif o.default ~= nil and o.default == o.default then what = "default " .. num(o.default) end
     if (o.min or o.max) and not what then what = o.type end
     if o.min and o.max then what = what .. ", " .. num(o.min) .. " to " .. num(o.max)
     elseif o.min then what = what .. ", " .. (o.strict_min and "> " or ">= ") .. num(o.min) end

@@ -212,7 +212,7 @@ static void publish_one(lua_State *L, const lg_opt *o, const void *defaults)
         lua_pushboolean(L, o->flags & LG_OPT_GT); lua_setfield(L, -2, "strict_min");
     }
     if (o->type == LG_OPT_CHOICE) { lua_pushstring(L, o->choices); lua_setfield(L, -2, "choices"); }
-    if (o->type != LG_OPT_VALUE && !(o->flags & LG_OPT_REQUIRED) && defaults) {
+    if (o->type != LG_OPT_VALUE && !(o->flags & (LG_OPT_REQUIRED | LG_OPT_NODEF)) && defaults) {
         lg_opt_push(L, o, defaults);
         lua_setfield(L, -2, "default");
     }

@@ -26,6 +26,8 @@ enum {
     LG_OPT_KEEP = 8,      /* the default is what the struct holds before reading
                            * (the core's own default, e.g. gn_lif_params_default) */
     LG_OPT_FIELD = 16,    /* also a field of the object, read and set by name */
+    LG_OPT_NODEF = 32,    /* the default depends on other values (the help line
+                           * says how): not published as a number */
 };
 
 /* One option.  lo/hi bound numbers (use -HUGE_VAL / HUGE_VAL for none);

@@ -126,17 +126,6 @@ int lg_optboolean(lua_State *L, int t, const char *key, int def)
     return v;
 }
 
-double lg_optpositive(lua_State *L, int t, const char *key, double def)
-{
-    double v = lg_optnumber(L, t, key, def);
-    if (!(v > 0) || isinf(v)) {
-        char got[32];
-        snprintf(got, sizeof got, "%g", v);
-        optfail(L, key, "a positive finite number", got);
-    }
-    return v;
-}
-
 lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what)
 {
     int isint;
@@ -328,13 +317,6 @@ void lg_pushmodule(lua_State *L, lua_CFunction call, const luaL_Reg *funcs)
     if (funcs) luaL_setfuncs(L, funcs, 0);
 }
 
-double *lg_fieldslot(void *base, const lg_field *fields, const char *key)
-{
-    for (const lg_field *f = fields; f->name; f++)
-        if (strcmp(f->name, key) == 0) return (double *)((char *)base + f->offset);
-    return NULL;
-}
-
 /* ---- errors ---------------------------------------------------------------------- */
 const char *lg_fname(lua_State *L)
 {
@@ -387,6 +369,7 @@ typedef struct {
 static int box_gc(lua_State *L)
 {
     box *b = luaL_checkudata(L, 1, BOX_MT);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
     void (*fin)(void *) = b->fin;
     b->fin = NULL;
     if (fin) fin(&b->storage);

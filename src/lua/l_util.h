@@ -54,14 +54,14 @@ void lg_readvector(lua_State *L, int idx, gsl_vector *out, int flags, const char
 gsl_matrix *lg_pushcolumn(lua_State *L, const double *v, size_t n, size_t stride);
 
 /* ---- options tables -------------------------------------------------------
+ * An object type's options are declared in an lg_opt table (l_opt.h); these
+ * helpers read single options that have no declaration (a path, a seed).
  * t is the stack index of an options table (or 0/none: defaults).  Each
  * raises "option 'key' must be a number (got string)" on a wrong type. */
 double      lg_optnumber(lua_State *L, int t, const char *key, double def);
 lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def);
 const char *lg_optstring(lua_State *L, int t, const char *key, const char *def);
 int         lg_optboolean(lua_State *L, int t, const char *key, int def);
-/* Number that must be finite and > 0 (time constants, dt, sizes). */
-double      lg_optpositive(lua_State *L, int t, const char *key, double def);
 /* Integer argument idx of fn (what names it): a Lua integer or an
  * integral float; raises "fn: what must be an integer, got 2.5". */
 lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what);
@@ -112,14 +112,6 @@ void lg_pushcallable(lua_State *L, lua_CFunction call);
  * funcs and the methods table as its field `methods` (ring.methods). */
 void lg_pushmodule(lua_State *L, lua_CFunction call, const luaL_Reg *funcs);
 
-/* A named double field of a parameter struct, for tables that map option
- * and field names to struct members without a chain of strcmp. */
-typedef struct {
-    const char *name;
-    size_t offset;   /* offsetof(struct, member) */
-} lg_field;
-/* The member of base named key (fields ends with {NULL, 0}), or NULL. */
-double *lg_fieldslot(void *base, const lg_field *fields, const char *key);
 
 /* ---- C memory owned by Lua ------------------------------------------------
  * The one pattern for C memory that must live across Lua calls that can
