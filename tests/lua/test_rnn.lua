@@ -175,7 +175,7 @@ T.ok(y1 == y2 and not (y1 == y3), "noise is reproducible from seed() and fresh o
 
 -- argument errors
 T.raises(function() rnn{inputs = 2} end, "'n'", "n required")
-T.raises(function() rnn{n = 0} end, "option 'n' must be in", "n=0 refused")
+T.raises(function() rnn{n = 0} end, "n must be a whole number in 1..", "n=0 refused")
 T.raises(function() rnn{n = 4, tua = 3} end, "unknown option 'tua'", "typo in options")
 T.raises(function() rnn{n = 4, activation = "sigmoid"} end, "activation", "bad activation")
 T.raises(function() rnn{n = 4, noise = -1} end, "noise", "negative noise")
