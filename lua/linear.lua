@@ -61,13 +61,12 @@ function methods.phase(self, v, opts)
   end
   local c
   if opts.center ~= nil then
-    c = matrix(n, 1)
     if type(opts.center) == "number" then
-      for k = 1, n do c:set(k, 1, opts.center) end
+      c = matrix.full(n, 1, opts.center)
     else
       local cm = ganglion.tomatrix(opts.center, "linear:phase", "center")
       if cm:rows() * cm:cols() ~= n then error("linear:phase: center must have " .. n .. " entries", 2) end
-      for k = 1, n do c:set(k, 1, cm:rows() == n and cm:get(k, 1) or cm:get(1, k)) end
+      c = cm:flatten()
     end
   else
     local ok, fp = pcall(self.fixed, self, opts.h or 0)

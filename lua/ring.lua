@@ -24,11 +24,7 @@ function ring.methods.play(self, A, opts)
   local frames = A
   if every > 1 then
     local k = (A:rows() + every - 1) // every
-    frames = matrix(k, self.n)
-    for f = 1, k do
-      local src = (f - 1) * every + 1
-      for i = 1, self.n do frames:set(f, i, A:get(src, i)) end
-    end
+    frames = A:take(matrix.range(1, A:rows(), every))
   end
   local po = {}
   for key, v in pairs(opts) do if key ~= "every" then po[key] = v end end

@@ -33,16 +33,11 @@ local function ramp_index(scores, B, T)
   local tm = (T + 1) / 2
   local stt = 0
   for t = 1, T do stt = stt + (t - tm) ^ 2 end
+  local tc = matrix.range(1, T) - tm          -- centred time
   for b = 1, B do
-    local m = 0
-    for t = 1, T do m = m + scores:get((b - 1) * T + t, 1) end
-    m = m / T
-    local sty, syy = 0, 0
-    for t = 1, T do
-      local y = scores:get((b - 1) * T + t, 1) - m
-      sty = sty + (t - tm) * y
-      syy = syy + y * y
-    end
+    local y = scores:sub((b - 1) * T + 1, b * T, 1, 1)
+    y = y - y:mean()
+    local sty, syy = tc:dot(y), y:dot(y)
     tot = tot + (syy > 0 and (sty * sty) / (stt * syy) or 0)
   end
   return tot / B
@@ -96,12 +91,12 @@ function sweep_measure(net, task, ev, nfp)
   end
   local traces = net:run(ev)
   local B, T = #traces, traces[1].r:rows()
-  local R = matrix(B * T, net.n)
-  local X = {}
+  local X, rs = {}, {}
   for b, tr in ipairs(traces) do
-    for t = 1, T do for i = 1, net.n do R:set((b - 1) * T + t, i, tr.r:get(t, i)) end end
+    rs[b] = tr.r
     X[b] = { x = tr.x }
   end
+  local R = matrix.vcat(rs)
   local row = { n = net.n, score = task:score(ev, traces), loss = net:loss(ev), npcs = npcs(R, 0.9),
                 pr = participation(R) }
   local p = pca(R)

@@ -27,13 +27,10 @@ print(("   trained in %d s; score %.3f"):format(os.time() - t0, net:score(task, 
 
 -- Fixed evaluation trials shared by every comparison below.
 local ev = task:sample(100)
-local function stacked(n, traces)
-  local T = traces[1].r:rows()
-  local R = matrix(T * #traces, n)
-  for b, tr in ipairs(traces) do
-    for t = 1, T do for i = 1, n do R:set((b - 1) * T + t, i, tr.r:get(t, i)) end end
-  end
-  return R
+local function stacked(_, traces)
+  local rs = {}
+  for b, tr in ipairs(traces) do rs[b] = tr.r end
+  return matrix.vcat(rs)
 end
 local function fpsummary(name, m, traces)
   local X = {}
@@ -80,9 +77,7 @@ print(("   mean canonical correlation with the parent %.3f; top 3: %.3f %.3f %.3
 local pp, pc = pca(PR), pca(CR)
 local k3 = math.min(3, small.n)
 local function lead(p, k)
-  local S = matrix(PR:rows(), k)
-  for t = 1, PR:rows() do for j = 1, k do S:set(t, j, p.scores:get(t, j)) end end
-  return S
+  return p.scores:sub(1, PR:rows(), 1, k):copy()
 end
 print(("   Procrustes disparity of the top-%d PC trajectories %.3f"):format(k3,
       procrustes(lead(pp, k3), lead(pc, k3)).disparity))
@@ -92,8 +87,7 @@ local types = kinds(ptr, math.min(small.n, 8))
 print("== parent's units in canonical response types: " .. table.concat(types.counts, " "))
 if type(plot) == "function" then
   local T = ptr[1].r:rows()
-  local C = matrix(T, types.centroids:cols())
-  for t = 1, T do for j = 1, C:cols() do C:set(t, j, types.centroids:get(t, j)) end end
+  local C = types.centroids:sub(1, T):copy()
   plot(C, { title = "parent: canonical response types (trial 1, z-scored)" })
   plot(lead(pp, 3), { title = "parent: leading PCs (all trials)" })
   plot(lead(pc, k3), { title = "child: leading PCs (all trials)" })

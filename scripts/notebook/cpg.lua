@@ -26,22 +26,14 @@ local function outputs(c, title)
   local n = r.t:rows()
   local first = n - 2000 + 1
   local cols = {}
-  for j = 1, 4 do
-    local col = matrix(2000, 1)
-    for i = 1, 2000 do col:set(i, 1, r.out:get(first + i - 1, j)) end
-    cols[j] = col
-  end
-  local x = matrix(2000, 1)
-  for i = 1, 2000 do x:set(i, 1, r.t:get(first + i - 1, 1) / 1000) end
+  for j = 1, 4 do cols[j] = r.out:sub(first, n, j, j):copy() end
+  local x = r.t:sub(first, n) / 1000
   local per = ph.period == ph.period and string.format("%.2f s", ph.period / 1000) or "none"
   local sub = string.format("%s: period %s, order %s", title, per, table.concat(ph.order, " > "))
   print(sub)
   if plot then
     -- stacked traces, as in the paper's figure: population j drawn at offset 4 - j
-    local stacked = matrix(2000, 4)
-    for j = 1, 4 do
-      for i = 1, 2000 do stacked:set(i, j, cols[j]:get(i, 1) + 1.2 * (4 - j)) end
-    end
+    local stacked = r.out:sub(first, n) + matrix{ { 3.6, 2.4, 1.2, 0 } }
     plot(stacked, {x = x, labels = {"pre-I (+3.6)", "early-I (+2.4)", "post-I (+1.2)", "aug-E"},
                    xlabel = "t (s)", ylabel = "output, stacked", height = 18})
   else

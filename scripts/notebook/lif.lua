@@ -28,7 +28,7 @@ local have_raster = type(raster) == "function"
 local dt, T = 0.1, 200
 local steps = math.floor(T / dt + 0.5)
 local I = matrix(steps, 1, 0)
-for k = math.floor(50 / dt) + 1, math.floor(150 / dt) do I:set(k, 1, 0.12) end
+I:sub(math.floor(50 / dt) + 1, math.floor(150 / dt)):fill(0.12)
 local one = lif { n = 1, tref = 10 }
 local r = one:run { T = T, dt = dt, I = I }
 print(string.format("step of 0.12 nA from 50 to 150 ms: %d spikes", #r.spikes))
