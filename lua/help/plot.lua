@@ -57,7 +57,7 @@ return {
     usage = "pane(k)",
     text = "Chooses the pane (1-based, numbered left to right, top to bottom) where the next figure\n" ..
            "goes.  The option pane=k of a display function does the same for one figure.",
-    example = "layout(\"1x2\")\npane(1); plot(tr.y)\npane(2); raster(r)",
+    example = "layout(\"1x2\")\npane(1); plot(tr.y)\nr = lif{n = 50}:run{T = 300, I = 1.2}\npane(2); raster(r)",
   },
   ["layout"] = {
     usage = "layout(\"1\" | \"1x2\" | \"2x1\" | \"2x2\")",
