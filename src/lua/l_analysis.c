@@ -20,6 +20,7 @@
  * this file still links, and net:merge/net:delete are then simply not added. */
 #pragma weak lg_checkrnn
 #pragma weak lg_rnn_replace
+#pragma weak lg_usernn
 #pragma weak lg_rnn_addmethods
 
 /* ---- data arguments ------------------------------------------------------------
@@ -267,6 +268,7 @@ typedef struct { gn_fpset *s; } fpbox;
 static int fpbox_gc(lua_State *L)
 {
     fpbox *b = lua_touserdata(L, 1);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
     gn_fpset_free(b->s);
     b->s = NULL;
     return 0;
@@ -278,8 +280,8 @@ static int l_fixedpoints(lua_State *L)
 {
     static const char *const keys[] = {"starts", "trace", "noise", "spread", "input", "tol", "qtol",
                                        "maxiter", "keep", NULL};
-    if (!lg_checkrnn) luaL_error(L, "fixedpoints: the rnn module is not available in this build");
-    gn_rnn *net = lg_checkrnn(L, 1);
+    if (!lg_usernn) luaL_error(L, "fixedpoints: the rnn module is not available in this build");
+    gn_rnn *net = lg_usernn(L, 2, "fixedpoints");
     int o = lua_isnoneornil(L, 2) ? 0 : 2;
     lg_checkkeys(L, o, "fixedpoints", keys);
     size_t n = net->n;
@@ -406,7 +408,7 @@ static size_t checkunit(lua_State *L, int idx, const gn_rnn *net, const char *fn
 static int l_merge(lua_State *L)
 {
     static const char *const keys[] = {"method", "trace", NULL};
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 4, "net:merge");
     size_t i = checkunit(L, 2, net, "merge", "i");
     size_t j = checkunit(L, 3, net, "merge", "j");
     if (i == j) luaL_error(L, "merge: cannot merge unit %zu with itself", i + 1);
@@ -431,7 +433,7 @@ static int l_merge(lua_State *L)
         luaL_error(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
     }
     if (!out) lg_coreerror(L, "merge", &e);
-    lg_rnn_replace(L, 1, out);
+    lg_rnn_replace(L, 1, out, "merge");
     lua_pushvalue(L, 1);
     if (nret == 3) { lua_pushnumber(L, a); lua_pushnumber(L, c); }
     return nret;
@@ -440,12 +442,12 @@ static int l_merge(lua_State *L)
 /* net:delete(i) -> net */
 static int l_delete(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 2, "net:delete");
     size_t i = checkunit(L, 2, net, "delete", "i");
     gn_err e = {0};
     gn_rnn *out = gn_rnn_delete(net, i, &e);
     if (!out) lg_coreerror(L, "delete", &e);
-    lg_rnn_replace(L, 1, out);
+    lg_rnn_replace(L, 1, out, "delete");
     lua_pushvalue(L, 1);
     return 1;
 }
@@ -460,7 +462,7 @@ int lg_open_analysis(lua_State *L)
         lua_pushcfunction(L, r->func);
         lua_setglobal(L, r->name);
     }
-    if (lg_rnn_addmethods && lg_checkrnn && lg_rnn_replace) {
+    if (lg_rnn_addmethods && lg_usernn && lg_rnn_replace) {
         static const luaL_Reg methods[] = {{"merge", l_merge}, {"delete", l_delete}, {NULL, NULL}};
         lg_rnn_addmethods(L, methods);
     }

@@ -97,6 +97,7 @@ static int cpg_new(lua_State *L)
 static int cpg_gc(lua_State *L)
 {
     lcpg *u = luaL_checkudata(L, 1, CPG_MT);
+    if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
     gn_cpg_free(u->c);
     u->c = NULL;
     return 0;

@@ -215,6 +215,7 @@ static lg_spikes *checkspikes(lua_State *L, int idx) { return luaL_checkudata(L,
 static int spikes_gc(lua_State *L)
 {
     lg_spikes *s = checkspikes(L, 1);
+    if (lg_gc_deferred(L, 1, s, sizeof *s)) return 0;
     free(s->step); free(s->neuron);
     s->step = s->neuron = NULL; s->count = 0;
     return 0;
@@ -553,6 +554,7 @@ static int lif_newindex(lua_State *L)
 static int lif_gc(lua_State *L)
 {
     lg_lif *u = luaL_checkudata(L, 1, LIF_MT);
+    if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
     gn_lif_free(u->pop);
     u->pop = NULL;
     return 0;

@@ -65,6 +65,7 @@ static int linear_call(lua_State *L) { return linear_new(L, 2); }
 static int linear_gc(lua_State *L)
 {
     lg_linear *u = luaL_checkudata(L, 1, LINEAR_MT);
+    if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
     gn_linear_free(u->lin);
     if (u->v0) gsl_vector_free(u->v0);
     u->lin = NULL;

@@ -229,6 +229,7 @@ static int matrix_load(lua_State *L)
 static int m_gc(lua_State *L)
 {
     lg_mat *u = luaL_checkudata(L, 1, LG_MATRIX_MT);
+    if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
     if (u->m) gsl_matrix_free(u->m);
     u->m = NULL;
     return 0;

@@ -162,6 +162,7 @@ static size_t read_labels(lua_State *L, int t, const char *fn, const char **out,
 static int figbox_gc(lua_State *L)
 {
     gn_figure **box = lua_touserdata(L, 1);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
     if (*box) gn_figure_free(*box);
     *box = NULL;
     return 0;

@@ -61,6 +61,7 @@ static int ring_notebook(lua_State *L) { return ring_new(L, 1, "notebook", "ring
 static int ring_gc(lua_State *L)
 {
     lg_ring *u = luaL_checkudata(L, 1, RING_MT);
+    if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
     gn_ring_free(u->ring);
     u->ring = NULL;
     return 0;

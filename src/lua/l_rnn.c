@@ -13,8 +13,19 @@
 #define METHODS_KEY "ganglion.rnn.methods"
 
 typedef struct {
-    gn_rnn *net;   /* owned; freed by __gc */
+    gn_rnn *net;        /* owned; freed by __gc */
+    int pins;           /* running bindings that hold net (lg_usernn) */
+    const char *user;   /* the outermost of them ("train"), for messages */
 } lg_rnn;
+
+#define LG_RNNPIN_MT "ganglion.rnnpin"
+
+/* A pin: a to-be-closed value in the frame of a binding that holds the
+ * network's core pointer; closing it (return, error) or collecting it (a
+ * coroutine that died with the binding on its stack) releases the pin. */
+typedef struct {
+    lg_rnn *u;   /* NULL once released */
+} lg_pin;
 
 typedef struct {
     gn_batch *b;
@@ -35,13 +46,52 @@ void lg_pushrnn(lua_State *L, gn_rnn *net)
 {
     lg_rnn *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->net = NULL;
+    u->pins = 0;
+    u->user = NULL;
     luaL_setmetatable(L, LG_RNN_MT);
     u->net = net;
 }
 
-void lg_rnn_replace(lua_State *L, int idx, gn_rnn *net)
+static int pin_release(lua_State *L)
+{
+    lg_pin *p = lua_touserdata(L, 1);
+    if (p && p->u) {
+        if (p->u->pins > 0 && --p->u->pins == 0) p->u->user = NULL;
+        p->u = NULL;
+    }
+    return 0;
+}
+
+gn_rnn *lg_usernn(lua_State *L, int nargs, const char *fn)
+{
+    lua_settop(L, nargs);
+    lg_rnn *u = lg_checkobject(L, 1, LG_RNN_MT, "rnn");
+    lg_pin *p = lua_newuserdatauv(L, sizeof *p, 1);
+    p->u = NULL;
+    luaL_setmetatable(L, LG_RNNPIN_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);   /* the pin keeps the userdata alive */
+    /* allocating may have run a finaliser that freed the net: check again */
+    u = lg_checkobject(L, 1, LG_RNN_MT, "rnn");
+    p->u = u;
+    if (u->pins++ == 0) u->user = fn;
+    lua_toclose(L, -1);
+    return u->net;
+}
+
+void lg_rnn_replace(lua_State *L, int idx, gn_rnn *net, const char *fn)
 {
     lg_rnn *u = luaL_checkudata(L, idx, LG_RNN_MT);
+    if (!u->net) {
+        gn_rnn_free(net);
+        lg_errorf(L, "%s: the network has been freed", fn);
+    }
+    if (u->pins > 1) {
+        const char *by = u->user ? u->user : "another call";
+        gn_rnn_free(net);
+        lg_errorf(L, "%s: the network is in use by %s, which called back into Lua (a task, an "
+                  "options table or a finaliser); change its size after %s returns", fn, by, by);
+    }
     if (u->net != net) gn_rnn_free(u->net);
     u->net = net;
 }
@@ -63,6 +113,7 @@ void lg_rnn_addmethods(lua_State *L, const luaL_Reg *methods)
 static int rnn_gc(lua_State *L)
 {
     lg_rnn *u = luaL_checkudata(L, 1, LG_RNN_MT);
+    if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
     gn_rnn_free(u->net);
     u->net = NULL;
     return 0;
@@ -71,6 +122,7 @@ static int rnn_gc(lua_State *L)
 static int batch_gc(lua_State *L)
 {
     lg_batchud *u = luaL_checkudata(L, 1, LG_BATCH_MT);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
     gn_batch_free(u->b);
     u->b = NULL;
     return 0;
@@ -79,6 +131,7 @@ static int batch_gc(lua_State *L)
 static int work_gc(lua_State *L)
 {
     lg_workud *u = luaL_checkudata(L, 1, LG_RNNWORK_MT);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
     gn_rnn_work_free(u->w);
     u->w = NULL;
     return 0;
@@ -294,7 +347,7 @@ static int param_index(const char *k)
 
 static int rnn_index(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 2, "net.field");
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
     const char *k = lua_tostring(L, 2);
     int p = param_index(k);
@@ -314,7 +367,7 @@ static int rnn_index(lua_State *L)
 
 static int rnn_newindex(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 3, "a field assignment");
     const char *k = luaL_checkstring(L, 2);
     int p = param_index(k);
     if (p >= 0) {
@@ -390,12 +443,11 @@ static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
 
 static int rnn_run(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 2, "net:run");
     gn_err e = {0};
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:run", &e);
     int is_batch = lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "u") != LUA_TNIL;
     if (lua_type(L, 2) == LUA_TTABLE) lua_pop(L, 1);
-    lua_settop(L, 2);
     gn_batch *b;
     if (is_batch) {
         b = lg_tobatch(L, 2, net, 0, "rnn:run");
@@ -433,7 +485,7 @@ static int rnn_run(lua_State *L)
  * workspace for it (both anchored on the stack). */
 static gn_rnn *loss_setup(lua_State *L, const char *fn, gn_batch **b, gn_rnn_work **w)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 2, fn);
     gn_err e = {0};
     if (gn_rnn_validate(net, &e)) lg_coreerror(L, fn, &e);
     *b = lg_tobatch(L, 2, net, 1, fn);
@@ -472,7 +524,7 @@ static int rnn_grad(lua_State *L)
 
 static int rnn_copy(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 1, "net:copy");
     gn_err e = {0};
     gn_rnn *c = gn_rnn_copy(net, &e);
     if (!c) return lg_coreerror(L, "rnn:copy", &e);
@@ -482,7 +534,7 @@ static int rnn_copy(lua_State *L)
 
 static int rnn_save(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 2, "net:save");
     const char *path = check_path(L, 2, "rnn:save");
     gn_err e = {0};
     if (gn_rnn_save(net, path, &e)) return lg_coreerror(L, "rnn:save", &e);
@@ -494,7 +546,7 @@ static int rnn_save(lua_State *L)
  * net:setparams(v) assigns it back (shape- and NaN-checked). */
 static int rnn_params(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 1, "net:params");
     gsl_matrix *m = lg_newmatrix(L, gn_rnn_nparams(net), 1);
     gn_rnn_get_params(net, m->data);
     return 1;
@@ -502,7 +554,7 @@ static int rnn_params(lua_State *L)
 
 static int rnn_setparams(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 2, "net:setparams");
     size_t np = gn_rnn_nparams(net);
     gsl_matrix *c = lg_newmatrix(L, np, 1);   /* all checked before any is set */
     gsl_vector_view v = gsl_matrix_column(c, 0);
@@ -539,6 +591,12 @@ int lg_open_rnn(lua_State *L)
     lua_setfield(L, -2, "__name");
     push_methods(L);   /* for completion and help: methods of the type */
     lua_setfield(L, -2, "methods");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LG_RNNPIN_MT);
+    lua_pushcfunction(L, pin_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, pin_release);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     luaL_newmetatable(L, LG_BATCH_MT);
     lua_pushcfunction(L, batch_gc);

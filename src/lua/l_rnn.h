@@ -18,9 +18,17 @@
 gn_rnn *lg_checkrnn(lua_State *L, int idx);
 /* Pushes a new rnn userdata taking ownership of net (freed by __gc). */
 void lg_pushrnn(lua_State *L, gn_rnn *net);
+/* For a binding that holds the network across anything that can run Lua
+ * (a callback, an options lookup, an allocation that runs a finaliser):
+ * sets the stack to nargs values, checks the rnn at 1 and pins it with a
+ * to-be-closed value pushed at nargs+1, released when the binding returns
+ * or raises.  fn ("train") names the binding in lg_rnn_replace's error. */
+gn_rnn *lg_usernn(lua_State *L, int nargs, const char *fn);
 /* Replaces the network held by the userdata at idx (frees the old one) —
- * for operations that change n, such as merge/delete. */
-void lg_rnn_replace(lua_State *L, int idx, gn_rnn *net);
+ * for operations that change n, such as merge/delete, which hold one pin
+ * themselves.  While another binding holds a pin, frees net and raises
+ * "fn: the network is in use by train ..." instead. */
+void lg_rnn_replace(lua_State *L, int idx, gn_rnn *net, const char *fn);
 /* Adds methods (name → C function) to every rnn's method table. */
 void lg_rnn_addmethods(lua_State *L, const luaL_Reg *methods);
 

@@ -29,6 +29,7 @@ typedef struct {
 static int res_gc(lua_State *L)
 {
     train_res *r = luaL_checkudata(L, 1, TRAIN_MT);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
     gn_optim_free(r->opt);
     gn_train_rnn_free(r->ctx);
     free(r->x_best);
@@ -344,7 +345,7 @@ static int noop(lua_State *L) { (void)L; return 0; }
  * the best parameters seen, not a half-way point. */
 static int rnn_train(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 3, "net:train");
     gn_err e = {0};
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "train", &e);
     check_task(L, 2, net, "train");
@@ -419,13 +420,12 @@ static int rnn_train(lua_State *L)
 /* net:score(task [, B=200]) -> fraction of B fresh trials solved. */
 static int rnn_score(lua_State *L)
 {
-    gn_rnn *net = lg_checkrnn(L, 1);
+    gn_rnn *net = lg_usernn(L, 3, "net:score");
     gn_err e = {0};
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "score", &e);
     check_task(L, 2, net, "score");
     lua_Integer B = lua_isnoneornil(L, 3) ? 200 : lg_checkinteger(L, 3, "score", "B");
     if (B < 1 || B > 100000) return luaL_error(L, "score: B must be in 1..100000, got %d", (int)B);
-    lua_settop(L, 3);
     call_sample(L, 2, B, "score");
     int bi = lua_gettop(L);
     gn_batch *b = lg_tobatch(L, bi, net, 0, "score: task:sample");

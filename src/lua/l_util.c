@@ -243,6 +243,56 @@ void *lg_checkobject(lua_State *L, int idx, const char *tname, const char *what)
     return u;
 }
 
+/* Registry table: light userdata (address of a userdata freed by an
+ * explicit __gc call) -> a plain userdata holding its former contents. */
+static const char ZOMBIE_KEY = 'Z';
+
+/* 1 when the running C function (a __gc) was called by the collector as a
+ * finaliser: Lua 5.4 marks that call, and lua_getinfo reports it as the
+ * metamethod "__gc".  A call from a script reports the caller's name (or
+ * none, through pcall). */
+int lg_gc_by_collector(lua_State *L)
+{
+    lua_Debug ar;
+    if (!lua_getstack(L, 0, &ar) || !lua_getinfo(L, "n", &ar)) return 0;
+    return ar.namewhat && strcmp(ar.namewhat, "metamethod") == 0 && ar.name &&
+           strcmp(ar.name, "__gc") == 0;
+}
+
+int lg_gc_deferred(lua_State *L, int idx, void *u, size_t size)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ZOMBIE_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &ZOMBIE_KEY);
+    }
+    int zt = lua_gettop(L);
+    int ty = lua_rawgetp(L, zt, u);
+    if (lg_gc_by_collector(L)) {
+        if (ty == LUA_TUSERDATA) {   /* put the contents back to be freed */
+            memcpy(u, lua_touserdata(L, -1), size);
+            lua_pushnil(L);
+            lua_rawsetp(L, zt, u);
+        }
+        lua_settop(L, zt - 1);
+        return 0;
+    }
+    if (ty != LUA_TUSERDATA) {       /* first explicit call: set contents aside */
+        int empty = 1;
+        for (size_t k = 0; k < size && empty; k++) empty = ((unsigned char *)u)[k] == 0;
+        if (!empty) {
+            void *keep = lua_newuserdatauv(L, size, 0);
+            memcpy(keep, u, size);
+            lua_rawsetp(L, zt, u);
+            memset(u, 0, size);
+        }
+    }
+    lua_settop(L, zt - 1);
+    return 1;
+}
+
 int lg_freedstring(lua_State *L, const char *tname, const char *what)
 {
     void *u = luaL_testudata(L, 1, tname);

@@ -77,6 +77,20 @@ void        lg_checkkeys(lua_State *L, int t, const char *fn, const char *const 
  * still alive; raises "bad argument #1 to 'run' (ring expected, got number)"
  * or "... (ring has been freed)". */
 void *lg_checkobject(lua_State *L, int idx, const char *tname, const char *what);
+/* Object lifetime.  A __gc metamethod can be called by the collector (the
+ * object is unreachable) or by a script (getmetatable(o).__gc(o)), possibly
+ * from a callback while a binding further down the C stack still holds the
+ * object's core pointer.  Every __gc starts with
+ *     if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
+ * On an explicit call it moves the userdata's contents (u, size bytes) aside
+ * and zeroes u, so the object reads as freed at once while its memory lives
+ * until the collector finalises the userdata; then it puts the contents
+ * back and returns 0, and the __gc frees them as usual.  So no pointer a
+ * running binding holds can dangle. */
+int lg_gc_deferred(lua_State *L, int idx, void *u, size_t size);
+/* 1 when the running __gc was called by the collector (not by a script).
+ * Internal userdata (workspaces, boxes) ignore explicit calls with it. */
+int lg_gc_by_collector(lua_State *L);
 /* For __tostring: when argument 1 is a userdata of metatable tname whose
  * object has been freed, pushes "what (freed)" and returns 1 (printing a
  * dangling object must not raise an error); else returns 0. */
