@@ -378,7 +378,7 @@ int gn_cpg_run(gn_cpg *c, size_t steps, double dt, double *t, double *V, double 
         return gn_fail(err, GN_EINVAL, "dt must be finite and > 0 ms, got %g", dt);
     const double t0 = c->t;
     for (size_t k = 0; k < steps; k++) {
-        if (cancel.stop && *cancel.stop)
+        if (gn_cancel_check(&cancel))
             return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu samples", k, steps);
         /* From t0, not by accumulation, so sample times carry no drift. */
         int rc = gn_cpg_advance(c, t0 + (double)(k + 1) * dt, err);
