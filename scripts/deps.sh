@@ -2,9 +2,10 @@
 # deps.sh — install the Debian packages ganglion needs for a purpose.
 # Usage: scripts/deps.sh build|test|bench
 set -e
-build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev"
+build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev libcairo2-dev"
 # slurmctld, slurmd, slurm-client, munge: tests/slurm/ starts a single-node cluster.
-test="$build tmux python3 python3-numpy python3-torch slurmctld slurmd slurm-client munge"
+# libxml2-utils, poppler-utils: xmllint and pdfinfo check the files savefig writes.
+test="$build tmux python3 python3-numpy python3-torch slurmctld slurmd slurm-client munge libxml2-utils poppler-utils"
 bench="$test python3-torch python3-brian hyperfine"
 case "${1:-build}" in
     build) want=$build ;;
