@@ -267,7 +267,7 @@ static void read_x(lua_State *L, int ot, xopt *x)
         x->shared = 0;
         for (size_t i = 0; i < n; i++) {
             lua_rawgeti(L, xi, (lua_Integer)i + 1);
-            char what[32];
+            char what[48];
             snprintf(what, sizeof what, "option 'x[%zu]'", i + 1);
             x->v[i] = checkvector(L, lua_gettop(L), "plot", what, &x->len[i]);
             lua_remove(L, -2);   /* keep the scratch copy, drop the element */

@@ -17,7 +17,7 @@ typeln 'small = net:copy()'
 typeln '?small:train'
 expect '^  h = net:train\(t, \{method="hf"' "?small:train shows rnn:train (its example)"
 typeln '? plot'
-expect '^  plot\(\{tr.r:col\(1\)' "'? plot' (with a space) finds plot (its example)"
+expect '^  plot\(\{h.loss, h2.loss\}, \{x = \{h.time' "'? plot' (with a space) finds plot (its example)"
 typeln '?plt'
 expect "^help: nothing about 'plt'; did you mean plot" "a miss gives the nearest names"
 screen | grep -q 'stack traceback' && bad "a miss prints no traceback" || ok "a miss prints no traceback"
