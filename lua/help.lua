@@ -315,6 +315,26 @@ end
 ganglion.helpkey = function(name) load_all(); return (resolve(name)) end
 ganglion.helpentries = function() load_all(); return entries end
 
+-- The options an object type declares in C (ganglion.options[name], see
+-- src/lua/l_opt.h), one line each: name, default or range, help.
+local function options_text(name)
+  local decl = ganglion.options and (ganglion.options[name] or ganglion.options[name:gsub(":", ".")])
+  if not decl then return nil end
+  local lines = { "Options:" }
+  local function num(x) return type(x) == "number" and string.format("%g", x) or tostring(x) end
+  for _, o in ipairs(decl) do
+    local what
+    if o.required then what = "required"
+    elseif o.choices then what = o.choices:gsub("|", " | ")
+    elseif o.default ~= nil and o.default == o.default then what = "default " .. num(o.default) end
+    if (o.min or o.max) and not what then what = o.type end
+    if o.min and o.max then what = what .. ", " .. num(o.min) .. " to " .. num(o.max)
+    elseif o.min then what = what .. ", " .. (o.strict_min and "> " or ">= ") .. num(o.min) end
+    lines[#lines + 1] = string.format("  %-12s %s%s", o.name, o.help, what and (" (" .. what .. ")") or "")
+  end
+  return table.concat(lines, "\n")
+end
+
 -- The first sentence of an entry, for one-line lists.
 local function summary(e)
   local t = e.text or e.usage or ""
@@ -352,6 +372,8 @@ local function show_entry(name, e, field)
     for _, k in ipairs(ks) do lines[#lines + 1] = string.format("  %-10s %s", k, e.fields[k]) end
     out[#out + 1] = "\nFields:\n" .. wrap(table.concat(lines, "\n"), w)
   end
+  local opts = options_text(name)
+  if opts then out[#out + 1] = "\n" .. wrap(opts, w) end
   if e.example then out[#out + 1] = "\nExample:\n  " .. e.example:gsub("\n", "\n  ") end
   print(table.concat(out, "\n"))
 end
