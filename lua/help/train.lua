@@ -19,7 +19,11 @@ return {
            "score_batch (fresh trials scored, default batch), gtol (stop when |grad| <= gtol),\n" ..
            "threads (1 or 2).\n" ..
            "Progress (loss, score, iteration, time left) shows in the status line, or on stderr in\n" ..
-           "batch mode.  Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
+           "batch mode (a line every 2 s).  Called from your own code (not from condense), training\n" ..
+           "draws a live view in the current pane, at most 4 times a second: the loss on a log axis\n" ..
+           "against iterations over the score against wall time; the final view stays (in the pane's\n" ..
+           "history, the notebook and for savefig) and one summary line is printed: iterations,\n" ..
+           "seconds, final and best loss, score, why it stopped.  Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
            "stopped=\"target\"|\"converged\"|\"nan\"|false, best_loss=, best_iter=, seconds= (wall),\n" ..
            "score_seconds= (the part of seconds spent scoring), method=}\n" ..
            "(hf adds lambda={...} and cg={...}, CG steps per iteration).  score[i] is the last score\n" ..

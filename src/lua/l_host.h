@@ -15,6 +15,9 @@ typedef struct gn_host {
     /* A figure to show.  The host takes ownership (it redraws on resize);
      * pane is 1-based, 0 means "the current pane". */
     void (*figure)(struct gn_host *h, struct gn_figure *fig, int pane);
+    /* A live view redrawn in place (training's loss pane); the next figure
+     * of that pane replaces it.  NULL (batch): live views are skipped. */
+    void (*figure_live)(struct gn_host *h, struct gn_figure *fig, int pane);
     /* Progress of long work (see lg_progress). */
     void (*progress)(struct gn_host *h, const char *what, double done, double total,
                      double elapsed_s, const char *extra);

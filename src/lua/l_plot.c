@@ -1,6 +1,7 @@
 /* l_plot.c — Lua display functions: plot, raster, heatmap, phase, bars, pane, layout, play. */
 #include "interrupt.h"
 #include "l_util.h"
+#include "l_plot.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -695,6 +696,61 @@ static int l_savefig(lua_State *L)
     if (st) return lg_coreerror(L, "savefig", &e);
     lua_pushstring(L, path);
     return 1;
+}
+
+/* ---- training's view ------------------------------------------------------------ */
+
+void lg_train_view(lua_State *L, int hist, const char *title, int final)
+{
+    gn_host *h = lg_host(L);
+    /* Batch mode has no live view and prints no figure: its progress lines
+     * and the summary line say it all. */
+    if (!h || !h->figure_live || !h->figure) return;
+    hist = lua_absindex(L, hist);
+    lua_getfield(L, hist, "loss");
+    lua_getfield(L, hist, "score");
+    lua_getfield(L, hist, "time");
+    size_t n = lua_rawlen(L, -3);
+    double *buf = n ? malloc(3 * n * sizeof *buf) : NULL;
+    if (!buf) { lua_pop(L, 3); return; }
+    double *loss = buf, *score = buf + n, *t = buf + 2 * n;
+    int scored = 0;
+    for (size_t i = 0; i < n; i++) {
+        double *dst[3] = {loss, score, t};
+        for (int j = 0; j < 3; j++) {
+            lua_rawgeti(L, -3 + j, (lua_Integer)i + 1);
+            int isnum;
+            double v = lua_tonumberx(L, -1, &isnum);
+            dst[j][i] = isnum ? v : NAN;
+            lua_pop(L, 1);
+        }
+        if (isfinite(score[i])) scored = 1;
+    }
+    lua_pop(L, 3);
+    gn_figure_opts o;
+    gn_figure_opts_init(&o);
+    o.title = title;
+    o.xlabel = "iteration";
+    o.ylog = 1;
+    gn_figure *top = gn_figure_line_new(&o);
+    if (top && gn_figure_line_add(top, n, loss, NULL, "loss")) { gn_figure_free(top); top = NULL; }
+    if (top && scored) {
+        gn_figure_opts_init(&o);
+        o.xlabel = "seconds";
+        o.ymin = 0;
+        o.ymax = 1;
+        gn_figure *bottom = gn_figure_line_new(&o);
+        if (bottom && gn_figure_line_add(bottom, n, score, t, "score") == 0) gn_figure_stack(top, bottom);
+        else gn_figure_free(bottom);
+    }
+    free(buf);
+    if (!top) return;
+    if (final) {
+        remember(L, top);
+        h->figure(h, top, 0);
+    } else {
+        h->figure_live(h, top, 0);
+    }
 }
 
 int lg_open_plot(lua_State *L)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "l_plot.h"
 #include "l_rnn.h"
 #include "interrupt.h"
 #include "l_util.h"
@@ -243,7 +244,53 @@ typedef struct {
     size_t good_it;              /* last iteration with a finite loss (0: none) */
     int nan_row;                 /* non-finite losses in a row */
     char what[32];               /* "train hf", for progress */
+    int user;                    /* called from the user's own code (not the library's) */
+    double last_view;            /* when the live view was last drawn (s) */
 } loop_state;
+
+/* Whether the Lua code calling net:train is the user's (a typed chunk, a
+ * script, -e) rather than the Lua library's (condense retraining): only
+ * the user's calls get the live view and the summary line. */
+static int called_by_user(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "S", &ar) || ar.what[0] == 'C') continue;
+        if (ar.source[0] == '=') return 1;
+        if (ar.source[0] != '@') return 0;
+        lua_getglobal(L, "ganglion");
+        int lib = 0;
+        if (lua_istable(L, -1) && lua_getfield(L, -1, "luadir") == LUA_TSTRING) {
+            size_t dl;
+            const char *dir = lua_tolstring(L, -1, &dl);
+            lib = dl > 0 && strncmp(ar.source + 1, dir, dl) == 0;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        return !lib;
+    }
+    return 1;
+}
+
+/* The live view, at most 4 times a second (final: the figure it leaves). */
+static void loop_view(lua_State *L, loop_state *ls, size_t it, int final)
+{
+    double t = now_s();
+    if (!ls->user || (!final && t - ls->last_view < 0.25)) return;
+    ls->last_view = t;
+    lua_getfield(L, I_HIST, "loss");
+    double f = NAN;
+    if (lua_rawlen(L, -1) > 0) {
+        lua_rawgeti(L, -1, (lua_Integer)lua_rawlen(L, -1));
+        f = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    char title[160];
+    int n = snprintf(title, sizeof title, "%s: iteration %zu/%zu, loss %.4g", ls->what, it, ls->to->iters, f);
+    if (!isnan(ls->score)) snprintf(title + n, sizeof title - (size_t)n, ", score %.2f", ls->score);
+    lg_train_view(L, I_HIST, title, final);
+}
 
 /* Iteration it gave a NaN or Inf loss: record it, say so, and restart the
  * method from the last good parameters.  Returns 1 when training must stop. */
@@ -356,6 +403,7 @@ static int train_loop(lua_State *L)
     gn_optim *o = ls.r->opt;
     gn_train_rnn_objective(ls.r->ctx, &ls.fn);
     snprintf(ls.what, sizeof ls.what, "train %s", ls.to->type->name);
+    ls.user = called_by_user(L);
     new_batch(L, ls.net, ls.r, ls.to);
     int st = gn_optim_init(o, &ls.fn, ls.r->x_start, &e);
     if (st == GN_ENUM)
@@ -375,11 +423,22 @@ static int train_loop(lua_State *L)
         }
         if (st) return lg_coreerror(L, "train", &e);
         stopped = loop_good(L, &ls, it);
+        loop_view(L, &ls, it, 0);
     }
     it--;   /* the last iteration run */
     gn_rnn_set_params(ls.net, o->x);
     loop_finish(L, &ls, it, stopped);
     if (stopped && strcmp(stopped, "nan") == 0) gn_rnn_set_params(ls.net, ls.r->x_good);
+    if (ls.user) {
+        /* The figure and the line the chunk leaves behind (notebook too). */
+        loop_view(L, &ls, it, 1);
+        char line[240];
+        int n = snprintf(line, sizeof line, "%s: %zu iterations in %.1f s, loss %.4g (best %.4g at %d)",
+                         ls.what, it, now_s() - ls.t0, o->f, ls.r->best, (int)ls.r->best_it);
+        if (!isnan(ls.score)) n += snprintf(line + n, sizeof line - (size_t)n, ", score %.2f", ls.score);
+        snprintf(line + n, sizeof line - (size_t)n, "%s%s\n", stopped ? ", stopped: " : "", stopped ? stopped : "");
+        lg_write(L, line, strlen(line));
+    }
     lua_pushvalue(L, I_HIST);
     return 1;
 }

@@ -31,7 +31,8 @@ struct gn_repl {
     size_t pending_len;
     char *last_chunk;
     double last_time;
-    gn_session *session;  /* chunks and their output, for save/notebook */
+    gn_session *session;
+    char *chunk_fig;      /* the chunk's last figure as text, for the notebook */  /* chunks and their output, for save/notebook */
     char *libdir;         /* ganglion's Lua library: no deferred stop lands there */
     int journal_failing;  /* the last journal write failed (told the user once) */
 };
@@ -68,13 +69,22 @@ static void px_write(gn_host *h, const char *s, size_t n)
 static void px_figure(gn_host *h, struct gn_figure *fig, int pane)
 {
     gn_repl *r = h->ud;
-    /* The notebook keeps every figure as ASCII text at 80 columns. */
+    /* The notebook keeps one figure per chunk, the last one, as ASCII text
+     * at 80 columns (a loop that redraws a figure leaves its final state). */
     char *txt = gn_figure_render(fig, 80, gn_figure_default_height(fig, 80), 1, 0);
     if (txt) {
-        gn_session_figure(r->session, txt);
-        free(txt);
+        free(r->chunk_fig);
+        r->chunk_fig = txt;
     }
     if (r->host->figure) r->host->figure(r->host, fig, pane);
+    else gn_figure_free(fig);
+}
+
+/* Live views are not recorded: the notebook keeps the final figure. */
+static void px_figure_live(gn_host *h, struct gn_figure *fig, int pane)
+{
+    gn_repl *r = h->ud;
+    if (r->host->figure_live) r->host->figure_live(r->host, fig, pane);
     else gn_figure_free(fig);
 }
 
@@ -107,7 +117,23 @@ static void px_poll(gn_host *h)
 static int px_play(gn_host *h, struct gn_figure *frames, int pane)
 {
     gn_repl *r = h->ud;
-    return r->host->play(r->host, frames, pane);
+    int st = r->host->play(r->host, frames, pane);
+    /* The notebook gets the frame play() stopped at, with a caption (the
+     * host owns the frames; they stay alive in its pane). */
+    char *txt = gn_figure_render(frames, 80, gn_figure_default_height(frames, 80), 1, 0);
+    if (txt) {
+        const char *title = gn_figure_title(frames);
+        size_t n = strlen(txt) + strlen(title) + 96;
+        char *cap = malloc(n);
+        if (cap) {
+            snprintf(cap, n, "%s(play%s%s: still frame, step %zu of %zu)\n", txt, *title ? " " : "", title,
+                     gn_figure_frame(frames) + 1, gn_figure_frame_count(frames));
+            free(r->chunk_fig);
+            r->chunk_fig = cap;
+        }
+        free(txt);
+    }
+    return st;
 }
 
 /* ---- Ctrl-C (as lua.c: the signal handler only sets a flag) ---------------- */
@@ -358,6 +384,11 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     lg_intr_clear();
     if (r->journal.fd >= 0)
         journal_status(r, gn_journal_end(&r->journal, st == LUA_OK, intr, nintr, msg, &e), &e);
+    if (r->chunk_fig) {
+        gn_session_figure(r->session, r->chunk_fig);
+        free(r->chunk_fig);
+        r->chunk_fig = NULL;
+    }
     gn_session_end(r->session, st == LUA_OK, msg, intr, nintr);
     lua_settop(L, base);
     return st == LUA_OK ? GN_REPL_DONE : GN_REPL_ERROR;
@@ -621,6 +652,7 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
     r->proxy = *host;
     r->proxy.write = px_write;
     r->proxy.figure = px_figure;
+    r->proxy.figure_live = host->figure_live ? px_figure_live : NULL;
     r->proxy.progress = px_progress;
     r->proxy.layout = px_layout;
     r->proxy.pane = px_pane;
@@ -706,5 +738,6 @@ void gn_repl_free(gn_repl *r)
     free(r->libdir);
     free(r->pending);
     free(r->last_chunk);
+    free(r->chunk_fig);
     free(r);
 }

@@ -62,6 +62,7 @@ void gn_figure_free(gn_figure *f)
     if (f->labels)
         for (size_t i = 0; i < f->rows; i++) free(f->labels[i]);
     free(f->labels);
+    gn_figure_free(f->below);
     free(f);
 }
 
@@ -117,10 +118,17 @@ gn_figure *gn_figure_copy(const gn_figure *f)
         for (size_t i = 0; i < f->rows; i++)
             if (f->labels[i] && !(c->labels[i] = dupstr(f->labels[i]))) goto fail;
     }
+    if (f->below && !(c->below = gn_figure_copy(f->below))) goto fail;
     return c;
 fail:
     gn_figure_free(c);
     return NULL;
+}
+
+void gn_figure_stack(gn_figure *top, gn_figure *bottom)
+{
+    gn_figure_free(top->below);
+    top->below = bottom;
 }
 
 int gn_figure_line_merge(gn_figure *dst, const gn_figure *src)
@@ -315,7 +323,27 @@ void gn_resolve_range(double ulo, double uhi, double dlo, double dhi, double *lo
     *hi = h;
 }
 
+static char *gn_figure_render_one(const gn_figure *f, int width, int height, int ascii, int color);
+
 char *gn_figure_render(const gn_figure *f, int width, int height, int ascii, int color)
+{
+    if (f->below && height >= 10) {
+        int h1 = height - height / 2;
+        char *a = gn_figure_render_one(f, width, h1, ascii, color);
+        char *b = gn_figure_render(f->below, width, height - h1, ascii, color);
+        char *s = NULL;
+        if (a && b && (s = malloc(strlen(a) + strlen(b) + 1))) {
+            strcpy(s, a);
+            strcat(s, b);
+        }
+        free(a);
+        free(b);
+        return s;
+    }
+    return gn_figure_render_one(f, width, height, ascii, color);
+}
+
+static char *gn_figure_render_one(const gn_figure *f, int width, int height, int ascii, int color)
 {
     gn_canvas c;
     if (gn_canvas_init(&c, width, height, ascii ? 1 : 0)) return NULL;
@@ -338,6 +366,11 @@ static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v;
 int gn_figure_default_height(const gn_figure *f, int width)
 {
     if (f->height > 0) return f->height;
+    if (f->below) {
+        gn_figure top = *f;
+        top.below = NULL;
+        return gn_figure_default_height(&top, width) + gn_figure_default_height(f->below, width);
+    }
     int title = *f->title ? 1 : 0, xlabel = *f->xlabel ? 1 : 0;
     int header = *f->ylabel ? 1 : 0;
     if (f->kind == GN_FIG_LINE || f->kind == GN_FIG_PHASE)

@@ -124,6 +124,10 @@ int gn_figure_line_merge(gn_figure *dst, const gn_figure *src);
 /* Applies the options o sets (strings given, finite limits, xlog/ylog and
  * height when set) to f, keeping f's others.  0, or -1 out of memory. */
 int gn_figure_update_opts(gn_figure *f, const gn_figure_opts *o);
+/* Puts bottom under top as a second panel sharing the width (top takes
+ * ownership): training's loss over its score.  Rendered one above the
+ * other when there are at least 10 lines, else top alone. */
+void gn_figure_stack(gn_figure *top, gn_figure *bottom);
 /* Axis scales of a line figure. */
 int gn_figure_xlog(const gn_figure *f);
 int gn_figure_ylog(const gn_figure *f);

@@ -374,6 +374,23 @@ static void draw_frames(cairo_t *cr, const gn_figure *f, box *b)
     free(buf);
 }
 
+/* One panel of the page: the rows [top, top + height) in points. */
+static void draw_panel(cairo_t *cr, const gn_figure *f, double top, double height, double width)
+{
+    box b = {58, top + 30, width - 58 - 16, height - 30 - 44, 0, 1, 0, 1, f->xlog, f->ylog};
+    if (!*f->title) { b.y0 -= 14; b.h += 14; }
+    if (b.w < 10) b.w = 10;
+    if (b.h < 10) b.h = 10;
+    switch (f->kind) {
+    case GN_FIG_LINE:    draw_lines(cr, f, &b, 0); break;
+    case GN_FIG_PHASE:   draw_lines(cr, f, &b, 1); break;
+    case GN_FIG_RASTER:  b.xlog = b.ylog = 0; draw_raster(cr, f, &b); break;
+    case GN_FIG_HEATMAP: b.xlog = b.ylog = 0; draw_heatmap(cr, f, &b); break;
+    case GN_FIG_BARS:    b.xlog = b.ylog = 0; draw_bars(cr, f, &b); break;
+    case GN_FIG_FRAMES:  b.xlog = b.ylog = 0; draw_frames(cr, f, &b); break;
+    }
+}
+
 int gn_figure_export(const gn_figure *f, const char *format, double width, double height,
                      unsigned char **out, size_t *len, char *err, size_t errlen)
 {
@@ -405,18 +422,8 @@ int gn_figure_export(const gn_figure *f, const char *format, double width, doubl
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    box b = {58, 30, width - 58 - 16, height - 30 - 44, 0, 1, 0, 1, f->xlog, f->ylog};
-    if (!*f->title) { b.y0 -= 14; b.h += 14; }
-    if (b.w < 10) b.w = 10;
-    if (b.h < 10) b.h = 10;
-    switch (f->kind) {
-    case GN_FIG_LINE:    draw_lines(cr, f, &b, 0); break;
-    case GN_FIG_PHASE:   draw_lines(cr, f, &b, 1); break;
-    case GN_FIG_RASTER:  b.xlog = b.ylog = 0; draw_raster(cr, f, &b); break;
-    case GN_FIG_HEATMAP: b.xlog = b.ylog = 0; draw_heatmap(cr, f, &b); break;
-    case GN_FIG_BARS:    b.xlog = b.ylog = 0; draw_bars(cr, f, &b); break;
-    case GN_FIG_FRAMES:  b.xlog = b.ylog = 0; draw_frames(cr, f, &b); break;
-    }
+    draw_panel(cr, f, 0, f->below ? height / 2 : height, width);
+    if (f->below) draw_panel(cr, f->below, height / 2, height - height / 2, width);
     cairo_show_page(cr);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);

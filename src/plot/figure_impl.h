@@ -33,6 +33,7 @@ struct gn_figure {
     char **labels;                        /* bars: rows entries (NULL: index) */
 
     size_t frame;                         /* frames: current step */
+    struct gn_figure *below;              /* a second panel under this one (owned), or NULL */
 };
 
 /* Series colours (ANSI 0..15) for several lines, cycled. */

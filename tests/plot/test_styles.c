@@ -114,5 +114,34 @@ int main(void)
     golden("loglog_ascii.txt", ls);
     free(ls);
     gn_figure_free(lg);
+    /* a stacked figure (training's loss over its score) */
+    gn_figure_opts_init(&o);
+    o.title = "upper panel";
+    gn_figure *up = gn_figure_line_new(&o);
+    gn_figure_line_add(up, 4, ly, NULL, NULL);
+    o.title = "lower panel";
+    gn_figure *lo = gn_figure_line_new(&o);
+    gn_figure_line_add(lo, 4, lx, NULL, NULL);
+    gn_figure_stack(up, lo);
+    char *st = gn_figure_render(up, 40, 20, 1, 0);
+    int lines = 0;
+    for (const char *p = st; *p; p++) lines += *p == '\n';
+    CHECK(lines == 20 && strstr(st, "upper panel") && strstr(st, "lower panel") &&
+          strstr(st, "upper panel") < strstr(st, "lower panel"), "a stack renders both panels in 20 lines");
+    free(st);
+    st = gn_figure_render(up, 40, 8, 1, 0);
+    CHECK(strstr(st, "upper panel") && !strstr(st, "lower panel"), "too short for two: the upper alone");
+    free(st);
+    gn_figure *cp = gn_figure_copy(up);
+    unsigned char *svg = NULL;
+    size_t svglen = 0;
+    char err[200];
+    CHECK(cp && gn_figure_export(cp, "svg", 400, 400, &svg, &svglen, err, sizeof err) == 0 && svglen > 100 &&
+          memcmp(svg, "<?xml", 5) == 0, "a copied stack exports as SVG");
+    free(svg);
+    CHECK(gn_figure_export(cp, "gif", 400, 400, &svg, &svglen, err, sizeof err) == -1 && strstr(err, "gif"),
+          "an unknown format is refused with a message");
+    gn_figure_free(cp);
+    gn_figure_free(up);
     CHECK_DONE();
 }
