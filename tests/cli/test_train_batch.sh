@@ -18,5 +18,5 @@ n=$(grep -c '^train adam: 40 iterations in [0-9.]* s, loss [0-9.e-]* (best [0-9.
 [ "$n" = 1 ] ; ok $? "one summary line for the script's own net:train" "$(cat "$D/out")"
 [ "$(grep -c '^train adam:' "$D/out")" = 1 ] ; ok $? "condense's retraining prints no summary lines" "$(cat "$D/out")"
 grep -q 'train adam: 40/40' "$D/err" ; ok $? "progress lines go to stderr" "$(cat "$D/err")"
-grep -q '⠀\|⣀\|loss.*│' "$D/out" && r=1 || r=0; ok $r "no training figure is printed in batch mode" ""
+grep -q 'iteration [0-9]*/40\|─ loss\|- loss' "$D/out" && r=1 || r=0; ok $r "no training figure is printed in batch mode" "$(head -5 "$D/out")"
 exit 0
