@@ -1,14 +1,18 @@
 -- sweep.lua — how does network size constrain the solution training finds?
 --
 -- sweep{task=, sizes={...}, seeds={...} or N, method=, iters=, batch=, eval=200,
---       fixedpoints=32, part="K/N", csv=path, label=function, rnn={...}, train={...},
---       plot=true, verbose=true}
+--       fixedpoints=32, part="K/N", csv=path, resume=false, label=function, rnn={...},
+--       train={...}, plot=true, verbose=true}
 -- trains one net per (size, seed) and returns a list of rows
 --   {n=, seed=, score=, loss=, npcs=, pr=, nfixed=, nstable=, ramp=, label=, time=}
 -- sorted by size then seed.  Every run is independent: part="K/N" runs only
 -- the runs whose position (1-based, in size-then-seed order) is K mod N, so
 -- N processes (or a Slurm job array, see scripts/sweep_parallel.sh) cover the
 -- whole sweep and their CSVs concatenate.
+--
+-- resume=true (with csv=) keeps the rows already in the CSV and skips their
+-- runs; every finished run's row is appended to the CSV at once (whole rows
+-- only, see lua/slice.lua), so a slice that was killed resumes where it stopped.
 --
 -- Indices behind the solution label (stated, so they can be argued with):
 --   npcs     principal components for 90% of the rate variance (all trials);
@@ -22,17 +26,6 @@
 --   label    "attractors" when nstable >= 2 (decisions or memories held as
 --            separate stable states), else "ramping" when ramp >= 0.8, else
 --            "transient".  Pass label=function(row) -> string to use your own.
-
-local function parse_part(part)
-  if part == nil then return 1, 1 end
-  if type(part) ~= "string" then error("sweep: part must be a string \"K/N\"", 3) end
-  local k, n = part:match("^(%d+)/(%d+)$")
-  k, n = tonumber(k), tonumber(n)
-  if not k or n < 1 or k < 1 or k > n then
-    error(("sweep: part must be \"K/N\" with 1 <= K <= N, got %q"):format(part), 3)
-  end
-  return math.tointeger(k), math.tointeger(n)
-end
 
 -- R² of PC1 score vs time, averaged over trials.
 local function ramp_index(scores, B, T)
@@ -60,6 +53,8 @@ local function default_label(row)
   if row.ramp >= 0.8 then return "ramping" end
   return "transient"
 end
+
+require "slice"
 
 local COLUMNS = { "n", "seed", "score", "loss", "npcs", "pr", "nfixed", "nstable", "ramp", "label", "time" }
 
@@ -123,7 +118,7 @@ end
 function sweep(opts)
   if type(opts) ~= "table" then error("sweep: expected an options table sweep{task=, sizes=, ...}", 2) end
   local known = { task = 1, sizes = 1, seeds = 1, method = 1, iters = 1, batch = 1, eval = 1, fixedpoints = 1,
-                  part = 1, csv = 1, label = 1, rnn = 1, train = 1, plot = 1, verbose = 1 }
+                  part = 1, csv = 1, resume = 1, label = 1, rnn = 1, train = 1, plot = 1, verbose = 1 }
   for k in pairs(opts) do
     if not known[k] then error(("sweep: unknown option '%s'"):format(tostring(k)), 2) end
   end
@@ -145,14 +140,26 @@ function sweep(opts)
   if math.type(iters) ~= "integer" or iters < 0 then error("sweep: iters must be an integer >= 0", 2) end
   local label = opts.label or default_label
   if type(label) ~= "function" then error("sweep: label must be a function(row) -> string", 2) end
-  local K, N = parse_part(opts.part)
+  if opts.part ~= nil and type(opts.part) ~= "string" then error("sweep: part must be a string \"K/N\", got " .. type(opts.part), 2) end
+  if opts.csv ~= nil and (type(opts.csv) ~= "string" or opts.csv == "") then
+    error("sweep: csv must be a file path, got " .. type(opts.csv), 2)
+  end
+  if opts.resume ~= nil and type(opts.resume) ~= "boolean" then error("sweep: resume must be true or false", 2) end
   local nfp = opts.fixedpoints == nil and 32 or opts.fixedpoints
   local say = opts.verbose == false and function() end or print
+  local ok, slice = pcall(sweep_slice, { part = opts.part, csv = opts.csv, columns = COLUMNS,
+                                          key = { "n", "seed" }, resume = opts.resume == true })
+  if not ok then error((tostring(slice):gsub("^.-sweep_slice: ", "sweep: ")), 2) end
   local rows, idx = {}, 0
   for _, n in ipairs(sizes) do
     for _, s in ipairs(seeds) do
       idx = idx + 1
-      if (idx - 1) % N == K - 1 then
+      local run = { n = n, seed = s }
+      local done = slice:mine(idx) and slice:row(run)
+      if done then
+        rows[#rows + 1] = done
+        say(("sweep: n=%-4d seed=%-3d already in %s, skipped"):format(n, s, opts.csv))
+      elseif slice:mine(idx) then
         local t0 = os.clock()
         seed(s)
         local ropts = { n = n, inputs = task.inputs, outputs = task.outputs }
@@ -170,12 +177,12 @@ function sweep(opts)
         row.time = os.clock() - t0
         row.label = label(row)
         rows[#rows + 1] = row
+        slice:add(row)
         say(("sweep: n=%-4d seed=%-3d score %.3f  npcs %d  PR %.2f  stable fp %d  ramp %.2f  -> %s  (%.1fs)"):format(
             n, s, row.score, row.npcs, row.pr, row.nstable, row.ramp, row.label, row.time))
       end
     end
   end
-  if opts.csv then sweep_csv(rows, opts.csv) end
   if opts.plot ~= false and type(plot) == "function" and #rows > 1 then
     local xs, ys = {}, {}
     for k, r in ipairs(rows) do xs[k] = r.n; ys[k] = r.score end

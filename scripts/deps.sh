@@ -3,7 +3,8 @@
 # Usage: scripts/deps.sh build|test|bench
 set -e
 build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev"
-test="$build tmux python3 python3-numpy python3-torch"
+# slurmctld, slurmd, slurm-client, munge: tests/slurm/ starts a single-node cluster.
+test="$build tmux python3 python3-numpy python3-torch slurmctld slurmd slurm-client munge"
 bench="$test python3-torch python3-brian hyperfine"
 case "${1:-build}" in
     build) want=$build ;;

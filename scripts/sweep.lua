@@ -1,6 +1,8 @@
 -- sweep.lua — one slice of a size sweep, for `ganglion -b scripts/sweep.lua [--part K/N]
 -- [--csv out.csv] [--task NAME] [--sizes 4,8,16] [--seeds 3] [--iters 300] [--method hf]`.
 -- scripts/sweep_parallel.sh runs N slices side by side (or as a Slurm array) and merges the CSVs.
+-- Rows already in the CSV are kept and their runs skipped (a killed slice resumes where it
+-- stopped); each finished run's row is appended at once. Delete the CSV to start over.
 require "sweep"
 
 local opt = { part = "1/1", csv = "sweep.csv", task = "decision", sizes = "4,8,16,32,64",
@@ -31,6 +33,7 @@ local rows = sweep {
   fixedpoints = math.tointeger(tonumber(opt.fixedpoints)),
   part = opt.part,
   csv = opt.csv,
+  resume = true,
   plot = false,
 }
-print(("sweep.lua: part %s wrote %d rows to %s"):format(opt.part, #rows, opt.csv))
+print(("sweep.lua: part %s has %d rows in %s"):format(opt.part, #rows, opt.csv))

@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh — the one test runner: C tests, Lua API scripts, replays, TUI drives.
+# run.sh — the one test runner: C tests, Lua API scripts, replays, TUI drives,
+# the command line, and sweeps on a live single-node Slurm (tests/slurm/).
 # Each test prints TAP-style lines ("ok - ..." / "not ok - ..." / "skip - ...");
 # a test that exits non-zero without reporting a failure counts as one.
 # Last line: "N passed, N failed".
@@ -43,7 +44,7 @@ for t in tests/replay/*.lua; do
     else { echo "not ok - $t output differs from $exp (status $st)"; diff "$exp" "$got" | head -20; } > "$out"; fi
     rm -f "$got"; tally "$t" 0
 done
-for t in tests/tui/test_*.sh tests/cli/test_*.sh; do
+for t in tests/tui/test_*.sh tests/cli/test_*.sh tests/slurm/test_*.sh; do
     [ -f "$t" ] || continue; want "$t" || continue
     timeout 600 sh "$t" > "$out" 2>&1; tally "$t" $?
 done

@@ -113,13 +113,33 @@ return {
   },
   ["sweep"] = {
     usage = "sweep{task=, sizes={...}, seeds=N|{...}, method=, iters=500, batch=, eval=200, fixedpoints=32,\n" ..
-            "      part=\"K/N\", csv=path, label=fn, rnn={...}, train={...}} -> rows",
+            "      part=\"K/N\", csv=path, resume=false, label=fn, rnn={...}, train={...}} -> rows",
     text = "Trains one net per (size, seed) and tabulates {n, seed, score, loss, npcs, pr, nfixed,\n" ..
            "nstable, ramp, label, time}.  ramp: mean R^2 of a line fitted to the PC1 score against time\n" ..
            "within each trial.  label: \"attractors\" if >= 2 stable fixed points (input 0), else\n" ..
            "\"ramping\" if ramp >= 0.8, else \"transient\" (or label=function(row)).  part=\"K/N\" runs only\n" ..
            "every N-th run starting at K, for parallel slices (scripts/sweep.lua and\n" ..
-           "scripts/sweep_parallel.sh, which also writes a Slurm job array); sweep_csv(rows, path).",
+           "scripts/sweep_parallel.sh, which runs slices side by side or as a Slurm job array).\n" ..
+           "With csv=, each finished run's row is appended to the file at once; resume=true keeps the\n" ..
+           "rows already there and skips their runs, so a killed slice resumes where it stopped.\n" ..
+           "sweep_csv(rows, path) writes rows as CSV.",
     example = "rows = sweep{task=tasks.decision{}, sizes={4, 8, 16, 32}, seeds=3, iters=300, csv=\"sweep.csv\"}",
+  },
+  ["sweep_slice"] = {
+    usage = "sweep_slice{part=\"K/N\", csv=path, columns={...}, key={...}, resume=false} -> s;\n" ..
+            "s:mine(p), s:todo(p, run), s:row(run), s:add(row)",
+    text = "The slicing and resuming behind sweep, for your own studies.  Runs are numbered 1, 2, ...\n" ..
+           "in a fixed order; slice K of N owns runs K, K+N, K+2N, ... (s:mine(p)).  s:todo(p, run)\n" ..
+           "is true when run p is this slice's and the CSV has no row with run's key values yet;\n" ..
+           "s:add(row) appends a row (numbers as %.6g) and rewrites the file whole through a temporary\n" ..
+           "file, so it never holds half a row; s:row(run) returns a stored row.  resume=true reads the\n" ..
+           "rows already in csv (a file with other columns is refused); without it the file starts\n" ..
+           "over.  A script that takes --part K/N and --csv PATH and resumes this way runs under\n" ..
+           "scripts/sweep_parallel.sh, locally or on Slurm (see README, Running on a cluster).",
+    example = "local s = sweep_slice{part=\"2/4\", csv=\"study.parts/2.csv\", resume=true,\n" ..
+              "                     columns={\"task\", \"seed\", \"score\", \"seconds\"}, key={\"task\", \"seed\"}}\n" ..
+              "for p, run in ipairs(runs) do\n" ..
+              "  if s:todo(p, run) then s:add(do_run(run)) end\n" ..
+              "end",
   },
 }
