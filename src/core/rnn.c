@@ -139,6 +139,9 @@ int gn_rnn_validate(const gn_rnn *net, gn_err *err)
         return gn_fail(err, GN_EINVAL, "rnn: tau must be finite and > 0, got %g", net->tau);
     if (!(net->dt > 0) || !isfinite(net->dt))
         return gn_fail(err, GN_EINVAL, "rnn: dt must be finite and > 0, got %g", net->dt);
+    if (net->dt > net->tau)
+        return gn_fail(err, GN_EINVAL, "rnn: dt (%g) must not exceed tau (%g): the Euler step "
+                       "overshoots and the state oscillates or diverges", net->dt, net->tau);
     if (!(net->noise >= 0) || !isfinite(net->noise))
         return gn_fail(err, GN_EINVAL, "rnn: noise must be finite and >= 0, got %g", net->noise);
     if (!gn_act_name(net->act)) return gn_fail(err, GN_EINVAL, "rnn: unknown activation %d", (int)net->act);

@@ -14,14 +14,22 @@
 #include "train_rnn.h"
 
 #define TRAIN_MT "ganglion.trainstate"
-#define MAX_NAN_IN_A_ROW 5
+/* Divergence: an iteration whose loss is not finite, or more than
+ * DIVERGE_FACTOR times the best loss so far (and above the first loss), is
+ * an event: training rolls back to the best parameters, cuts the step
+ * (adam's lr and cg/bfgs's first line-search step / 10, hf's damping
+ * lambda x 10), says so once, and stops (stopped = "nan" or "diverged")
+ * after DIVERGE_MAX events within DIVERGE_WINDOW iterations. */
+#define DIVERGE_FACTOR 10.0
+#define DIVERGE_MAX 5
+#define DIVERGE_WINDOW 50
 
 /* Everything training allocates, owned by one userdata so that an error
  * anywhere (a failing task:sample, Ctrl-C) frees it through __gc. */
 typedef struct {
     gn_train_rnn *ctx;
     gn_optim *opt;
-    double *x_best, *x_good, *x_start;
+    double *x_best, *x_start;
     double best;            /* lowest loss seen (at x_best) */
     lua_Integer best_it;    /* its iteration (0: the start) */
 } train_res;
@@ -33,7 +41,6 @@ static int res_gc(lua_State *L)
     gn_optim_free(r->opt);
     gn_train_rnn_free(r->ctx);
     free(r->x_best);
-    free(r->x_good);
     free(r->x_start);
     memset(r, 0, sizeof *r);
     return 0;
@@ -199,6 +206,21 @@ static void read_opts(lua_State *L, int t, train_opts *to)
 
 /* ---- the training loop ------------------------------------------------------------ */
 
+/* Cuts the step of the method after a divergence; describes it in buf. */
+static void cut_step(gn_optim *o, const train_opts *to, char *buf, size_t n)
+{
+    if (to->type == gn_optim_adam) {
+        o->opts.lr *= 0.1;
+        snprintf(buf, n, "cut lr to %.3g", o->opts.lr);
+    } else if (to->type == gn_optim_hf) {
+        o->lambda *= 10;
+        snprintf(buf, n, "raised the damping lambda to %.3g", o->lambda);
+    } else {
+        o->opts.step *= 0.1;
+        snprintf(buf, n, "cut the first line-search step to %.3g", o->opts.step);
+    }
+}
+
 /* Stack of train_loop: 1 net, 2 task, 3 res, 4 history, 5 opts (light
  * userdata), 6 current training batch (its owning userdata), 7 start time. */
 enum { I_NET = 1, I_TASK, I_RES, I_HIST, I_OPTS, I_BATCH };
@@ -247,42 +269,54 @@ static int train_loop(lua_State *L)
     if (st) return lg_coreerror(L, "train", &e);
     o->cancel.stop = lg_stopflag();
 
-    double t0 = now_s(), score = NAN;
-    lua_Integer good_it = 0, it;
-    int nan_row = 0;
+    double t0 = now_s(), score = NAN, f_first = NAN;
+    lua_Integer it;
+    lua_Integer events[DIVERGE_MAX];   /* iterations of the last DIVERGE_MAX events (ring) */
+    int nevents = 0, last_nonfinite = 0;
     const char *stopped = NULL;
     for (it = 1; it <= to->iters; it++) {
         if (it > 1 && to->stochastic) new_batch(L, net, r, to);
         st = gn_optim_iterate(o, &e);
         if (st == GN_EINTR || *lg_stopflag()) return lg_interrupted(L);
+        if (st && st != GN_ENUM) return lg_coreerror(L, "train", &e);
         double f = o->f;
-        if (st == GN_ENUM) {
-            /* Roll back: restart the method from the last good parameters. */
-            char msg[200];
-            if (good_it > 0)
-                snprintf(msg, sizeof msg, "train: loss is %s at iteration %d; rolled back to the "
-                         "last good parameters (iteration %d)\n", isnan(f) ? "NaN" : "Inf",
-                         (int)it, (int)good_it);
-            else
-                snprintf(msg, sizeof msg, "train: loss is %s at iteration %d; rolled back to the "
-                         "starting parameters\n", isnan(f) ? "NaN" : "Inf", (int)it);
-            lg_write(L, msg, strlen(msg));
-            hist_push(L, "loss", it, isnan(f) ? NAN : INFINITY);
+        if (st == GN_OK && isnan(f_first)) f_first = f;
+        int nonfinite = st == GN_ENUM || !isfinite(f);
+        if (nonfinite || (f > DIVERGE_FACTOR * r->best && f > f_first)) {
+            /* Divergence: back to the best parameters with a smaller step. */
+            events[nevents % DIVERGE_MAX] = it;
+            nevents++;
+            last_nonfinite = nonfinite;
+            char cut[96];
+            cut_step(o, to, cut, sizeof cut);
+            if (nevents == 1) {
+                char msg[512], what_f[96];
+                if (nonfinite) snprintf(what_f, sizeof what_f, "is %s", isnan(f) ? "NaN" : "Inf");
+                else snprintf(what_f, sizeof what_f, "jumped to %.3g (more than %g x the best, %.3g)",
+                              f, DIVERGE_FACTOR, r->best);
+                snprintf(msg, sizeof msg, "train: loss %s at iteration %d; rolled back to the best "
+                         "parameters (%s) and %s; history.rollbacks counts such events, %d within "
+                         "%d iterations stop training\n", what_f, (int)it,
+                         r->best_it > 0 ? "of an earlier iteration" : "the starting ones", cut,
+                         DIVERGE_MAX, DIVERGE_WINDOW);
+                lg_write(L, msg, strlen(msg));
+            }
+            hist_push(L, "loss", it, f);
             hist_push(L, "score", it, score);
             hist_push(L, "time", it, now_s() - t0);
             if (to->type == gn_optim_hf) {
                 hist_push(L, "lambda", it, o->lambda);
                 hist_push(L, "cg", it, 0);
             }
-            if (++nan_row >= MAX_NAN_IN_A_ROW) { stopped = "nan"; break; }
-            st = gn_optim_init(o, &fn, r->x_good, &e);
+            if (nevents >= DIVERGE_MAX &&
+                it - events[nevents % DIVERGE_MAX] < DIVERGE_WINDOW) {
+                stopped = last_nonfinite ? "nan" : "diverged";
+                break;
+            }
+            st = gn_optim_init(o, &fn, r->x_best, &e);
             if (st && st != GN_ENUM) return lg_coreerror(L, "train", &e);
             continue;
         }
-        if (st) return lg_coreerror(L, "train", &e);
-        nan_row = 0;
-        memcpy(r->x_good, o->xf, np * sizeof(double));
-        good_it = it;
         if (f < r->best) {
             r->best = f;
             r->best_it = it;
@@ -321,7 +355,24 @@ static int train_loop(lua_State *L)
         if (stopped) break;
     }
     if (it > to->iters) it = to->iters;
+    if (!stopped) {
+        /* The last step's result has not been evaluated yet: a step that
+         * blew up is caught here rather than left in the network. */
+        double f_end;
+        int fs = fn.fdf(fn.ctx, o->x, &f_end, NULL, &e);
+        if (fs && fs != GN_ENUM) return lg_coreerror(L, "train", &e);
+        if (fs == GN_ENUM || !isfinite(f_end) || (f_end > DIVERGE_FACTOR * r->best && f_end > f_first)) {
+            nevents++;
+            memcpy(o->x, r->x_best, np * sizeof(double));
+            char msg[200];
+            snprintf(msg, sizeof msg, "train: the last step diverged (loss %.3g, best %.3g); kept "
+                     "the best parameters\n", f_end, r->best);
+            lg_write(L, msg, strlen(msg));
+        }
+    }
     gn_rnn_set_params(net, o->x);
+    lua_pushinteger(L, nevents);
+    lua_setfield(L, I_HIST, "rollbacks");
     lua_pushinteger(L, it);
     lua_setfield(L, I_HIST, "iters");
     if (stopped) lua_pushstring(L, stopped);
@@ -333,7 +384,13 @@ static int train_loop(lua_State *L)
     lua_setfield(L, I_HIST, "best_iter");
     lua_pushnumber(L, now_s() - t0);
     lua_setfield(L, I_HIST, "seconds");
-    if (stopped && strcmp(stopped, "nan") == 0) gn_rnn_set_params(net, r->x_good);
+    if (stopped && (!strcmp(stopped, "nan") || !strcmp(stopped, "diverged"))) {
+        gn_rnn_set_params(net, r->x_best);
+        char msg[200];
+        snprintf(msg, sizeof msg, "train: stopped after %d divergence events within %d iterations; "
+                 "kept the best parameters (loss %.6g)\n", DIVERGE_MAX, DIVERGE_WINDOW, r->best);
+        lg_write(L, msg, strlen(msg));
+    }
     lua_pushvalue(L, I_HIST);
     return 1;
 }
@@ -364,12 +421,10 @@ static int rnn_train(lua_State *L)
     int i_res = lua_gettop(L);
     luaL_setmetatable(L, TRAIN_MT);
     r->x_best = malloc(np * sizeof(double));
-    r->x_good = malloc(np * sizeof(double));
     r->x_start = malloc(np * sizeof(double));
-    if (!r->x_best || !r->x_good || !r->x_start) return luaL_error(L, "train: out of memory");
+    if (!r->x_best || !r->x_start) return luaL_error(L, "train: out of memory");
     gn_rnn_get_params(net, r->x_start);
     memcpy(r->x_best, r->x_start, np * sizeof(double));
-    memcpy(r->x_good, r->x_start, np * sizeof(double));
     r->ctx = gn_train_rnn_alloc(net, to->type == gn_optim_hf ? (size_t)to->cbatch : 0,
                                 to->threads, lg_rng(L), &e);
     if (!r->ctx) return lg_coreerror(L, "train", &e);
