@@ -177,7 +177,8 @@ local function train(net, task, o)
   if o.train then for k, v in pairs(o.train) do topts[k] = v end end
   topts.iters = o.retrain
   if o.method then topts.method = o.method end
-  net:train(task, topts)
+  local h = net:train(task, topts)
+  if h.interrupted then error("interrupted", 0) end
 end
 
 local function merge(net, i, j, R, o)
@@ -219,6 +220,10 @@ function condense(net, task, opts)
   say(("condense: parent n=%d  score %.3f  loss %.4g  npcs %d  PR %.2f"):format(row.n, row.score,
       row.loss, row.npcs, row.pr))
   local merges = 0
+  -- Ctrl-C ends the protocol, not the work done: the best net so far and
+  -- the log are returned (log.interrupted = true) and the chunk stops once
+  -- the caller's line has taken them.
+  local done, err = pcall(function()
   while net.n > o.min_n and (not o.max_merges or merges < o.max_merges) do
     -- Try the most similar pairs in turn: one unlucky merge (or retraining
     -- run) should not end the protocol; `patience` failures in a row do.
@@ -257,6 +262,13 @@ function condense(net, task, opts)
     merges = merges + 1
     liveplot(log, o)
     if not r.accepted then break end
+  end
+  end)
+  if not done then
+    if not tostring(err):find("interrupted", 1, true) then error(err, 0) end
+    log.interrupted = true
+    say(("condense: interrupted; returning the best net so far (n=%d)"):format(good.n))
+    ganglion.defer_interrupt()
   end
   return good, log
 end

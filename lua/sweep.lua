@@ -169,7 +169,7 @@ function sweep(opts)
         if opts.train then for k, v in pairs(opts.train) do topts[k] = v end end
         if opts.method then topts.method = opts.method end
         if opts.batch then topts.batch = opts.batch end
-        if iters > 0 then net:train(task, topts) end
+        if iters > 0 and net:train(task, topts).interrupted then error("interrupted", 0) end
         seed(1000003 + s)   -- the same evaluation trials for every size
         local ev = task:sample(opts.eval or 200)
         local row = sweep_measure(net, task, ev, nfp)

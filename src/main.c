@@ -16,11 +16,13 @@ static const char USAGE[] =
     "       ganglion -b FILE.lua [ARGS...]\n"
     "       ganglion -e 'CODE'\n"
     "\n"
-    "  (no FILE)        notebook (TUI); session journalled to ./ganglion-session.lua\n"
-    "  FILE.lua         notebook, replaying FILE.lua first\n"
+    "  (no FILE)        notebook (TUI); the session is journalled to a new file,\n"
+    "                   ./ganglion-session.lua or the first free ganglion-session-N.lua\n"
+    "  FILE.lua         notebook, replaying FILE.lua first (FILE is only read)\n"
     "  -b FILE [ARGS]   batch: run FILE without the TUI; ARGS in the global arg\n"
     "  -e CODE          batch: run one chunk\n"
-    "  -o JOURNAL       write the session journal to JOURNAL\n"
+    "  -o JOURNAL       journal the session to JOURNAL, a new file (never overwritten)\n"
+    "  --rerun-unfinished  replay also chunks that never finished (killed)\n"
     "  --step           replay FILE waiting for a key between chunks\n"
     "  --ascii          no Unicode output\n"
     "  --help, --version\n";
@@ -59,7 +61,7 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     gsl_set_error_handler_off();   /* the core reports GSL failures as statuses */
     if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
-    tui_opts o = {.journal = "ganglion-session.lua"};
+    tui_opts o = {.journal = ""};   /* "": a free default name */
     const char *bfile = NULL, *code = NULL;
     int journal_given = 0, i;
     o.ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
@@ -73,6 +75,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--ascii") == 0) {
             o.ascii = 1;
+        } else if (strcmp(a, "--rerun-unfinished") == 0) {
+            gn_repl_set_rerun_unfinished(1);
         } else if (strcmp(a, "--step") == 0) {
             o.step = 1;
         } else if (strcmp(a, "-o") == 0 && i + 1 < argc) {

@@ -356,7 +356,7 @@ int gn_cpg_reset(gn_cpg *c, const double *y0, gn_err *err)
 /* gsl_odeiv2_driver_apply, step by step, so that the stop flag is seen
  * between ODE steps (a tight tolerance can take millions of steps between
  * two samples) and the number of steps per call is bounded. */
-static int advance(gn_cpg *c, double t1, const volatile int *stop, gn_err *err)
+static int advance(gn_cpg *c, double t1, const gn_cancel *cancel, gn_err *err)
 {
     if (!isfinite(t1) || !(t1 > c->t))
         return gn_fail(err, GN_EINVAL, "target time must be finite and after %g ms, got %g", c->t, t1);
@@ -366,7 +366,8 @@ static int advance(gn_cpg *c, double t1, const volatile int *stop, gn_err *err)
     int s = GSL_SUCCESS;
     unsigned long nsteps = 0;
     while (t < t1) {
-        if (stop && *stop) {
+        /* every 64 steps: polls are counted for replay, keep them few */
+        if ((nsteps & 63) == 63 && gn_cancel_check(cancel)) {
             memcpy(c->y, y, sizeof y);   /* a consistent state at time t */
             c->t = t;
             return gn_fail(err, GN_EINTR, "interrupted at t = %.6g ms", t);
@@ -406,10 +407,10 @@ int gn_cpg_run(gn_cpg *c, size_t steps, double dt, double *t, double *V, double 
         return gn_fail(err, GN_EINVAL, "dt must be finite and > 0 ms, got %g", dt);
     const double t0 = c->t;
     for (size_t k = 0; k < steps; k++) {
-        if (cancel.stop && *cancel.stop)
+        if (gn_cancel_check(&cancel))
             return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu samples", k, steps);
         /* From t0, not by accumulation, so sample times carry no drift. */
-        int rc = advance(c, t0 + (double)(k + 1) * dt, cancel.stop, err);
+        int rc = advance(c, t0 + (double)(k + 1) * dt, &cancel, err);
         if (rc)
             return rc;
         if (t)

@@ -184,7 +184,7 @@ int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix
     gsl_multimin_function_fdf fn = { mm_f, mm_df, mm_fdf, n, &k };
     size_t first_new = out->count;
     for (size_t s = 0; s < starts->size1; s++) {
-        if (cancel && cancel->stop && *cancel->stop) { st = gn_fail(err, GN_EINTR, "interrupted"); break; }
+        if (gn_cancel_check(cancel)) { st = gn_fail(err, GN_EINTR, "interrupted"); break; }
         gsl_vector_const_view row = gsl_matrix_const_row(starts, s);
         gsl_vector_memcpy(x0, &row.vector);
         /* Step ~ 1% of the state's size; line-search tolerance 0.1 as GSL advises for BFGS. */

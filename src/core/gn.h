@@ -50,10 +50,24 @@ size_t gn_mem_budget(void);
  * products of hostile sizes cannot wrap. */
 int gn_check_bytes(double bytes, const char *what, gn_err *err);
 
-/* Cooperative cancellation: iterative core routines poll this between
- * iterations.  The caller owns the flag (set from a signal handler). */
+/* Cooperative cancellation: iterative core routines poll between
+ * iterations with gn_cancel_check(), never by reading the flag themselves.
+ * The caller may route every poll through its own function, which lets a
+ * session count polls: a Ctrl-C is then recorded as "the k-th poll of the
+ * chunk" and raised at the same poll when the session is replayed. */
 typedef struct {
-    volatile int *stop;  /* non-NULL: nonzero means stop now */
+    volatile int *stop;      /* nonzero means stop now (read when poll is NULL) */
+    int (*poll)(void *ud);   /* if set, called at every poll point; nonzero = stop */
+    void *ud;                /* passed to poll */
 } gn_cancel;
+
+/* Nonzero when the caller asked to stop.  Call from the thread that owns
+ * the computation only, so that the count of polls is deterministic. */
+static inline int gn_cancel_check(const gn_cancel *c)
+{
+    if (!c) return 0;
+    if (c->poll) return c->poll(c->ud);
+    return c->stop && *c->stop;
+}
 
 #endif

@@ -118,7 +118,7 @@ int gn_kinds_fit(const gsl_matrix *R, size_t k, size_t restarts, size_t maxiter,
     }
     double best = DBL_MAX;
     for (size_t r = 0; r < restarts; r++) {
-        if (cancel && cancel->stop && *cancel->stop) { st = GN_EINTR; gn_fail(err, GN_EINTR, "interrupted"); goto done; }
+        if (gn_cancel_check(cancel)) { st = GN_EINTR; gn_fail(err, GN_EINTR, "interrupted"); goto done; }
         seed_pp(P, n, T, k, rng, C, dmin);
         double in = lloyd(P, n, T, k, maxiter, C, lab, cnt);
         if (in < best) {

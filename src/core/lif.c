@@ -829,7 +829,7 @@ static void run_worker(worker *me)
     for (; k < c->k1; k++) {
         if (id == 0 && k > c->k0) {
             if (c->status == GN_OK) c->status = record_step(c, k - 1);
-            if (c->status == GN_OK && (k & 255) == 0 && o->cancel.stop && *o->cancel.stop)
+            if (c->status == GN_OK && (k & 255) == 0 && gn_cancel_check(&o->cancel))
                 c->status = gn_fail(c->err, GN_EINTR, "interrupted at step %zu of %zu", k, o->steps);
             if (c->status != GN_OK) atomic_store_explicit(&c->stop_at, k + 1, memory_order_relaxed);
             if (o->progress && o->every && k % o->every == 0) o->progress(o->progress_ud, k, o->steps);
@@ -1041,11 +1041,11 @@ int gn_lif_run(gn_lif *L, const gn_lif_run_opts *o, gn_lif_spikes *out, gn_err *
     size_t stretch = STRETCH_FIRST * PROBE_STEPS, left = 0;
     size_t k = 0;
     while (k < o->steps) {
-        if (k > 0 && o->cancel.stop && *o->cancel.stop) {
+        if (k > 0 && gn_cancel_check(&o->cancel)) {
             st = gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", k, o->steps);
             break;
         }
-        if (k == 0 && o->cancel.stop && *o->cancel.stop) {
+        if (k == 0 && gn_cancel_check(&o->cancel)) {
             st = gn_fail(err, GN_EINTR, "interrupted at step 0 of %zu", o->steps);
             break;
         }

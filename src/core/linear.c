@@ -287,7 +287,7 @@ int gn_linear_run(gn_linear *lin, const gsl_matrix *h, const gsl_vector *v0,
         gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, h, Q, 0.0, v);
     }
     for (size_t t = 0; t < T; t++) {
-        if (cancel.stop && *cancel.stop && (t & 255) == 0)
+        if ((t & 255) == 0 && gn_cancel_check(&cancel))
             return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", t, T);
         gsl_vector_view vt = gsl_matrix_row(v, t);
         if (t == 0) {

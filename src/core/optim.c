@@ -135,7 +135,7 @@ int gn_optim_init(gn_optim *o, const gn_optim_fn *fn, const double *x0, gn_err *
 int gn_optim_iterate(gn_optim *o, gn_err *err)
 {
     if (!o->fn.fdf) return gn_fail(err, GN_EINVAL, "optimiser used before gn_optim_init");
-    if (o->cancel.stop && *o->cancel.stop) return gn_fail(err, GN_EINTR, "interrupted");
+    if (gn_cancel_check(&o->cancel)) return gn_fail(err, GN_EINTR, "interrupted");
     int st = o->type->iterate(o, o->state, err);
     if (st == GN_OK) o->iter++;
     return st;

@@ -70,7 +70,7 @@ static int hf_init(gn_optim *o, void *vs, gn_err *err)
     return GN_OK;
 }
 
-static int stopped(const gn_optim *o) { return o->cancel.stop && *o->cancel.stop; }
+static int stopped(const gn_optim *o) { return gn_cancel_check(&o->cancel); }
 
 /* out = (G + μλS + λI) v */
 static int damped_gv(gn_optim *o, const double *v, double *out, gn_err *err)

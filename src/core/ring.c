@@ -224,7 +224,7 @@ int gn_ring_run(gn_ring *ring, size_t steps, double speed, double cue, double ph
     ring_sums(prev, n, cs, sn, sum);
 
     for (size_t s = 0; s < steps; s++) {
-        if (cancel.stop && *cancel.stop && (s & 255) == 0) {
+        if ((s & 255) == 0 && gn_cancel_check(&cancel)) {
             if (s > 0) {
                 gsl_vector_const_view last = gsl_matrix_const_row(out, s - 1);
                 gsl_vector_memcpy(ring->r, &last.vector);

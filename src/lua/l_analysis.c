@@ -1,5 +1,6 @@
 /* l_analysis.c — Lua binding of the analysis core: pca, npcs, participation,
  * similarity, cca, procrustes, kinds, fixedpoints, and net:merge / net:delete. */
+#include "interrupt.h"
 #include "l_util.h"
 
 #include <math.h>
@@ -242,7 +243,7 @@ static int l_kinds(lua_State *L)
     size_t *lab = lua_newuserdatauv(L, n * sizeof *lab, 0);   /* freed by the GC */
     double inertia = 0;
     gn_err e = {0};
-    gn_cancel cc = { lg_stopflag() };
+    gn_cancel cc = lg_cancel();
     if (gn_kinds_fit(R, (size_t)k, (size_t)restarts, (size_t)maxiter, lg_rng(L), C, lab, &inertia, &cc, &e))
         lg_coreerror(L, "kinds", &e);
     lua_createtable(L, 0, 4);
@@ -348,7 +349,7 @@ static int l_fixedpoints(lua_State *L)
     box->s = gn_fpset_alloc(n, (size_t)keep, &e);
     if (!box->s) lg_coreerror(L, "fixedpoints", &e);
     gn_fpopts opts = { qtol, tol, (size_t)maxiter };
-    gn_cancel cc = { lg_stopflag() };
+    gn_cancel cc = lg_cancel();
     size_t total = S->size1, chunk = 8, dropped = 0;
     for (size_t s0 = 0; s0 < total; s0 += chunk) {
         size_t len = s0 + chunk <= total ? chunk : total - s0;

@@ -8,6 +8,7 @@
 #include <lua.h>
 
 #include "cpg.h"
+#include "interrupt.h"
 #include "l_util.h"
 
 #define CPG_MT "ganglion.cpg"
@@ -160,7 +161,7 @@ static int cpg_run(lua_State *L)
 
     /* Iterate in chunks so the host can show progress between them; the
      * core polls the Ctrl-C flag between samples. */
-    gn_cancel cancel = { lg_stopflag() };
+    gn_cancel cancel = lg_cancel();
     size_t chunk = steps / 100 > 50 ? steps / 100 : 50, k = 0;
     while (k < steps) {
         size_t n = steps - k < chunk ? steps - k : chunk, done = 0;

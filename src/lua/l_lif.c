@@ -1,5 +1,6 @@
 /* l_lif.c — Lua binding of the LIF population: lif{...}, pop:run{...}, and a
  * compact spike list userdata for large runs. */
+#include "interrupt.h"
 #include "l_util.h"
 
 #include <math.h>
@@ -463,7 +464,7 @@ static int lif_run(lua_State *L)
     o.Vrec = V ? V->data : NULL;
     o.rec_idx = rec_idx;
     o.nrec = nrec;
-    o.cancel.stop = lg_stopflag();
+    o.cancel = lg_cancel();
     struct progress_ctx pc = { L };
     o.progress = run_progress; o.progress_ud = &pc;
     /* Progress only for runs long enough to be worth watching. */

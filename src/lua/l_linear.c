@@ -1,5 +1,6 @@
 /* l_linear.c — Lua binding of the linear rate network: linear{M=, tau=, dt=},
  * lin:run(h [, {method=, v0=}]), lin:eig(), lin:fixed(h). */
+#include "interrupt.h"
 #include "l_util.h"
 
 #include <math.h>
@@ -119,7 +120,7 @@ static int linear_run(lua_State *L)
     }
     gsl_matrix *v = lg_newmatrix(L, h->size1, n);
     gn_err e = {0};
-    gn_cancel c = {lg_stopflag()};
+    gn_cancel c = lg_cancel();
     if (gn_linear_run(u->lin, h, v0, method, v, c, &e)) return lg_coreerror(L, "linear:run", &e);
     return 1;
 }

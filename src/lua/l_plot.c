@@ -1,4 +1,5 @@
 /* l_plot.c — Lua display functions: plot, raster, heatmap, phase, bars, pane, layout, play. */
+#include "interrupt.h"
 #include "l_util.h"
 
 #include <math.h>
@@ -547,6 +548,9 @@ static int l_play(lua_State *L)
         gn_figure *f = *box;
         *box = NULL;
         h->play(h, f, d.pane);   /* the host owns the frames from here */
+        /* Ctrl-C during play is a key; it stops the chunk here, at a
+         * poll, so a replay (which may not animate) stops at the same one. */
+        if (lg_poll()) return lg_interrupted(L);
         return 0;
     }
     /* No animation (batch mode, or {text=true}): a few evenly spaced
@@ -559,6 +563,7 @@ static int l_play(lua_State *L)
         gn_figure_set_frame(f, step);
         if (show(L, f, d)) lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    if (lg_poll()) return lg_interrupted(L);
     return d.text ? 1 : 0;
 }
 

@@ -1,5 +1,6 @@
 /* l_ring.c — Lua binding of the ring network: ring{...}, ring.notebook{...},
  * r:run{steps=, speed=, cue=, a0=, phase=}, r:bump(activity). */
+#include "interrupt.h"
 #include "l_util.h"
 
 #include <math.h>
@@ -145,7 +146,7 @@ static int ring_run(lua_State *L)
         return luaL_error(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
     gsl_matrix *out = lg_newmatrix(L, (size_t)steps, n);
     gn_err e = {0};
-    gn_cancel c = {lg_stopflag()};
+    gn_cancel c = lg_cancel();
     if (gn_ring_run(r, (size_t)steps, speed, cue, phase, a0, out, c, &e))
         return lg_coreerror(L, "ring:run", &e);
     return 1;

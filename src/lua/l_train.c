@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "l_rnn.h"
+#include "interrupt.h"
 #include "l_util.h"
 #include "optim.h"
 #include "train_rnn.h"
@@ -267,7 +268,7 @@ static int train_loop(lua_State *L)
     if (st == GN_ENUM)
         return luaL_error(L, "train: the loss is not finite at the starting parameters");
     if (st) return lg_coreerror(L, "train", &e);
-    o->cancel.stop = lg_stopflag();
+    o->cancel = lg_cancel();
 
     double t0 = now_s(), score = NAN, f_first = NAN;
     lua_Integer it;
@@ -277,7 +278,7 @@ static int train_loop(lua_State *L)
     for (it = 1; it <= to->iters; it++) {
         if (it > 1 && to->stochastic) new_batch(L, net, r, to);
         st = gn_optim_iterate(o, &e);
-        if (st == GN_EINTR || *lg_stopflag()) return lg_interrupted(L);
+        if (st == GN_EINTR || lg_poll()) return lg_interrupted(L);
         if (st && st != GN_ENUM) return lg_coreerror(L, "train", &e);
         double f = o->f;
         if (st == GN_OK && isnan(f_first)) f_first = f;
@@ -395,8 +396,6 @@ static int train_loop(lua_State *L)
     return 1;
 }
 
-static int noop(lua_State *L) { (void)L; return 0; }
-
 /* net:train(task [, opts]) -> history.  The loop runs under lua_pcall so
  * that whatever stops it (Ctrl-C, an error in the task) leaves the net with
  * the best parameters seen, not a half-way point. */
@@ -431,11 +430,8 @@ static int rnn_train(lua_State *L)
     r->opt = gn_optim_alloc(to->type, np, &to->o, &e);
     if (!r->opt) return lg_coreerror(L, "train", &e);
 
-    lua_pushcfunction(L, train_loop);
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, i_res);
-    lua_createtable(L, 0, 8);   /* history */
+    lua_createtable(L, 0, 12);   /* history, kept here to survive an interrupt */
+    int i_hist = lua_gettop(L);
     const char *lists[] = {"loss", "score", "time"};
     for (int i = 0; i < 3; i++) {
         lua_newtable(L);
@@ -449,27 +445,44 @@ static int rnn_train(lua_State *L)
     }
     lua_pushstring(L, to->type->name);
     lua_setfield(L, -2, "method");
+    lua_pushcfunction(L, train_loop);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, i_res);
+    lua_pushvalue(L, i_hist);
     lua_pushlightuserdata(L, to);
     if (lua_pcall(L, 5, 1, 0) == LUA_OK) return 1;
     /* Stopped by an error or Ctrl-C: keep the best parameters seen. */
     gn_rnn_set_params(net, r->x_best);
     const char *msg = lua_tostring(L, -1);
-    if (msg && strstr(msg, "interrupted")) {
-        /* A pending Ctrl-C hook fires on the next call; let it fire here,
-         * where it is caught, rather than in the error handler. */
-        lua_pushcfunction(L, noop);
-        if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1);
-        char note[200];
-        if (r->best_it > 0)
-            snprintf(note, sizeof note, "train: stopped after %zu iterations; kept the best "
-                     "parameters (iteration %d, loss %.6g)\n", r->opt->iter, (int)r->best_it, r->best);
-        else
-            snprintf(note, sizeof note, "train: stopped before the first iteration finished; "
-                     "parameters unchanged\n");
-        lg_write(L, note, strlen(note));
-        *lg_stopflag() = 0;
-    }
-    return lua_error(L);
+    if (!msg || !strstr(msg, "interrupted")) return lua_error(L);
+    /* Ctrl-C: the history so far is the result (marked interrupted); the
+     * chunk itself stops once the caller's line has taken it. */
+    char note[200];
+    if (r->best_it > 0)
+        snprintf(note, sizeof note, "train: stopped after %zu iterations; kept the best "
+                 "parameters (iteration %d, loss %.6g)\n", r->opt->iter, (int)r->best_it, r->best);
+    else
+        snprintf(note, sizeof note, "train: stopped before the first iteration finished; "
+                 "parameters unchanged\n");
+    lg_write(L, note, strlen(note));
+    lua_pop(L, 1);
+    lua_getfield(L, i_hist, "loss");
+    lua_Integer done = (lua_Integer)luaL_len(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, done);
+    lua_setfield(L, i_hist, "iters");
+    lua_pushstring(L, "interrupted");
+    lua_setfield(L, i_hist, "stopped");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, i_hist, "interrupted");
+    lua_pushnumber(L, r->best);
+    lua_setfield(L, i_hist, "best_loss");
+    lua_pushinteger(L, r->best_it);
+    lua_setfield(L, i_hist, "best_iter");
+    lg_intr_defer(L);
+    lua_pushvalue(L, i_hist);
+    return 1;
 }
 
 /* net:score(task [, B=200]) -> fraction of B fresh trials solved. */

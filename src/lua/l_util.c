@@ -62,17 +62,6 @@ void lg_write(lua_State *L, const char *s, size_t n)
     else fwrite(s, 1, n, stdout);
 }
 
-/* ---- Ctrl-C ---------------------------------------------------------------- */
-static volatile int stop_flag;
-
-volatile int *lg_stopflag(void) { return &stop_flag; }
-
-int lg_interrupted(lua_State *L)
-{
-    stop_flag = 0;
-    return luaL_error(L, "interrupted");
-}
-
 /* ---- options ----------------------------------------------------------------- */
 /* Pushes t[key], or nil when there is no options table, so every reader
  * pops exactly one value. */

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "interrupt.h"
 #include "journal.h"
 #include "l_util.h"
 #include "session.h"
@@ -24,12 +25,19 @@ struct gn_repl {
     gn_host proxy;        /* what Lua sees: records output, forwards to host */
     gn_journal journal;
     int interactive;      /* echo values, try "return <line>" */
+    int batch;            /* -b / -e: errors go to stderr, also while replaying */
     char *pending;        /* unfinished chunk */
     size_t pending_len;
     char *last_chunk;
     double last_time;
     gn_session *session;  /* chunks and their output, for save/notebook */
+    char *libdir;         /* ganglion's Lua library: no deferred stop lands there */
+    int journal_failing;  /* the last journal write failed (told the user once) */
 };
+
+/* --rerun-unfinished: replay also chunks that never finished. */
+static int rerun_unfinished;
+void gn_repl_set_rerun_unfinished(int on) { rerun_unfinished = on; }
 
 static double now_s(void)
 {
@@ -100,43 +108,30 @@ static int px_play(gn_host *h, struct gn_figure *frames, int pane)
     return r->host->play(r->host, frames, pane);
 }
 
-/* ---- Ctrl-C (as lua.c: the signal handler only sets a hook) ------------------- */
+/* ---- Ctrl-C (as lua.c: the signal handler only sets a flag) ---------------- */
 
-static lua_State *running_L;
-static int poll_hook_on;
+/* Ctrl-C and the UI's 40 ms tick only raise flags; the chunk's count hook
+ * (interrupt.c) acts on them at its next poll, so where a stop lands is
+ * counted in polls and a replay can stop at the same place. */
+static volatile int ui_due;
+static int ui_tick_on;
 
-/* The UI is polled from a hook that a 40 ms timer installs, like the
- * Ctrl-C hook: a permanent count hook would make Lua check every
- * instruction and halve the speed of pure Lua loops. */
-static void poll_hook(lua_State *L, lua_Debug *ar)
+static void ui_poll(lua_State *L)
 {
-    (void)ar;
-    lua_sethook(L, NULL, 0, 0);
     gn_host *h = lg_host(L);
     if (h && h->poll) h->poll(h);
-    if (*lg_stopflag()) lg_interrupted(L);
-}
-
-static void stop_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    lg_interrupted(L);
 }
 
 static void on_tick(int sig)
 {
     (void)sig;
-    if (running_L && poll_hook_on && !*lg_stopflag())
-        lua_sethook(running_L, poll_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    ui_due = 1;
 }
 
 static void on_sigint(int sig)
 {
     (void)sig;
-    *lg_stopflag() = 1;
-    if (running_L)
-        lua_sethook(running_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    lg_intr_request();
 }
 
 static int msghandler(lua_State *L)
@@ -163,30 +158,27 @@ static int docall(gn_repl *r, int narg, int nres)
     int base = lua_gettop(L) - narg;
     lua_pushcfunction(L, msghandler);
     lua_insert(L, base);
-    *lg_stopflag() = 0;
-    running_L = L;
     struct sigaction sa = {0}, old;
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
     struct sigaction ta = {0}, told;
     struct itimerval tick = {{0, 40000}, {0, 40000}}, off = {{0, 0}, {0, 0}};
-    if (poll_hook_on) {
+    if (ui_tick_on) {
         ta.sa_handler = on_tick;
         ta.sa_flags = SA_RESTART;
         sigemptyset(&ta.sa_mask);
         sigaction(SIGALRM, &ta, &told);
         setitimer(ITIMER_REAL, &tick, NULL);
     }
+    lg_intr_hook(L, r->libdir, ui_tick_on ? ui_poll : NULL, &ui_due);
     int st = lua_pcall(L, narg, nres, base);
-    if (poll_hook_on) {
+    lua_sethook(L, NULL, 0, 0);
+    if (ui_tick_on) {
         setitimer(ITIMER_REAL, &off, NULL);
         sigaction(SIGALRM, &told, NULL);
     }
     sigaction(SIGINT, &old, NULL);
-    running_L = NULL;
-    *lg_stopflag() = 0;
-    lua_sethook(L, NULL, 0, 0);
     lua_remove(L, base);
     return st;
 }
@@ -200,7 +192,7 @@ static void out(gn_repl *r, const char *s)
 
 static void report_error(gn_repl *r, const char *msg)
 {
-    if (r->interactive) {
+    if (!r->batch) {
         out(r, msg);
         out(r, "\n");
     } else {
@@ -232,16 +224,32 @@ static void echo_results(gn_repl *r, int base)
 
 /* ---- chunks ----------------------------------------------------------------------- */
 
-/* Compiles and runs one complete chunk.  expr: code is an expression
- * ("return " was prepended to compile it). */
-static int run_chunk(gn_repl *r, const char *code, const char *name, int echo)
+/* Journal trouble is told at once but never stops the session. */
+static void journal_status(gn_repl *r, int rc, const gn_err *e)
+{
+    if (rc != GN_OK) {
+        if (!r->journal_failing) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "warning: %s", e->msg);
+            report_error(r, msg);
+        }
+        r->journal_failing = 1;
+    } else if (r->journal_failing && gn_journal_unsaved(&r->journal) == 0) {
+        r->journal_failing = 0;
+        report_error(r, "journal: the chunks kept in memory are now on disk");
+    }
+}
+
+/* Compiles and runs one complete chunk.  rec: the chunk as a journal
+ * recorded it (replay: where Ctrl-C landed), or NULL when typed. */
+static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, const gn_chunk *rec)
 {
     lua_State *L = r->L;
     gn_err e = {0};
     sync_proxy(r);
     gn_session_begin(r->session, code);
-    if (r->journal.fd >= 0 && gn_journal_chunk(&r->journal, code, &e) != GN_OK)
-        report_error(r, e.msg);
+    if (r->journal.fd >= 0) journal_status(r, gn_journal_begin(&r->journal, code, &e), &e);
+    lg_intr_begin(rec ? rec->intr : NULL, rec ? rec->nintr : 0);
     int base = lua_gettop(L);
     int st = LUA_OK;
     int expr = 0;
@@ -259,19 +267,22 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo)
     double t0 = now_s();
     if (st == LUA_OK) st = docall(r, 0, LUA_MULTRET);
     r->last_time = now_s() - t0;
+    const char *msg = NULL;
     if (st != LUA_OK) {
-        const char *msg = lua_tostring(L, -1);
+        msg = lua_tostring(L, -1);
         if (!msg) msg = "(error object is not a string)";
         report_error(r, msg);
-        if (r->journal.fd >= 0) gn_journal_fail(&r->journal, code, msg, &e);
-        gn_session_end(r->session, 0);
-        lua_settop(L, base);
-        return GN_REPL_ERROR;
+    } else if (echo && r->interactive && !silent) {
+        echo_results(r, base);
     }
-    if (echo && r->interactive && !silent) echo_results(r, base);
+    const unsigned long *intr;
+    int nintr = lg_intr_recorded(&intr);
+    lg_intr_clear();
+    if (r->journal.fd >= 0)
+        journal_status(r, gn_journal_end(&r->journal, st == LUA_OK, intr, nintr, msg, &e), &e);
+    gn_session_end(r->session, st == LUA_OK, msg, intr, nintr);
     lua_settop(L, base);
-    gn_session_end(r->session, 1);
-    return GN_REPL_DONE;
+    return st == LUA_OK ? GN_REPL_DONE : GN_REPL_ERROR;
 }
 
 /* Lua reports an unfinished chunk as a syntax error at <eof>. */
@@ -306,7 +317,7 @@ int gn_repl_feed(gn_repl *r, const char *line)
             while (q > buf + 6 && q[-1] == ' ') { memmove(q - 1, q, strlen(q) + 1); q--; }
             free(r->last_chunk);
             r->last_chunk = strdup(line);
-            return run_chunk(r, buf, "=help", 0);
+            return run_chunk(r, buf, "=help", 0, NULL);
         }
         set_pending(r, line, strlen(line));
     } else {
@@ -339,7 +350,7 @@ int gn_repl_feed(gn_repl *r, const char *line)
     r->pending_len = 0;
     free(r->last_chunk);
     r->last_chunk = code;
-    return run_chunk(r, code, name, 1);
+    return run_chunk(r, code, name, 1, NULL);
 }
 
 const char *gn_repl_prompt(const gn_repl *r) { return r->pending ? ">> " : "> "; }
@@ -375,6 +386,77 @@ static char *read_file(const char *path, size_t *len, char **err)
     return buf;
 }
 
+/* Shows a chunk as if typed at the prompt. */
+static void show_typed(gn_repl *r, const char *code)
+{
+    const char *p = code;
+    for (int first = 1;; first = 0) {
+        const char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        out(r, first ? "> " : ">> ");
+        r->proxy.write(&r->proxy, p, l);
+        out(r, "\n");
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
+/* Replays a journal chunk by chunk with the prompt's semantics: a chunk
+ * recorded as an error runs and is expected to fail; Ctrl-C is raised
+ * again at the recorded polls; a chunk that never finished is skipped
+ * unless --rerun-unfinished.  Session files are not rewritten meanwhile.
+ * Returns 1 when a chunk fails that did not fail when recorded. */
+static int replay_journal(gn_repl *r, const char *text, size_t len, int echo, int stop_on_error,
+                          void (*wait)(void *ud), void *ud)
+{
+    gn_chunk *c;
+    int framed;
+    gn_err e = {0};
+    int n = gn_journal_parse(text, len, &c, &framed, &e);
+    if (n < 0) {
+        report_error(r, e.msg);
+        return 1;
+    }
+    if (!framed && strncmp(text, GN_JOURNAL_MAGIC2 "\n", strlen(GN_JOURNAL_MAGIC2) + 1) == 0)
+        report_error(r, "replay: this journal was edited (chunk lengths no longer match); "
+                        "split at its marker lines instead");
+    int saved = r->interactive, failed = 0;
+    r->interactive = 1;
+    gn_session_set_replaying(r->session, 1);
+    for (int k = 0; k < n && !failed; k++) {
+        char msg[400];
+        if (c[k].status == GN_CHUNK_UNFINISHED && !rerun_unfinished) {
+            snprintf(msg, sizeof msg, "replay: chunk %d never finished when it was recorded "
+                     "(the session was killed during it); skipped — --rerun-unfinished runs it", c[k].k);
+            report_error(r, msg);
+            continue;
+        }
+        char *code = strndup(c[k].code, c[k].len);
+        if (!code) { failed = 1; break; }
+        if (c[k].status == GN_CHUNK_PLAIN) {   /* format 1 and unframed text: trailing blank lines are not code */
+            size_t cl = strlen(code);
+            while (cl > 0 && code[cl - 1] == '\n') code[--cl] = 0;
+        }
+        if (wait && k > 0) wait(ud);
+        if (echo) show_typed(r, code);
+        char name[32];
+        snprintf(name, sizeof name, "=chunk %d", gn_session_count(r->session) + 1);
+        int st = run_chunk(r, code, name, 1, &c[k]);
+        if (st == GN_REPL_ERROR && c[k].status != GN_CHUNK_ERROR) {
+            if (stop_on_error) failed = 1;
+        } else if (st != GN_REPL_ERROR && c[k].status == GN_CHUNK_ERROR) {
+            snprintf(msg, sizeof msg, "replay: chunk %d raised an error when recorded (%s) but not now",
+                     c[k].k, c[k].msg);
+            report_error(r, msg);
+        }
+        free(code);
+    }
+    gn_session_set_replaying(r->session, 0);
+    r->interactive = saved;
+    free(c);
+    return failed;
+}
+
 int gn_repl_run_file(gn_repl *r, const char *path, int echo, int stop_on_error,
                      void (*wait)(void *ud), void *ud)
 {
@@ -389,36 +471,7 @@ int gn_repl_run_file(gn_repl *r, const char *path, int echo, int stop_on_error,
     int failed = 0;
     int saved = r->interactive;
     if (strncmp(text, GN_JOURNAL_MAGIC, strlen(GN_JOURNAL_MAGIC)) == 0) {
-        /* A journal: replay chunk by chunk with REPL semantics. */
-        const char **starts;
-        size_t *lens;
-        gn_err e = {0};
-        int n = gn_journal_split(text, &starts, &lens, &e);
-        r->interactive = 1;
-        for (int k = 0; k < n && !failed; k++) {
-            char *code = strndup(starts[k], lens[k]);
-            size_t cl = strlen(code);
-            while (cl > 0 && code[cl - 1] == '\n') code[--cl] = 0;
-            if (wait && k > 0) wait(ud);
-            if (echo) {
-                char *p = code;
-                for (int first = 1; *p || first; first = 0) {
-                    char *nl = strchr(p, '\n');
-                    size_t l = nl ? (size_t)(nl - p) : strlen(p);
-                    out(r, first ? "> " : ">> ");
-                    r->proxy.write(&r->proxy, p, l);
-                    out(r, "\n");
-                    p += l + (nl ? 1 : 0);
-                    if (!nl) break;
-                }
-            }
-            char name[32];
-            snprintf(name, sizeof name, "=chunk %d", gn_session_count(r->session) + 1);
-            if (run_chunk(r, code, name, 1) == GN_REPL_ERROR && stop_on_error) failed = 1;
-            free(code);
-        }
-        free(starts);
-        free(lens);
+        failed = replay_journal(r, text, len, echo, stop_on_error, wait, ud);
     } else if (echo) {
         /* A plain script shown as if typed, line by line. */
         r->interactive = 1;
@@ -447,7 +500,7 @@ int gn_repl_run_file(gn_repl *r, const char *path, int echo, int stop_on_error,
         if (text[0] == '#')
             for (char *p = text; *p && *p != '\n'; p++) *p = ' ';
         r->interactive = 0;
-        if (run_chunk(r, text, name, 0) == GN_REPL_ERROR) failed = 1;
+        if (run_chunk(r, text, name, 0, NULL) == GN_REPL_ERROR) failed = 1;
     }
     r->interactive = saved;
     free(text);
@@ -458,11 +511,25 @@ int gn_repl_run_file(gn_repl *r, const char *path, int echo, int stop_on_error,
 
 int lg_open_all(lua_State *L, gn_session *s, char **err);
 
+/* journal(path): the session continues in a new journal file. */
+static int move_journal(void *ud, const char *path, char *msg, size_t n)
+{
+    gn_repl *r = ud;
+    gn_err e = {0};
+    if (gn_journal_move(&r->journal, path, &e) != GN_OK) {
+        snprintf(msg, n, "%s", e.msg);
+        return 1;
+    }
+    r->journal_failing = 0;
+    return 0;
+}
+
 gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char **err)
 {
     gn_repl *r = calloc(1, sizeof *r);
     r->host = host;
     r->interactive = interactive;
+    r->batch = !interactive;
     r->journal.fd = -1;
     r->proxy = *host;
     r->proxy.write = px_write;
@@ -485,30 +552,41 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
         gn_repl_free(r);
         return NULL;
     }
-    poll_hook_on = host->poll != NULL;
+    ui_tick_on = host->poll != NULL;
+    lua_getglobal(r->L, "ganglion");
+    if (lua_istable(r->L, -1) && lua_getfield(r->L, -1, "luadir") == LUA_TSTRING)
+        r->libdir = strdup(lua_tostring(r->L, -1));
+    lua_settop(r->L, 0);
     if (journal) {
         gn_err e = {0};
-        if (gn_journal_open(&r->journal, journal, GN_VERSION, gn_session_seed(r->session), &e) != GN_OK) {
+        unsigned long seed = gn_session_seed(r->session);
+        int rc = *journal ? gn_journal_create(&r->journal, journal, GN_VERSION, seed, &e)
+                          : gn_journal_create_free(&r->journal, GN_REPL_JOURNAL_BASE, GN_VERSION, seed, &e);
+        if (rc != GN_OK && r->journal.fd < 0) {
             *err = strdup(e.msg);
             gn_repl_free(r);
             return NULL;
         }
-        gn_session_set_journal(r->session, journal);
+        if (rc != GN_OK) journal_status(r, rc, &e);   /* created, but the disk refused the header */
+        gn_session_set_journal(r->session, r->journal.path);
+        gn_session_set_mover(r->session, move_journal, r);
         /* The first chunk fixes the generator, so the journal replays exactly. */
         char seedchunk[64];
         snprintf(seedchunk, sizeof seedchunk, "seed(%lu)", gn_session_seed(r->session));
-        run_chunk(r, seedchunk, "=chunk 1", 0);
+        run_chunk(r, seedchunk, "=chunk 1", 0, NULL);
     }
     return r;
 }
 
 lua_State *gn_repl_lua(gn_repl *r) { return r->L; }
+const char *gn_repl_journal(const gn_repl *r) { return r->journal.fd >= 0 ? r->journal.path : NULL; }
+size_t gn_repl_journal_unsaved(const gn_repl *r) { return gn_journal_unsaved(&r->journal); }
 
 int gn_repl_run_string(gn_repl *r, const char *code, const char *name)
 {
     int saved = r->interactive;
     r->interactive = 0;
-    int st = run_chunk(r, code, name, 0);
+    int st = run_chunk(r, code, name, 0, NULL);
     r->interactive = saved;
     return st == GN_REPL_ERROR;
 }
@@ -534,6 +612,7 @@ void gn_repl_free(gn_repl *r)
     if (r->L) lua_close(r->L);
     gn_journal_close(&r->journal);
     gn_session_free(r->session);
+    free(r->libdir);
     free(r->pending);
     free(r->last_chunk);
     free(r);

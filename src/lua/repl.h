@@ -3,6 +3,7 @@
 #ifndef REPL_H
 #define REPL_H
 
+#include <stddef.h>
 #include "l_host.h"
 
 typedef struct gn_repl gn_repl;
@@ -11,11 +12,22 @@ enum { GN_REPL_DONE = 0,      /* a chunk ran (or the line was empty) */
        GN_REPL_MORE = 1,      /* incomplete chunk: feed another line */
        GN_REPL_ERROR = 2 };   /* the chunk raised an error (already printed) */
 
+/* Default journal name: ganglion-session.lua, or the first free
+ * ganglion-session-N.lua; an existing journal is never reused. */
+#define GN_REPL_JOURNAL_BASE "ganglion-session"
+
 /* Creates the Lua state with ganglion's library, attached to host.
- * journal: path of the session journal (NULL: none).  interactive: echo
- * values of expressions ("return <line>" first). */
+ * journal: path of a new session journal ("" picks a free default name,
+ * NULL: none; an existing file is refused).  interactive: echo values of
+ * expressions ("return <line>" first). */
 gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char **err);
 void gn_repl_free(gn_repl *r);
+/* The session journal's path, or NULL when there is none. */
+const char *gn_repl_journal(const gn_repl *r);
+/* Bytes of journal records the disk has refused so far (kept in memory). */
+size_t gn_repl_journal_unsaved(const gn_repl *r);
+/* --rerun-unfinished: replays also run chunks that never finished. */
+void gn_repl_set_rerun_unfinished(int on);
 /* Tab completion: candidates (malloc'd, NULL-terminated, caller frees
  * each and the array) for the word ending at the cursor, e.g. "net:tr" or
  * "math.fl" or "pri".  Globals, table fields after '.', methods after ':'. */

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
+#include "interrupt.h"
 #include "journal.h"
 #include "l_util.h"
 
@@ -20,6 +22,9 @@ typedef struct {
     char *note;      /* note("...") text, or NULL */
     int ok;          /* ran without error */
     int done;        /* finished (the running chunk is not yet) */
+    char *msg;       /* the error, when !ok */
+    unsigned long intr[GN_JOURNAL_MAXINTR];   /* polls where Ctrl-C landed */
+    int nintr;
 } entry;
 
 struct gn_session {
@@ -28,6 +33,9 @@ struct gn_session {
     unsigned long seed;   /* last seed given to the generator */
     char started[64];     /* date the session began */
     char *journal;        /* journal path, for messages */
+    int replaying;        /* a journal is being replayed: session files are not rewritten */
+    int (*move)(void *ud, const char *path, char *msg, size_t n);
+    void *move_ud;
 };
 
 gn_session *gn_session_new(void)
@@ -49,6 +57,7 @@ void gn_session_free(gn_session *s)
         free(s->e[i].code);
         free(s->e[i].out);
         free(s->e[i].note);
+        free(s->e[i].msg);
     }
     free(s->e);
     free(s->journal);
@@ -86,11 +95,25 @@ void gn_session_figure(gn_session *s, const char *text)
     gn_session_output(s, text, strlen(text));
 }
 
-void gn_session_end(gn_session *s, int ok)
+void gn_session_end(gn_session *s, int ok, const char *msg, const unsigned long *intr, int nintr)
 {
     if (s->n == 0) return;
-    s->e[s->n - 1].ok = ok;
-    s->e[s->n - 1].done = 1;
+    entry *e = &s->e[s->n - 1];
+    e->ok = ok;
+    e->done = 1;
+    free(e->msg);
+    e->msg = !ok && msg ? strdup(msg) : NULL;
+    e->nintr = nintr < GN_JOURNAL_MAXINTR ? nintr : GN_JOURNAL_MAXINTR;
+    if (e->nintr > 0) memcpy(e->intr, intr, sizeof *intr * (size_t)e->nintr);
+}
+
+void gn_session_set_replaying(gn_session *s, int on) { s->replaying = on; }
+
+void gn_session_set_mover(gn_session *s, int (*move)(void *ud, const char *path, char *msg, size_t n),
+                          void *ud)
+{
+    s->move = move;
+    s->move_ud = ud;
 }
 
 int gn_session_count(const gn_session *s) { return s->n; }
@@ -141,30 +164,35 @@ static int l_note(lua_State *L)
     return 0;
 }
 
-/* Writes to path.tmp then renames, so a crash never leaves half a file. */
-static FILE *open_atomic(lua_State *L, const char *fn, const char *path, char **tmp)
+/* Starts an atomic write of path (see atomic_file.h) or raises. */
+static void open_atomic(lua_State *L, const char *fn, const char *path, gn_atomic *a)
 {
-    *tmp = malloc(strlen(path) + 16);
-    sprintf(*tmp, "%s.tmp%d", path, (int)getpid());
-    FILE *f = fopen(*tmp, "w");
-    if (!f) {
-        free(*tmp);
-        luaL_error(L, "%s: cannot write '%s': %s", fn, path, strerror(errno));
-    }
-    return f;
+    gn_err e = {0};
+    if (gn_atomic_open(a, path, &e) != GN_OK) lg_coreerror(L, fn, &e);
 }
 
-static void close_atomic(lua_State *L, const char *fn, FILE *f, char *tmp, const char *path)
+static void close_atomic(lua_State *L, const char *fn, gn_atomic *a)
 {
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int en = errno;
-        unlink(tmp);
-        free(tmp);
-        luaL_error(L, "%s: cannot write '%s': %s", fn, path, strerror(en));
-    }
-    free(tmp);
+    gn_err e = {0};
+    if (gn_atomic_commit(a, &e) != GN_OK) lg_coreerror(L, fn, &e);
+}
+
+/* During a replay the session's own files are left alone: the replay
+ * rebuilds the state, not the exports made from it. */
+static int skip_in_replay(lua_State *L, gn_session *s, const char *fn, const char *path)
+{
+    if (!s->replaying) return 0;
+    char msg[600];
+    snprintf(msg, sizeof msg, "(replay: %s(\"%s\") was recorded but is not repeated; the file is left as it is)\n",
+             fn, path);
+    lg_write(L, msg, strlen(msg));
+    return 1;
+}
+
+static void put(FILE *f, char *s)
+{
+    if (s) fputs(s, f);
+    free(s);
 }
 
 /* A path must be a string: save(2.5) is a slip, not a file named "2.5". */
@@ -179,21 +207,19 @@ static int l_save(lua_State *L)
 {
     gn_session *s = get_session(L);
     const char *path = check_path(L, "save");
-    char *tmp;
-    FILE *f = open_atomic(L, "save", path, &tmp);
-    fprintf(f, GN_JOURNAL_MAGIC "\n-- ganglion %s, started %s, saved from a session\n", GN_VERSION, s->started);
+    if (skip_in_replay(L, s, "save", path)) return 0;
+    gn_atomic a;
+    open_atomic(L, "save", path, &a);
+    put(a.f, gn_journal_header(GN_VERSION, s->started, s->seed, 0));
     int k = 0;
     for (int i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
         if (!e->done) continue;   /* the save() call itself */
-        if (e->ok) {
-            fprintf(f, GN_JOURNAL_MARK "%d]\n%s\n", ++k, e->code);
-        } else {
-            fprintf(f, GN_JOURNAL_MARK "%d] error\n", ++k);
-            gn_journal_comment(f, "-- ", e->code);
-        }
+        k++;
+        put(a.f, gn_journal_frame(k, e->code));
+        put(a.f, gn_journal_trailer(k, e->ok, e->intr, e->nintr, e->msg));
     }
-    close_atomic(L, "save", f, tmp, path);
+    close_atomic(L, "save", &a);
     return 0;
 }
 
@@ -218,8 +244,10 @@ static int l_notebook(lua_State *L)
     gn_session *s = get_session(L);
     const char *path = check_path(L, "notebook");
     const char *title = luaL_optstring(L, 2, "ganglion notebook");
-    char *tmp;
-    FILE *f = open_atomic(L, "notebook", path, &tmp);
+    if (skip_in_replay(L, s, "notebook", path)) return 0;
+    gn_atomic a;
+    open_atomic(L, "notebook", path, &a);
+    FILE *f = a.f;
     fprintf(f, "# %s\n\n_ganglion %s, session started %s, seed %lu_\n\n", title, GN_VERSION, s->started, s->seed);
     for (int i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
@@ -232,16 +260,46 @@ static int l_notebook(lua_State *L)
         if (e->done && !e->ok) fprintf(f, "_(this chunk raised an error)_\n\n");
         if (e->out_len) md_block(f, "", e->out);
     }
-    close_atomic(L, "notebook", f, tmp, path);
+    close_atomic(L, "notebook", &a);
     return 0;
 }
 
+/* journal() -> path; journal(path) continues the session's journal in a
+ * new file (after a full disk, say): everything so far is copied there. */
 static int l_journal(lua_State *L)
 {
     gn_session *s = get_session(L);
+    if (!lua_isnoneornil(L, 1)) {
+        const char *path = check_path(L, "journal");
+        if (skip_in_replay(L, s, "journal", path)) return 0;
+        if (!s->move) return luaL_error(L, "journal: this session has no journal (batch mode without -o)");
+        char msg[512];
+        if (s->move(s->move_ud, path, msg, sizeof msg) != 0) return luaL_error(L, "journal: %s", msg);
+        gn_session_set_journal(s, path);
+    }
     if (s->journal) lua_pushstring(L, s->journal);
     else lua_pushnil(L);
     return 1;
+}
+
+/* writefile(path, text): the whole of text as the new content of path,
+ * atomically (for scripts' CSV and report files). */
+static int l_writefile(lua_State *L)
+{
+    const char *path = check_path(L, "writefile");
+    size_t n;
+    const char *text = luaL_checklstring(L, 2, &n);
+    gn_err e = {0};
+    if (gn_atomic_write(path, text, n, &e) != GN_OK) return lg_coreerror(L, "writefile", &e);
+    return 0;
+}
+
+/* ganglion.defer_interrupt(): library code that stopped early on Ctrl-C
+ * and returns its result asks for the chunk to stop after the caller's line. */
+static int l_defer_interrupt(lua_State *L)
+{
+    lg_intr_defer(L);
+    return 0;
 }
 
 int lg_open_session(lua_State *L, gn_session *s)
@@ -251,10 +309,16 @@ int lg_open_session(lua_State *L, gn_session *s)
     gsl_rng_set(lg_rng(L), s->seed);
     static const luaL_Reg fns[] = {
         {"seed", l_seed}, {"note", l_note}, {"save", l_save},
-        {"notebook", l_notebook}, {"journal", l_journal}, {NULL, NULL}
+        {"notebook", l_notebook}, {"journal", l_journal}, {"writefile", l_writefile},
+        {NULL, NULL}
     };
     lua_pushglobaltable(L);
     luaL_setfuncs(L, fns, 0);
+    lua_pop(L, 1);
+    if (lua_getglobal(L, "ganglion") == LUA_TTABLE) {
+        lua_pushcfunction(L, l_defer_interrupt);
+        lua_setfield(L, -2, "defer_interrupt");
+    }
     lua_pop(L, 1);
     return 0;
 }

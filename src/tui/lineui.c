@@ -105,7 +105,8 @@ int tui_line_main(const tui_opts *o)
     rl_attempted_completion_function = attempt;
     rl_basic_word_break_characters = WORD_BREAKS;
     tui_history_load();
-    printf("ganglion %s — help() lists topics, Ctrl-D quits\n", GN_VERSION);
+    printf("ganglion %s — help() lists topics, Ctrl-D quits\njournal: %s\n", GN_VERSION,
+           gn_repl_journal(repl) ? gn_repl_journal(repl) : "(none)");
     rl_callback_handler_install(gn_repl_prompt(repl), on_line);
     while (!quit) {
         fd_set fds;
@@ -130,6 +131,7 @@ int tui_line_main(const tui_opts *o)
         rl_callback_read_char();
     }
     rl_callback_handler_remove();
+    if (gn_repl_journal(repl)) printf("session journal: %s\n", gn_repl_journal(repl));
     gn_repl_free(repl);
     return status;
 }

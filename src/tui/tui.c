@@ -366,8 +366,11 @@ static void draw_status(tui *t)
 {
     tui_rect S = t->geom.status;
     char left[512], tmp[64], tmp2[64];
-    const char *j = t->o->journal ? t->o->journal : "(no journal)";
-    int n = snprintf(left, sizeof left, " %s", j);
+    const char *j = t->repl ? gn_repl_journal(t->repl) : NULL;
+    size_t unsaved = t->repl ? gn_repl_journal_unsaved(t->repl) : 0;
+    int n = snprintf(left, sizeof left, " %s", j ? j : "(no journal)");
+    if (unsaved)
+        n += snprintf(left + n, sizeof left - n, " (! %zu bytes not on disk)", unsaved);
     if (t->running) {
         fmt_secs(tmp, sizeof tmp, now_s() - t->run_t0);
         n += snprintf(left + n, sizeof left - n, " | running %s", tmp);
@@ -909,7 +912,8 @@ int tui_main(const tui_opts *o)
     }
     char hello[256];
     snprintf(hello, sizeof hello,
-             "ganglion %s -- help() lists topics, F1 the keys, Ctrl-D quits\n", GN_VERSION);
+             "ganglion %s -- help() lists topics, F1 the keys, Ctrl-D quits\njournal: %s\n", GN_VERSION,
+             gn_repl_journal(t->repl) ? gn_repl_journal(t->repl) : "(none)");
     say(t, hello);
     tui_history_load();
     draw(t);
@@ -935,6 +939,7 @@ int tui_main(const tui_opts *o)
     }
 
     tui_rline_done();
+    char *journal = gn_repl_journal(t->repl) ? strdup(gn_repl_journal(t->repl)) : NULL;
     gn_repl_free(t->repl);
     t->repl = NULL;
     for (int k = 0; k < TUI_MAXPANES; k++) {
@@ -953,5 +958,7 @@ int tui_main(const tui_opts *o)
     free(disp);
     disp = NULL;
     disp_cap = 0;
+    if (journal) printf("session journal: %s\n", journal);
+    free(journal);
     return 0;
 }

@@ -80,7 +80,7 @@ static void test_solver_exact(const char *method, double tol)
     gn_cpg_reset(c, y0, &e);
     double t[300], V[1200];
     size_t done = 0;
-    int rc = gn_cpg_run(c, 300, 2.5, t, V, NULL, &done, (gn_cancel){ NULL }, &e);
+    int rc = gn_cpg_run(c, 300, 2.5, t, V, NULL, &done, (gn_cancel){ .stop = NULL }, &e);
     CHECK(rc == GN_OK && done == 300, "%s: 300 samples integrated", method);
     double y[8], maxerr = 0;
     gn_cpg_state(c, y);
@@ -143,7 +143,7 @@ static int run_rhythm(const gn_cpg_par *p, double T, gn_rhythm *r)
     size_t n = (size_t)(T / 2);
     double *t = malloc(n * sizeof *t), *out = malloc(4 * n * sizeof *out);
     gn_cpg *c = gn_cpg_alloc(p, NULL, 1e-8, 1e-10, &e);
-    int rc = c ? gn_cpg_run(c, n, 2, t, NULL, out, NULL, (gn_cancel){ NULL }, &e) : GN_EINVAL;
+    int rc = c ? gn_cpg_run(c, n, 2, t, NULL, out, NULL, (gn_cancel){ .stop = NULL }, &e) : GN_EINVAL;
     if (rc == GN_OK)
         rc = gn_rhythm_analyse(t, out, n, 4, 0.5, 0.3, 0.05, 0, 6000, r, &e);
     if (rc)
@@ -301,16 +301,16 @@ static void test_errors(void)
     CHECK(gn_cpg_alloc(&p, NULL, 1e-6, 1e-8, &e) == NULL && strstr(e.msg, "gsynI"), "NaN in par struct");
     gn_cpg_par_default(&p);
     gn_cpg *c = gn_cpg_alloc(&p, NULL, 1e-6, 1e-8, &e);
-    CHECK(gn_cpg_run(c, 10, 0, NULL, NULL, NULL, NULL, (gn_cancel){ NULL }, &e) == GN_EINVAL,
+    CHECK(gn_cpg_run(c, 10, 0, NULL, NULL, NULL, NULL, (gn_cancel){ .stop = NULL }, &e) == GN_EINVAL,
           "dt = 0 rejected");
-    CHECK(gn_cpg_run(c, 10, -1, NULL, NULL, NULL, NULL, (gn_cancel){ NULL }, &e) == GN_EINVAL,
+    CHECK(gn_cpg_run(c, 10, -1, NULL, NULL, NULL, NULL, (gn_cancel){ .stop = NULL }, &e) == GN_EINVAL,
           "dt < 0 rejected");
     CHECK(gn_cpg_advance(c, -3, &e) == GN_EINVAL, "advancing backwards rejected");
     double bad[8] = { -60, -60, NAN, -60, 0.3, 0, 0, 0 };
     CHECK(gn_cpg_reset(c, bad, &e) == GN_EINVAL && strstr(e.msg, "v3"), "NaN initial state: %s", e.msg);
     volatile int stop = 1;
     size_t done = 99;
-    CHECK(gn_cpg_run(c, 10, 1, NULL, NULL, NULL, &done, (gn_cancel){ &stop }, &e) == GN_EINTR
+    CHECK(gn_cpg_run(c, 10, 1, NULL, NULL, NULL, &done, (gn_cancel){ .stop = &stop }, &e) == GN_EINTR
           && done == 0, "cancel flag stops the run");
     gn_cpg_free(c);
 }

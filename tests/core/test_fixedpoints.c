@@ -113,7 +113,7 @@ int main(void)
     CHECK(gn_fixedpoints_find(net, u3, S, NULL, fp, NULL, NULL, &e) == GN_EINVAL && strstr(e.msg, "input"), "wrong input length refused: %s", e.msg);
     gsl_matrix_set(S, 0, 0, NAN);
     CHECK(gn_fixedpoints_find(net, NULL, S, NULL, fp, NULL, NULL, &e) == GN_EINVAL && strstr(e.msg, "NaN"), "NaN start refused: %s", e.msg);
-    volatile int stop = 1; gn_cancel cc = { &stop };
+    volatile int stop = 1; gn_cancel cc = { .stop = &stop };
     gsl_matrix_set(S, 0, 0, 0.5);
     CHECK(gn_fixedpoints_find(net, NULL, S, NULL, fp, NULL, &cc, &e) == GN_EINTR, "cancel stops the search");
     gn_fpset_free(fp); gn_fpset_free(fr); gn_fpset_free(fb);

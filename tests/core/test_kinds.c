@@ -51,7 +51,7 @@ int main(void)
     CHECK(gn_kinds_fit(R, 46, 10, 0, r, C, label, NULL, NULL, &e) == GN_EINVAL, "k > n refused: %s", e.msg);
     CHECK(gn_kinds_fit(R, 2, 10, 0, r, C, label, NULL, NULL, &e) == GN_EINVAL && strstr(e.msg, "centroids"), "wrong centroid shape refused: %s", e.msg);
     volatile int stop = 1;
-    gn_cancel cc = { &stop };
+    gn_cancel cc = { .stop = &stop };
     CHECK(gn_kinds_fit(R, k, 10, 0, r, C, label, NULL, &cc, &e) == GN_EINTR, "cancel flag stops it");
     gsl_matrix_set(R, 3, 3, NAN);
     CHECK(gn_kinds_fit(R, k, 10, 0, r, C, label, NULL, NULL, &e) == GN_EINVAL && strstr(e.msg, "NaN"), "NaN refused: %s", e.msg);

@@ -168,7 +168,7 @@ int main(void)
 
         /* cancellation */
         volatile int stop = 1;
-        gn_cancel c1 = {&stop};
+        gn_cancel c1 = {.stop = &stop};
         CHECK(gn_linear_run(lin2, H, NULL, GN_LINEAR_EXACT, V, c1, &e) == GN_EINTR, "stop flag gives GN_EINTR");
 
         /* error paths */

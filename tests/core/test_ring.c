@@ -240,7 +240,7 @@ int main(void)
         gsl_vector_set(a1, 3, NAN);
         CHECK(gn_ring_run(ring, 10, 0, 1, NAN, a1, ok, nc, &e) == GN_EINVAL && strstr(e.msg, "a0(4)"), "a0 NaN: %s", e.msg);
         volatile int stop = 1;
-        gn_cancel c1 = {&stop};
+        gn_cancel c1 = {.stop = &stop};
         CHECK(gn_ring_run(ring, 10, 0, 1, NAN, NULL, ok, c1, &e) == GN_EINTR, "stop flag: %s", e.msg);
         gsl_matrix_free(bad); gsl_matrix_free(ok); gsl_vector_free(a0); gsl_vector_free(a1);
     }

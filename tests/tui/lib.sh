@@ -40,14 +40,19 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # launch [ganglion args...]: ganglion in a fresh COLS×ROWS session (default
-# 100×30), journal in the temp dir.  The shell around it records the tty
+# 100×30), journal in the temp dir ($TMP/session.lua, then session2.lua...:
+# a journal is never reused).  The shell around it records the tty
 # settings before and after and prints ganglion's exit status.
+LAUNCHES=0
 launch() {
+    LAUNCHES=$((LAUNCHES + 1))
+    JOURNAL="$TMP/session.lua"
+    [ "$LAUNCHES" -gt 1 ] && JOURNAL="$TMP/session$LAUNCHES.lua"
     cat > "$TMP/run.sh" <<EOS
 cd '$PWD'
 stty -g > '$TMP/stty.before'
 echo \$\$ > '$TMP/pid'
-GANGLION_HISTORY='$GANGLION_HISTORY' $ENVS '$GANGLION' -o '$TMP/session.lua' $*
+GANGLION_HISTORY='$GANGLION_HISTORY' $ENVS '$GANGLION' -o '$JOURNAL' $*
 echo "GANGLION-EXITED \$?"
 stty -g > '$TMP/stty.after'
 sleep 60
