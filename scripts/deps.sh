@@ -1,16 +1,18 @@
 #!/bin/sh
 # deps.sh — install the Debian packages ganglion needs for a purpose.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|fuzz
 set -e
 build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev"
 # slurmctld, slurmd, slurm-client, munge: tests/slurm/ starts a single-node cluster.
 test="$build tmux python3 python3-numpy python3-torch slurmctld slurmd slurm-client munge"
 bench="$test python3-torch python3-brian hyperfine"
+fuzz="$build clang"
 case "${1:-build}" in
     build) want=$build ;;
     test)  want=$test ;;
     bench) want=$bench ;;
-    *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+    fuzz)  want=$fuzz ;;
+    *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

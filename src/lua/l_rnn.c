@@ -1,6 +1,7 @@
 /* l_rnn.c — Lua binding of the rate RNN: rnn{...}, fields, run/loss/grad,
  * copy/save/load, and the batch and workspace helpers other bindings use. */
 #include "l_rnn.h"
+#include "simd.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -231,7 +232,7 @@ gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target, 
 /* Two threads pay off once a step's GEMM is big enough to hide thread start. */
 static int default_threads(const gn_rnn *net, size_t B, size_t T)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    long ncpu = gn_cpu_count();
     return (ncpu >= 2 && B >= 2 && (double)net->n * net->n * B * T > 2e6) ? 2 : 1;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "l_rnn.h"
+#include "simd.h"
 #include "interrupt.h"
 #include "l_util.h"
 #include "optim.h"
@@ -201,7 +202,7 @@ static void read_opts(lua_State *L, int t, train_opts *to)
     to->score_batch = opt_count(L, t, "score_batch", to->batch, 1, 100000);
     if (to->target != -1 && to->score_every == 0)
         luaL_error(L, "train: option 'target' needs scoring (score_every > 0)");
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    long ncpu = gn_cpu_count();
     to->threads = (int)opt_count(L, t, "threads", ncpu >= 2 ? 2 : 1, 1, 2);
 }
 
