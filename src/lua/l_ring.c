@@ -133,7 +133,7 @@ static int ring_meanfield(lua_State *L)
     char reg[128];
     int ok = gn_ring_meanfield(&r->p, &thc, &h, &w);
     if (ok && !(isfinite(thc) && isfinite(h) && isfinite(w)))
-        return luaL_error(L, "ring:meanfield: the mean-field bump is not finite (half-width %g, "
+        return lg_errorf(L, "ring:meanfield: the mean-field bump is not finite (half-width %g, "
                           "height %g) for w0 = %g, w1 = %g, h0 = %g: the parameters are too large",
                           thc, h, r->p.w0, r->p.w1, r->p.h0);
     lua_createtable(L, 0, 5);
