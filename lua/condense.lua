@@ -282,16 +282,16 @@ function condense_csv(log, path)
     end
   end
   if type(path) ~= "string" then error("condense_csv: path must be a string, got " .. type(path), 2) end
-  local f, err = io.open(path, "w")
-  if not f then error("condense_csv: " .. tostring(err), 2) end
-  f:write("n,score,loss,npcs,pr,cca,merged_i,merged_j,a,c,accepted,delete_score\n")
+  local out = {}
+  out[1] = ("n,score,loss,npcs,pr,cca,merged_i,merged_j,a,c,accepted,delete_score\n")
   for _, r in ipairs(log) do
-    f:write(("%d,%.6g,%.6g,%d,%.6g,%.6g,%s,%s,%s,%s,%s,%s\n"):format(r.n, r.score, r.loss, r.npcs, r.pr,
+    out[#out + 1] = (("%d,%.6g,%.6g,%d,%.6g,%.6g,%s,%s,%s,%s,%s,%s\n"):format(r.n, r.score, r.loss, r.npcs, r.pr,
       r.cca, r.merged and r.merged[1] or "", r.merged and r.merged[2] or "",
       r.a and ("%.6g"):format(r.a) or "", r.c and ("%.6g"):format(r.c) or "",
       tostring(r.accepted), r.delete_score and ("%.6g"):format(r.delete_score) or ""))
   end
-  f:close()
+  local ok, err = pcall(writefile, path, table.concat(out))
+  if not ok then error("condense_csv: " .. tostring(err):gsub("^writefile: ", ""), 2) end
 end
 
 return condense
