@@ -205,6 +205,10 @@ function condense(net, task, opts)
     error("condense: argument #2 must be a task (with sample and score)", 2)
   end
   local o = checkopts(opts)
+  if ganglion.work_stopped() then   -- Ctrl-C stopped work earlier in this chunk
+    print("condense: not started: work was interrupted earlier in this chunk")
+    return net:copy(), { interrupted = true, best = 0 }
+  end
   local t0 = os.clock()
   net = net:copy()
   local ev = task:sample(o.eval)
@@ -221,8 +225,7 @@ function condense(net, task, opts)
       row.loss, row.npcs, row.pr))
   local merges = 0
   -- Ctrl-C ends the protocol, not the work done: the best net so far and
-  -- the log are returned (log.interrupted = true) and the chunk stops once
-  -- the caller's line has taken them.
+  -- the log are returned (log.interrupted = true) and the chunk goes on.
   local done, err = pcall(function()
   while net.n > o.min_n and (not o.max_merges or merges < o.max_merges) do
     -- Try the most similar pairs in turn: one unlucky merge (or retraining
@@ -268,7 +271,7 @@ function condense(net, task, opts)
     if not tostring(err):find("interrupted", 1, true) then error(err, 0) end
     log.interrupted = true
     say(("condense: interrupted; returning the best net so far (n=%d)"):format(good.n))
-    ganglion.defer_interrupt()
+    ganglion.work_stopped(true)
   end
   return good, log
 end

@@ -3,7 +3,6 @@
 #include "interrupt.h"
 
 #include <lauxlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "l_util.h"
@@ -18,8 +17,7 @@ static struct {
     int nrec;
     unsigned long inj[LG_INTR_MAX];   /* replay: polls at which to stop */
     int ninj, iinj;
-    int deferred;                     /* stop at the next line of user code */
-    char libdir[1024];                /* "@<library folder>/" */
+    int work_stopped;                 /* training or condense stopped early in this chunk */
     void (*ui_poll)(lua_State *L);
     volatile int *ui_due;
 } S;
@@ -71,7 +69,7 @@ void lg_intr_begin(const unsigned long *at, int n)
     S.polls = 0;
     S.nrec = 0;
     S.seen = 0;
-    S.deferred = 0;
+    S.work_stopped = 0;
     S.iinj = 0;
     S.ninj = n < LG_INTR_MAX ? n : LG_INTR_MAX;
     if (S.ninj > 0) memcpy(S.inj, at, (size_t)S.ninj * sizeof *at);
@@ -84,12 +82,6 @@ int lg_intr_recorded(const unsigned long **at)
     return S.nrec;
 }
 
-static int user_line(lua_State *L, lua_Debug *ar)
-{
-    if (!lua_getinfo(L, "S", ar)) return 0;
-    return !(S.libdir[0] && strncmp(ar->source, S.libdir, strlen(S.libdir)) == 0);
-}
-
 static void hook(lua_State *L, lua_Debug *ar)
 {
     if (ar->event == LUA_HOOKCOUNT) {
@@ -98,24 +90,19 @@ static void hook(lua_State *L, lua_Debug *ar)
             S.ui_poll(L);
         }
         if (lg_poll()) lg_interrupted(L);
-    } else if (ar->event == LUA_HOOKLINE && S.deferred && user_line(L, ar)) {
-        S.deferred = 0;
-        lua_sethook(L, hook, LUA_MASKCOUNT, LG_POLL_INSTR);
-        luaL_error(L, "interrupted");
     }
 }
 
-void lg_intr_defer(lua_State *L)
+void lg_intr_work_stopped(void)
 {
     lg_intr_clear();
-    S.deferred = 1;
-    lua_sethook(L, hook, LUA_MASKCOUNT | LUA_MASKLINE, LG_POLL_INSTR);
+    S.work_stopped = 1;
 }
 
-void lg_intr_hook(lua_State *L, const char *libdir, void (*ui_poll)(lua_State *L),
-                  volatile int *ui_due)
+int lg_intr_after_stop(void) { return S.work_stopped; }
+
+void lg_intr_hook(lua_State *L, void (*ui_poll)(lua_State *L), volatile int *ui_due)
 {
-    if (libdir) snprintf(S.libdir, sizeof S.libdir, "@%s/", libdir);
     S.ui_poll = ui_poll;
     S.ui_due = ui_due;
     lua_sethook(L, hook, LUA_MASKCOUNT, LG_POLL_INSTR);

@@ -31,14 +31,16 @@ void lg_intr_begin(const unsigned long *at, int n);
 /* Polls that saw a stop during the chunk so far; returns their count. */
 int lg_intr_recorded(const unsigned long **at);
 
-/* Work that stops early on Ctrl-C but returns its result (training,
- * condense) calls this: the chunk then stops at the next line of the
- * user's own code, after the result has been assigned. */
-void lg_intr_defer(lua_State *L);
-/* Installs the chunk's hook (count polls; the deferred stop); libdir is
- * ganglion's Lua library folder, whose lines never take a deferred stop.
+/* Ctrl-C during training or condense stops that work, which returns what
+ * it has (marked interrupted), and the chunk goes on: results are never
+ * lost to an interrupt.  So that a loop of such work does not run on, any
+ * training or condense started later in the same chunk returns at once
+ * (lg_intr_after_stop), also marked interrupted.  A Ctrl-C anywhere else
+ * stops the chunk with the error "interrupted". */
+void lg_intr_work_stopped(void);
+int lg_intr_after_stop(void);
+/* Installs the chunk's count hook (one poll per LG_POLL_INSTR instructions).
  * ui_poll, when set, is called from the hook when *ui_due is nonzero. */
-void lg_intr_hook(lua_State *L, const char *libdir, void (*ui_poll)(lua_State *L),
-                  volatile int *ui_due);
+void lg_intr_hook(lua_State *L, void (*ui_poll)(lua_State *L), volatile int *ui_due);
 
 #endif

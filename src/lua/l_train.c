@@ -339,6 +339,29 @@ static int train_loop(lua_State *L)
     return 1;
 }
 
+/* After a Ctrl-C stopped training earlier in this chunk, later training
+ * returns at once: an empty history marked interrupted. */
+static int skipped(lua_State *L, const train_opts *to)
+{
+    static const char note[] = "train: not started: training was interrupted earlier in this chunk\n";
+    lg_write(L, note, sizeof note - 1);
+    lua_createtable(L, 0, 8);
+    const char *lists[] = {"loss", "score", "time"};
+    for (int i = 0; i < 3; i++) {
+        lua_newtable(L);
+        lua_setfield(L, -2, lists[i]);
+    }
+    lua_pushstring(L, to->type->name);
+    lua_setfield(L, -2, "method");
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "iters");
+    lua_pushstring(L, "interrupted");
+    lua_setfield(L, -2, "stopped");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "interrupted");
+    return 1;
+}
+
 /* net:train(task [, opts]) -> history.  The loop runs under lua_pcall so
  * that whatever stops it (Ctrl-C, an error in the task) leaves the net with
  * the best parameters seen, not a half-way point. */
@@ -355,6 +378,7 @@ static int rnn_train(lua_State *L)
     }
     train_opts *to = lua_newuserdatauv(L, sizeof *to, 0);   /* kept alive on the stack */
     read_opts(L, t, to);
+    if (lg_intr_after_stop()) return skipped(L, to);
 
     size_t np = gn_rnn_nparams(net);
     train_res *r = lua_newuserdatauv(L, sizeof *r, 0);
@@ -401,8 +425,8 @@ static int rnn_train(lua_State *L)
     gn_rnn_set_params(net, r->x_best);
     const char *msg = lua_tostring(L, -1);
     if (!msg || !strstr(msg, "interrupted")) return lua_error(L);
-    /* Ctrl-C: the history so far is the result (marked interrupted); the
-     * chunk itself stops once the caller's line has taken it. */
+    /* Ctrl-C: the history so far is the result, marked interrupted; the
+     * chunk goes on (see interrupt.h). */
     char note[200];
     if (r->best_it > 0)
         snprintf(note, sizeof note, "train: stopped after %zu iterations; kept the best "
@@ -425,7 +449,7 @@ static int rnn_train(lua_State *L)
     lua_setfield(L, i_hist, "best_loss");
     lua_pushinteger(L, r->best_it);
     lua_setfield(L, i_hist, "best_iter");
-    lg_intr_defer(L);
+    lg_intr_work_stopped();
     lua_pushvalue(L, i_hist);
     return 1;
 }

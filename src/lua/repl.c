@@ -31,7 +31,6 @@ struct gn_repl {
     char *last_chunk;
     double last_time;
     gn_session *session;  /* chunks and their output, for save/notebook */
-    char *libdir;         /* ganglion's Lua library: no deferred stop lands there */
     int journal_failing;  /* the last journal write failed (told the user once) */
 };
 
@@ -171,7 +170,7 @@ static int docall(gn_repl *r, int narg, int nres)
         sigaction(SIGALRM, &ta, &told);
         setitimer(ITIMER_REAL, &tick, NULL);
     }
-    lg_intr_hook(L, r->libdir, ui_tick_on ? ui_poll : NULL, &ui_due);
+    lg_intr_hook(L, ui_tick_on ? ui_poll : NULL, &ui_due);
     int st = lua_pcall(L, narg, nres, base);
     lua_sethook(L, NULL, 0, 0);
     if (ui_tick_on) {
@@ -553,10 +552,6 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
         return NULL;
     }
     ui_tick_on = host->poll != NULL;
-    lua_getglobal(r->L, "ganglion");
-    if (lua_istable(r->L, -1) && lua_getfield(r->L, -1, "luadir") == LUA_TSTRING)
-        r->libdir = strdup(lua_tostring(r->L, -1));
-    lua_settop(r->L, 0);
     if (journal) {
         gn_err e = {0};
         unsigned long seed = gn_session_seed(r->session);
@@ -612,7 +607,6 @@ void gn_repl_free(gn_repl *r)
     if (r->L) lua_close(r->L);
     gn_journal_close(&r->journal);
     gn_session_free(r->session);
-    free(r->libdir);
     free(r->pending);
     free(r->last_chunk);
     free(r);

@@ -142,49 +142,6 @@ do
   T.ok(h.stopped == "nan" and h.iters == 5, "five non-finite losses in a row stop training (stopped = nan)")
 end
 
--- Ctrl-C: a task that sends SIGINT to this process on its 6th sample call.
--- Training stops, keeps its best parameters and returns its history marked
--- interrupted; the chunk then stops at its next line.
-do
-  local f = io.open("/proc/self/stat")
-  local pid = f and f:read("n")
-  if f then f:close() end
-  if not pid then
-    T.skip("Ctrl-C simulation needs /proc/self/stat")
-  else
-    seed(3)
-    local t = holdtask()
-    local base = t.sample
-    local sent = false
-    function t:sample(B)
-      -- io.popen, not os.execute: system() ignores SIGINT while the child runs.
-      if self.calls == 5 and not sent then
-        sent = true
-        io.popen("kill -INT " .. math.tointeger(pid)):close()
-      end
-      return base(self, B)
-    end
-    local net = rnn { n = 16, inputs = 1, outputs = 1 }
-    local l0 = heldout_loss(net, t, 16)
-    local h, after
-    local ok, err = pcall(function()
-      h = net:train(t, { method = "adam", lr = 0.01, iters = 1000, batch = 16 })
-      after = true
-    end)
-    T.ok(not ok and tostring(err):find("interrupted") ~= nil, "Ctrl-C stops the chunk: " .. tostring(err))
-    T.ok(type(h) == "table" and h.interrupted == true and h.stopped == "interrupted",
-         "the interrupted train still returns its history, marked interrupted")
-    T.ok(h and #h.loss == h.iters and h.iters >= 3 and h.iters < 1000,
-         "the history holds the iterations done (" .. tostring(h and h.iters) .. ")")
-    T.ok(after == nil, "the chunk stops at the line after the training")
-    T.ok(t.calls <= 8, "stopped promptly (" .. t.calls .. " batches drawn)")
-    local l1 = heldout_loss(net, t, 16)
-    T.ok(l1 == l1 and l1 < l0, ("the net keeps the best parameters (loss %.4g < %.4g at the start)"):format(l1, l0))
-    local h2 = net:train(holdtask(), { method = "adam", iters = 2, batch = 4 })
-    T.ok(h2.iters == 2 and not h2.interrupted, "training works again after an interrupt")
-  end
-end
-
 -- Option and argument checking.
 do
   local net = rnn { n = 8, inputs = 3, outputs = 3 }
@@ -206,6 +163,46 @@ do
   T.raises(function() net:train(lier, { iters = 1, batch = 2 }) end, "task:score must return a fraction", "bad score value")
   T.raises(function() net:score(ff, 0) end, "B must be in", "score B = 0")
   T.raises(function() net:train(ff, { target = 0.9, score_every = 0 }) end, "needs scoring", "target without scoring")
+end
+
+-- (Last: after it, training in this chunk — the whole script — returns at once.)
+-- Ctrl-C: a task that sends SIGINT to this process on its 6th sample call.
+-- Training stops, keeps its best parameters and returns its history marked
+-- interrupted; the chunk goes on, and later training in it returns at once.
+do
+  local f = io.open("/proc/self/stat")
+  local pid = f and f:read("n")
+  if f then f:close() end
+  if not pid then
+    T.skip("Ctrl-C simulation needs /proc/self/stat")
+  else
+    seed(3)
+    local t = holdtask()
+    local base = t.sample
+    local sent = false
+    function t:sample(B)
+      -- io.popen, not os.execute: system() ignores SIGINT while the child runs.
+      if self.calls == 5 and not sent then
+        sent = true
+        io.popen("kill -INT " .. math.tointeger(pid)):close()
+      end
+      return base(self, B)
+    end
+    local net = rnn { n = 16, inputs = 1, outputs = 1 }
+    local l0 = heldout_loss(net, t, 16)
+    local h = net:train(t, { method = "adam", lr = 0.01, iters = 1000, batch = 16 })
+    T.ok(type(h) == "table" and h.interrupted == true and h.stopped == "interrupted",
+         "the interrupted train still returns its history, marked interrupted")
+    T.ok(h and #h.loss == h.iters and h.iters >= 3 and h.iters < 1000,
+         "the history holds the iterations done (" .. tostring(h and h.iters) .. ")")
+    local h3 = net:train(t, { method = "adam", iters = 50, batch = 4 })
+    T.ok(h3.interrupted and h3.iters == 0, "training started later in the same chunk returns at once")
+    T.ok(t.calls <= 8, "stopped promptly (" .. t.calls .. " batches drawn)")
+    local l1 = heldout_loss(net, t, 16)
+    T.ok(l1 == l1 and l1 < l0, ("the net keeps the best parameters (loss %.4g < %.4g at the start)"):format(l1, l0))
+    local ok2, h2 = pcall(ganglion.work_stopped)
+    T.ok(ok2 and h2 == true, "ganglion.work_stopped() reports the stop")
+  end
 end
 
 T.done()
