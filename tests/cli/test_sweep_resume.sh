@@ -35,7 +35,11 @@ sleep 0.3
 kept=$(($(wc -l < cut.parts/1.csv) - 1))
 [ "$kept" -ge 1 ] && [ "$kept" -lt 3 ] && [ ! -f cut.parts/1.done ] && [ ! -f cut.csv ]
 ok $? "slice 1 stopped after $kept of 3 rows, nothing merged"
-[ -z "$(pgrep -f "csv $W/cut.parts" 2>/dev/null)" ]; ok $? "no slice left running after TERM"
+left=""   # slices still running: processes whose command line names cut.parts/
+for c in /proc/[0-9]*/cmdline; do
+    case $( { tr '\0' ' ' < "$c"; } 2>/dev/null) in *"$W/cut.parts/"*) left="$left ${c%/cmdline}" ;; esac
+done
+[ -z "$left" ]; ok $? "no slice left running after TERM$left"
 "$SP" --merge cut.csv > m.out 2>&1
 [ $? = 1 ] && grep -q "slice 1/2: not finished, $kept row(s)" m.out && [ ! -f cut.csv ]
 ok $? "--merge refuses the incomplete set and names slice 1"

@@ -25,10 +25,13 @@ if ! "$here/cluster.sh" up > "$W/up.log" 2>&1; then
 fi
 echo "ok - the test cluster starts ($(($(date +%s) - t0)) s)"
 pids=$(cat "$GANGLION_SLURM_DIR"/*.pid)
+"$here/cluster.sh" up > "$W/up2.log" 2>&1 && grep -q "already up" "$W/up2.log" &&
+    [ "$(cat "$GANGLION_SLURM_DIR"/*.pid)" = "$pids" ]
+ok $? "cluster.sh up again: already up, same daemons"
 eval "$("$here/cluster.sh" env)"
 export SLURM_CONF
 SP=$root/scripts/sweep_parallel.sh
-ARGS="--sizes 4,8,16 --seeds 2 --iters 20 --fixedpoints 8"
+ARGS="--sizes 4,8,16 --seeds 2 --iters 12 --fixedpoints 8"
 cd "$W" || exit 1
 unset GANGLION_SLURM
 
@@ -59,11 +62,20 @@ ok $? "per-slice log array.parts/2.log"
 cmp=$("$SP" --compare local.csv array.csv); st=$?
 ok $st "Slurm array result = local result: $cmp"
 
-# Cancel one array task mid-run, then rerun the same command.
+# Cancel one array task mid-run, then rerun the same command; this time the
+# binary sits in an install tree (PREFIX/bin, PREFIX/share/ganglion/lua), where
+# it finds its library by itself.
+mkdir -p prefix/bin prefix/share/ganglion && cp "$G" prefix/bin/ganglion && cp -r "$root/lua" prefix/share/ganglion/lua
+export GANGLION="$W/prefix/bin/ganglion"
+unset GANGLION_LUA
 # shellcheck disable=SC2086
 "$SP" --slurm -c 1 --mem 300M -j 2 -o cancel.csv "$root/scripts/sweep.lua" -- $ARGS > cancel1.out 2>&1
 ok $? "Slurm array submitted without --wait"
+! grep -q GANGLION_LUA cancel.parts/array.sbatch; ok $? "installed binary: no GANGLION_LUA needed"
 cid=$(cut -d' ' -f1 cancel.parts/jobs)
+# shellcheck disable=SC2086
+"$SP" --slurm -c 1 --mem 300M -j 2 -o cancel.csv "$root/scripts/sweep.lua" -- $ARGS > busy.out 2>&1
+[ $? = 1 ] && grep -q "still queued or running" busy.out; ok $? "a rerun while the array runs is refused"
 n=0
 while [ $n -lt 600 ] && [ ! -f cancel.parts/2.done ] && [ "$(cat cancel.parts/2.csv 2>/dev/null | wc -l)" -lt 2 ]; do
     sleep 0.1; n=$((n + 1))
