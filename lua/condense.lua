@@ -269,9 +269,9 @@ function condense(net, task, opts)
   end)
   if not done then
     if not tostring(err):find("interrupted", 1, true) then error(err, 0) end
+    ganglion.work_stopped(true)   -- in a batch script this raises "interrupted"
     log.interrupted = true
     say(("condense: interrupted; returning the best net so far (n=%d)"):format(good.n))
-    ganglion.work_stopped(true)
   end
   return good, log
 end

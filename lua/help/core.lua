@@ -89,15 +89,19 @@ return {
            "is written, with '; interrupted at poll P' when Ctrl-C stopped it.\n" ..
            "Replay (ganglion FILE, ganglion -b FILE): FILE is only read.  A chunk that raised an " ..
            "error runs again and its error is expected; a chunk stopped by Ctrl-C is stopped again " ..
-           "at the same poll (polls are counted in core iterations and blocks of 1000 Lua " ..
-           "instructions), so parameters and the random generator end where they did; a chunk " ..
+           "at the same poll (see below), so parameters and the random generator end where they " ..
+           "did; a chunk " ..
            "that never finished (kill -9) is skipped unless --rerun-unfinished.  save(), " ..
            "notebook() and journal(path) are not repeated.  The replayed chunks go into the new " ..
            "session's journal, so today's journal alone rebuilds today's state.\n" ..
-           "Ctrl-C during net:train or condense stops that work, which keeps its best parameters " ..
-           "and returns what it has (h.interrupted, log.interrupted); the chunk goes on, and any " ..
-           "training or condense it starts later returns at once, also marked interrupted.  " ..
-           "Ctrl-C anywhere else stops the chunk.",
+           "At the prompt, Ctrl-C during net:train or condense stops that work, which keeps its " ..
+           "best parameters and returns what it has (h.interrupted, log.interrupted); the chunk " ..
+           "goes on, and any training or condense it starts later returns at once, also marked " ..
+           "interrupted.  Ctrl-C anywhere else stops the chunk.  In a batch script (-b, -e) " ..
+           "Ctrl-C stops the script (exit 1); training still keeps its best parameters.\n" ..
+           "Where: a Ctrl-C seen by a core loop is recorded as 'at poll P' and replayed exactly; " ..
+           "one that lands in plain Lua code as 'P+' (after poll P; every draw on the generator " ..
+           "is a poll too) and replayed at the first Lua instruction after poll P.",
     example = "print(journal())\nsave(\"today.lua\")  -- a replayable copy of the session so far",
   },
   ["prompt"] = {

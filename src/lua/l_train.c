@@ -425,6 +425,7 @@ static int rnn_train(lua_State *L)
     gn_rnn_set_params(net, r->x_best);
     const char *msg = lua_tostring(L, -1);
     if (!msg || !strstr(msg, "interrupted")) return lua_error(L);
+    int returns = lg_intr_work_returns();
     /* Ctrl-C: the history so far is the result, marked interrupted; the
      * chunk goes on (see interrupt.h). */
     char note[200];
@@ -435,6 +436,7 @@ static int rnn_train(lua_State *L)
         snprintf(note, sizeof note, "train: stopped before the first iteration finished; "
                  "parameters unchanged\n");
     lg_write(L, note, strlen(note));
+    if (!returns) return lua_error(L);   /* a batch script stops here */
     lua_pop(L, 1);
     lua_getfield(L, i_hist, "loss");
     lua_Integer done = (lua_Integer)luaL_len(L, -1);

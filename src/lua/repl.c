@@ -107,12 +107,10 @@ static int px_play(gn_host *h, struct gn_figure *frames, int pane)
     return r->host->play(r->host, frames, pane);
 }
 
-/* ---- Ctrl-C (as lua.c: the signal handler only sets a flag) ---------------- */
+/* ---- Ctrl-C (as lua.c: the signal handler only sets a hook) ------------------- */
 
-/* Ctrl-C and the UI's 40 ms tick only raise flags; the chunk's count hook
- * (interrupt.c) acts on them at its next poll, so where a stop lands is
- * counted in polls and a replay can stop at the same place. */
-static volatile int ui_due;
+/* The UI is polled from a hook that a 40 ms timer installs, like the
+ * Ctrl-C hook (interrupt.c). */
 static int ui_tick_on;
 
 static void ui_poll(lua_State *L)
@@ -124,7 +122,7 @@ static void ui_poll(lua_State *L)
 static void on_tick(int sig)
 {
     (void)sig;
-    ui_due = 1;
+    lg_intr_tick();
 }
 
 static void on_sigint(int sig)
@@ -170,9 +168,7 @@ static int docall(gn_repl *r, int narg, int nres)
         sigaction(SIGALRM, &ta, &told);
         setitimer(ITIMER_REAL, &tick, NULL);
     }
-    lg_intr_hook(L, ui_tick_on ? ui_poll : NULL, &ui_due);
     int st = lua_pcall(L, narg, nres, base);
-    lua_sethook(L, NULL, 0, 0);
     if (ui_tick_on) {
         setitimer(ITIMER_REAL, &off, NULL);
         sigaction(SIGALRM, &told, NULL);
@@ -248,7 +244,8 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     sync_proxy(r);
     gn_session_begin(r->session, code);
     if (r->journal.fd >= 0) journal_status(r, gn_journal_begin(&r->journal, code, &e), &e);
-    lg_intr_begin(rec ? rec->intr : NULL, rec ? rec->nintr : 0);
+    lg_intr_begin(L, rec ? rec->intr : NULL, rec ? rec->nintr : 0, ui_tick_on ? ui_poll : NULL,
+                  r->interactive);
     int base = lua_gettop(L);
     int st = LUA_OK;
     int expr = 0;
@@ -274,6 +271,7 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     } else if (echo && r->interactive && !silent) {
         echo_results(r, base);
     }
+    lg_intr_end(L);
     const unsigned long *intr;
     int nintr = lg_intr_recorded(&intr);
     lg_intr_clear();

@@ -295,11 +295,15 @@ static int l_writefile(lua_State *L)
 }
 
 /* ganglion.work_stopped([mark]): library work that stops early on Ctrl-C
- * and returns its result (condense) marks it; without an argument, tells
- * whether work was stopped earlier in this chunk (see interrupt.h). */
+ * and returns its result (condense) marks it — in a batch script this
+ * raises "interrupted" instead; without an argument, tells whether work was
+ * stopped earlier in this chunk (see interrupt.h). */
 static int l_work_stopped(lua_State *L)
 {
-    if (lua_toboolean(L, 1)) lg_intr_work_stopped();
+    if (lua_toboolean(L, 1)) {
+        if (!lg_intr_work_returns()) return lg_interrupted(L);   /* a batch script stops */
+        lg_intr_work_stopped();
+    }
     lua_pushboolean(L, lg_intr_after_stop());
     return 1;
 }

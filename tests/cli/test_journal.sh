@@ -112,6 +112,29 @@ $G -e "a = rnn.load('$D/live.net'); b = rnn.load('$D/replay.net')
 d=$(cat diff.out)
 $G -e "assert(tonumber('$d') <= 1e-12)" > /dev/null 2>&1 ; ok $? "replayed parameters equal the live ones to 1e-12 (max diff $d)"
 
+# ---- at the prompt, an interrupted condense returns the best net and the log -------
+cat > cond.lua <<'L'
+require "condense"
+f = io.open("/proc/self/stat"); pid = f:read("n"); f:close()
+seed(3); task = tasks.decision{fix=5, stim=20, resp=10, grace=3, cohs={0.256, 0.512}}
+net = rnn{n=12, inputs=task.inputs, outputs=task.outputs}; net:train(task, {method="hf", iters=30})
+t = setmetatable({calls = 0}, {__index = task})
+function t:sample(B) self.calls = self.calls + 1; if self.calls == 30 and os.getenv("LIVE") then io.popen("kill -INT " .. math.tointeger(pid)):close() end; return task:sample(B) end
+function t:score(b, tr) return task:score(b, tr) end
+do
+  small, log = condense(net, t, {retrain=5, method="adam", threshold=0, min_n=4, eval=50, plot=false})
+  h = net:copy():train(task, {method="adam", iters=20})
+  print("result", log.interrupted, small.n < 12, #log >= 2, small.n == log[log.best].n, h.interrupted, h.iters)
+end
+print(string.format("draw %.17g", matrix.randn(1, 1):get(1, 1)))
+L
+LIVE=1 $G -o cond-j.lua < cond.lua > live 2>&1
+grep -q '^result	true	true	true	true	true	0$' live
+ok $? "Ctrl-C in condense at the prompt: best net and log returned, later training returns at once ($(grep '^result' live))"
+$G -b cond-j.lua > replay 2>&1; st=$?
+[ $st = 0 ] && [ "$(grep '^draw' live)" = "$(grep '^draw' replay)" ] && [ "$(grep '^result' live)" = "$(grep '^result' replay)" ]
+ok $? "the interrupted condense replays to the same result and generator state (status $st)"
+
 # ---- session commands are recorded, not re-run by a replay -------------------------
 printf 'v = 1\nsave("saved.lua")\nnotebook("nb.md")\n' | $G -o cmds.lua > /dev/null 2>&1
 echo 'precious' > saved.lua; echo 'precious' > nb.md
