@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "interrupt.h"
 #include "journal.h"
@@ -574,6 +575,32 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
 lua_State *gn_repl_lua(gn_repl *r) { return r->L; }
 const char *gn_repl_journal(const gn_repl *r) { return r->journal.fd >= 0 ? r->journal.path : NULL; }
 size_t gn_repl_journal_unsaved(const gn_repl *r) { return gn_journal_unsaved(&r->journal); }
+
+char *gn_repl_close_journal(gn_repl *r)
+{
+    if (r->journal.fd < 0) return NULL;
+    char *msg = NULL, *path = strdup(r->journal.path);
+    gn_err e = {0};
+    if (gn_journal_flush(&r->journal, &e) == GN_OK) {
+        if (asprintf(&msg, "session journal: %s", path) < 0) msg = NULL;
+    } else {
+        /* The disk still refuses: the whole journal goes where there is room. */
+        char rescue[512];
+        const char *tmp = getenv("TMPDIR");
+        snprintf(rescue, sizeof rescue, "%s/ganglion-rescue-%ld.lua", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+        size_t lost = gn_journal_unsaved(&r->journal);
+        if (gn_journal_move(&r->journal, rescue, &e) == GN_OK) {
+            if (asprintf(&msg, "session journal: %s is missing its last %zu bytes (the disk refused them); "
+                         "the whole session was saved to %s", path, lost, rescue) < 0) msg = NULL;
+        } else if (asprintf(&msg, "session journal: %s is missing its last %zu bytes, which could not be "
+                            "saved anywhere: %s", path, lost, e.msg) < 0) {
+            msg = NULL;
+        }
+    }
+    gn_journal_close(&r->journal);
+    free(path);
+    return msg;
+}
 
 int gn_repl_run_string(gn_repl *r, const char *code, const char *name)
 {

@@ -181,6 +181,21 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$MNT" 2>/dev/null; th
     grep -q 'now on disk' out ; ok $? "the user is told when the kept chunks reach the disk"
     $G -b "$MNT/full.lua" > r2 2>&1; st=$?
     [ $st = 0 ] && [ "$(tail -1 r2)" = "$(printf '1\t10000\t3\t4')" ] ; ok $? "with room again every chunk is in the journal, in order ($(tail -1 r2))"
+    # Still full when the session ends: the whole journal is saved elsewhere.
+    rm -f "$MNT"/*
+    mkfifo "$D/in5"
+    ( printf 'x = 1\n'; sleep 1; printf 'print("fill")\n'; sleep 1
+      printf 'y = "%s"\n' "$(head -c 10000 /dev/zero | tr '\0' 'y')" ) > "$D/in5" &
+    writer=$!
+    TMPDIR=$D $G -o "$MNT/end.lua" < "$D/in5" > out5 2> err5 &
+    pid=$!
+    while ! grep -q '^fill$' out5 2>/dev/null; do sleep 0.1; done
+    dd if=/dev/zero of="$MNT/filler" bs=1k count=200 2>/dev/null
+    wait $pid; wait $writer
+    rescue="$D/ganglion-rescue-$pid.lua"
+    grep -q "saved to $rescue" err5 ; ok $? "a journal still refused at exit is saved whole elsewhere ($(head -c 160 err5))"
+    printf 'print(x, #y)\n' | $G -o "$D/after-rescue.lua" "$rescue" > out6 2>&1
+    [ "$(tail -1 out6)" = "$(printf '1\t10000')" ] ; ok $? "the rescued journal replays every chunk ($(tail -1 out6))"
     umount "$MNT"; MNT=""
 else
     echo "skip - full disk on a small tmpfs: needs root and mount"
