@@ -1,5 +1,5 @@
 # ganglion — terminal lab notebook for computational neuroscience.
-# Targets: all run test asan bench install clean check-layers deps
+# Targets: all run test asan bench install clean check-layers check-docs deps
 
 # ---- settings --------------------------------------------------------------
 VERSION  := 0.1.0
@@ -40,7 +40,7 @@ BIN      := $(if $(filter build,$(BUILD)),ganglion,$(BUILD)/ganglion)
 CTEST_SRC := $(wildcard tests/core/test_*.c) $(wildcard tests/plot/test_*.c)
 CTEST_BIN := $(patsubst %.c,$(BUILD)/%,$(CTEST_SRC))
 
-.PHONY: all run test asan bench install clean check-layers deps tests-bin
+.PHONY: all run test asan bench install clean check-layers check-docs deps tests-bin
 all: $(BIN) tests-bin
 
 $(BIN): $(APP_OBJ) $(LIBPLOT) $(LIB)
@@ -88,6 +88,7 @@ test:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-layers
+	@$(MAKE) --no-print-directory check-docs
 	@GANGLION=./$(BIN) TESTBIN=$(BUILD)/tests tests/run.sh
 
 asan:
@@ -110,7 +111,14 @@ check-layers:
 	 if [ -n "$$bad" ]; then echo "layer violation (src/tui includes Lua; go through src/lua/repl.h): $$bad"; exit 1; fi; \
 	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/lua/*.[ch] src/plot/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad2" ]; then echo "layer violation (curses/readline outside src/tui): $$bad2"; exit 1; fi; \
+	 bad3=$$(grep -nE 'luaL_error\([^"]*"([^"%]|%[%sdfpcIU])*%[-+ #0-9.]*(z|l|h|g|e|u|x|i)' src/lua/*.c 2>/dev/null); \
+	 if [ -n "$$bad3" ]; then echo "luaL_error knows no printf formats such as %zu or %g (use lg_errorf): $$bad3"; exit 1; fi; \
 	 echo "  layers ok"
+
+# A reference to a file that is not in the checkout (a comment citing a
+# document, a path in a test or the README) fails the build of the docs.
+check-docs:
+	@sh scripts/check_docs.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ganglion/lua $(DESTDIR)$(PREFIX)/share/man/man1

@@ -19,9 +19,11 @@ static double now(void)
 }
 
 /* The benchmark network: I_i spread linearly over [0.05, 0.10] nA (about
- * a third below rheobase), AMPA recurrence w = 0.0002 nA with probability p,
- * no self-connections, defaults otherwise, dt = 0.1 ms. */
-static void bench(size_t n, double p, double T, double dt, int threads)
+ * a third below rheobase), recurrence w = 0.0002 nA with probability p, a
+ * fraction f of it NMDA (f > 0 takes the AMPA + NMDA path with the Mg block
+ * evaluated per synapse; f = 0 is AMPA only), no self-connections, defaults
+ * otherwise, dt = 0.1 ms. */
+static void bench(size_t n, double p, double f, double T, double dt, int threads)
 {
     gn_err e = {0};
     gn_lif_params prm;
@@ -29,7 +31,7 @@ static void bench(size_t n, double p, double T, double dt, int threads)
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     double t0 = now();
     gn_lif *L = gn_lif_alloc(n, 0, &prm, &e);
-    if (p > 0) gn_lif_set_recurrent(L, gn_lif_csr_random(n, n, p, 0.0002, 1, rng, &e), 0, &e);
+    if (p > 0) gn_lif_set_recurrent(L, gn_lif_csr_random(n, n, p, 0.0002, 1, rng, &e), f, &e);
     double *I = malloc(n * sizeof *I);
     for (size_t i = 0; i < n; i++) I[i] = 0.05 + 0.05 * (double)i / (double)(n > 1 ? n - 1 : 1);
     double t1 = now();
@@ -45,8 +47,8 @@ static void bench(size_t n, double p, double T, double dt, int threads)
     uint64_t h = 1469598103934665603ULL;
     for (size_t s = 0; s < sp.count; s++) h = (h ^ ((uint64_t)sp.step[s] << 32 ^ sp.neuron[s])) * 1099511628211ULL;
     for (size_t i = 0; i < n; i++) { uint64_t b; memcpy(&b, &L->v[i], 8); h = (h ^ b) * 1099511628211ULL; }
-    printf("ours n=%zu p=%g build=%.4f run=%.4f total=%.4f spikes=%zu synapses=%zu threads=%d hash=%016llx\n",
-           n, p, t1 - t0, t2 - t1, t2 - t0, sp.count, gn_lif_csr_nnz(L->rec),
+    printf("ours n=%zu p=%g f=%g build=%.4f run=%.4f total=%.4f spikes=%zu synapses=%zu threads=%d hash=%016llx\n",
+           n, p, f, t1 - t0, t2 - t1, t2 - t0, sp.count, gn_lif_csr_nnz(L->rec),
            threads ? threads : gn_lif_threads_auto(L), (unsigned long long)h);
     gn_lif_spikes_free(&sp);
     free(I);
@@ -176,8 +178,8 @@ int main(int argc, char **argv)
         bandwidth(argc >= 3 ? (size_t)atol(argv[2]) : 100000);
         return 0;
     }
-    if (argc < 3) { fprintf(stderr, "usage: bench_lif N P [T_ms [threads]] | bench_lif bandwidth [N]\n"); return 2; }
-    bench((size_t)atol(argv[1]), atof(argv[2]), argc > 3 ? atof(argv[3]) : 1000.0, 0.1,
-          argc > 4 ? atoi(argv[4]) : 0);
+    if (argc < 3) { fprintf(stderr, "usage: bench_lif N P [T_ms [threads [f_nmda]]] | bench_lif bandwidth [N]\n"); return 2; }
+    bench((size_t)atol(argv[1]), atof(argv[2]), argc > 5 ? atof(argv[5]) : 0.0,
+          argc > 3 ? atof(argv[3]) : 1000.0, 0.1, argc > 4 ? atoi(argv[4]) : 0);
     return 0;
 }

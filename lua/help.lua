@@ -42,9 +42,31 @@ local function name_of(v)
   end
 end
 
+-- The options an object type declares in C (ganglion.options[name], see
+-- src/lua/l_opt.h), one line each: name, default or range, help.
+local function options_text(name)
+  local decl = ganglion.options and (ganglion.options[name] or ganglion.options[name:gsub(":", ".")])
+  if not decl then return nil end
+  local lines = { "Options:" }
+  local function num(x) return type(x) == "number" and string.format("%g", x) or tostring(x) end
+  for _, o in ipairs(decl) do
+    local what
+    if o.required then what = "required"
+    elseif o.choices then what = o.choices:gsub("|", " | ")
+    elseif o.default ~= nil and o.default == o.default then what = "default " .. num(o.default) end
+    if (o.min or o.max) and not what then what = o.type end
+    if o.min and o.max then what = what .. ", " .. num(o.min) .. " to " .. num(o.max)
+    elseif o.min then what = what .. ", " .. (o.strict_min and "> " or ">= ") .. num(o.min) end
+    lines[#lines + 1] = string.format("  %-12s %s%s", o.name, o.help, what and (" (" .. what .. ")") or "")
+  end
+  return table.concat(lines, "\n")
+end
+
 local function show_entry(name, e)
   local out = { (e.usage or name) }
   if e.text then out[#out + 1] = "\n" .. e.text end
+  local opts = options_text(name)
+  if opts then out[#out + 1] = "\n" .. opts end
   if e.example then out[#out + 1] = "\nExample:\n  " .. e.example:gsub("\n", "\n  ") end
   print(table.concat(out, "\n"))
 end

@@ -33,9 +33,6 @@ static const char USAGE[] =
  * user asks otherwise with OPENBLAS_NUM_THREADS. */
 void openblas_set_num_threads(int n);
 
-/* A front end that is not linked in yet falls back to the line prompt. */
-__attribute__((weak)) int tui_main(const tui_opts *o);
-
 static int batch(const char *file, const char *code, const char *journal, int ascii,
                  int argc, char **argv)
 {
@@ -103,7 +100,7 @@ int main(int argc, char **argv)
                      bfile ? argc - i : 0, argv + i);
     const char *term = getenv("TERM");
     int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    if (tui_main && tty && term && *term && strcmp(term, "dumb") != 0)
+    if (tty && term && *term && strcmp(term, "dumb") != 0)
         return tui_main(&o);
     return tui_line_main(&o);
 }

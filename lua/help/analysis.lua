@@ -4,8 +4,11 @@ return {
   ["pca"] = {
     usage = "pca(X) -> {components=, explained=, var=, scores=, mean=}",
     text = "Principal components of X (observations x variables): a matrix, a trace (its r, T x n)\n" ..
-           "or a list of traces (all trials' steps stacked).  Thin SVD of the centred data: Householder\n" ..
-           "QR then one-sided Jacobi on the n x n triangle, so small variances keep full relative accuracy.\n" ..
+           "or a list of traces (all trials' steps stacked).  Thin SVD of the centred data.  When T >= n\n" ..
+           "and the covariance is well conditioned (smallest/largest eigenvalue >= 1e-8), the eigen-\n" ..
+           "decomposition of X'X; otherwise Householder QR then a Golub-Kahan SVD of the n x n triangle,\n" ..
+           "which does not square the condition number (singular values are accurate to about 1e-16\n" ..
+           "of the largest, not to full relative accuracy).\n" ..
            "components n x k (k = min(T, n); column c is axis c, unit norm, largest loading positive),\n" ..
            "explained k x 1 (fractions of variance, largest first), var k x 1 (s^2/(T-1)),\n" ..
            "scores T x k, mean n x 1.",

@@ -20,7 +20,8 @@ return {
            "threads (1 or 2).\n" ..
            "Progress (loss, score, iteration, time left) shows in the status line, or on stderr in\n" ..
            "batch mode.  Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
-           "stopped=\"target\"|\"converged\"|\"nan\"|false, best_loss=, best_iter=, seconds=, method=}\n" ..
+           "stopped=\"target\"|\"converged\"|\"nan\"|false, best_loss=, best_iter=, seconds= (wall),\n" ..
+           "score_seconds= (the part of seconds spent scoring), method=}\n" ..
            "(hf adds lambda={...} and cg={...}, CG steps per iteration).  score[i] is the last score\n" ..
            "computed at or before iteration i.  The net ends with the final parameters.\n" ..
            "Ctrl-C stops training and the chunk; the net keeps the parameters with the lowest loss\n" ..

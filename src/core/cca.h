@@ -11,7 +11,8 @@
 
 /* Canonical correlations of A (T×p) and B (T×q), T > max(p, q), finite.
  * Method (Björck & Golub 1973): centre both; orthonormal bases Ua, Ub of
- * their column spaces from a thin SVD (QR + Jacobi), keeping only the
+ * their column spaces from a thin SVD (Householder QR + Golub–Kahan,
+ * gn_svd_run), keeping only the
  * directions with s > 1e-10·s_max so that duplicated or constant columns
  * (frequent after merging) do not create spurious perfect correlations;
  * the canonical correlations are the singular values of Uaᵀ Ub, clipped to

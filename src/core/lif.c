@@ -241,6 +241,29 @@ void gn_lif_sched_free(gn_lif_sched *s)
     free(s->ptr); free(s->input); free(s);
 }
 
+/* One pass of Poisson spike generation from the stream r: counts spikes per
+ * step into cnt (input == NULL), or writes each spike's channel at the
+ * cursor cnt[k] of its step (input != NULL). */
+static size_t poisson_pass(fastrng r, size_t inputs, const double *rates, size_t steps, double dt,
+                           size_t *cnt, uint32_t *input)
+{
+    double T = dt * (double)steps;
+    size_t total = 0;
+    for (size_t j = 0; j < inputs; j++) {
+        if (rates[j] <= 0) continue;
+        double mean_isi = 1000.0 / rates[j];
+        for (double t = -mean_isi * log1p(-fastrng_uniform(&r)); t < T;
+             t += -mean_isi * log1p(-fastrng_uniform(&r))) {
+            size_t k = (size_t)(t / dt);
+            if (k >= steps) break;
+            if (input) input[cnt[k]++] = (uint32_t)j;
+            else cnt[k]++;
+            total++;
+        }
+    }
+    return total;
+}
+
 /* Two passes over the same random stream (the generator state is copied):
  * the first counts spikes per step, the second fills them in place —
  * a counting sort with no temporary list of spike times. */
@@ -260,33 +283,12 @@ gn_lif_sched *gn_lif_sched_poisson(size_t inputs, const double *rates, size_t st
     fastrng r0; fastrng_seed(&r0, rng);
     size_t *cnt = calloc(steps + 1, sizeof *cnt);
     if (!cnt) { gn_fail(err, GN_ENOMEM, "out of memory for input spikes"); return NULL; }
-    size_t total = 0;
-    fastrng r = r0;
-    for (size_t j = 0; j < inputs; j++) {
-        if (rates[j] <= 0) continue;
-        double mean_isi = 1000.0 / rates[j];
-        for (double t = -mean_isi * log1p(-fastrng_uniform(&r)); t < T;
-             t += -mean_isi * log1p(-fastrng_uniform(&r))) {
-            size_t k = (size_t)(t / dt);
-            if (k >= steps) break;
-            cnt[k]++; total++;
-        }
-    }
+    size_t total = poisson_pass(r0, inputs, rates, steps, dt, cnt, NULL);
     gn_lif_sched *s = sched_new(steps, total, err);
     if (!s) { free(cnt); return NULL; }
     for (size_t k = 0; k < steps; k++) s->ptr[k + 1] = s->ptr[k] + cnt[k];
     memcpy(cnt, s->ptr, steps * sizeof *cnt);   /* reuse as fill cursors */
-    r = r0;
-    for (size_t j = 0; j < inputs; j++) {
-        if (rates[j] <= 0) continue;
-        double mean_isi = 1000.0 / rates[j];
-        for (double t = -mean_isi * log1p(-fastrng_uniform(&r)); t < T;
-             t += -mean_isi * log1p(-fastrng_uniform(&r))) {
-            size_t k = (size_t)(t / dt);
-            if (k >= steps) break;
-            s->input[cnt[k]++] = (uint32_t)j;
-        }
-    }
+    poisson_pass(r0, inputs, rates, steps, dt, cnt, s->input);
     free(cnt);
     return s;
 }

@@ -64,47 +64,71 @@ step4(double *v, double *ampa, double *nmda, int32_t *ref, uint16_t *cnt, const 
     return m;
 }
 
-static inline __attribute__((always_inline)) size_t
-kernel(size_t lo, size_t hi, const gn_lif_kstate *s, const kconst *k, uint32_t *fired,
-       const int syn, const int hascnt, const int hasI)
-{
-    double *v = s->v, *ampa = s->ampa, *nmda = s->nmda;
-    int32_t *ref = s->ref;
-    uint16_t *cnt = s->cnt;
-    const double *I = s->I;
-    size_t nf = 0, i = lo;
-    for (; i + 4 <= hi; i += 4) {
-        int m = step4(v + i, ampa + i, nmda + i, ref + i, cnt + i, I + i, k, syn, hascnt, hasI);
-        while (m) { fired[nf++] = (uint32_t)(i + (size_t)__builtin_ctz((unsigned)m)); m &= m - 1; }
-    }
-    if (i < hi) {
-        /* The tail goes through the same 4-wide code on padded copies, so
-         * a neuron's arithmetic never depends on where a slice ends.  Pad
-         * lanes are refractory at rest: they cannot fire. */
-        size_t rem = hi - i;
-        double tv[4], ta[4] = {0}, tn[4] = {0}, tI[4] = {0};
-        int32_t tr[4];
-        uint16_t tc[4] = {0};
-        for (size_t j = 0; j < 4; j++) {
-            int in = j < rem;
-            tv[j] = in ? v[i + j] : k->vrest_s;
-            tr[j] = in ? ref[i + j] : 1;
-            if (in && syn) ta[j] = ampa[i + j];
-            if (in && syn == 2) tn[j] = nmda[i + j];
-            if (in && hascnt) tc[j] = cnt[i + j];
-            if (in && hasI) tI[j] = I[i + j];
-        }
-        int m = step4(tv, ta, tn, tr, tc, tI, k, syn, hascnt, hasI) & ((1 << rem) - 1);
-        for (size_t j = 0; j < rem; j++) {
-            v[i + j] = tv[j]; ref[i + j] = tr[j];
-            if (syn) ampa[i + j] = ta[j];
-            if (syn == 2) nmda[i + j] = tn[j];
-            if (hascnt) cnt[i + j] = 0;
-        }
-        while (m) { fired[nf++] = (uint32_t)(i + (size_t)__builtin_ctz((unsigned)m)); m &= m - 1; }
-    }
-    return nf;
+/* The loop over a slice [lo, hi) with W-wide steps (STEP: step4 or
+ * step8), written once for both instruction sets.  The tail goes through
+ * the same W-wide code on padded copies, so a neuron's arithmetic never
+ * depends on where a slice ends.  Pad lanes are refractory at rest: they
+ * cannot fire. */
+#define DEFINE_KERNEL(NAME, ATTR, KC, STEP, W) \
+static inline __attribute__((always_inline)) ATTR size_t \
+NAME(size_t lo, size_t hi, const gn_lif_kstate *s, const KC *k, uint32_t *fired, \
+     const int syn, const int hascnt, const int hasI) \
+{ \
+    double *v = s->v, *ampa = s->ampa, *nmda = s->nmda; \
+    int32_t *ref = s->ref; \
+    uint16_t *cnt = s->cnt; \
+    const double *I = s->I; \
+    size_t nf = 0, i = lo; \
+    for (; i + W <= hi; i += W) { \
+        unsigned m = (unsigned)STEP(v + i, ampa + i, nmda + i, ref + i, cnt + i, I + i, k, syn, hascnt, hasI); \
+        while (m) { fired[nf++] = (uint32_t)(i + (size_t)__builtin_ctz(m)); m &= m - 1; } \
+    } \
+    if (i < hi) { \
+        size_t rem = hi - i; \
+        double tv[W], ta[W] = {0}, tn[W] = {0}, tI[W] = {0}; \
+        int32_t tr[W]; \
+        uint16_t tc[W] = {0}; \
+        for (size_t j = 0; j < W; j++) { \
+            int in = j < rem; \
+            tv[j] = in ? v[i + j] : k->vrest_s; \
+            tr[j] = in ? ref[i + j] : 1; \
+            if (in && syn) ta[j] = ampa[i + j]; \
+            if (in && syn == 2) tn[j] = nmda[i + j]; \
+            if (in && hascnt) tc[j] = cnt[i + j]; \
+            if (in && hasI) tI[j] = I[i + j]; \
+        } \
+        unsigned m = (unsigned)STEP(tv, ta, tn, tr, tc, tI, k, syn, hascnt, hasI) & ((1u << rem) - 1); \
+        for (size_t j = 0; j < rem; j++) { \
+            v[i + j] = tv[j]; ref[i + j] = tr[j]; \
+            if (syn) ampa[i + j] = ta[j]; \
+            if (syn == 2) nmda[i + j] = tn[j]; \
+            if (hascnt) cnt[i + j] = 0; \
+        } \
+        while (m) { fired[nf++] = (uint32_t)(i + (size_t)__builtin_ctz(m)); m &= m - 1; } \
+    } \
+    return nf; \
 }
+
+DEFINE_KERNEL(kernel, , kconst, step4, 4)
+
+/* The kernel instantiation for a synapse mode, recurrent counts and a
+ * per-neuron current, with K(S, C, I) returning the call of one kernel
+ * (shared by the AVX2 and AVX-512 paths).  Counts without synapses are not
+ * made by gn_lif_run; they fall back to the full kernel. */
+#define DISPATCH(syn, hascnt, hasI) \
+    switch ((syn) * 4 + (hascnt) * 2 + (hasI)) { \
+    case 0: K(0, 0, 0); \
+    case 1: K(0, 0, 1); \
+    case 4: K(1, 0, 0); \
+    case 5: K(1, 0, 1); \
+    case 6: K(1, 1, 0); \
+    case 7: K(1, 1, 1); \
+    case 8: K(2, 0, 0); \
+    case 9: K(2, 0, 1); \
+    case 10: K(2, 1, 0); \
+    case 11: K(2, 1, 1); \
+    default: if (hasI) K(2, 1, 1); K(2, 1, 0); \
+    }
 
 static size_t kernel_avx2(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
                           const gn_lif_params *p, const gn_lif_prop *q, uint32_t *fired)
@@ -127,19 +151,7 @@ static size_t kernel_avx2(size_t lo, size_t hi, const gn_lif_kstate *s, double v
     /* Instantiations with compile-time flags: a population without synapses
      * does not stream two arrays of zeros. */
 #define K(S, C, I_) return kernel(lo, hi, s, &k, fired, S, C, I_)
-    switch (q->syn * 4 + hascnt * 2 + hasI) {
-    case 0: K(0, 0, 0);
-    case 1: K(0, 0, 1);
-    case 4: K(1, 0, 0);
-    case 5: K(1, 0, 1);
-    case 6: K(1, 1, 0);
-    case 7: K(1, 1, 1);
-    case 8: K(2, 0, 0);
-    case 9: K(2, 0, 1);
-    case 10: K(2, 1, 0);
-    case 11: K(2, 1, 1);
-    default: if (hasI) K(2, 1, 1); K(2, 1, 0);   /* counts without synapses: not made by gn_lif_run */
-    }
+    DISPATCH(q->syn, hascnt, hasI);
 #undef K
 }
 
@@ -189,45 +201,7 @@ step8(double *v, double *ampa, double *nmda, int32_t *ref, uint16_t *cnt, const 
     return sp;
 }
 
-static inline __attribute__((always_inline)) T512 size_t
-kernel8(size_t lo, size_t hi, const gn_lif_kstate *s, const kconst8 *k, uint32_t *fired,
-        const int syn, const int hascnt, const int hasI)
-{
-    double *v = s->v, *ampa = s->ampa, *nmda = s->nmda;
-    int32_t *ref = s->ref;
-    uint16_t *cnt = s->cnt;
-    const double *I = s->I;
-    size_t nf = 0, i = lo;
-    for (; i + 8 <= hi; i += 8) {
-        unsigned m = step8(v + i, ampa + i, nmda + i, ref + i, cnt + i, I + i, k, syn, hascnt, hasI);
-        while (m) { fired[nf++] = (uint32_t)(i + (size_t)__builtin_ctz(m)); m &= m - 1; }
-    }
-    if (i < hi) {
-        /* Padded tail, as in the AVX2 code. */
-        size_t rem = hi - i;
-        double tv[8], ta[8] = {0}, tn[8] = {0}, tI[8] = {0};
-        int32_t tr[8];
-        uint16_t tc[8] = {0};
-        for (size_t j = 0; j < 8; j++) {
-            int in = j < rem;
-            tv[j] = in ? v[i + j] : k->vrest_s;
-            tr[j] = in ? ref[i + j] : 1;
-            if (in && syn) ta[j] = ampa[i + j];
-            if (in && syn == 2) tn[j] = nmda[i + j];
-            if (in && hascnt) tc[j] = cnt[i + j];
-            if (in && hasI) tI[j] = I[i + j];
-        }
-        unsigned m = step8(tv, ta, tn, tr, tc, tI, k, syn, hascnt, hasI) & ((1u << rem) - 1);
-        for (size_t j = 0; j < rem; j++) {
-            v[i + j] = tv[j]; ref[i + j] = tr[j];
-            if (syn) ampa[i + j] = ta[j];
-            if (syn == 2) nmda[i + j] = tn[j];
-            if (hascnt) cnt[i + j] = 0;
-        }
-        while (m) { fired[nf++] = (uint32_t)(i + (size_t)__builtin_ctz(m)); m &= m - 1; }
-    }
-    return nf;
-}
+DEFINE_KERNEL(kernel8, T512, kconst8, step8, 8)
 
 static T512 size_t kernel_avx512(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
                                  const gn_lif_params *p, const gn_lif_prop *q, uint32_t *fired)
@@ -248,19 +222,7 @@ static T512 size_t kernel_avx512(size_t lo, size_t hi, const gn_lif_kstate *s, d
     k.vrest_s = p->vrest;
     int hascnt = s->cnt != NULL, hasI = s->I != NULL;
 #define K(S, C, I_) return kernel8(lo, hi, s, &k, fired, S, C, I_)
-    switch (q->syn * 4 + hascnt * 2 + hasI) {
-    case 0: K(0, 0, 0);
-    case 1: K(0, 0, 1);
-    case 4: K(1, 0, 0);
-    case 5: K(1, 0, 1);
-    case 6: K(1, 1, 0);
-    case 7: K(1, 1, 1);
-    case 8: K(2, 0, 0);
-    case 9: K(2, 0, 1);
-    case 10: K(2, 1, 0);
-    case 11: K(2, 1, 1);
-    default: if (hasI) K(2, 1, 1); K(2, 1, 0);
-    }
+    DISPATCH(q->syn, hascnt, hasI);
 #undef K
 }
 

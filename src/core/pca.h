@@ -13,21 +13,24 @@
 
 /* Thin SVD workspace for an M×N matrix (M >= N): the caller fills A, then
  * gn_svd_run leaves A = U diag(s) Vᵀ in U (M×N, only when want_u), s (N,
- * decreasing) and V (N×N).  Scheme: Householder QR of A, one-sided Jacobi
- * SVD of the N×N triangle R, U = Q·U_R.  QR+Jacobi costs about 2MN² + O(N³)
- * flops — the order of forming the covariance AᵀA — but, unlike an
- * eigen-decomposition of AᵀA, it does not square the condition number:
- * small singular values keep their relative accuracy (Demmel & Veselić
- * 1992), which matters for npcs and for near-duplicate neurons whose
- * differences are tiny.  Used by PCA, CCA and Procrustes.
+ * decreasing) and V (N×N).  Used by PCA, CCA and Procrustes.
  *
- * Fast path (only when eig is set, as PCA does, and U is not wanted): the
- * Gram matrix AᵀA by one SYRK and its symmetric eigen-decomposition, about
- * 10× cheaper than the Jacobi sweeps for N in the hundreds.  It is kept only
- * when the spectrum is well conditioned (λmin/λmax >= GN_SVD_GRAM_RCOND),
- * so that squaring the condition number costs at most a few digits; then A
- * is left intact and gram = 1, letting the caller recompute s_i = ‖A v_i‖,
- * which avoids the rounding of AᵀA.  Otherwise run falls back to QR+Jacobi. */
+ * Two algorithms; `gram` tells which one the last run used.
+ *
+ * Gram path (only when eig is set, as PCA does, and U is not wanted): the
+ * Gram matrix AᵀA by one SYRK and its symmetric eigen-decomposition (GSL's
+ * gsl_eigen_symmv), about 2MN² + O(N³) flops and 10× cheaper than the QR
+ * path for N in the hundreds.  Squaring the condition number is accepted
+ * only when the spectrum is well conditioned (λmin/λmax >=
+ * GN_SVD_GRAM_RCOND), so that each eigenvalue keeps a relative error below
+ * about eps/GN_SVD_GRAM_RCOND; then A is left intact and gram = 1, letting
+ * the caller recompute s_i = ‖A v_i‖, which avoids the rounding of AᵀA.
+ *
+ * QR path (otherwise): Householder QR of A, Golub–Kahan SVD (GSL's
+ * gsl_linalg_SV_decomp) of the N×N triangle R, U = Q·U_R.  It does not
+ * square the condition number: singular values carry errors of order
+ * eps·s_max, so small ones are accurate in absolute terms, not to full
+ * relative accuracy. */
 #define GN_SVD_GRAM_RCOND 1e-8
 typedef struct {
     size_t M, N;
@@ -45,7 +48,7 @@ typedef struct {
 /* NULL (err filled) when M < N, a size is 0 or absurd, or memory runs out. */
 gn_svd *gn_svd_alloc(size_t M, size_t N, int want_u, gn_err *err);
 void gn_svd_free(gn_svd *w);
-/* GN_EINVAL if A holds a NaN/Inf, GN_ENUM if Jacobi fails to converge. */
+/* GN_EINVAL if A holds a NaN/Inf, GN_ENUM if the QR or the SVD fails. */
 int gn_svd_run(gn_svd *w, gn_err *err);
 
 /* Result and workspace of one PCA of a T×n matrix.  k = min(T, n)

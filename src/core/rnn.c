@@ -434,7 +434,7 @@ int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix 
 /* ---- noise ----------------------------------------------------------------------
  * Each trial gets its own xoshiro256+ stream seeded from the caller's
  * gsl_rng in trial order, so results do not depend on the thread split and
- * bulk Gaussian draws stay cheap (PERFORMANCE.md). */
+ * bulk Gaussian draws stay cheap. */
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 

@@ -1,7 +1,7 @@
 /* rnn.h — continuous-time rate RNN: parameters, batched forward pass, exact
  * BPTT gradient, Gauss-Newton–vector products, and text save/load.
  *
- * Model (DESIGN.md "Training"), with α = dt/tau, for each trial and step
+ * Model (as help("rnn") states it for users), with α = dt/tau, for each trial and step
  * t = 1..T (step t uses input row t of the trial):
  *
  *     x_0 = x0

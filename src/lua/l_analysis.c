@@ -2,8 +2,10 @@
  * similarity, cca, procrustes, kinds, fixedpoints, and net:merge / net:delete. */
 #include "interrupt.h"
 #include "l_util.h"
+#include "l_opt.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
@@ -17,12 +19,6 @@
 #include "rnn_merge.h"
 #include "similarity.h"
 
-/* The rnn binding may be absent from a build; its helpers are weak so that
- * this file still links, and net:merge/net:delete are then simply not added. */
-#pragma weak lg_checkrnn
-#pragma weak lg_rnn_replace
-#pragma weak lg_usernn
-#pragma weak lg_rnn_addmethods
 
 /* ---- data arguments ------------------------------------------------------------
  * Analysis functions take "a trace or a matrix": a matrix (or plain rows), a
@@ -34,7 +30,7 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
     idx = lua_absindex(L, idx);
     if (luaL_testudata(L, idx, LG_MATRIX_MT)) return lg_checkmatrix(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: argument #%d must be a matrix or a trace {%s=...} (got %s)", fn, idx,
+        lg_errorf(L, "%s: argument #%d must be a matrix or a trace {%s=...} (got %s)", fn, idx,
                    field, luaL_typename(L, idx));
     /* A trace? */
     if (lua_getfield(L, idx, field) != LUA_TNIL) {
@@ -50,7 +46,7 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
     lua_pop(L, 1);
     if (!islist) {
         if (first != LUA_TTABLE && first != LUA_TNUMBER)
-            luaL_error(L, "%s: argument #%d must be a matrix, a trace {%s=...} or a list of traces", fn,
+            lg_errorf(L, "%s: argument #%d must be a matrix, a trace {%s=...} or a list of traces", fn,
                        idx, field);
         lua_pushvalue(L, idx);
         gsl_matrix *m = lg_tomatrix(L, lua_gettop(L));
@@ -59,12 +55,12 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
     size_t k = lua_rawlen(L, idx), rows = 0, cols = 0;
     for (size_t i = 1; i <= k; i++) {
         if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TTABLE)
-            luaL_error(L, "%s: argument #%d[%zu] must be a trace {%s=...}", fn, idx, i, field);
+            lg_errorf(L, "%s: argument #%d[%zu] must be a trace {%s=...}", fn, idx, i, field);
         gsl_matrix *m = lg_optmatrixfield(L, lua_gettop(L), field);
-        if (!m) luaL_error(L, "%s: argument #%d[%zu] has no field '%s'", fn, idx, i, field);
+        if (!m) lg_errorf(L, "%s: argument #%d[%zu] has no field '%s'", fn, idx, i, field);
         if (i == 1) cols = m->size2;
         else if (m->size2 != cols)
-            luaL_error(L, "%s: argument #%d[%zu].%s has %zu columns, the first trace %zu", fn, idx, i,
+            lg_errorf(L, "%s: argument #%d[%zu].%s has %zu columns, the first trace %zu", fn, idx, i,
                        field, m->size2, cols);
         rows += m->size1;
         lua_pop(L, 2);
@@ -85,7 +81,7 @@ static gsl_matrix *checkdata(lua_State *L, int idx, const char *fn, const char *
 
 static void checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what)
 {
-    if (!gn_pca_finite(m)) luaL_error(L, "%s: %s contains NaN or Inf", fn, what);
+    if (!gn_pca_finite(m)) lg_errorf(L, "%s: %s contains NaN or Inf", fn, what);
 }
 
 static void pushvector(lua_State *L, const gsl_vector *v)
@@ -123,7 +119,7 @@ static int l_pca(lua_State *L)
 static double checkfrac(lua_State *L, int idx, const char *fn)
 {
     double f = luaL_optnumber(L, idx, 0.9);
-    if (!(f > 0 && f <= 1)) luaL_error(L, "%s: frac must be in (0, 1], got %g", fn, f);
+    if (!(f > 0 && f <= 1)) lg_errorf(L, "%s: frac must be in (0, 1], got %g", fn, f);
     return f;
 }
 
@@ -153,16 +149,16 @@ static int l_similarity(lua_State *L)
 {
     const char *method = luaL_optstring(L, 2, "pca");
     if (strcmp(method, "pca") && strcmp(method, "corr"))
-        luaL_error(L, "similarity: method must be \"pca\" or \"corr\", got \"%s\"", method);
+        lg_errorf(L, "similarity: method must be \"pca\" or \"corr\", got \"%s\"", method);
     lua_Integer k = 0;
     if (!lua_isnoneornil(L, 3)) {
         k = lg_checkinteger(L, 3, "similarity", "k");
-        if (strcmp(method, "pca")) luaL_error(L, "similarity: k applies only to the \"pca\" method");
-        if (k < 1) luaL_error(L, "similarity: k must be >= 1, got %lld", (long long)k);
+        if (strcmp(method, "pca")) lg_errorf(L, "similarity: k applies only to the \"pca\" method");
+        if (k < 1) lg_errorf(L, "similarity: k must be >= 1, got %lld", (long long)k);
     }
     gsl_matrix *X = checkdata(L, 1, "similarity", "r");
     checkfinite(L, X, "similarity", "data");
-    if (X->size1 < 2) luaL_error(L, "similarity: need at least 2 time points, got %zu", X->size1);
+    if (X->size1 < 2) lg_errorf(L, "similarity: need at least 2 time points, got %zu", X->size1);
     gsl_matrix *S = lg_newmatrix(L, X->size2, X->size2);
     gn_err e = {0};
     if (!strcmp(method, "corr")) {
@@ -177,7 +173,7 @@ static int l_similarity(lua_State *L)
     if ((size_t)k > p->k) {
         size_t kk = p->k;
         gn_pca_free(p);
-        luaL_error(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
+        lg_errorf(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
     }
     int st = gn_similarity_pca(p, (size_t)k, S, &e);
     gn_pca_free(p);
@@ -224,27 +220,31 @@ static int l_procrustes(lua_State *L)
     return 1;
 }
 
+/* kinds(...) options. */
+typedef struct { size_t restarts, maxiter; } kinds_opts;
+static const lg_opt kinds_decl[] = {
+    LG_SIZE("restarts", kinds_opts, restarts, 1, 100000, 10, 0, "k-means++ restarts (the best is kept)"),
+    LG_SIZE("maxiter", kinds_opts, maxiter, 1, HUGE_VAL, 300, 0, "iterations per restart, at most"),
+    LG_OPT_END
+};
+
 /* kinds(trace, k [, {restarts=10, maxiter=300}]) -> {centroids=T×k, types={...}, counts={...}, inertia=} */
 static int l_kinds(lua_State *L)
 {
-    static const char *const keys[] = {"restarts", "maxiter", NULL};
     lua_Integer k = lg_checkinteger(L, 2, "kinds", "k (number of types)");
-    int o = lua_isnoneornil(L, 3) ? 0 : 3;
-    lg_checkkeys(L, o, "kinds", keys);
-    lua_Integer restarts = lg_optinteger(L, o, "restarts", 10);
-    lua_Integer maxiter = lg_optinteger(L, o, "maxiter", 300);
-    if (restarts < 1 || restarts > 100000) luaL_error(L, "kinds: restarts must be in 1..100000, got %lld", (long long)restarts);
-    if (maxiter < 1) luaL_error(L, "kinds: maxiter must be >= 1, got %lld", (long long)maxiter);
+    kinds_opts ko;
+    lg_opt_defaults(kinds_decl, &ko);
+    lg_opt_read(L, lua_isnoneornil(L, 3) ? 0 : 3, "kinds", kinds_decl, &ko);
     gsl_matrix *R = checkdata(L, 1, "kinds", "r");
     size_t n = R->size2;
-    if (k < 1 || (size_t)k > n) luaL_error(L, "kinds: k must be between 1 and the number of neurons %zu, got %lld", n, (long long)k);
+    if (k < 1 || (size_t)k > n) lg_errorf(L, "kinds: k must be between 1 and the number of neurons %zu, got %lld", n, (long long)k);
     checkfinite(L, R, "kinds", "responses");
     gsl_matrix *C = lg_newmatrix(L, R->size1, (size_t)k);
     size_t *lab = lua_newuserdatauv(L, n * sizeof *lab, 0);   /* freed by the GC */
     double inertia = 0;
     gn_err e = {0};
     gn_cancel cc = lg_cancel();
-    if (gn_kinds_fit(R, (size_t)k, (size_t)restarts, (size_t)maxiter, lg_rng(L), C, lab, &inertia, &cc, &e))
+    if (gn_kinds_fit(R, (size_t)k, ko.restarts, ko.maxiter, lg_rng(L), C, lab, &inertia, &cc, &e))
         lg_coreerror(L, "kinds", &e);
     lua_createtable(L, 0, 4);
     lua_pushvalue(L, -3); lua_setfield(L, -2, "centroids");
@@ -264,106 +264,101 @@ static int l_kinds(lua_State *L)
 
 /* ---- fixed points ---------------------------------------------------------------- */
 
-/* Anchors a core object on the Lua stack so an error frees it. */
-typedef struct { gn_fpset *s; } fpbox;
-static int fpbox_gc(lua_State *L)
+/* fixedpoints(net, {...}) options. */
+typedef struct {
+    double noise, spread, tol, qtol;
+    size_t maxiter, keep, starts;
+} fp_opts;
+
+#define FO fp_opts
+static const lg_opt fp_decl[] = {
+    LG_VALUE("starts", 0, "number of starts (default 64) or a starts x n matrix of them"),
+    LG_VALUE("trace", 0, "trace whose states seed the starts (default: around x0)"),
+    LG_NUM("noise", FO, noise, 0, HUGE_VAL, 0.05, 0, "noise added to states drawn from the trace"),
+    LG_NUM("spread", FO, spread, 0, HUGE_VAL, 1.0, 0, "spread of starts around x0 (no trace)"),
+    LG_VALUE("input", 0, "constant input u* (inputs values; default 0)"),
+    LG_NUM("tol", FO, tol, 0, HUGE_VAL, 1e-3, LG_OPT_GT, "distance under which two points are one"),
+    LG_NUM("qtol", FO, qtol, 0, HUGE_VAL, 1e-10, LG_OPT_GT, "q = |F(x)|^2/2 below which a point is fixed"),
+    LG_SIZE("maxiter", FO, maxiter, 1, HUGE_VAL, 2000, 0, "minimiser iterations per start"),
+    LG_SIZE("keep", FO, keep, 1, 100000, 256, 0, "distinct points kept, at most"),
+    LG_OPT_END
+};
+#undef FO
+
+static void free_fpset(void *s) { gn_fpset_free(*(gn_fpset **)s); }
+
+/* input= as a vector view of the net's input size, or NULL. */
+static gsl_vector *fp_input(lua_State *L, int o, const gn_rnn *net, gsl_vector_view *uv)
 {
-    fpbox *b = lua_touserdata(L, 1);
-    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
-    gn_fpset_free(b->s);
-    b->s = NULL;
-    return 0;
+    gsl_matrix *um = o ? lg_optmatrixfield(L, o, "input") : NULL;
+    if (!um) return NULL;
+    if (!((um->size1 == net->nin && um->size2 == 1) || (um->size1 == 1 && um->size2 == net->nin)))
+        lg_errorf(L, "fixedpoints: input must have %zu entries, got %zux%zu", net->nin, um->size1, um->size2);
+    checkfinite(L, um, "fixedpoints", "input");
+    *uv = um->size2 == 1 ? gsl_matrix_column(um, 0) : gsl_matrix_row(um, 0);
+    return &uv->vector;
 }
 
-/* fixedpoints(net, {starts=64, trace=, noise=0.05, spread=1, input=, tol=1e-3, qtol=1e-10, maxiter=2000, keep=256})
- * -> list of {x=n×1, q=, speed=, eig=n×2 (re, im), stable=, hits=}, most-visited first. */
-static int l_fixedpoints(lua_State *L)
+/* The starting points: starts= as a matrix, or a count of states drawn
+ * from trace= (plus noise) or around x0 (spread).  Anchored on the stack. */
+static gsl_matrix *fp_starts(lua_State *L, int o, const gn_rnn *net, const fp_opts *fo)
 {
-    static const char *const keys[] = {"starts", "trace", "noise", "spread", "input", "tol", "qtol",
-                                       "maxiter", "keep", NULL};
-    if (!lg_usernn) luaL_error(L, "fixedpoints: the rnn module is not available in this build");
-    gn_rnn *net = lg_usernn(L, 2, "fixedpoints");
-    int o = lua_isnoneornil(L, 2) ? 0 : 2;
-    lg_checkkeys(L, o, "fixedpoints", keys);
-    size_t n = net->n;
-    double noise = lg_optnumber(L, o, "noise", 0.05);
-    double spread = lg_optnumber(L, o, "spread", 1.0);
-    double tol = lg_optpositive(L, o, "tol", 1e-3);
-    double qtol = lg_optpositive(L, o, "qtol", 1e-10);
-    lua_Integer maxiter = lg_optinteger(L, o, "maxiter", 2000);
-    lua_Integer keep = lg_optinteger(L, o, "keep", 256);
-    if (!(noise >= 0) || isinf(noise)) luaL_error(L, "fixedpoints: noise must be >= 0, got %g", noise);
-    if (!(spread >= 0) || isinf(spread)) luaL_error(L, "fixedpoints: spread must be >= 0, got %g", spread);
-    if (maxiter < 1) luaL_error(L, "fixedpoints: maxiter must be >= 1, got %lld", (long long)maxiter);
-    if (keep < 1 || keep > 100000) luaL_error(L, "fixedpoints: keep must be in 1..100000, got %lld", (long long)keep);
-    /* input u* */
-    gsl_vector *u = NULL;
-    gsl_vector_view uv;
-    gsl_matrix *um = o ? lg_optmatrixfield(L, o, "input") : NULL;
-    if (um) {
-        if (!((um->size1 == net->nin && um->size2 == 1) || (um->size1 == 1 && um->size2 == net->nin)))
-            luaL_error(L, "fixedpoints: input must have %zu entries, got %zux%zu", net->nin, um->size1, um->size2);
-        uv = um->size2 == 1 ? gsl_matrix_column(um, 0) : gsl_matrix_row(um, 0);
-        u = &uv.vector;
-        checkfinite(L, um, "fixedpoints", "input");
-    }
-    /* starts: a matrix, or a count sampled from a trace's states (or around x0). */
-    gsl_matrix *S = NULL;
-    lua_Integer nstarts = 64;
+    size_t n = net->n, nstarts = 64;
     int sty = o ? lua_getfield(L, o, "starts") : LUA_TNIL;
     if (o) lua_pop(L, 1);
-    if (sty == LUA_TNUMBER) {
-        nstarts = lg_optinteger(L, o, "starts", 64);
-        if (nstarts < 1 || nstarts > 1000000) luaL_error(L, "fixedpoints: starts must be in 1..1000000, got %lld", (long long)nstarts);
-    } else if (sty != LUA_TNIL) {
-        S = lg_optmatrixfield(L, o, "starts");   /* stays anchored on the stack */
-        if (S->size2 != n) luaL_error(L, "fixedpoints: starts must have %zu columns (one per unit), got %zu", n, S->size2);
+    if (sty != LUA_TNIL && sty != LUA_TNUMBER) {
+        gsl_matrix *S = lg_optmatrixfield(L, o, "starts");
+        if (S->size2 != n) lg_errorf(L, "fixedpoints: starts must have %zu columns (one per unit), got %zu", n, S->size2);
         checkfinite(L, S, "fixedpoints", "starts");
+        return S;
     }
-    if (!S) {
-        gsl_matrix *X = NULL;
-        if (o && lua_getfield(L, o, "trace") != LUA_TNIL) {
-            int t = lua_gettop(L);
-            X = checkdata(L, t, "fixedpoints", "x");
-            if (X->size2 != n) luaL_error(L, "fixedpoints: trace states must have %zu columns, got %zu", n, X->size2);
-            checkfinite(L, X, "fixedpoints", "trace");
-        }
-        S = lg_newmatrix(L, (size_t)nstarts, n);
-        gsl_rng *rng = lg_rng(L);
-        for (size_t s = 0; s < (size_t)nstarts; s++) {
-            size_t row = X ? gsl_rng_uniform_int(rng, X->size1) : 0;
-            for (size_t i = 0; i < n; i++) {
-                double base = X ? gsl_matrix_get(X, row, i) : gsl_matrix_get(net->x0, i, 0);
-                double sd = X ? noise : spread;
-                gsl_matrix_set(S, s, i, base + (sd > 0 ? gsl_ran_gaussian(rng, sd) : 0));
-            }
+    if (sty == LUA_TNUMBER) {
+        lua_Integer k = lg_optinteger(L, o, "starts", 64);
+        if (k < 1 || k > 1000000) lg_errorf(L, "fixedpoints: starts must be in 1..1000000, got %lld", (long long)k);
+        nstarts = (size_t)k;
+    }
+    gsl_matrix *X = NULL;
+    if (o && lua_getfield(L, o, "trace") != LUA_TNIL) {
+        X = checkdata(L, lua_gettop(L), "fixedpoints", "x");
+        if (X->size2 != n) lg_errorf(L, "fixedpoints: trace states must have %zu columns, got %zu", n, X->size2);
+        checkfinite(L, X, "fixedpoints", "trace");
+    }
+    gsl_matrix *S = lg_newmatrix(L, nstarts, n);
+    gsl_rng *rng = lg_rng(L);
+    double sd = X ? fo->noise : fo->spread;
+    for (size_t s = 0; s < nstarts; s++) {
+        size_t row = X ? gsl_rng_uniform_int(rng, X->size1) : 0;
+        for (size_t i = 0; i < n; i++) {
+            double base = X ? gsl_matrix_get(X, row, i) : gsl_matrix_get(net->x0, i, 0);
+            gsl_matrix_set(S, s, i, base + (sd > 0 ? gsl_ran_gaussian(rng, sd) : 0));
         }
     }
-    gn_err e = {0};
-    fpbox *box = lua_newuserdatauv(L, sizeof *box, 0);
-    box->s = NULL;
-    lua_createtable(L, 0, 1);
-    lua_pushcfunction(L, fpbox_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    box->s = gn_fpset_alloc(n, (size_t)keep, &e);
-    if (!box->s) lg_coreerror(L, "fixedpoints", &e);
-    gn_fpopts opts = { qtol, tol, (size_t)maxiter };
+    return S;
+}
+
+/* The search, 8 starts at a time so progress shows and Ctrl-C is honoured. */
+static void fp_search(lua_State *L, const gn_rnn *net, const gsl_vector *u, const gsl_matrix *S,
+                      const fp_opts *fo, gn_fpset *fs)
+{
+    gn_fpopts opts = { fo->qtol, fo->tol, fo->maxiter };
     gn_cancel cc = lg_cancel();
-    size_t total = S->size1, chunk = 8, dropped = 0;
+    gn_err e = {0};
+    size_t total = S->size1, chunk = 8;
     for (size_t s0 = 0; s0 < total; s0 += chunk) {
-        size_t len = s0 + chunk <= total ? chunk : total - s0;
-        gsl_matrix_view part = gsl_matrix_submatrix(S, s0, 0, len, n);
-        size_t d = 0;
-        if (gn_fixedpoints_find(net, u, &part.matrix, &opts, box->s, &d, &cc, &e))
+        size_t len = s0 + chunk <= total ? chunk : total - s0, dropped = 0;
+        gsl_matrix_const_view part = gsl_matrix_const_submatrix(S, s0, 0, len, net->n);
+        if (gn_fixedpoints_find(net, u, &part.matrix, &opts, fs, &dropped, &cc, &e))
             lg_coreerror(L, "fixedpoints", &e);
-        dropped += d;
         char extra[64];
-        snprintf(extra, sizeof extra, "%zu points", box->s->count);
+        snprintf(extra, sizeof extra, "%zu points", fs->count);
         lg_progress(L, "fixedpoints", (double)(s0 + len), (double)total, extra);
     }
-    gn_fpset *fs = box->s;
-    /* Most-visited first: those are the attractors the dynamics actually use. */
+}
+
+/* Pushes the points, most-visited first (those are the attractors the
+ * dynamics actually use). */
+static void fp_push(lua_State *L, const gn_fpset *fs, size_t n)
+{
     size_t *ord = lua_newuserdatauv(L, (fs->count ? fs->count : 1) * sizeof *ord, 0);
     for (size_t p = 0; p < fs->count; p++) ord[p] = p;
     for (size_t a = 1; a < fs->count; a++)
@@ -374,8 +369,7 @@ static int l_fixedpoints(lua_State *L)
     for (size_t k = 0; k < fs->count; k++) {
         size_t p = ord[k];
         lua_createtable(L, 0, 6);
-        gsl_matrix *x = lg_newmatrix(L, n, 1);
-        for (size_t i = 0; i < n; i++) gsl_matrix_set(x, i, 0, fs->x[p * n + i]);
+        lg_pushcolumn(L, fs->x + p * n, n, 1);
         lua_setfield(L, -2, "x");
         lua_pushnumber(L, fs->q[p]); lua_setfield(L, -2, "q");
         lua_pushnumber(L, sqrt(2 * fs->q[p])); lua_setfield(L, -2, "speed");
@@ -389,7 +383,25 @@ static int l_fixedpoints(lua_State *L)
         lua_pushinteger(L, (lua_Integer)fs->hits[p]); lua_setfield(L, -2, "hits");
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
-    (void)dropped;
+}
+
+/* fixedpoints(net, {starts=64, trace=, noise=0.05, spread=1, input=, tol=1e-3, qtol=1e-10, maxiter=2000, keep=256})
+ * -> list of {x=n×1, q=, speed=, eig=n×2 (re, im), stable=, hits=}, most-visited first. */
+static int l_fixedpoints(lua_State *L)
+{
+    gn_rnn *net = lg_usernn(L, 2, "fixedpoints");
+    int o = lua_isnoneornil(L, 2) ? 0 : 2;
+    fp_opts fo;
+    lg_opt_defaults(fp_decl, &fo);
+    lg_opt_read(L, o, "fixedpoints", fp_decl, &fo);
+    gsl_vector_view uv;
+    gsl_vector *u = fp_input(L, o, net, &uv);
+    gsl_matrix *S = fp_starts(L, o, net, &fo);
+    gn_fpset **box = lg_newbox(L, sizeof *box, free_fpset);
+    gn_err e = {0};
+    if (!(*box = gn_fpset_alloc(net->n, fo.keep, &e))) lg_coreerror(L, "fixedpoints", &e);
+    fp_search(L, net, u, S, &fo, *box);
+    fp_push(L, *box, net->n);
     return 1;
 }
 
@@ -399,9 +411,9 @@ static size_t checkunit(lua_State *L, int idx, const gn_rnn *net, const char *fn
 {
     int isint;
     lua_Integer i = lua_tointegerx(L, idx, &isint);
-    if (!isint) luaL_error(L, "%s: %s must be an integer unit index (got %s)", fn, what, luaL_typename(L, idx));
+    if (!isint) lg_errorf(L, "%s: %s must be an integer unit index (got %s)", fn, what, luaL_typename(L, idx));
     if (i < 1 || (size_t)i > net->n)
-        luaL_error(L, "%s: %s %lld out of range (the net has %zu units)", fn, what, (long long)i, net->n);
+        lg_errorf(L, "%s: %s %lld out of range (the net has %zu units)", fn, what, (long long)i, net->n);
     return (size_t)(i - 1);
 }
 
@@ -412,7 +424,7 @@ static int l_merge(lua_State *L)
     gn_rnn *net = lg_usernn(L, 4, "net:merge");
     size_t i = checkunit(L, 2, net, "merge", "i");
     size_t j = checkunit(L, 3, net, "merge", "j");
-    if (i == j) luaL_error(L, "merge: cannot merge unit %zu with itself", i + 1);
+    if (i == j) lg_errorf(L, "merge: cannot merge unit %zu with itself", i + 1);
     int o = lua_isnoneornil(L, 4) ? 0 : 4;
     lg_checkkeys(L, o, "merge", keys);
     const char *method = lg_optstring(L, o, "method", "mean");
@@ -422,16 +434,16 @@ static int l_merge(lua_State *L)
     double a = 0, c = 0;
     if (!strcmp(method, "ls")) {
         if (lua_getfield(L, o, "trace") == LUA_TNIL)
-            luaL_error(L, "merge: method \"ls\" needs the recorded activity, {trace=net:run(...)}");
+            lg_errorf(L, "merge: method \"ls\" needs the recorded activity, {trace=net:run(...)}");
         gsl_matrix *R = checkdata(L, lua_gettop(L), "merge", "r");
-        if (R->size2 != net->n) luaL_error(L, "merge: trace rates must have %zu columns, got %zu", net->n, R->size2);
+        if (R->size2 != net->n) lg_errorf(L, "merge: trace rates must have %zu columns, got %zu", net->n, R->size2);
         gsl_vector_view ri = gsl_matrix_column(R, i), rj = gsl_matrix_column(R, j);
         out = gn_rnn_merge_ls(net, i, j, &ri.vector, &rj.vector, &a, &c, &e);
         nret = 3;
     } else if (!strcmp(method, "mean") || !strcmp(method, "exact")) {
         out = gn_rnn_merge(net, i, j, &e);
     } else {
-        luaL_error(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
+        lg_errorf(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
     }
     if (!out) lg_coreerror(L, "merge", &e);
     lg_rnn_replace(L, 1, out, "merge");
@@ -463,9 +475,13 @@ int lg_open_analysis(lua_State *L)
         lua_pushcfunction(L, r->func);
         lua_setglobal(L, r->name);
     }
-    if (lg_rnn_addmethods && lg_usernn && lg_rnn_replace) {
-        static const luaL_Reg methods[] = {{"merge", l_merge}, {"delete", l_delete}, {NULL, NULL}};
-        lg_rnn_addmethods(L, methods);
-    }
+    static const luaL_Reg methods[] = {{"merge", l_merge}, {"delete", l_delete}, {NULL, NULL}};
+    lg_rnn_addmethods(L, methods);
+    kinds_opts kdef;
+    lg_opt_defaults(kinds_decl, &kdef);
+    lg_opt_publish(L, "kinds", kinds_decl, &kdef);
+    fp_opts fdef;
+    lg_opt_defaults(fp_decl, &fdef);
+    lg_opt_publish(L, "fixedpoints", fp_decl, &fdef);
     return 0;
 }

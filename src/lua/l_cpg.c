@@ -1,6 +1,7 @@
 /* l_cpg.c — Lua binding of the Rubin et al. 2009 respiratory CPG: cpg{...},
  * :run{t=, dt=}, parameters by name, and cpg.phases() burst analysis. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "cpg.h"
 #include "interrupt.h"
 #include "l_util.h"
+#include "l_opt.h"
 
 #define CPG_MT "ganglion.cpg"
 
@@ -19,10 +21,51 @@ typedef struct {
     double rtol, atol;
 } lcpg;
 
-/* Option names accepted by cpg{}: every model parameter plus the solver's. */
-static const char *ctor_keys[80];
-static const char *const run_keys[] = { "t", "dt", "reset", "y0", NULL };
-static const char *const phase_keys[] = { "on", "off", "min_range", "ref", "skip", NULL };
+/* cpg{...}: every model parameter of the core's table (gn_cpg_params: name,
+ * default, unit, description, sign), declared from it when the module opens
+ * (the core checks the values: gn_cpg_par_check), then the solver's. */
+typedef struct {
+    gn_cpg_par p;
+    double rtol, atol;
+} cpg_opts;
+#define CPG_MAXPARAMS 80
+static lg_opt cpg_decl[CPG_MAXPARAMS + 5];
+static const lg_opt cpg_solver_decl[] = {
+    LG_VALUE("method", 0, "GSL stepper: rk8pd (default), rkf45, rkck, rk4, msadams, msbdf, bsimp, ..."),
+    LG_NUM("rtol", cpg_opts, rtol, 0, HUGE_VAL, 1e-8, 0, "relative error tolerance per step"),
+    LG_NUM("atol", cpg_opts, atol, 0, HUGE_VAL, 1e-10, 0, "absolute error tolerance per step"),
+    LG_VALUE("y0", 0, "initial state, 8 values: v1..v4 (mV), h, m2..m4"),
+    LG_OPT_END
+};
+
+/* c:run{...}. */
+typedef struct {
+    double t, dt;
+    int reset;
+} run_opts;
+static const lg_opt run_decl[] = {
+    LG_NUM("t", run_opts, t, 0, HUGE_VAL, 0, LG_OPT_REQUIRED | LG_OPT_GT, "duration, ms"),
+    LG_NUM("dt", run_opts, dt, 0, HUGE_VAL, 1, LG_OPT_GT, "sampling interval, ms"),
+    LG_BOOL("reset", run_opts, reset, 0, "start from the initial state"),
+    LG_VALUE("y0", 0, "start from this state (8 values)"),
+    LG_OPT_END
+};
+
+/* cpg.phases(result, {...}). */
+typedef struct {
+    double on, off, min_range, skip;
+    int ref;
+} phase_opts;
+#define PO phase_opts
+static const lg_opt phase_decl[] = {
+    LG_NUM("on", PO, on, -HUGE_VAL, HUGE_VAL, 0.5, 0, "burst starts above lo + on (hi - lo)"),
+    LG_NUM("off", PO, off, -HUGE_VAL, HUGE_VAL, 0.3, 0, "burst ends below lo + off (hi - lo)"),
+    LG_NUM("min_range", PO, min_range, -HUGE_VAL, HUGE_VAL, 0.05, 0, "a column varying less is silent"),
+    LG_INT("ref", PO, ref, 1, HUGE_VAL, 1, 0, "reference column (phase 0)"),
+    LG_NUM("skip", PO, skip, -HUGE_VAL, HUGE_VAL, 0, LG_OPT_KEEP, "transient left out, ms (default a quarter)"),
+    LG_OPT_END
+};
+#undef PO
 
 static lcpg *check_cpg(lua_State *L, int idx)
 {
@@ -40,10 +83,11 @@ static void read_state(lua_State *L, int idx, const char *fn, const char *what, 
 static void check_table(lua_State *L, int idx, const char *fn, const char *usage)
 {
     if (lua_type(L, idx) != LUA_TTABLE)
-        luaL_error(L, "%s: expected an options table %s (got %s)", fn, usage, luaL_typename(L, idx));
+        lg_errorf(L, "%s: expected an options table %s (got %s)", fn, usage, luaL_typename(L, idx));
 }
 
-/* Applies every model parameter present in the options table t to p. */
+/* Applies every model parameter present in the options table t to p
+ * (for c:set; the core checks each). */
 static void read_params(lua_State *L, int t, const char *fn, gn_cpg_par *p)
 {
     for (size_t i = 0; i < gn_cpg_nparams; i++) {
@@ -51,7 +95,7 @@ static void read_params(lua_State *L, int t, const char *fn, gn_cpg_par *p)
         int ty = lua_getfield(L, t, row->name);
         if (ty != LUA_TNIL) {
             if (ty != LUA_TNUMBER)
-                luaL_error(L, "%s: parameter '%s' must be a number (got %s)", fn, row->name,
+                lg_errorf(L, "%s: parameter '%s' must be a number (got %s)", fn, row->name,
                            lua_typename(L, ty));
             gn_err e = { 0 };
             if (gn_cpg_par_set(p, row->name, lua_tonumber(L, -1), &e))
@@ -66,15 +110,14 @@ static int cpg_new(lua_State *L)
 {
     int t = lua_istable(L, 1) ? 1 : 0;
     if (!t && !lua_isnoneornil(L, 1))
-        return luaL_error(L, "cpg: expected an options table, got %s", luaL_typename(L, 1));
-    lg_checkkeys(L, t, "cpg", ctor_keys);
-    gn_cpg_par p;
-    gn_cpg_par_default(&p);
-    if (t)
-        read_params(L, t, "cpg", &p);
+        return lg_errorf(L, "cpg: expected an options table, got %s", luaL_typename(L, 1));
+    cpg_opts o;
+    lg_opt_defaults(cpg_decl, &o);
+    gn_cpg_par_default(&o.p);
+    lg_opt_read(L, t, "cpg", cpg_decl, &o);
+    gn_err e = { 0 };
+    if (gn_cpg_par_check(&o.p, &e)) return lg_coreerror(L, "cpg", &e);
     const char *method = lg_optstring(L, t, "method", "rk8pd");
-    double rtol = lg_optnumber(L, t, "rtol", 1e-8);
-    double atol = lg_optnumber(L, t, "atol", 1e-10);
     double y0[GN_CPG_NSTATE];
     memcpy(y0, gn_cpg_y0_default, sizeof y0);
     if (t && lua_getfield(L, t, "y0") != LUA_TNIL)
@@ -83,15 +126,14 @@ static int cpg_new(lua_State *L)
     lcpg *u = lua_newuserdatauv(L, sizeof *u, 0);
     memset(u, 0, sizeof *u);
     luaL_setmetatable(L, CPG_MT);
-    gn_err e = { 0 };
-    u->c = gn_cpg_alloc(&p, method, rtol, atol, &e);
+    u->c = gn_cpg_alloc(&o.p, method, o.rtol, o.atol, &e);
     if (!u->c)
         return lg_coreerror(L, "cpg", &e);
     if (gn_cpg_reset(u->c, y0, &e))
         return lg_coreerror(L, "cpg", &e);
     snprintf(u->method, sizeof u->method, "%s", method);
-    u->rtol = rtol;
-    u->atol = atol;
+    u->rtol = o.rtol;
+    u->atol = o.atol;
     return 1;
 }
 
@@ -122,24 +164,18 @@ static int cpg_run(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
     check_table(L, 2, "cpg:run", "c:run{t=, dt=}");
-    lg_checkkeys(L, 2, "cpg:run", run_keys);
-    if (lua_getfield(L, 2, "t") == LUA_TNIL)
-        return luaL_error(L, "cpg:run: option 't' (duration, ms) is required");
-    lua_pop(L, 1);
-    double T = lg_optnumber(L, 2, "t", 0);
-    if (!(T > 0) || !isfinite(T))
-        return luaL_error(L, "cpg:run: option 't' (duration, ms) must be finite and > 0, got %g", T);
-    double dt = lg_optnumber(L, 2, "dt", 1.0);
-    if (!(dt > 0) || !isfinite(dt))
-        return luaL_error(L, "cpg:run: option 'dt' (sampling interval, ms) must be finite and > 0, got %g", dt);
+    run_opts ro;
+    lg_opt_defaults(run_decl, &ro);
+    lg_opt_read(L, 2, "cpg:run", run_decl, &ro);
+    double T = ro.t, dt = ro.dt;
     if (dt > T)
-        return luaL_error(L, "cpg:run: dt (%g ms) is longer than the run (t = %g ms)", dt, T);
+        return lg_errorf(L, "cpg:run: dt (%g ms) is longer than the run (t = %g ms)", dt, T);
     double steps_d = floor(T / dt + 1e-9);
     if (steps_d * GN_CPG_NPOP > (double)GN_MAX_ELEMS)
-        return luaL_error(L, "cpg:run: t/dt = %g samples is too many", steps_d);
+        return lg_errorf(L, "cpg:run: t/dt = %g samples is too many", steps_d);
     size_t steps = (size_t)steps_d;
     gn_err e = { 0 };
-    if (lg_optboolean(L, 2, "reset", 0) && gn_cpg_reset(u->c, NULL, &e))
+    if (ro.reset && gn_cpg_reset(u->c, NULL, &e))
         return lg_coreerror(L, "cpg:run", &e);
     if (lua_getfield(L, 2, "y0") != LUA_TNIL) {
         double y0[GN_CPG_NSTATE];
@@ -157,7 +193,7 @@ static int cpg_run(lua_State *L)
     gsl_matrix *Om = lg_newmatrix(L, steps, GN_CPG_NPOP);
     lua_setfield(L, -2, "out");
     if (tm->tda != 1 || Vm->tda != GN_CPG_NPOP || Om->tda != GN_CPG_NPOP)
-        return luaL_error(L, "cpg:run: internal error (matrix not contiguous)");
+        return lg_errorf(L, "cpg:run: internal error (matrix not contiguous)");
 
     /* Iterate in chunks so the host can show progress between them; the
      * core polls the Ctrl-C flag between samples. */
@@ -235,7 +271,7 @@ static int cpg_set(lua_State *L)
     while (lua_next(L, 2)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING || !gn_cpg_param_find(lua_tostring(L, -1)))
-            return luaL_error(L, "cpg:set: unknown parameter '%s' (see cpg.params)",
+            return lg_errorf(L, "cpg:set: unknown parameter '%s' (see cpg.params)",
                               lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
     }
     gn_cpg_par p = *gn_cpg_get_par(u->c);
@@ -259,97 +295,50 @@ static void push_array(lua_State *L, const double *v, size_t n)
     }
 }
 
-/* cpg.phases(result [, opts]) where result = {t=steps×1, out=steps×k}. */
-static int phases_impl(lua_State *L, int res, int opt, const char *fn)
+/* The fields out (n×k) and t (n×1) of a run result at res, checked. */
+static void phase_data(lua_State *L, int res, const char *fn, gsl_matrix **out, gsl_matrix **tm)
 {
     if (lua_type(L, res) != LUA_TTABLE)
-        return luaL_error(L, "%s: result must be the table c:run returns {t=, out=} (got %s)", fn,
-                          luaL_typename(L, res));
-    if (opt && !lua_isnoneornil(L, opt)) {
-        check_table(L, opt, fn, "{on=, off=, min_range=, ref=, skip=}");
-        lg_checkkeys(L, opt, fn, phase_keys);
-    } else {
-        opt = 0;
-    }
-    lua_getfield(L, res, "out");
-    if (lua_isnil(L, -1))
-        return luaL_error(L, "%s: result has no 'out' field (pass what c:run returns)", fn);
-    gsl_matrix *out = lg_tomatrixas(L, lua_gettop(L), fn, "result.out");
-    lua_getfield(L, res, "t");
-    if (lua_isnil(L, -1))
-        return luaL_error(L, "%s: result has no 't' field (pass what c:run returns)", fn);
-    gsl_matrix *tm = lg_tomatrixas(L, lua_gettop(L), fn, "result.t");
-    size_t n = out->size1, k = out->size2;
-    if (k < 1 || k > 16)
-        return luaL_error(L, "%s: out must have 1..16 columns, got %d", fn, (int)k);
-    if (tm->size1 != n || tm->size2 != 1)
-        return luaL_error(L, "%s: t must be %dx1 to match out, got %dx%d", fn, (int)n,
-                          (int)tm->size1, (int)tm->size2);
-    if (n < 2)
-        return luaL_error(L, "%s: need at least 2 samples, got %d", fn, (int)n);
-    double on = lg_optnumber(L, opt, "on", 0.5);
-    double off = lg_optnumber(L, opt, "off", 0.3);
-    double minr = lg_optnumber(L, opt, "min_range", 0.05);
-    lua_Integer ref = lg_optinteger(L, opt, "ref", 1);
-    if (ref < 1 || ref > (lua_Integer)k)
-        return luaL_error(L, "%s: option 'ref' must be a column 1..%d, got %d", fn, (int)k, (int)ref);
-    double t0 = gsl_matrix_get(tm, 0, 0), t1 = gsl_matrix_get(tm, n - 1, 0);
-    double skip = lg_optnumber(L, opt, "skip", 0.25 * (t1 - t0));
+        lg_errorf(L, "%s: result must be the table c:run returns {t=, out=} (got %s)", fn, luaL_typename(L, res));
+    if (lua_getfield(L, res, "out") == LUA_TNIL)
+        lg_errorf(L, "%s: result has no 'out' field (pass what c:run returns)", fn);
+    *out = lg_tomatrixas(L, lua_gettop(L), fn, "result.out");
+    if (lua_getfield(L, res, "t") == LUA_TNIL)
+        lg_errorf(L, "%s: result has no 't' field (pass what c:run returns)", fn);
+    *tm = lg_tomatrixas(L, lua_gettop(L), fn, "result.t");
+    size_t n = (*out)->size1, k = (*out)->size2;
+    if (k < 1 || k > 16) lg_errorf(L, "%s: out must have 1..16 columns, got %zu", fn, k);
+    if ((*tm)->size1 != n || (*tm)->size2 != 1)
+        lg_errorf(L, "%s: t must be %zux1 to match out, got %zux%zu", fn, n, (*tm)->size1, (*tm)->size2);
+    if (n < 2) lg_errorf(L, "%s: need at least 2 samples, got %zu", fn, n);
+}
 
-    /* The core wants a contiguous row-major n×k block and a contiguous t. */
-    const double *x = out->data, *t = tm->data;
-    gsl_matrix *xc = NULL, *tc = NULL;
-    if (out->tda != k) {
-        xc = lg_newmatrix(L, n, k);
-        gsl_matrix_memcpy(xc, out);
-        x = xc->data;
-    }
-    if (tm->tda != 1) {
-        tc = lg_newmatrix(L, n, 1);
-        gsl_matrix_memcpy(tc, tm);
-        t = tc->data;
-    }
-    gn_rhythm r;
-    gn_err e = { 0 };
-    if (gn_rhythm_analyse(t, x, n, k, on, off, minr, (int)ref - 1, skip, &r, &e))
-        return lg_coreerror(L, fn, &e);
+/* m's data as one contiguous row-major block (a copy on the stack if m has
+ * padding). */
+static const double *contiguous(lua_State *L, const gsl_matrix *m)
+{
+    if (m->tda == m->size2) return m->data;
+    gsl_matrix *c = lg_newmatrix(L, m->size1, m->size2);
+    gsl_matrix_memcpy(c, m);
+    return c->data;
+}
 
-    const int named = k == GN_CPG_NPOP;
-    lua_createtable(L, 0, 10);
-    lua_pushnumber(L, r.period);
-    lua_setfield(L, -2, "period");
-    lua_pushinteger(L, r.ref + 1);   /* 0 when nothing bursts twice */
-    lua_setfield(L, -2, "ref");
-    lua_pushinteger(L, r.nactive);
-    lua_setfield(L, -2, "active");
-    push_array(L, r.phase, k);
-    lua_setfield(L, -2, "phase");
-    push_array(L, r.duty, k);
-    lua_setfield(L, -2, "duty");
-    push_array(L, r.thr, k);
-    lua_setfield(L, -2, "threshold");
-    lua_createtable(L, (int)k, 0);   /* order: names (4 columns) or column numbers */
-    for (size_t j = 0; j < k; j++) {
-        if (named)
-            lua_pushstring(L, gn_cpg_pop_names[r.order[j]]);
-        else
-            lua_pushinteger(L, r.order[j] + 1);
-        lua_rawseti(L, -2, (lua_Integer)j + 1);
-    }
-    lua_setfield(L, -2, "order");
-    lua_createtable(L, (int)k, 0);   /* onset times per column, after skip */
+/* Onset times per column after skip: a list of lists, into the table on top. */
+static void push_onsets(lua_State *L, const gn_rhythm *r, const double *t, const double *x, size_t n,
+                        size_t k, const phase_opts *po)
+{
+    lua_createtable(L, (int)k, 0);
     size_t i0 = 0;
-    while (i0 < n && t[i0] < t[0] + skip)
-        i0++;
+    while (i0 < n && t[i0] < t[0] + po->skip) i0++;
     for (size_t j = 0; j < k; j++) {
-        lua_createtable(L, (int)r.nonsets[j], 0);
-        if (r.nonsets[j]) {
+        lua_createtable(L, (int)r->nonsets[j], 0);
+        if (r->nonsets[j]) {
             /* Scratch kept on the stack (above the table) while copied. */
-            double *buf = lua_newuserdatauv(L, r.nonsets[j] * sizeof *buf, 0);
-            double lo = r.lo[j], hi = r.hi[j];
-            gn_burst_onsets(t + i0, x + i0 * k + j, n - i0, k, lo + on * (hi - lo),
-                            lo + off * (hi - lo), buf, r.nonsets[j]);
-            for (size_t q = 0; q < r.nonsets[j]; q++) {
+            double *buf = lua_newuserdatauv(L, r->nonsets[j] * sizeof *buf, 0);
+            double lo = r->lo[j], hi = r->hi[j];
+            gn_burst_onsets(t + i0, x + i0 * k + j, n - i0, k, lo + po->on * (hi - lo),
+                            lo + po->off * (hi - lo), buf, r->nonsets[j]);
+            for (size_t q = 0; q < r->nonsets[j]; q++) {
                 lua_pushnumber(L, buf[q]);
                 lua_rawseti(L, -3, (lua_Integer)q + 1);
             }
@@ -358,14 +347,63 @@ static int phases_impl(lua_State *L, int res, int opt, const char *fn)
         lua_rawseti(L, -2, (lua_Integer)j + 1);
     }
     lua_setfield(L, -2, "onsets");
-    if (named) {
-        lua_createtable(L, GN_CPG_NPOP, 0);
-        for (int j = 0; j < GN_CPG_NPOP; j++) {
-            lua_pushstring(L, gn_cpg_pop_names[j]);
-            lua_rawseti(L, -2, j + 1);
-        }
-        lua_setfield(L, -2, "names");
+}
+
+/* The phase table of r: period, ref, active, phase, duty, threshold, order,
+ * (names with 4 columns). */
+static void push_rhythm(lua_State *L, const gn_rhythm *r, size_t k)
+{
+    const int named = k == GN_CPG_NPOP;
+    lua_createtable(L, 0, 10);
+    lua_pushnumber(L, r->period);
+    lua_setfield(L, -2, "period");
+    lua_pushinteger(L, r->ref + 1);   /* 0 when nothing bursts twice */
+    lua_setfield(L, -2, "ref");
+    lua_pushinteger(L, r->nactive);
+    lua_setfield(L, -2, "active");
+    push_array(L, r->phase, k);
+    lua_setfield(L, -2, "phase");
+    push_array(L, r->duty, k);
+    lua_setfield(L, -2, "duty");
+    push_array(L, r->thr, k);
+    lua_setfield(L, -2, "threshold");
+    lua_createtable(L, (int)k, 0);   /* order: names (4 columns) or column numbers */
+    for (size_t j = 0; j < k; j++) {
+        if (named) lua_pushstring(L, gn_cpg_pop_names[r->order[j]]);
+        else lua_pushinteger(L, r->order[j] + 1);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
     }
+    lua_setfield(L, -2, "order");
+    if (!named) return;
+    lua_createtable(L, GN_CPG_NPOP, 0);
+    for (int j = 0; j < GN_CPG_NPOP; j++) {
+        lua_pushstring(L, gn_cpg_pop_names[j]);
+        lua_rawseti(L, -2, j + 1);
+    }
+    lua_setfield(L, -2, "names");
+}
+
+/* cpg.phases(result [, opts]) where result = {t=steps×1, out=steps×k}. */
+static int phases_impl(lua_State *L, int res, int opt, const char *fn)
+{
+    if (opt && !lua_isnoneornil(L, opt)) check_table(L, opt, fn, "{on=, off=, min_range=, ref=, skip=}");
+    else opt = 0;
+    gsl_matrix *out, *tm;
+    phase_data(L, res, fn, &out, &tm);
+    size_t n = out->size1, k = out->size2;
+    phase_opts po;
+    lg_opt_defaults(phase_decl, &po);
+    po.skip = 0.25 * (gsl_matrix_get(tm, n - 1, 0) - gsl_matrix_get(tm, 0, 0));
+    lg_opt_read(L, opt, fn, phase_decl, &po);
+    if (po.ref > (int)k) return lg_errorf(L, "%s: option 'ref' must be a column 1..%zu, got %d", fn, k, po.ref);
+    /* The core wants a contiguous row-major n×k block and a contiguous t. */
+    const double *x = contiguous(L, out), *t = contiguous(L, tm);
+    gn_rhythm r;
+    gn_err e = { 0 };
+    if (gn_rhythm_analyse(t, x, n, k, po.on, po.off, po.min_range, po.ref - 1, po.skip, &r, &e))
+        return lg_coreerror(L, fn, &e);
+    push_rhythm(L, &r, k);
+    push_onsets(L, &r, t, x, n, k, &po);
     return 1;
 }
 
@@ -419,10 +457,10 @@ static int cpg_newindex(lua_State *L)
     lcpg *u = check_cpg(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (!gn_cpg_param_find(k))
-        return luaL_error(L, "cpg: unknown parameter '%s' (fields t, method, rtol, atol are "
+        return lg_errorf(L, "cpg: unknown parameter '%s' (fields t, method, rtol, atol are "
                           "read-only; see cpg.params)", k);
     if (lua_type(L, 3) != LUA_TNUMBER)
-        return luaL_error(L, "cpg: parameter '%s' must be a number (got %s)", k, luaL_typename(L, 3));
+        return lg_errorf(L, "cpg: parameter '%s' must be a number (got %s)", k, luaL_typename(L, 3));
     gn_cpg_par p = *gn_cpg_get_par(u->c);
     gn_err e = { 0 };
     if (gn_cpg_par_set(&p, k, lua_tonumber(L, 3), &e) || gn_cpg_set_par(u->c, &p, &e))
@@ -438,14 +476,15 @@ static int cpg_call(lua_State *L)
 
 int lg_open_cpg(lua_State *L)
 {
+    /* cpg{}'s declaration: the core's parameter table (its checks stay in
+     * the core, so no range here), then the solver options. */
     size_t nk = 0;
-    for (size_t i = 0; i < gn_cpg_nparams && nk + 5 < sizeof ctor_keys / sizeof *ctor_keys; i++)
-        ctor_keys[nk++] = gn_cpg_params[i].name;
-    ctor_keys[nk++] = "method";
-    ctor_keys[nk++] = "rtol";
-    ctor_keys[nk++] = "atol";
-    ctor_keys[nk++] = "y0";
-    ctor_keys[nk] = NULL;
+    for (size_t i = 0; i < gn_cpg_nparams && nk < CPG_MAXPARAMS; i++, nk++) {
+        const gn_cpg_param *row = &gn_cpg_params[i];
+        cpg_decl[nk] = (lg_opt){ row->name, LG_OPT_DOUBLE, LG_OPT_KEEP | LG_OPT_FIELD, -HUGE_VAL, HUGE_VAL,
+                                 row->def, NULL, offsetof(cpg_opts, p) + row->offset, row->desc };
+    }
+    memcpy(cpg_decl + nk, cpg_solver_decl, sizeof cpg_solver_decl);
 
     static const luaL_Reg meta[] = {
         { "__newindex", cpg_newindex }, { "__gc", cpg_gc }, { "__tostring", cpg_tostring },
@@ -480,5 +519,16 @@ int lg_open_cpg(lua_State *L)
     }
     lua_setfield(L, -2, "names");
     lua_setglobal(L, "cpg");
+    cpg_opts def;
+    lg_opt_defaults(cpg_decl, &def);
+    gn_cpg_par_default(&def.p);
+    lg_opt_publish(L, "cpg", cpg_decl, &def);
+    run_opts rdef;
+    lg_opt_defaults(run_decl, &rdef);
+    lg_opt_publish(L, "cpg.run", run_decl, &rdef);
+    phase_opts pdef;
+    lg_opt_defaults(phase_decl, &pdef);
+    pdef.skip = NAN;   /* depends on the data */
+    lg_opt_publish(L, "cpg.phases", phase_decl, &pdef);
     return 0;
 }

@@ -1,5 +1,5 @@
 /* l_init.c — builds ganglion's Lua environment: standard libraries, print
- * through the host, every binding that is linked in, then lua/prelude.lua. */
+ * through the host, every binding, then lua/prelude.lua. */
 #include <dirent.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -13,18 +13,16 @@
 
 int lg_open_matrix(lua_State *L);
 
-/* Bindings are declared weak so a module that is not built yet (or was
- * left out) is skipped instead of breaking the link. The order matters:
- * methods are added to the rnn metatable after rnn exists. */
-#define WEAK __attribute__((weak))
-WEAK int lg_open_plot(lua_State *L);
-WEAK int lg_open_lif(lua_State *L);
-WEAK int lg_open_linear(lua_State *L);
-WEAK int lg_open_ring(lua_State *L);
-WEAK int lg_open_cpg(lua_State *L);
-WEAK int lg_open_rnn(lua_State *L);
-WEAK int lg_open_train(lua_State *L);
-WEAK int lg_open_analysis(lua_State *L);
+/* Every binding is part of every build: a missing one fails the link.  The
+ * order matters: methods are added to the rnn metatable after rnn exists. */
+int lg_open_plot(lua_State *L);
+int lg_open_lif(lua_State *L);
+int lg_open_linear(lua_State *L);
+int lg_open_ring(lua_State *L);
+int lg_open_cpg(lua_State *L);
+int lg_open_rnn(lua_State *L);
+int lg_open_train(lua_State *L);
+int lg_open_analysis(lua_State *L);
 
 static int (*const openers[])(lua_State *) = {
     lg_open_plot, lg_open_lif, lg_open_linear, lg_open_ring, lg_open_cpg,
@@ -137,8 +135,7 @@ static int open_modules(lua_State *L)
     gn_session *s = lua_touserdata(L, 1);
     lg_open_matrix(L);
     lg_open_session(L, s);
-    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++)
-        if (openers[i]) openers[i](L);
+    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++) openers[i](L);
     return 0;
 }
 

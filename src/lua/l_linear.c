@@ -2,8 +2,10 @@
  * lin:run(h [, {method=, v0=}]), lin:eig(), lin:fixed(h). */
 #include "interrupt.h"
 #include "l_util.h"
+#include "l_opt.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,39 +24,51 @@ static lg_linear *checklinear(lua_State *L, int idx)
     return lg_checkobject(L, idx, LINEAR_MT, "linear network");
 }
 
-static int parse_method(lua_State *L, const char *s, const char *fn)
-{
-    if (!strcmp(s, "euler")) return GN_LINEAR_EULER;
-    if (!strcmp(s, "exact")) return GN_LINEAR_EXACT;
-    return luaL_error(L, "%s: method must be \"euler\" or \"exact\", got \"%s\"", fn, s);
-}
+/* linear{...} and lin:run(h, {...}).  method is a choice: 0 "exact", 1 "euler". */
+typedef struct {
+    double tau, dt;
+    int method;
+} linear_opts;
+#define METHOD(choice) ((choice) == 0 ? GN_LINEAR_EXACT : GN_LINEAR_EULER)
+
+#define LO linear_opts
+static const lg_opt linear_decl[] = {
+    LG_VALUE("M", LG_OPT_REQUIRED, "n x n weight matrix"),
+    LG_NUM("tau", LO, tau, 0, HUGE_VAL, 10, LG_OPT_GT, "time constant"),
+    LG_NUM("dt", LO, dt, 0, HUGE_VAL, 1, LG_OPT_GT, "time step (at most tau for euler)"),
+    LG_VALUE("v0", 0, "initial state of every run: a number or an n-vector (default 0)"),
+    LG_CHOICE("method", LO, method, "exact|euler", "stepping: exact propagator or Euler"),
+    LG_OPT_END
+};
+static const lg_opt run_decl[] = {
+    LG_CHOICE("method", LO, method, "exact|euler", "stepping for this run (default the network's)"),
+    LG_VALUE("v0", 0, "initial state for this run (default the network's v0)"),
+    LG_OPT_END
+};
+#undef LO
 
 /* linear{M=, tau=10, dt=1, v0=0, method="exact"} */
 static int linear_new(lua_State *L, int t)
 {
-    static const char *const keys[] = {"M", "tau", "dt", "v0", "method", NULL};
     if (lua_type(L, t) != LUA_TTABLE)
-        return luaL_error(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
+        return lg_errorf(L, "linear: expected an options table linear{M=, tau=, dt=} (got %s)",
                           luaL_typename(L, t));
-    lg_checkkeys(L, t, "linear", keys);
+    linear_opts lo;
+    lg_opt_defaults(linear_decl, &lo);
+    lg_opt_read(L, t, "linear", linear_decl, &lo);
     gsl_matrix *M = lg_optmatrixfield(L, t, "M");
-    if (!M) return luaL_error(L, "linear: option 'M' (n×n weight matrix) is required");
     if (M->size1 != M->size2)
-        return luaL_error(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
-    double tau = lg_optnumber(L, t, "tau", 10);
-    double dt = lg_optnumber(L, t, "dt", 1);
-    int method = parse_method(L, lg_optstring(L, t, "method", "exact"), "linear");
-
+        return lg_errorf(L, "linear: M must be square (n×n), got %zux%zu", M->size1, M->size2);
     lg_linear *u = lua_newuserdatauv(L, sizeof *u, 0);
     memset(u, 0, sizeof *u);
     luaL_setmetatable(L, LINEAR_MT);
     int ud = lua_gettop(L);
     gn_err e = {0};
-    u->lin = gn_linear_alloc(M, tau, dt, &e);
+    u->lin = gn_linear_alloc(M, lo.tau, lo.dt, &e);
     if (!u->lin) return lg_coreerror(L, "linear", &e);
-    u->method = method;
+    u->method = METHOD(lo.method);
     u->v0 = gsl_vector_calloc(M->size1);
-    if (!u->v0) return luaL_error(L, "linear: out of memory");
+    if (!u->v0) return lg_errorf(L, "linear: out of memory");
     lua_getfield(L, t, "v0");
     if (!lua_isnil(L, -1)) lg_readvector(L, -1, u->v0, LG_VEC_SCALAR, "linear", "v0");
     lua_settop(L, ud);
@@ -89,27 +103,22 @@ static int linear_tostring(lua_State *L)
  * returns v T×n, row t the state after step t. */
 static int linear_run(lua_State *L)
 {
-    static const char *const keys[] = {"method", "v0", NULL};
     lg_linear *u = checklinear(L, 1);
     size_t n = u->lin->n;
     if (lua_isnoneornil(L, 2))
-        return luaL_error(L, "linear:run: h (T×%d input matrix) is required", (int)n);
+        return lg_errorf(L, "linear:run: h (T×%d input matrix) is required", (int)n);
     if (lua_type(L, 2) != LUA_TTABLE && !luaL_testudata(L, 2, LG_MATRIX_MT))
-        return luaL_error(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
+        return lg_errorf(L, "linear:run: h must be a T×%d matrix (got %s)", (int)n, luaL_typename(L, 2));
     gsl_matrix *h = lg_tomatrixas(L, 2, "linear:run", "h");
     if (h->size2 != n)
-        return luaL_error(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
+        return lg_errorf(L, "linear:run: h must be T×%d (one column per unit), got %zux%zu", (int)n,
                           h->size1, h->size2);
     int o = lua_isnoneornil(L, 3) ? 0 : 3;
-    if (o) {
-        if (lua_type(L, 3) != LUA_TTABLE)
-            return luaL_error(L, "linear:run: options must be a table {method=, v0=} (got %s)",
-                              luaL_typename(L, 3));
-        lg_checkkeys(L, 3, "linear:run", keys);
-    }
-    int method = parse_method(L, lg_optstring(L, o, "method",
-                                              u->method == GN_LINEAR_EXACT ? "exact" : "euler"),
-                              "linear:run");
+    if (o && lua_type(L, 3) != LUA_TTABLE)
+        return lg_errorf(L, "linear:run: options must be a table {method=, v0=} (got %s)", luaL_typename(L, 3));
+    linear_opts ro = {.method = u->method == GN_LINEAR_EXACT ? 0 : 1};
+    lg_opt_read(L, o, "linear:run", run_decl, &ro);
+    int method = METHOD(ro.method);
     const gsl_vector *v0 = u->v0;
     gsl_vector_view w;
     if (o && lua_getfield(L, 3, "v0") != LUA_TNIL) {
@@ -203,12 +212,12 @@ static int linear_newindex(lua_State *L)
     const char *k = luaL_checkstring(L, 2);
     if (!strcmp(k, "v0")) lg_readvector(L, 3, u->v0, LG_VEC_SCALAR, "linear", "v0");
     else if (!strcmp(k, "method")) {
-        if (lua_type(L, 3) != LUA_TSTRING)
-            return luaL_error(L, "linear: method must be \"euler\" or \"exact\" (got %s)", luaL_typename(L, 3));
-        u->method = parse_method(L, lua_tostring(L, 3), "linear");
+        linear_opts lo;
+        lg_opt_set(L, 3, "linear", lg_opt_find(linear_decl, "method"), &lo);
+        u->method = METHOD(lo.method);
     }
     else
-        return luaL_error(L, "linear: field '%s' is read-only (only v0 and method can be set; "
+        return lg_errorf(L, "linear: field '%s' is read-only (only v0 and method can be set; "
                           "build a new network with linear{M=, tau=, dt=})", k);
     return 0;
 }
@@ -226,5 +235,9 @@ int lg_open_linear(lua_State *L)
     /* global `linear`: callable table */
     lg_pushmodule(L, linear_call, NULL);
     lua_setglobal(L, "linear");
+    linear_opts def;
+    lg_opt_defaults(linear_decl, &def);
+    lg_opt_publish(L, "linear", linear_decl, &def);
+    lg_opt_publish(L, "linear.run", run_decl, &def);
     return 0;
 }

@@ -74,11 +74,11 @@ static gsl_matrix *table_to_matrix(lua_State *L, int idx, const char *what)
 {
     idx = lua_absindex(L, idx);
     size_t r = lua_rawlen(L, idx);
-    if (r == 0) luaL_error(L, "%s: empty table, expected numbers or rows of numbers", what);
+    if (r == 0) lg_errorf(L, "%s: empty table, expected numbers or rows of numbers", what);
     int nested = lua_rawgeti(L, idx, 1) == LUA_TTABLE;
     size_t c = nested ? lua_rawlen(L, -1) : 1;
     lua_pop(L, 1);
-    if (c == 0) luaL_error(L, "%s: row 1 is empty", what);
+    if (c == 0) lg_errorf(L, "%s: row 1 is empty", what);
     gsl_matrix *m = lg_newmatrix(L, r, c);
     for (size_t i = 0; i < r; i++) {
         int ty = lua_rawgeti(L, idx, (lua_Integer)i + 1);
@@ -178,7 +178,7 @@ static int matrix_call(lua_State *L)
         return 1;
     }
     if (lua_type(L, 2) != LUA_TNUMBER)
-        return luaL_error(L, "matrix: expected matrix(rows, cols [, fill]) or matrix{{...}}, got %s", luaL_typename(L, 2));
+        return lg_errorf(L, "matrix: expected matrix(rows, cols [, fill]) or matrix{{...}}, got %s", luaL_typename(L, 2));
     size_t r = check_dim(L, 2, "matrix", "rows"), c = check_dim(L, 3, "matrix", "cols");
     if (!lua_isnoneornil(L, 4) && lua_type(L, 4) != LUA_TNUMBER)
         return lg_errorf(L, "matrix: fill must be a number (got %s)", luaL_typename(L, 4));
@@ -385,7 +385,7 @@ static int elementwise(lua_State *L, char op)
     }
     int mi = is_matrix(L, 1) ? 1 : 2, si = 3 - mi;
     if (!is_matrix(L, mi) || lua_type(L, si) != LUA_TNUMBER)
-        return luaL_error(L, "matrix %s: expected matrices or a matrix and a number", name);
+        return lg_errorf(L, "matrix %s: expected matrices or a matrix and a number", name);
     gsl_matrix *c = lg_pushcopy(L, lg_checkmatrix(L, mi));
     double s = lua_tonumber(L, si);
     if (op == '+') gsl_matrix_add_constant(c, s);
@@ -410,7 +410,7 @@ static int m_mul(lua_State *L)
     }
     int mi = is_matrix(L, 1) ? 1 : 2, si = 3 - mi;
     if (!is_matrix(L, mi) || lua_type(L, si) != LUA_TNUMBER)
-        return luaL_error(L, "matrix *: expected matrices or a matrix and a number");
+        return lg_errorf(L, "matrix *: expected matrices or a matrix and a number");
     gsl_matrix *c = lg_pushcopy(L, lg_checkmatrix(L, mi));
     gsl_matrix_scale(c, lua_tonumber(L, si));
     return 1;

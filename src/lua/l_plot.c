@@ -93,7 +93,7 @@ static int show(lua_State *L, gn_figure *f, dest d)
     int ascii = d.ascii >= 0 ? d.ascii : (h ? h->ascii : 1);
     char *s = gn_figure_render(f, w, gn_figure_default_height(f, w), ascii, 0);
     gn_figure_free(f);
-    if (!s) return luaL_error(L, "out of memory rendering a figure");
+    if (!s) return lg_errorf(L, "out of memory rendering a figure");
     if (d.text) lua_pushstring(L, s);
     else lg_write(L, s, strlen(s));
     free(s);

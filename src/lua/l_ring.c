@@ -2,6 +2,7 @@
  * r:run{steps=, speed=, cue=, a0=, phase=}, r:bump(activity). */
 #include "interrupt.h"
 #include "l_util.h"
+#include "l_opt.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -19,45 +20,76 @@ static gn_ring *checkring(lua_State *L, int idx)
     return ((lg_ring *)lg_checkobject(L, idx, RING_MT, "ring"))->ring;
 }
 
-/* The model parameters, settable by name in ring{...} and readable as fields. */
-#define P(f) {#f, offsetof(gn_ring_params, f)}
-static const lg_field params[] = {P(w0), P(w1), P(h0), P(h1), P(T), P(tau), P(dt), {NULL, 0}};
-#undef P
+/* ring{...}: the model parameters go straight into gn_ring_params (first,
+ * so their offsets are also the population's own: they are the readable
+ * fields), with the preset's values as defaults. */
+typedef struct {
+    gn_ring_params p;
+    int preset;   /* PRESET_ATTRACTOR or PRESET_NOTEBOOK */
+} ring_opts;
+_Static_assert(offsetof(ring_opts, p) == 0, "parameters first: their offsets are shared");
+enum { PRESET_ATTRACTOR, PRESET_NOTEBOOK };
 
-/* Options at index t (may be none): preset first, then each parameter
- * overrides it. */
-static int ring_new(lua_State *L, int t, const char *preset_def, const char *fn)
+#define RO ring_opts
+#define K (LG_OPT_KEEP | LG_OPT_FIELD)
+static const lg_opt ring_decl[] = {
+    LG_CHOICE("preset", RO, preset, "attractor|notebook", "parameter set the other options override"),
+    LG_SIZE("n", RO, p.n, 1, HUGE_VAL, 0, K, "units on the ring"),
+    LG_NUM("w0", RO, p.w0, -HUGE_VAL, HUGE_VAL, 0, K, "uniform coupling (negative: inhibition)"),
+    LG_NUM("w1", RO, p.w1, -HUGE_VAL, HUGE_VAL, 0, K, "cosine coupling (> 2: attractor)"),
+    LG_NUM("h0", RO, p.h0, -HUGE_VAL, HUGE_VAL, 0, K, "uniform external input"),
+    LG_NUM("h1", RO, p.h1, -HUGE_VAL, HUGE_VAL, 0, K, "default cue amplitude"),
+    LG_NUM("T", RO, p.T, -HUGE_VAL, HUGE_VAL, 0, K, "rectification threshold"),
+    LG_NUM("tau", RO, p.tau, 0, HUGE_VAL, 0, K | LG_OPT_GT, "rate time constant"),
+    LG_NUM("dt", RO, p.dt, 0, HUGE_VAL, 0, K | LG_OPT_GT, "Euler step (at most tau)"),
+    LG_OPT_END
+};
+#undef RO
+#undef K
+
+/* r:run{...}. */
+typedef struct {
+    size_t steps;
+    double speed, cue, phase;
+} run_opts;
+
+#define RO run_opts
+static const lg_opt run_decl[] = {
+    LG_SIZE("steps", RO, steps, 1, HUGE_VAL, 1000, 0, "Euler steps"),
+    LG_NUM("speed", RO, speed, -HUGE_VAL, HUGE_VAL, 0, 0, "cue rotation, radians per unit time"),
+    LG_NUM("cue", RO, cue, -HUGE_VAL, HUGE_VAL, 0, LG_OPT_KEEP, "cue amplitude (default h1; 0 removes it)"),
+    LG_VALUE("a0", 0, "initial state: a number or n-vector (default the last state)"),
+    LG_NUM("phase", RO, phase, -HUGE_VAL, HUGE_VAL, 0, LG_OPT_KEEP,
+           "cue angle at the start, rad (default where the last run left it)"),
+    LG_OPT_END
+};
+#undef RO
+
+/* Options at index t (may be none): the preset gives the defaults, then
+ * each parameter overrides it. */
+static int ring_new(lua_State *L, int t, int preset, const char *fn)
 {
-    static const char *const keys[] = {"n", "w0", "w1", "h0", "h1", "T", "tau", "dt", "preset", NULL};
     if (!lua_isnoneornil(L, t) && lua_type(L, t) != LUA_TTABLE)
-        return luaL_error(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
+        return lg_errorf(L, "%s: expected an options table %s{n=, w0=, ...} (got %s)", fn, fn,
                           luaL_typename(L, t));
     int o = lua_isnoneornil(L, t) ? 0 : t;
-    if (o) lg_checkkeys(L, o, fn, keys);
-    const char *preset = lg_optstring(L, o, "preset", preset_def);
-    gn_ring_params p;
-    if (!strcmp(preset, "notebook")) gn_ring_params_notebook(&p);
-    else if (!strcmp(preset, "attractor")) gn_ring_params_default(&p);
-    else return luaL_error(L, "%s: preset must be \"attractor\" or \"notebook\", got \"%s\"", fn, preset);
-    lua_Integer n = lg_optinteger(L, o, "n", (lua_Integer)p.n);
-    if (n < 1) return luaL_error(L, "%s: n must be >= 1, got %lld", fn, (long long)n);
-    if (n > 100000000) return luaL_error(L, "%s: n = %lld is too large", fn, (long long)n);
-    p.n = (size_t)n;
-    for (const lg_field *f = params; f->name; f++) {
-        double *s = lg_fieldslot(&p, params, f->name);
-        *s = lg_optnumber(L, o, f->name, *s);
-    }
+    ring_opts ro = {.preset = preset};
+    if (o && lua_getfield(L, o, "preset") != LUA_TNIL) lg_opt_set(L, -1, fn, lg_opt_find(ring_decl, "preset"), &ro);
+    if (ro.preset == PRESET_NOTEBOOK) gn_ring_params_notebook(&ro.p);
+    else gn_ring_params_default(&ro.p);
+    lg_opt_read(L, o, fn, ring_decl, &ro);
+    if (ro.p.n > 100000000) return lg_errorf(L, "%s: n = %zu is too large", fn, ro.p.n);
     lg_ring *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->ring = NULL;
     luaL_setmetatable(L, RING_MT);
     gn_err e = {0};
-    u->ring = gn_ring_alloc(&p, &e);
+    u->ring = gn_ring_alloc(&ro.p, &e);
     if (!u->ring) return lg_coreerror(L, fn, &e);
     return 1;
 }
 
-static int ring_call(lua_State *L) { return ring_new(L, 2, "attractor", "ring"); }
-static int ring_notebook(lua_State *L) { return ring_new(L, 1, "notebook", "ring.notebook"); }
+static int ring_call(lua_State *L) { return ring_new(L, 2, PRESET_ATTRACTOR, "ring"); }
+static int ring_notebook(lua_State *L) { return ring_new(L, 1, PRESET_NOTEBOOK, "ring.notebook"); }
 
 static int ring_gc(lua_State *L)
 {
@@ -118,22 +150,18 @@ static int ring_meanfield(lua_State *L)
  * was left>} → steps×n activity, row k after step k. */
 static int ring_run(lua_State *L)
 {
-    static const char *const keys[] = {"steps", "speed", "cue", "a0", "phase", NULL};
     gn_ring *r = checkring(L, 1);
     size_t n = r->p.n;
     if (!lua_isnoneornil(L, 2) && lua_type(L, 2) != LUA_TTABLE)
-        return luaL_error(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
+        return lg_errorf(L, "ring:run: expected an options table r:run{steps=, speed=, cue=, a0=} (got %s)",
                           luaL_typename(L, 2));
     int o = lua_isnoneornil(L, 2) ? 0 : 2;
-    if (o) lg_checkkeys(L, o, "ring:run", keys);
-    lua_Integer steps = lg_optinteger(L, o, "steps", 1000);
-    if (steps < 1) return luaL_error(L, "ring:run: steps must be >= 1, got %lld", (long long)steps);
-    double speed = lg_optnumber(L, o, "speed", 0);
-    double cue = lg_optnumber(L, o, "cue", r->p.h1);
-    double phase = lg_optnumber(L, o, "phase", NAN);
-    if (!isfinite(speed)) return luaL_error(L, "ring:run: speed must be finite, got %f", speed);
-    if (!isfinite(cue)) return luaL_error(L, "ring:run: cue must be finite, got %f", cue);
-    if (isinf(phase)) return luaL_error(L, "ring:run: phase must be finite, got %f", phase);
+    run_opts ro;
+    lg_opt_defaults(run_decl, &ro);
+    ro.cue = r->p.h1;
+    ro.phase = NAN;   /* the core's "where the last run left the cue" */
+    lg_opt_read(L, o, "ring:run", run_decl, &ro);
+    size_t steps = ro.steps;
     gsl_vector *a0 = NULL;
     gsl_vector_view av;
     if (o && lua_getfield(L, o, "a0") != LUA_TNIL) {
@@ -143,11 +171,11 @@ static int ring_run(lua_State *L)
         a0 = &av.vector;
     }
     if ((double)steps * (double)n > (double)GN_MAX_ELEMS)
-        return luaL_error(L, "ring:run: %lld steps × %zu units is too large", (long long)steps, n);
-    gsl_matrix *out = lg_newmatrix(L, (size_t)steps, n);
+        return lg_errorf(L, "ring:run: %zu steps × %zu units is too large", steps, n);
+    gsl_matrix *out = lg_newmatrix(L, steps, n);
     gn_err e = {0};
     gn_cancel c = lg_cancel();
-    if (gn_ring_run(r, (size_t)steps, speed, cue, phase, a0, out, c, &e))
+    if (gn_ring_run(r, steps, ro.speed, ro.cue, ro.phase, a0, out, c, &e))
         return lg_coreerror(L, "ring:run", &e);
     return 1;
 }
@@ -164,7 +192,7 @@ static int ring_bump(lua_State *L)
     }
     const char *fn = r ? "ring:bump" : "ring.bump";
     if (lua_type(L, a) != LUA_TTABLE && !luaL_testudata(L, a, LG_MATRIX_MT))
-        return luaL_error(L, "%s: activity must be a steps×n matrix (got %s)", fn, luaL_typename(L, a));
+        return lg_errorf(L, "%s: activity must be a steps×n matrix (got %s)", fn, luaL_typename(L, a));
     gsl_matrix *A = lg_tomatrixas(L, a, fn, "activity");
     size_t n = r ? r->p.n : A->size2;
     gsl_matrix_view one;
@@ -178,9 +206,9 @@ static int ring_bump(lua_State *L)
         } else A = &one.matrix;
     }
     if (A->size2 != n)
-        return luaL_error(L, "%s: activity must have %zu columns (one per unit), got %zux%zu", fn, n,
+        return lg_errorf(L, "%s: activity must have %zu columns (one per unit), got %zux%zu", fn, n,
                           A->size1, A->size2);
-    if (n < 3) return luaL_error(L, "%s: need at least 3 units on the ring, got %zu", fn, n);
+    if (n < 3) return lg_errorf(L, "%s: need at least 3 units on the ring, got %zu", fn, n);
     size_t rows = A->size1;
     lua_createtable(L, 0, 4);
     gsl_vector_view pos = gsl_matrix_column(lg_newmatrix(L, rows, 1), 0);
@@ -210,9 +238,8 @@ static int ring_index(lua_State *L)
 {
     gn_ring *r = checkring(L, 1);
     const char *k = luaL_checkstring(L, 2);
-    double *slot = lg_fieldslot(&r->p, params, k);
-    if (slot) lua_pushnumber(L, *slot);
-    else if (!strcmp(k, "n")) lua_pushinteger(L, (lua_Integer)r->p.n);
+    const lg_opt *f = lg_opt_find(ring_decl, k);
+    if (f && (f->flags & LG_OPT_FIELD)) lg_opt_push(L, f, &r->p);
     else if (!strcmp(k, "phase")) lua_pushnumber(L, r->phase);
     else if (!strcmp(k, "state")) lg_pushcolumn(L, r->r->data, r->p.n, r->r->stride);
     else if (!strcmp(k, "theta")) {
@@ -229,12 +256,12 @@ static int ring_newindex(lua_State *L)
     if (!strcmp(k, "state")) lg_readvector(L, 3, r->r, LG_VEC_SCALAR, "ring", "state");
     else if (!strcmp(k, "phase")) {
         if (lua_type(L, 3) != LUA_TNUMBER)
-            return luaL_error(L, "ring: phase must be a number (got %s)", luaL_typename(L, 3));
+            return lg_errorf(L, "ring: phase must be a number (got %s)", luaL_typename(L, 3));
         double v = lua_tonumber(L, 3);
-        if (!isfinite(v)) return luaL_error(L, "ring: phase must be finite, got %f", v);
+        if (!isfinite(v)) return lg_errorf(L, "ring: phase must be finite, got %f", v);
         r->phase = remainder(v, 2 * M_PI);
     } else
-        return luaL_error(L, "ring: field '%s' is read-only (state and phase can be set; "
+        return lg_errorf(L, "ring: field '%s' is read-only (state and phase can be set; "
                           "build a new ring with ring{...} to change parameters)", k);
     return 0;
 }
@@ -251,5 +278,12 @@ int lg_open_ring(lua_State *L)
     static const luaL_Reg funcs[] = {{"notebook", ring_notebook}, {"bump", ring_bump}, {NULL, NULL}};
     lg_pushmodule(L, ring_call, funcs);
     lua_setglobal(L, "ring");
+    ring_opts def = {.preset = PRESET_ATTRACTOR};
+    gn_ring_params_default(&def.p);
+    lg_opt_publish(L, "ring", ring_decl, &def);
+    run_opts rdef;
+    lg_opt_defaults(run_decl, &rdef);
+    rdef.cue = rdef.phase = NAN;   /* defaults that depend on the ring: not shown as numbers */
+    lg_opt_publish(L, "ring.run", run_decl, &rdef);
     return 0;
 }

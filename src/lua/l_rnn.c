@@ -3,12 +3,14 @@
 #include "l_rnn.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <gsl/gsl_rng.h>
 
 #include "l_util.h"
+#include "l_opt.h"
 
 #define METHODS_KEY "ganglion.rnn.methods"
 
@@ -270,50 +272,55 @@ void lg_pushparamtable(lua_State *L, const gn_rnn *net, const double *p)
 
 /* ---- constructor and load ------------------------------------------------------ */
 
-static size_t opt_size(lua_State *L, int t, const char *key, lua_Integer def, lua_Integer max)
-{
-    lua_Integer v = lg_optinteger(L, t, key, def);
-    if (v < 1 || v > max) lg_errorf(L, "rnn: option '%s' must be in 1..%d, got %d", key, (int)max, (int)v);
-    return (size_t)v;
-}
+/* rnn{...}. */
+typedef struct {
+    size_t n, inputs, outputs;
+    double tau, dt, g, noise;
+    int activation;   /* index into "tanh|relu|softplus" */
+} rnn_opts;
+
+#define RO rnn_opts
+static const lg_opt rnn_decl[] = {
+    LG_SIZE("n", RO, n, 1, GN_RNN_MAX_N, 0, LG_OPT_REQUIRED, "number of units"),
+    LG_SIZE("inputs", RO, inputs, 1, GN_RNN_MAX_IO, 1, 0, "input channels"),
+    LG_SIZE("outputs", RO, outputs, 1, GN_RNN_MAX_IO, 1, 0, "readout channels"),
+    LG_NUM("tau", RO, tau, 0, HUGE_VAL, 10, LG_OPT_GT, "time constant (steps of dt)"),
+    LG_NUM("dt", RO, dt, 0, HUGE_VAL, 1, LG_OPT_GT, "Euler step"),
+    LG_CHOICE("activation", RO, activation, "tanh|relu|softplus", "rate function f"),
+    LG_NUM("g", RO, g, 0, HUGE_VAL, 1.5, 0, "gain of the random recurrent weights (std g/sqrt(n))"),
+    LG_NUM("noise", RO, noise, 0, HUGE_VAL, 0, 0, "state noise amplitude"),
+    LG_VALUE("seed", 0, "integer seed for this net alone (default: the global generator)"),
+    LG_OPT_END
+};
+#undef RO
 
 static int rnn_new(lua_State *L)
 {
-    static const char *const keys[] = { "n", "inputs", "outputs", "tau", "dt", "activation", "g",
-                                        "noise", "seed", NULL };
     /* called as rnn{...}: argument 1 is the rnn table itself */
     if (lua_type(L, 2) != LUA_TTABLE)
         return lg_errorf(L, "rnn: expected an options table rnn{n=, inputs=, outputs=, ...} (got %s)",
                          luaL_typename(L, 2));
-    lg_checkkeys(L, 2, "rnn", keys);
-    lua_getfield(L, 2, "n");
-    if (lua_isnil(L, -1)) lg_errorf(L, "rnn: option 'n' (number of units) is required");
-    lua_pop(L, 1);
-    size_t n = opt_size(L, 2, "n", 0, GN_RNN_MAX_N);
-    size_t ni = opt_size(L, 2, "inputs", 1, GN_RNN_MAX_IO);
-    size_t no = opt_size(L, 2, "outputs", 1, GN_RNN_MAX_IO);
-    double tau = lg_optpositive(L, 2, "tau", 10), dt = lg_optpositive(L, 2, "dt", 1);
-    double g = lg_optnumber(L, 2, "g", 1.5), noise = lg_optnumber(L, 2, "noise", 0);
-    if (!isfinite(g) || g < 0) lg_errorf(L, "rnn: option 'g' must be finite and >= 0, got %g", g);
-    if (!isfinite(noise) || noise < 0) lg_errorf(L, "rnn: option 'noise' must be finite and >= 0, got %g", noise);
-    const char *an = lg_optstring(L, 2, "activation", "tanh");
+    rnn_opts ro;
+    lg_opt_defaults(rnn_decl, &ro);
+    lg_opt_read(L, 2, "rnn", rnn_decl, &ro);
     gn_act act;
-    if (gn_act_parse(an, &act))
-        lg_errorf(L, "rnn: option 'activation' must be \"tanh\", \"relu\" or \"softplus\", got \"%s\"", an);
+    lg_opt_push(L, lg_opt_find(rnn_decl, "activation"), &ro);
+    gn_act_parse(lua_tostring(L, -1), &act);
+    lua_pop(L, 1);
     lua_getfield(L, 2, "seed");
     int has_seed = !lua_isnil(L, -1);
     lua_pop(L, 1);
     lua_Integer seed = lg_optinteger(L, 2, "seed", 0);
     gn_err e = {0};
-    gn_rnn *net = gn_rnn_alloc(n, ni, no, &e);
+    gn_rnn *net = gn_rnn_alloc(ro.n, ro.inputs, ro.outputs, &e);
     if (!net) return lg_coreerror(L, "rnn", &e);
     lg_pushrnn(L, net);   /* owned by Lua from here on */
-    net->tau = tau; net->dt = dt; net->noise = noise; net->act = act;
+    net->tau = ro.tau; net->dt = ro.dt; net->noise = ro.noise; net->act = act;
     /* seed= gives a reproducible net without touching the global generator */
     gsl_rng *rng = has_seed ? gsl_rng_alloc(gsl_rng_mt19937) : lg_rng(L);
-    if (!rng) return luaL_error(L, "rnn: out of memory");
+    if (!rng) return lg_errorf(L, "rnn: out of memory");
     if (has_seed) gsl_rng_set(rng, (unsigned long)seed);
-    int st = gn_rnn_init(net, g, rng, &e);
+    int st = gn_rnn_init(net, ro.g, rng, &e);
     if (has_seed) gsl_rng_free(rng);
     if (st) return lg_coreerror(L, "rnn", &e);
     return 1;
@@ -611,5 +618,8 @@ int lg_open_rnn(lua_State *L)
     lua_pushcfunction(L, rnn_load);
     lua_setfield(L, -2, "load");
     lua_setglobal(L, "rnn");
+    rnn_opts def;
+    lg_opt_defaults(rnn_decl, &def);
+    lg_opt_publish(L, "rnn", rnn_decl, &def);
     return 0;
 }

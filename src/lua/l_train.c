@@ -2,6 +2,7 @@
  * core optimisers (optim.h) and the rnn objective (train_rnn.h), with progress, Ctrl-C and NaN
  * rollback. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "l_rnn.h"
 #include "interrupt.h"
 #include "l_util.h"
+#include "l_opt.h"
 #include "optim.h"
 #include "train_rnn.h"
 
@@ -54,7 +56,7 @@ static double now_s(void)
 static void check_task(lua_State *L, int idx, const gn_rnn *net, const char *fn)
 {
     if (!lua_istable(L, idx))
-        luaL_error(L, "%s: task must be a table (e.g. tasks.flipflop{}), got %s", fn,
+        lg_errorf(L, "%s: task must be a table (e.g. tasks.flipflop{}), got %s", fn,
                    luaL_typename(L, idx));
     const char *num[] = {"inputs", "outputs", "T"};
     lua_Integer v[3];
@@ -63,12 +65,12 @@ static void check_task(lua_State *L, int idx, const gn_rnn *net, const char *fn)
         int isint;
         v[i] = lua_tointegerx(L, -1, &isint);
         if (!isint || v[i] < 1)
-            luaL_error(L, "%s: task.%s must be a positive integer, got %s", fn, num[i],
+            lg_errorf(L, "%s: task.%s must be a positive integer, got %s", fn, num[i],
                        luaL_typename(L, -1));
         lua_pop(L, 1);
     }
     if ((size_t)v[0] != net->nin || (size_t)v[1] != net->nout)
-        luaL_error(L, "%s: task has %d inputs and %d outputs, the network %d and %d "
+        lg_errorf(L, "%s: task has %d inputs and %d outputs, the network %d and %d "
                    "(make it with rnn{inputs=%d, outputs=%d, ...})", fn, (int)v[0], (int)v[1],
                    (int)net->nin, (int)net->nout, (int)v[0], (int)v[1]);
     const char *m[] = {"sample", "score"};
@@ -80,7 +82,7 @@ static void check_task(lua_State *L, int idx, const gn_rnn *net, const char *fn)
             ok = 1;
             lua_pop(L, 1);
         }
-        if (!ok) luaL_error(L, "%s: task.%s must be a function, got %s", fn, m[i], luaL_typename(L, -1));
+        if (!ok) lg_errorf(L, "%s: task.%s must be a function, got %s", fn, m[i], luaL_typename(L, -1));
         lua_pop(L, 1);
     }
 }
@@ -93,7 +95,7 @@ static void call_sample(lua_State *L, int task, lua_Integer B, const char *fn)
     lua_pushinteger(L, B);
     lua_call(L, 2, 1);
     if (!lua_istable(L, -1))
-        luaL_error(L, "%s: task:sample(%d) must return a batch table, got %s", fn, (int)B,
+        lg_errorf(L, "%s: task:sample(%d) must return a batch table, got %s", fn, (int)B,
                    luaL_typename(L, -1));
 }
 
@@ -118,7 +120,7 @@ static double score_batch(lua_State *L, int task, int bidx, const gn_rnn *net, g
     int isnum;
     double s = lua_tonumberx(L, -1, &isnum);
     if (!isnum || !(s >= 0 && s <= 1))
-        luaL_error(L, "%s: task:score must return a fraction in [0, 1], got %s", fn,
+        lg_errorf(L, "%s: task:score must return a fraction in [0, 1], got %s", fn,
                    isnum ? lua_tostring(L, -1) : luaL_typename(L, -1));
     lua_pop(L, 1);
     return s;
@@ -126,76 +128,82 @@ static double score_batch(lua_State *L, int task, int bidx, const gn_rnn *net, g
 
 /* ---- options ------------------------------------------------------------------ */
 
-static const char *const train_keys[] = {
-    "method", "iters", "batch", "cbatch", "lr", "clip", "beta1", "beta2", "eps",
-    "lambda", "mu", "decay", "max_cg", "min_cg", "step", "tol", "gtol", "target",
-    "score_every", "score_batch", "threads", NULL
-};
-
+/* net:train(task, {...}).  Defaults that depend on the method (iters,
+ * batch, score_every) are set before reading; cbatch and score_batch left
+ * at 0 follow the batch. */
 typedef struct {
     const gn_optim_type *type;
     gn_optim_opts o;
-    lua_Integer iters, batch, cbatch, score_every, score_batch;
+    int method;            /* index into gn_optim_names */
+    size_t iters, batch, cbatch, score_every, score_batch;
     double gtol, target;   /* target < 0: none */
     int threads;
     int stochastic;        /* new batch every iteration (hf, adam) */
 } train_opts;
 
-static lua_Integer opt_count(lua_State *L, int t, const char *key, lua_Integer def, lua_Integer lo,
-                             lua_Integer hi)
+static char method_choices[64];   /* "hf|adam|cg|cg_fr|bfgs", from gn_optim_names */
+
+#define TO train_opts
+#define K LG_OPT_KEEP
+static const lg_opt train_decl[] = {
+    LG_CHOICE("method", TO, method, method_choices, "optimiser"),
+    LG_SIZE("iters", TO, iters, 1, 100000000, 0, K | LG_OPT_NODEF, "iterations (default hf 200, adam 2000, else 500)"),
+    LG_SIZE("batch", TO, batch, 1, 100000, 0, K | LG_OPT_NODEF, "trials per gradient (default adam 32, else 128)"),
+    LG_SIZE("cbatch", TO, cbatch, 1, 100000, 0, K | LG_OPT_NODEF, "hf: trials per curvature batch (default half the batch)"),
+    LG_NUM("lr", TO, o.lr, 0, HUGE_VAL, 0, K | LG_OPT_GT, "adam: learning rate"),
+    LG_NUM("clip", TO, o.clip, -HUGE_VAL, HUGE_VAL, 0, K, "adam: gradient norm clip (0: off)"),
+    LG_NUM("beta1", TO, o.beta1, -HUGE_VAL, HUGE_VAL, 0, K, "adam: first-moment decay"),
+    LG_NUM("beta2", TO, o.beta2, -HUGE_VAL, HUGE_VAL, 0, K, "adam: second-moment decay"),
+    LG_NUM("eps", TO, o.eps, 0, HUGE_VAL, 0, K | LG_OPT_GT, "adam: denominator guard"),
+    LG_NUM("lambda", TO, o.lambda, -HUGE_VAL, HUGE_VAL, 0, K, "hf: initial damping"),
+    LG_NUM("mu", TO, o.mu, -HUGE_VAL, HUGE_VAL, 0, K, "hf: structural damping coefficient"),
+    LG_NUM("decay", TO, o.decay, -HUGE_VAL, HUGE_VAL, 0, K, "hf: CG warm-start decay"),
+    LG_INT("max_cg", TO, o.max_cg, 1, 100000, 0, K, "hf: CG iterations per step, at most"),
+    LG_INT("min_cg", TO, o.min_cg, 1, 100000, 0, K, "hf: CG iterations before the progress test"),
+    LG_NUM("step", TO, o.step, 0, HUGE_VAL, 0, K | LG_OPT_GT, "cg, bfgs: first trial step"),
+    LG_NUM("tol", TO, o.tol, 0, HUGE_VAL, 0, K | LG_OPT_GT, "cg, bfgs: line-search tolerance"),
+    LG_NUM("gtol", TO, gtol, 0, HUGE_VAL, 0, 0, "stop when |grad| <= gtol"),
+    LG_NUM("target", TO, target, 0, 1, 0, K | LG_OPT_GT | LG_OPT_NODEF, "stop once the score reaches it (default none)"),
+    LG_SIZE("score_every", TO, score_every, 0, 100000000, 0, K | LG_OPT_NODEF, "score every N iterations (default adam 10, else 1; 0: never)"),
+    LG_SIZE("score_batch", TO, score_batch, 1, 100000, 0, K | LG_OPT_NODEF, "fresh trials scored (default the batch)"),
+    LG_INT("threads", TO, threads, 1, 2, 0, K | LG_OPT_NODEF, "threads over trials (default 2 on two CPUs)"),
+    LG_OPT_END
+};
+#undef TO
+#undef K
+
+/* The defaults of a method (index into gn_optim_names). */
+static void train_defaults(train_opts *to, int method)
 {
-    lua_Integer v = lg_optinteger(L, t, key, def);
-    if (v < lo || v > hi)
-        luaL_error(L, "train: option '%s' must be in %d..%d, got %d", key, (int)lo, (int)hi, (int)v);
-    return v;
+    memset(to, 0, sizeof *to);
+    lg_opt_defaults(train_decl, to);
+    gn_optim_opts_default(&to->o);
+    to->method = method;
+    to->type = gn_optim_lookup(gn_optim_names[method]);
+    int hf = to->type == gn_optim_hf, adam = to->type == gn_optim_adam;
+    to->stochastic = hf || adam;
+    to->iters = hf ? 200 : adam ? 2000 : 500;
+    to->batch = adam ? 32 : 128;
+    to->score_every = adam ? 10 : 1;
+    to->target = -1;
+    to->threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 }
 
 static void read_opts(lua_State *L, int t, train_opts *to)
 {
-    if (t) lg_checkkeys(L, t, "train", train_keys);
-    const char *m = lg_optstring(L, t, "method", "hf");
-    to->type = gn_optim_lookup(m);
-    if (!to->type) {
-        char list[128] = "";
-        for (int i = 0; gn_optim_names[i]; i++) {
-            if (i) strncat(list, ", ", sizeof list - strlen(list) - 1);
-            strncat(list, gn_optim_names[i], sizeof list - strlen(list) - 1);
-        }
-        luaL_error(L, "train: unknown method '%s' (expected one of %s)", m, list);
-    }
-    int hf = to->type == gn_optim_hf, adam = to->type == gn_optim_adam;
-    to->stochastic = hf || adam;
-    gn_optim_opts *o = &to->o;
-    gn_optim_opts_default(o);
-    to->iters = opt_count(L, t, "iters", hf ? 200 : adam ? 2000 : 500, 1, 100000000);
-    to->batch = opt_count(L, t, "batch", hf ? 128 : adam ? 32 : 128, 1, 100000);
+    train_opts m = {0};
+    if (t && lua_getfield(L, t, "method") != LUA_TNIL) lg_opt_set(L, -1, "train", &train_decl[0], &m);
+    if (t) lua_pop(L, 1);
+    train_defaults(to, m.method);
+    lg_opt_read(L, t, "train", train_decl, to);
     /* Half the gradient batch: with a quarter, the curvature estimate is
      * noisy enough on flipflop (T=200) that λ climbs and progress stalls. */
-    to->cbatch = opt_count(L, t, "cbatch", (to->batch + 1) / 2, 1, to->batch);
-    o->lr = lg_optpositive(L, t, "lr", o->lr);
-    o->clip = lg_optnumber(L, t, "clip", o->clip);
-    o->beta1 = lg_optnumber(L, t, "beta1", o->beta1);
-    o->beta2 = lg_optnumber(L, t, "beta2", o->beta2);
-    o->eps = lg_optpositive(L, t, "eps", o->eps);
-    o->lambda = lg_optnumber(L, t, "lambda", o->lambda);
-    o->mu = lg_optnumber(L, t, "mu", o->mu);
-    o->decay = lg_optnumber(L, t, "decay", o->decay);
-    o->max_cg = (int)opt_count(L, t, "max_cg", o->max_cg, 1, 100000);
-    o->min_cg = (int)opt_count(L, t, "min_cg", o->min_cg, 1, 100000);
-    o->step = lg_optpositive(L, t, "step", o->step);
-    o->tol = lg_optpositive(L, t, "tol", o->tol);
-    to->gtol = lg_optnumber(L, t, "gtol", 0);
-    if (!(to->gtol >= 0 && isfinite(to->gtol)))
-        luaL_error(L, "train: option 'gtol' must be a finite number >= 0");
-    to->target = lg_optnumber(L, t, "target", -1);
-    if (to->target != -1 && !(to->target > 0 && to->target <= 1))
-        luaL_error(L, "train: option 'target' must be a score in (0, 1], got %g", to->target);
-    to->score_every = opt_count(L, t, "score_every", adam ? 10 : 1, 0, 100000000);
-    to->score_batch = opt_count(L, t, "score_batch", to->batch, 1, 100000);
+    if (!to->cbatch) to->cbatch = (to->batch + 1) / 2;
+    if (to->cbatch > to->batch)
+        lg_errorf(L, "train: cbatch must be <= batch (%zu), got %zu", to->batch, to->cbatch);
+    if (!to->score_batch) to->score_batch = to->batch;
     if (to->target != -1 && to->score_every == 0)
-        luaL_error(L, "train: option 'target' needs scoring (score_every > 0)");
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    to->threads = (int)opt_count(L, t, "threads", ncpu >= 2 ? 2 : 1, 1, 2);
+        lg_errorf(L, "train: option 'target' needs scoring (score_every > 0)");
 }
 
 /* ---- the training loop ------------------------------------------------------------ */
@@ -221,144 +229,228 @@ static void new_batch(lua_State *L, gn_rnn *net, train_res *r, const train_opts 
     lua_replace(L, I_BATCH);
     lua_pop(L, 1);
     if (b->B != (size_t)to->batch)
-        luaL_error(L, "train: task:sample(%d) returned %d trials", (int)to->batch, (int)b->B);
+        lg_errorf(L, "train: task:sample(%d) returned %d trials", (int)to->batch, (int)b->B);
     if (gn_train_rnn_set_batch(r->ctx, b, &e)) lg_coreerror(L, "train", &e);
 }
 
-static int train_loop(lua_State *L)
-{
-    gn_rnn *net = lg_checkrnn(L, I_NET);
-    train_res *r = luaL_checkudata(L, I_RES, TRAIN_MT);
-    const train_opts *to = lua_touserdata(L, I_OPTS);
-    lua_settop(L, I_OPTS);
-    lua_pushnil(L);   /* I_BATCH */
-    gn_err e = {0};
-    gn_optim *o = r->opt;
-    size_t np = o->n;
+/* What the loop carries from one iteration to the next. */
+typedef struct {
+    gn_rnn *net;
+    train_res *r;
+    const train_opts *to;
     gn_optim_fn fn;
-    gn_train_rnn_objective(r->ctx, &fn);
-    const char *mname = to->type->name;
-    char what[32];
-    snprintf(what, sizeof what, "train %s", mname);
+    double t0, score, scoring;   /* start (s), last score, seconds spent scoring */
+    size_t good_it;              /* last iteration with a finite loss (0: none) */
+    int nan_row;                 /* non-finite losses in a row */
+    char what[32];               /* "train hf", for progress */
+} loop_state;
 
-    new_batch(L, net, r, to);
-    int st = gn_optim_init(o, &fn, r->x_start, &e);
-    if (st == GN_ENUM)
-        return luaL_error(L, "train: the loss is not finite at the starting parameters");
-    if (st) return lg_coreerror(L, "train", &e);
-    o->cancel = lg_cancel();
-
-    double t0 = now_s(), score = NAN;
-    lua_Integer good_it = 0, it;
-    int nan_row = 0;
-    const char *stopped = NULL;
-    for (it = 1; it <= to->iters; it++) {
-        if (it > 1 && to->stochastic) new_batch(L, net, r, to);
-        st = gn_optim_iterate(o, &e);
-        if (st == GN_EINTR || lg_poll()) return lg_interrupted(L);
-        double f = o->f;
-        if (st == GN_ENUM) {
-            /* Roll back: restart the method from the last good parameters. */
-            char msg[200];
-            if (good_it > 0)
-                snprintf(msg, sizeof msg, "train: loss is %s at iteration %d; rolled back to the "
-                         "last good parameters (iteration %d)\n", isnan(f) ? "NaN" : "Inf",
-                         (int)it, (int)good_it);
-            else
-                snprintf(msg, sizeof msg, "train: loss is %s at iteration %d; rolled back to the "
-                         "starting parameters\n", isnan(f) ? "NaN" : "Inf", (int)it);
-            lg_write(L, msg, strlen(msg));
-            hist_push(L, "loss", it, isnan(f) ? NAN : INFINITY);
-            hist_push(L, "score", it, score);
-            hist_push(L, "time", it, now_s() - t0);
-            if (to->type == gn_optim_hf) {
-                hist_push(L, "lambda", it, o->lambda);
-                hist_push(L, "cg", it, 0);
-            }
-            if (++nan_row >= MAX_NAN_IN_A_ROW) { stopped = "nan"; break; }
-            st = gn_optim_init(o, &fn, r->x_good, &e);
-            if (st && st != GN_ENUM) return lg_coreerror(L, "train", &e);
-            continue;
-        }
-        if (st) return lg_coreerror(L, "train", &e);
-        nan_row = 0;
-        memcpy(r->x_good, o->xf, np * sizeof(double));
-        good_it = it;
-        if (f < r->best) {
-            r->best = f;
-            r->best_it = it;
-            memcpy(r->x_best, o->xf, np * sizeof(double));
-        }
-        int last = it == to->iters;
-        int test = gn_optim_test(o, to->gtol) == GN_OK;
-        if (to->score_every > 0 && (it % to->score_every == 0 || last || test)) {
-            int top = lua_gettop(L);
-            gn_rnn_set_params(net, o->x);
-            call_sample(L, I_TASK, to->score_batch, "train");
-            int sb = lua_gettop(L);
-            gn_batch *b = lg_tobatch(L, sb, net, 0, "train: task:sample");
-            gn_rnn_work *w = gn_train_rnn_eval(r->ctx, b, &e);
-            if (!w) return lg_coreerror(L, "train", &e);
-            score = score_batch(L, I_TASK, sb, net, w, b->B, b->T, "train");
-            lua_settop(L, top);
-        }
-        double el = now_s() - t0;
-        hist_push(L, "loss", it, f);
-        hist_push(L, "score", it, score);
-        hist_push(L, "time", it, el);
-        if (to->type == gn_optim_hf) {
-            hist_push(L, "lambda", it, o->lambda);
-            hist_push(L, "cg", it, o->inner);
-        }
-        char extra[160];
-        int n = snprintf(extra, sizeof extra, "loss %.4g", f);
-        if (!isnan(score)) n += snprintf(extra + n, sizeof extra - (size_t)n, "  score %.2f", score);
-        if (to->type == gn_optim_hf)
-            snprintf(extra + n, sizeof extra - (size_t)n, "  lambda %.3g  cg %d", o->lambda, o->inner);
-        if (to->target > 0 && !isnan(score) && score >= to->target) stopped = "target";
-        else if (test) stopped = "converged";
-        /* done == total ends the progress display, also on an early stop */
-        lg_progress(L, what, stopped ? (double)to->iters : (double)it, (double)to->iters, extra);
-        if (stopped) break;
+/* Iteration it gave a NaN or Inf loss: record it, say so, and restart the
+ * method from the last good parameters.  Returns 1 when training must stop. */
+static int loop_nan(lua_State *L, loop_state *ls, size_t it)
+{
+    gn_optim *o = ls->r->opt;
+    double f = o->f;
+    char msg[200];
+    if (ls->good_it > 0)
+        snprintf(msg, sizeof msg, "train: loss is %s at iteration %zu; rolled back to the "
+                 "last good parameters (iteration %zu)\n", isnan(f) ? "NaN" : "Inf", it, ls->good_it);
+    else
+        snprintf(msg, sizeof msg, "train: loss is %s at iteration %zu; rolled back to the "
+                 "starting parameters\n", isnan(f) ? "NaN" : "Inf", it);
+    lg_write(L, msg, strlen(msg));
+    hist_push(L, "loss", (lua_Integer)it, isnan(f) ? NAN : INFINITY);
+    hist_push(L, "score", (lua_Integer)it, ls->score);
+    hist_push(L, "time", (lua_Integer)it, now_s() - ls->t0);
+    if (ls->to->type == gn_optim_hf) {
+        hist_push(L, "lambda", (lua_Integer)it, o->lambda);
+        hist_push(L, "cg", (lua_Integer)it, 0);
     }
-    if (it > to->iters) it = to->iters;
-    gn_rnn_set_params(net, o->x);
-    lua_pushinteger(L, it);
+    if (++ls->nan_row >= MAX_NAN_IN_A_ROW) return 1;
+    gn_err e = {0};
+    int st = gn_optim_init(o, &ls->fn, ls->r->x_good, &e);
+    if (st && st != GN_ENUM) lg_coreerror(L, "train", &e);
+    return 0;
+}
+
+/* Scores the current parameters on fresh trials (time kept apart). */
+static void loop_score(lua_State *L, loop_state *ls)
+{
+    int top = lua_gettop(L);
+    double ts = now_s();
+    gn_err e = {0};
+    gn_rnn_set_params(ls->net, ls->r->opt->x);
+    call_sample(L, I_TASK, (lua_Integer)ls->to->score_batch, "train");
+    int sb = lua_gettop(L);
+    gn_batch *b = lg_tobatch(L, sb, ls->net, 0, "train: task:sample");
+    gn_rnn_work *w = gn_train_rnn_eval(ls->r->ctx, b, &e);
+    if (!w) lg_coreerror(L, "train", &e);
+    ls->score = score_batch(L, I_TASK, sb, ls->net, w, b->B, b->T, "train");
+    lua_settop(L, top);
+    ls->scoring += now_s() - ts;
+}
+
+/* A good iteration: keep its parameters, score when due, record history
+ * and progress.  Returns why training stops now, or NULL. */
+static const char *loop_good(lua_State *L, loop_state *ls, size_t it)
+{
+    const train_opts *to = ls->to;
+    train_res *r = ls->r;
+    gn_optim *o = r->opt;
+    double f = o->f;
+    ls->nan_row = 0;
+    memcpy(r->x_good, o->xf, o->n * sizeof(double));
+    ls->good_it = it;
+    if (f < r->best) {
+        r->best = f;
+        r->best_it = (lua_Integer)it;
+        memcpy(r->x_best, o->xf, o->n * sizeof(double));
+    }
+    int test = gn_optim_test(o, to->gtol) == GN_OK;
+    if (to->score_every > 0 && (it % to->score_every == 0 || it == to->iters || test)) loop_score(L, ls);
+    hist_push(L, "loss", (lua_Integer)it, f);
+    hist_push(L, "score", (lua_Integer)it, ls->score);
+    hist_push(L, "time", (lua_Integer)it, now_s() - ls->t0);
+    if (to->type == gn_optim_hf) {
+        hist_push(L, "lambda", (lua_Integer)it, o->lambda);
+        hist_push(L, "cg", (lua_Integer)it, o->inner);
+    }
+    const char *stopped = NULL;
+    if (to->target > 0 && !isnan(ls->score) && ls->score >= to->target) stopped = "target";
+    else if (test) stopped = "converged";
+    char extra[160];
+    int n = snprintf(extra, sizeof extra, "loss %.4g", f);
+    if (!isnan(ls->score)) n += snprintf(extra + n, sizeof extra - (size_t)n, "  score %.2f", ls->score);
+    if (to->type == gn_optim_hf)
+        snprintf(extra + n, sizeof extra - (size_t)n, "  lambda %.3g  cg %d", o->lambda, o->inner);
+    /* done == total ends the progress display, also on an early stop */
+    lg_progress(L, ls->what, stopped ? (double)to->iters : (double)it, (double)to->iters, extra);
+    return stopped;
+}
+
+/* The history's summary fields after the loop ran `it` iterations. */
+static void loop_finish(lua_State *L, const loop_state *ls, size_t it, const char *stopped)
+{
+    lua_pushinteger(L, (lua_Integer)it);
     lua_setfield(L, I_HIST, "iters");
     if (stopped) lua_pushstring(L, stopped);
     else lua_pushboolean(L, 0);
     lua_setfield(L, I_HIST, "stopped");
-    lua_pushnumber(L, r->best);
+    lua_pushnumber(L, ls->r->best);
     lua_setfield(L, I_HIST, "best_loss");
-    lua_pushinteger(L, r->best_it);
+    lua_pushinteger(L, ls->r->best_it);
     lua_setfield(L, I_HIST, "best_iter");
-    lua_pushnumber(L, now_s() - t0);
+    lua_pushnumber(L, now_s() - ls->t0);
     lua_setfield(L, I_HIST, "seconds");
-    if (stopped && strcmp(stopped, "nan") == 0) gn_rnn_set_params(net, r->x_good);
+    lua_pushnumber(L, ls->scoring);
+    lua_setfield(L, I_HIST, "score_seconds");
+}
+
+static int train_loop(lua_State *L)
+{
+    loop_state ls = {.net = lg_checkrnn(L, I_NET), .r = luaL_checkudata(L, I_RES, TRAIN_MT),
+                     .to = lua_touserdata(L, I_OPTS), .score = NAN};
+    lua_settop(L, I_OPTS);
+    lua_pushnil(L);   /* I_BATCH */
+    gn_err e = {0};
+    gn_optim *o = ls.r->opt;
+    gn_train_rnn_objective(ls.r->ctx, &ls.fn);
+    snprintf(ls.what, sizeof ls.what, "train %s", ls.to->type->name);
+    new_batch(L, ls.net, ls.r, ls.to);
+    int st = gn_optim_init(o, &ls.fn, ls.r->x_start, &e);
+    if (st == GN_ENUM)
+        return lg_errorf(L, "train: the loss is not finite at the starting parameters");
+    if (st) return lg_coreerror(L, "train", &e);
+    o->cancel = lg_cancel();
+    ls.t0 = now_s();
+    const char *stopped = NULL;
+    size_t it;
+    for (it = 1; it <= ls.to->iters && !stopped; it++) {
+        if (it > 1 && ls.to->stochastic) new_batch(L, ls.net, ls.r, ls.to);
+        st = gn_optim_iterate(o, &e);
+        if (st == GN_EINTR || lg_poll()) return lg_interrupted(L);
+        if (st == GN_ENUM) {
+            if (loop_nan(L, &ls, it)) stopped = "nan";
+            continue;
+        }
+        if (st) return lg_coreerror(L, "train", &e);
+        stopped = loop_good(L, &ls, it);
+    }
+    it--;   /* the last iteration run */
+    gn_rnn_set_params(ls.net, o->x);
+    loop_finish(L, &ls, it, stopped);
+    if (stopped && strcmp(stopped, "nan") == 0) gn_rnn_set_params(ls.net, ls.r->x_good);
     lua_pushvalue(L, I_HIST);
     return 1;
 }
 
-/* After a Ctrl-C stopped training earlier in this chunk, later training
- * returns at once: an empty history marked interrupted. */
-static int skipped(lua_State *L, const train_opts *to)
+/* The history table training fills: loss, score, time (and lambda, cg for
+ * hf) lists.  Pushed before the loop runs, so that it survives an interrupt. */
+static int push_history(lua_State *L, const train_opts *to)
 {
-    static const char note[] = "train: not started: training was interrupted earlier in this chunk\n";
-    lg_write(L, note, sizeof note - 1);
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 12);
     const char *lists[] = {"loss", "score", "time"};
     for (int i = 0; i < 3; i++) {
         lua_newtable(L);
         lua_setfield(L, -2, lists[i]);
     }
-    lua_pushstring(L, to->type->name);
-    lua_setfield(L, -2, "method");
-    lua_pushinteger(L, 0);
-    lua_setfield(L, -2, "iters");
+    if (to->type == gn_optim_hf) {
+        lua_newtable(L);
+        lua_setfield(L, -2, "lambda");
+        lua_newtable(L);
+        lua_setfield(L, -2, "cg");
+    }
+    return lua_gettop(L);
+}
+
+/* Marks the history on top of the stack (or at i_hist) as interrupted. */
+static void mark_interrupted(lua_State *L, int i_hist, lua_Integer done)
+{
+    lua_pushinteger(L, done);
+    lua_setfield(L, i_hist, "iters");
     lua_pushstring(L, "interrupted");
-    lua_setfield(L, -2, "stopped");
+    lua_setfield(L, i_hist, "stopped");
     lua_pushboolean(L, 1);
-    lua_setfield(L, -2, "interrupted");
+    lua_setfield(L, i_hist, "interrupted");
+}
+
+/* After a Ctrl-C stopped training earlier in this chunk, later training
+ * returns at once: an empty history marked interrupted (see interrupt.h). */
+static int skipped(lua_State *L, const train_opts *to)
+{
+    static const char note[] = "train: not started: training was interrupted earlier in this chunk\n";
+    lg_write(L, note, sizeof note - 1);
+    int i_hist = push_history(L, to);
+    lua_pushstring(L, to->type->name);
+    lua_setfield(L, i_hist, "method");
+    mark_interrupted(L, i_hist, 0);
+    return 1;
+}
+
+/* Ctrl-C stopped training (the error is on top): the note, and the history
+ * so far marked interrupted.  Returns 0 when the error must go on instead
+ * (a batch script stops). */
+static int interrupted_history(lua_State *L, const train_res *r, int i_hist)
+{
+    char note[200];
+    if (r->best_it > 0)
+        snprintf(note, sizeof note, "train: stopped after %zu iterations; kept the best "
+                 "parameters (iteration %d, loss %.6g)\n", r->opt->iter, (int)r->best_it, r->best);
+    else
+        snprintf(note, sizeof note, "train: stopped before the first iteration finished; "
+                 "parameters unchanged\n");
+    lg_write(L, note, strlen(note));
+    if (!lg_intr_work_returns()) return 0;
+    lua_pop(L, 1);
+    lua_getfield(L, i_hist, "loss");
+    lua_Integer done = (lua_Integer)luaL_len(L, -1);
+    lua_pop(L, 1);
+    mark_interrupted(L, i_hist, done);
+    lua_pushnumber(L, r->best);
+    lua_setfield(L, i_hist, "best_loss");
+    lua_pushinteger(L, r->best_it);
+    lua_setfield(L, i_hist, "best_iter");
+    lg_intr_work_stopped();
     return 1;
 }
 
@@ -389,7 +481,7 @@ static int rnn_train(lua_State *L)
     r->x_best = malloc(np * sizeof(double));
     r->x_good = malloc(np * sizeof(double));
     r->x_start = malloc(np * sizeof(double));
-    if (!r->x_best || !r->x_good || !r->x_start) return luaL_error(L, "train: out of memory");
+    if (!r->x_best || !r->x_good || !r->x_start) return lg_errorf(L, "train: out of memory");
     gn_rnn_get_params(net, r->x_start);
     memcpy(r->x_best, r->x_start, np * sizeof(double));
     memcpy(r->x_good, r->x_start, np * sizeof(double));
@@ -399,19 +491,7 @@ static int rnn_train(lua_State *L)
     r->opt = gn_optim_alloc(to->type, np, &to->o, &e);
     if (!r->opt) return lg_coreerror(L, "train", &e);
 
-    lua_createtable(L, 0, 12);   /* history, kept here to survive an interrupt */
-    int i_hist = lua_gettop(L);
-    const char *lists[] = {"loss", "score", "time"};
-    for (int i = 0; i < 3; i++) {
-        lua_newtable(L);
-        lua_setfield(L, -2, lists[i]);
-    }
-    if (to->type == gn_optim_hf) {
-        lua_newtable(L);
-        lua_setfield(L, -2, "lambda");
-        lua_newtable(L);
-        lua_setfield(L, -2, "cg");
-    }
+    int i_hist = push_history(L, to);
     lua_pushstring(L, to->type->name);
     lua_setfield(L, -2, "method");
     lua_pushcfunction(L, train_loop);
@@ -425,33 +505,9 @@ static int rnn_train(lua_State *L)
     gn_rnn_set_params(net, r->x_best);
     const char *msg = lua_tostring(L, -1);
     if (!msg || !strstr(msg, "interrupted")) return lua_error(L);
-    int returns = lg_intr_work_returns();
-    /* Ctrl-C: the history so far is the result, marked interrupted; the
-     * chunk goes on (see interrupt.h). */
-    char note[200];
-    if (r->best_it > 0)
-        snprintf(note, sizeof note, "train: stopped after %zu iterations; kept the best "
-                 "parameters (iteration %d, loss %.6g)\n", r->opt->iter, (int)r->best_it, r->best);
-    else
-        snprintf(note, sizeof note, "train: stopped before the first iteration finished; "
-                 "parameters unchanged\n");
-    lg_write(L, note, strlen(note));
-    if (!returns) return lua_error(L);   /* a batch script stops here */
-    lua_pop(L, 1);
-    lua_getfield(L, i_hist, "loss");
-    lua_Integer done = (lua_Integer)luaL_len(L, -1);
-    lua_pop(L, 1);
-    lua_pushinteger(L, done);
-    lua_setfield(L, i_hist, "iters");
-    lua_pushstring(L, "interrupted");
-    lua_setfield(L, i_hist, "stopped");
-    lua_pushboolean(L, 1);
-    lua_setfield(L, i_hist, "interrupted");
-    lua_pushnumber(L, r->best);
-    lua_setfield(L, i_hist, "best_loss");
-    lua_pushinteger(L, r->best_it);
-    lua_setfield(L, i_hist, "best_iter");
-    lg_intr_work_stopped();
+    /* Ctrl-C: at the prompt the history so far is the result and the chunk
+     * goes on; a batch script stops (interrupt.h). */
+    if (!interrupted_history(L, r, i_hist)) return lua_error(L);
     lua_pushvalue(L, i_hist);
     return 1;
 }
@@ -464,7 +520,7 @@ static int rnn_score(lua_State *L)
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "score", &e);
     check_task(L, 2, net, "score");
     lua_Integer B = lua_isnoneornil(L, 3) ? 200 : lg_checkinteger(L, 3, "score", "B");
-    if (B < 1 || B > 100000) return luaL_error(L, "score: B must be in 1..100000, got %d", (int)B);
+    if (B < 1 || B > 100000) return lg_errorf(L, "score: B must be in 1..100000, got %d", (int)B);
     call_sample(L, 2, B, "score");
     int bi = lua_gettop(L);
     gn_batch *b = lg_tobatch(L, bi, net, 0, "score: task:sample");
@@ -483,5 +539,14 @@ int lg_open_train(lua_State *L)
     lua_pop(L, 1);
     static const luaL_Reg methods[] = {{"train", rnn_train}, {"score", rnn_score}, {NULL, NULL}};
     lg_rnn_addmethods(L, methods);
+    method_choices[0] = 0;
+    for (int i = 0; gn_optim_names[i]; i++) {
+        if (i) strncat(method_choices, "|", sizeof method_choices - strlen(method_choices) - 1);
+        strncat(method_choices, gn_optim_names[i], sizeof method_choices - strlen(method_choices) - 1);
+    }
+    train_opts def;
+    train_defaults(&def, 0);
+    lg_opt_publish(L, "net.train", train_decl, &def);
+    lg_opt_publish(L, "rnn.train", train_decl, &def);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "interrupt.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,17 +134,6 @@ int lg_optboolean(lua_State *L, int t, const char *key, int def)
     return v;
 }
 
-double lg_optpositive(lua_State *L, int t, const char *key, double def)
-{
-    double v = lg_optnumber(L, t, key, def);
-    if (!(v > 0) || isinf(v)) {
-        char got[32];
-        snprintf(got, sizeof got, "%g", v);
-        optfail(L, key, "a positive finite number", got);
-    }
-    return v;
-}
-
 lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what)
 {
     int isint;
@@ -164,7 +154,7 @@ void lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed
     while (lua_next(L, t)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            luaL_error(L, "%s: options must be named (key = value), got a %s key", fn,
+            lg_errorf(L, "%s: options must be named (key = value), got a %s key", fn,
                        luaL_typename(L, -1));
         const char *k = lua_tostring(L, -1);
         int ok = 0;
@@ -178,7 +168,7 @@ void lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed
                 luaL_addstring(&b, allowed[i]);
             }
             luaL_pushresult(&b);
-            luaL_error(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
+            lg_errorf(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
         }
     }
 }
@@ -335,13 +325,6 @@ void lg_pushmodule(lua_State *L, lua_CFunction call, const luaL_Reg *funcs)
     if (funcs) luaL_setfuncs(L, funcs, 0);
 }
 
-double *lg_fieldslot(void *base, const lg_field *fields, const char *key)
-{
-    for (const lg_field *f = fields; f->name; f++)
-        if (strcmp(f->name, key) == 0) return (double *)((char *)base + f->offset);
-    return NULL;
-}
-
 /* ---- errors ---------------------------------------------------------------------- */
 const char *lg_fname(lua_State *L)
 {
@@ -381,4 +364,35 @@ void lg_progress(lua_State *L, const char *what, double done, double total, cons
     gn_host *h = s->host;
     if (h && h->progress) h->progress(h, what, done, total, t - s->prog_start, extra ? extra : "");
     if (last) s->prog_start = 0;
+}
+
+/* ---- boxes ------------------------------------------------------------------------ */
+#define BOX_MT "ganglion.box"
+
+typedef struct {
+    void (*fin)(void *);
+    union { max_align_t align; unsigned char bytes[1]; } storage;
+} box;
+
+static int box_gc(lua_State *L)
+{
+    box *b = luaL_checkudata(L, 1, BOX_MT);
+    if (!lg_gc_by_collector(L)) return 0;   /* internal: only the collector frees it */
+    void (*fin)(void *) = b->fin;
+    b->fin = NULL;
+    if (fin) fin(&b->storage);
+    return 0;
+}
+
+void *lg_newbox(lua_State *L, size_t size, void (*fin)(void *storage))
+{
+    box *b = lua_newuserdatauv(L, offsetof(box, storage) + size, 0);
+    memset(b, 0, offsetof(box, storage) + size);
+    if (luaL_newmetatable(L, BOX_MT)) {
+        lua_pushcfunction(L, box_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    b->fin = fin;
+    return &b->storage;
 }

@@ -54,14 +54,14 @@ void lg_readvector(lua_State *L, int idx, gsl_vector *out, int flags, const char
 gsl_matrix *lg_pushcolumn(lua_State *L, const double *v, size_t n, size_t stride);
 
 /* ---- options tables -------------------------------------------------------
+ * An object type's options are declared in an lg_opt table (l_opt.h); these
+ * helpers read single options that have no declaration (a path, a seed).
  * t is the stack index of an options table (or 0/none: defaults).  Each
  * raises "option 'key' must be a number (got string)" on a wrong type. */
 double      lg_optnumber(lua_State *L, int t, const char *key, double def);
 lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def);
 const char *lg_optstring(lua_State *L, int t, const char *key, const char *def);
 int         lg_optboolean(lua_State *L, int t, const char *key, int def);
-/* Number that must be finite and > 0 (time constants, dt, sizes). */
-double      lg_optpositive(lua_State *L, int t, const char *key, double def);
 /* Integer argument idx of fn (what names it): a Lua integer or an
  * integral float; raises "fn: what must be an integer, got 2.5". */
 lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what);
@@ -112,26 +112,27 @@ void lg_pushcallable(lua_State *L, lua_CFunction call);
  * funcs and the methods table as its field `methods` (ring.methods). */
 void lg_pushmodule(lua_State *L, lua_CFunction call, const luaL_Reg *funcs);
 
-/* A named double field of a parameter struct, for tables that map option
- * and field names to struct members without a chain of strcmp. */
-typedef struct {
-    const char *name;
-    size_t offset;   /* offsetof(struct, member) */
-} lg_field;
-/* The member of base named key (fields ends with {NULL, 0}), or NULL. */
-double *lg_fieldslot(void *base, const lg_field *fields, const char *key);
+
+/* ---- C memory owned by Lua ------------------------------------------------
+ * The one pattern for C memory that must live across Lua calls that can
+ * raise (an error longjmps past any free() after it): put it in a box, a
+ * userdata whose __gc runs fin(storage).  The box is pushed first, zeroed,
+ * so an error at any later point frees whatever has been stored in it:
+ *     gn_lif_sched **s = lg_newbox(L, sizeof *s, free_sched);
+ *     *s = gn_lif_sched_poisson(...);
+ * fin must accept the zeroed storage.  To hand the memory on, clear the
+ * storage (the box then frees nothing). */
+void *lg_newbox(lua_State *L, size_t size, void (*fin)(void *storage));
 
 /* ---- errors ---------------------------------------------------------------- */
 /* Name of the running C function as the caller wrote it ("pca", "run"), or
  * NULL when Lua cannot tell (a call through pcall, say). */
 const char *lg_fname(lua_State *L);
 /* luaL_error with full printf formats (luaL_error's lua_pushfstring knows
- * no %zu, %g or %.3f): raises the message with position information. */
+ * no %zu, %g or %.3f) and the compiler's format checks: raises the message
+ * with position information.  Bindings raise their errors with this;
+ * `make check-layers` refuses a luaL_error with a printf-only format. */
 int lg_errorf(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Every binding includes this header, so luaL_error gets printf formats
- * (and the compiler's format checks) everywhere: %zu and %g work. */
-#undef luaL_error
-#define luaL_error lg_errorf
 /* Raises the core's message as a Lua error prefixed by fn ("rnn.train: ..."). */
 int lg_coreerror(lua_State *L, const char *fn, const gn_err *e);
 
@@ -155,6 +156,6 @@ void lg_write(lua_State *L, const char *s, size_t n);
 
 /* ---- registration ----------------------------------------------------------
  * Each binding file defines `int lg_open_NAME(lua_State *L)` that installs
- * its globals; src/lua/l_init.c calls every one that is linked in. */
+ * its globals; src/lua/l_init.c calls every one (all are mandatory). */
 
 #endif

@@ -146,7 +146,7 @@ static int l_seed(lua_State *L)
     }
     lua_Integer n = lg_checkinteger(L, 1, "seed", "n");
     if (n < 0 || n > 4294967295LL)
-        return luaL_error(L, "seed: expected an integer in 0..4294967295, got %lld", (long long)n);
+        return lg_errorf(L, "seed: expected an integer in 0..4294967295, got %lld", (long long)n);
     s->seed = (unsigned long)n;
     gsl_rng_set(lg_rng(L), s->seed);
     return 0;
@@ -199,7 +199,7 @@ static void put(FILE *f, char *s)
 static const char *check_path(lua_State *L, const char *fn)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        luaL_error(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, 1));
+        lg_errorf(L, "%s: path must be a string (got %s)", fn, luaL_typename(L, 1));
     return lua_tostring(L, 1);
 }
 
@@ -272,9 +272,9 @@ static int l_journal(lua_State *L)
     if (!lua_isnoneornil(L, 1)) {
         const char *path = check_path(L, "journal");
         if (skip_in_replay(L, s, "journal", path)) return 0;
-        if (!s->move) return luaL_error(L, "journal: this session has no journal (batch mode without -o)");
+        if (!s->move) return lg_errorf(L, "journal: this session has no journal (batch mode without -o)");
         char msg[512];
-        if (s->move(s->move_ud, path, msg, sizeof msg) != 0) return luaL_error(L, "journal: %s", msg);
+        if (s->move(s->move_ud, path, msg, sizeof msg) != 0) return lg_errorf(L, "journal: %s", msg);
         gn_session_set_journal(s, path);
     }
     if (s->journal) lua_pushstring(L, s->journal);

@@ -20,7 +20,7 @@ static double f_act(int act, double x)
     return log1p(exp(x));
 }
 
-/* Runs the DESIGN.md equations literally.  y: B·T·nout (trial-major),
+/* Runs the model equations of rnn.h literally.  y: B·T·nout (trial-major),
  * r: B·T·n; returns the masked MSE (or 0 when tg is NULL). */
 static double naive(const gn_rnn *net, size_t B, size_t T, const double *u, const double *tg,
                     const double *mask, double *y, double *r)

@@ -72,12 +72,6 @@ local N = matrix.randn(10, 3); N:set(2, 2, 0 / 0)
 T.raises(function() pca(N) end, "NaN", "pca: NaN refused")
 T.raises(function() npcs(X, 1.5) end, "frac must be", "npcs: frac out of range")
 
--- fixedpoints and merge need the rnn binding.
-if type(rnn) ~= "table" and type(rnn) ~= "function" then
-  T.skip("fixedpoints / merge: rnn binding not in this build")
-  T.done()
-  return
-end
 -- Bistable pair: W = 2I, tanh, no input → 9 fixed points, 4 stable corners.
 local net = rnn{ n = 2, inputs = 1, outputs = 1 }
 net.W = matrix{{2, 0}, {0, 2}}

@@ -4,17 +4,8 @@ local T = dofile("tests/lua/harness.lua")
 require "condense"
 require "sweep"
 
-if type(rnn) == "nil" or type(tasks) ~= "table" then
-  T.skip("condense: rnn or tasks not available in this build")
-  T.done(); return
-end
-local probe = rnn { n = 2, inputs = 1, outputs = 1 }
-if not probe.train or not probe.merge then
-  T.skip("condense: net:train or net:merge not available in this build")
-  T.done(); return
-end
-
 -- Error paths first (cheap).
+local probe = rnn { n = 2, inputs = 1, outputs = 1 }
 T.raises(function() condense(42, tasks.decision {}) end, "must be an rnn", "condense: bad net")
 T.raises(function() condense(probe, {}) end, "must be a task", "condense: bad task")
 T.raises(function() condense(probe, tasks.decision {}, { criterion = "cosine" }) end, "criterion must", "condense: bad criterion")

@@ -5,7 +5,7 @@ local T = dofile("tests/lua/harness.lua")
 
 local function f(x) return math.tanh(x) end
 
--- The DESIGN.md equations in plain Lua, for one trial.
+-- The model equations (help("rnn")) in plain Lua, for one trial.
 local function naive(net, u)
   local n, ni, no = net.n, net.inputs, net.outputs
   local W, Win, b, Wout, bout, x0 = net.W, net.Win, net.b, net.Wout, net.bout, net.x0
@@ -175,7 +175,7 @@ T.ok(y1 == y2 and not (y1 == y3), "noise is reproducible from seed() and fresh o
 
 -- argument errors
 T.raises(function() rnn{inputs = 2} end, "'n'", "n required")
-T.raises(function() rnn{n = 0} end, "option 'n' must be in", "n=0 refused")
+T.raises(function() rnn{n = 0} end, "n must be a whole number in 1..", "n=0 refused")
 T.raises(function() rnn{n = 4, tua = 3} end, "unknown option 'tua'", "typo in options")
 T.raises(function() rnn{n = 4, activation = "sigmoid"} end, "activation", "bad activation")
 T.raises(function() rnn{n = 4, noise = -1} end, "noise", "negative noise")

@@ -39,7 +39,7 @@ def main(d):
         return out
 
     def outputs(q):
-        """y (T,B,no) and r (T,B,n) by the DESIGN.md equations, trial by trial
+        """y (T,B,no) and r (T,B,n) by the model equations of help("rnn"), trial by trial
         in one tensor — written independently of ganglion's code."""
         W, Win, b, Wout, bout, x0 = unflat(q)
         x = x0.unsqueeze(0).repeat(B, 1)

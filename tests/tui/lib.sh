@@ -126,12 +126,6 @@ typeln() {
     T send-keys Enter
 }
 
-# lua_has NAME: 0 when the global NAME is a function in this build.
-lua_has() {
-    typeln "print('has_$1=' .. type($1))"
-    wait_for "^has_$1=" 5 || return 1
-    screen | grep -q "^has_$1=function" 
-}
 
 finish() {
     [ "$FAILED" = 0 ]

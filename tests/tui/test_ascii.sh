@@ -4,8 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 start --ascii
 
-lua_has plot && typeln 'plot({1, 3, 2, 5, 4, 6, 2}, {title = "caf\195\169"})'
-lua_has heatmap && typeln 'layout("1x2") pane(2) heatmap({{1, 2}, {3, 4}})'
+typeln 'plot({1, 3, 2, 5, 4, 6, 2}, {title = "caf\195\169"})'
+typeln 'layout("1x2") pane(2) heatmap({{1, 2}, {3, 4}})'
 typeln 'print("na\195\175ve \226\160\191 text")'
 expect '^na\?ve \? text$' "non-ASCII printed text is shown as '?'"
 T send-keys -l 'string.'; T send-keys Tab Tab

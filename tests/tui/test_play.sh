@@ -3,10 +3,6 @@
 # space pauses, arrows step, q stops; Ctrl-C interrupts.
 . "$(dirname "$0")/lib.sh"
 start
-if ! lua_has play; then
-    echo "skip - $NAME: play() is not in this build yet"
-    finish
-fi
 # a bump moving round a ring of 40 units, 400 steps
 typeln 'A = {} for k = 1, 400 do A[k] = {} for i = 1, 40 do A[k][i] = math.exp(math.cos(2*math.pi*i/40 - k*0.05)) end end'
 typeln 'play(A) print("play returned")'

@@ -3,10 +3,6 @@
 # colours and NO_COLOR.
 . "$(dirname "$0")/lib.sh"
 start
-if ! lua_has plot; then
-    echo "skip - $NAME: plot() is not in this build yet"
-    finish
-fi
 
 typeln 'plot({1, 3, 2, 5, 4, 6, 2}, {title = "first figure"})'
 expect '^ +first figure' "a plot appears with its title"
@@ -47,19 +43,15 @@ T send-keys F4
 expect '^─ 1 ' "F4 again brings the panes back"
 
 # colour: a heatmap is coloured unless NO_COLOR is set
-if lua_has heatmap; then
-    typeln 'layout("1") heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}})'
-    sleep 0.7
-    if T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then ok "the heatmap has colours"
-    else bad "the heatmap has colours"; fi
-    T kill-server; sleep 0.3
-    ENVS="NO_COLOR=1"
-    start
-    typeln 'heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}})'
-    sleep 0.7
-    if T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then bad "NO_COLOR: no colours"
-    else ok "NO_COLOR: no colours"; fi
-else
-    echo "skip - $NAME: heatmap() is not in this build yet"
-fi
+typeln 'layout("1") heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}})'
+sleep 0.7
+if T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then ok "the heatmap has colours"
+else bad "the heatmap has colours"; fi
+T kill-server; sleep 0.3
+ENVS="NO_COLOR=1"
+start
+typeln 'heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}})'
+sleep 0.7
+if T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then bad "NO_COLOR: no colours"
+else ok "NO_COLOR: no colours"; fi
 finish

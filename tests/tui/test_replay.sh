@@ -19,7 +19,7 @@ expect '^13$' "the prompt follows the replay, with its state"
 T kill-server; sleep 0.3
 
 launch --step "$TMP/script.lua"
-wait_for 'step: a key runs the next chunk' 10
+expect 'step: a key runs the next chunk' "--step shows that a key runs the next chunk" 10
 if screen | grep -q '^> y = 7$'; then bad "--step waits before the second chunk"; else ok "--step waits before the second chunk"; fi
 T send-keys Space
 expect '^> y = 7$' "a key runs the next chunk"

@@ -4,12 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 start
 
-have_plot=0
-lua_has plot && have_plot=1
-if [ $have_plot = 1 ]; then
-    typeln 'plot({1, 3, 2, 5, 4, 6, 2})'
-    sleep 0.5
-fi
+typeln 'plot({1, 3, 2, 5, 4, 6, 2})'
+sleep 0.5
 T resize-window -x 20 -y 5
 sleep 0.5
 typeln '1 + 1'
@@ -25,22 +21,18 @@ T resize-window -x 100 -y 30
 expect '^42$' "input typed while too small ran, and shows after growing back"
 typeln '"alive"'
 expect '^"?alive"?$' "the REPL answers after resizing back"
-if [ $have_plot = 1 ]; then
-    # the figure is re-rendered: its x axis spans the new width
-    T resize-window -x 60 -y 20
-    sleep 0.5
-    w1=$(screen | grep -E '^ *[0-9.]+ +[0-9.]' | head -1 | awk '{print length($0)}')
-    T resize-window -x 140 -y 40
-    sleep 0.5
-    if screen | grep -q '─ 1 \|- 1 '; then ok "the plot pane survives the resizes"; else bad "the plot pane survives the resizes"; fi
-    T resize-window -x 100 -y 30
-    sleep 0.5
-    w2=$(screen | grep -E '^ *[0-9.]+ +[0-9.]' | head -1 | awk '{print length($0)}')
-    if [ -n "$w1" ] && [ -n "$w2" ] && [ "$w2" -gt "$w1" ]; then ok "the figure is redrawn at the new width ($w1 -> $w2 columns)"
-    else bad "the figure is redrawn at the new width ('$w1' -> '$w2')"; fi
-else
-    echo "skip - $NAME: plot() is not in this build"
-fi
+# the figure is re-rendered: its x axis spans the new width
+T resize-window -x 60 -y 20
+sleep 0.5
+w1=$(screen | grep -E '^ *[0-9.]+ +[0-9.]' | head -1 | awk '{print length($0)}')
+T resize-window -x 140 -y 40
+sleep 0.5
+if screen | grep -q '─ 1 \|- 1 '; then ok "the plot pane survives the resizes"; else bad "the plot pane survives the resizes"; fi
+T resize-window -x 100 -y 30
+sleep 0.5
+w2=$(screen | grep -E '^ *[0-9.]+ +[0-9.]' | head -1 | awk '{print length($0)}')
+if [ -n "$w1" ] && [ -n "$w2" ] && [ "$w2" -gt "$w1" ]; then ok "the figure is redrawn at the new width ($w1 -> $w2 columns)"
+else bad "the figure is redrawn at the new width ('$w1' -> '$w2')"; fi
 # many resizes in a row while a chunk runs
 typeln 'local t = os.clock() while os.clock() - t < 2 do end print("survived")'
 for s in "30 8" "80 24" "20 5" "100 30" "45 12" "100 30"; do
