@@ -72,8 +72,9 @@ return {
   ["notebook"] = {
     usage = "notebook(path [, title])",
     text = "Exports the session as a Markdown lab notebook: each chunk as a lua code block,\n" ..
-           "followed by its printed output and figures as text.  Written atomically; not\n" ..
-           "repeated during a replay.",
+           "followed by its printed output and figures as text.  At most 1 MiB of output per\n" ..
+           "chunk and 64 MiB per session are kept; the rest shows as \"N bytes of output elided\".\n" ..
+           "Written atomically; not repeated during a replay.",
     example = "notebook(\"lab.md\", \"Condensing a decision network\")",
   },
   ["journal"] = {
