@@ -32,6 +32,7 @@ struct gn_session {
     entry *e;
     int n, cap;
     unsigned long seed;   /* last seed given to the generator */
+    unsigned long seed0;  /* the seed the session started with */
     char started[64];     /* date the session began */
     char *journal;        /* journal path, for messages */
     int replaying;        /* a journal is being replayed: session files are not rewritten */
@@ -47,6 +48,7 @@ gn_session *gn_session_new(void)
     s->seed = env && *env ? strtoul(env, NULL, 10)
                           : (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
     s->seed %= 4294967296UL;
+    s->seed0 = s->seed;
     time_t now = time(NULL);
     strftime(s->started, sizeof s->started, "%Y-%m-%d %H:%M UTC", gmtime(&now));
     return s;
@@ -224,7 +226,7 @@ static int l_save(lua_State *L)
     if (skip_in_replay(L, s, "save", path)) return 0;
     gn_atomic a;
     open_atomic(L, "save", path, &a);
-    put(a.f, gn_journal_header(GN_VERSION, s->started, s->seed, 0));
+    put(a.f, gn_journal_header(GN_VERSION, s->started, s->seed0, 0));
     int k = 0;
     for (int i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
@@ -262,7 +264,8 @@ static int l_notebook(lua_State *L)
     gn_atomic a;
     open_atomic(L, "notebook", path, &a);
     FILE *f = a.f;
-    fprintf(f, "# %s\n\n_ganglion %s, session started %s, seed %lu_\n\n", title, GN_VERSION, s->started, s->seed);
+    fprintf(f, "# %s\n\n_ganglion %s, session started %s with seed %lu_\n\n", title, GN_VERSION, s->started,
+            s->seed0);
     for (int i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
         if (!e->done && i != s->n - 1) continue;   /* the running chunk shows its output so far */
