@@ -25,6 +25,8 @@ Anywhere (also while a chunk runs)
   F2               zoom the current pane to the whole screen; again: back
   F3               make the next pane current (where figures go)
   F4               give the REPL the whole screen; again: back
+  F5 / F6          an older / newer figure in the current pane (each pane keeps
+                   its last 8; the pane's label shows "fig k/n")
   Ctrl-L           repaint the screen
 
 While play() runs

@@ -9,11 +9,29 @@ return {
            "`noise` is the stationary s.d. of an isolated leaky unit; noise draws from the global\n" ..
            "generator.  Initialisation: W ~ N(0, g²/n), Win ~ N(0, 1/inputs), Wout ~ N(0, 1/n),\n" ..
            "b = bout = x0 = 0; seed= draws them from a private generator seeded with it.\n" ..
+           "dt must not exceed tau (the Euler step would overshoot).  A run whose state becomes NaN\n" ..
+           "or Inf raises an error naming the first such value and the likely cause.\n" ..
            "Fields (read: copies; assign: shape- and NaN-checked): net.W (n×n), net.Win (n×inputs),\n" ..
            "net.b (n×1), net.Wout (outputs×n), net.bout, net.x0; net.tau, net.dt, net.noise,\n" ..
            "net.activation are assignable; net.n, net.inputs, net.outputs, net.nparams read-only.\n" ..
            "Methods: run, loss, grad, copy, save, params, setparams (see help(\"rnn:run\") ...),\n" ..
            "and train/score/merge/delete from the training and analysis modules.",
+    fields = {
+      W = "recurrent weights, n×n (a copy; assign a matrix to change)",
+      Win = "input weights, n×inputs",
+      b = "unit biases, n×1",
+      Wout = "readout weights, outputs×n",
+      bout = "readout biases, outputs×1",
+      x0 = "initial state, n×1",
+      n = "number of units (read-only)",
+      inputs = "input channels (read-only)",
+      outputs = "outputs (read-only)",
+      nparams = "number of trainable parameters (read-only)",
+      tau = "time constant (assignable)",
+      dt = "Euler step (assignable)",
+      noise = "stationary s.d. of the private noise (assignable)",
+      activation = '"tanh", "relu" or "softplus" (assignable)',
+    },
     example = "net = rnn{n=64, inputs=3, outputs=3, seed=1}\nprint(net)\nnet.tau = 20\nW = net.W; W:set(1, 1, 0); net.W = W",
   },
   ["rnn:run"] = {
@@ -28,7 +46,7 @@ return {
     text = "Masked mean squared error Σ mask·(y−target)² / Σ mask over all trials, steps and\n" ..
            "outputs.  batch = {u={...}, target={...}, mask={...}}: lists of B matrices, T×inputs,\n" ..
            "T×outputs, T×outputs (mask optional: all ones; it must be >= 0 and not all zero).",
-    example = "b = tasks.decision{}:sample(32)\nprint(net:loss(b))",
+    example = "b = t:sample(32)\nprint(net:loss(b))",
   },
   ["rnn:grad"] = {
     usage = "net:grad(batch) -> loss, {W=, Win=, b=, Wout=, bout=, x0=}",
@@ -62,5 +80,10 @@ return {
     text = "All parameters as one column in the fixed order W, Win, b, Wout, bout, x0 (each\n" ..
            "matrix row by row); setparams assigns such a vector back.",
     example = "p = net:params(); net:setparams(p * 0.5)",
+  },
+  ["rnn:setparams"] = {
+    usage = "net:setparams(v) -> net",
+    text = "Assigns all parameters from one nparams×1 vector in the order of net:params(); shape and NaN are checked before anything changes.",
+    example = "p = net:params()\nnet:setparams(p * 0.5)",
   },
 }

@@ -15,6 +15,9 @@ typedef struct gn_host {
     /* A figure to show.  The host takes ownership (it redraws on resize);
      * pane is 1-based, 0 means "the current pane". */
     void (*figure)(struct gn_host *h, struct gn_figure *fig, int pane);
+    /* A live view redrawn in place (training's loss pane); the next figure
+     * of that pane replaces it.  NULL (batch): live views are skipped. */
+    void (*figure_live)(struct gn_host *h, struct gn_figure *fig, int pane);
     /* Progress of long work (see lg_progress). */
     void (*progress)(struct gn_host *h, const char *what, double done, double total,
                      double elapsed_s, const char *extra);
@@ -28,6 +31,7 @@ typedef struct gn_host {
      * where play() prints a few frames instead. */
     int (*play)(struct gn_host *h, struct gn_figure *frames, int pane);
     int width, height;   /* size of a figure drawn now, in cells */
+    int text_width;      /* columns of the text (REPL) pane; 0: unknown */
     int ascii;           /* 1: no bytes >= 0x80 */
     int color;           /* 1: colour may be used */
     void *ud;            /* host's own state */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "interrupt.h"
 #include "journal.h"
@@ -25,13 +26,14 @@ struct gn_repl {
     gn_host proxy;        /* what Lua sees: records output, forwards to host */
     gn_journal journal;
     int interactive;      /* echo values, try "return <line>" */
+    int echo_batch;       /* -e: echo an expression's values in batch mode too */
     int batch;            /* -b / -e: errors go to stderr, also while replaying */
     char *pending;        /* unfinished chunk */
     size_t pending_len;
     char *last_chunk;
     double last_time;
     gn_session *session;  /* chunks and their output, for save/notebook */
-    char *libdir;         /* ganglion's Lua library: no deferred stop lands there */
+    char *chunk_fig;      /* the chunk's last figure as text, for the notebook */
     int journal_failing;  /* the last journal write failed (told the user once) */
 };
 
@@ -52,6 +54,7 @@ static void sync_proxy(gn_repl *r)
 {
     r->proxy.width = r->host->width;
     r->proxy.height = r->host->height;
+    r->proxy.text_width = r->host->text_width;
     r->proxy.ascii = r->host->ascii;
     r->proxy.color = r->host->color;
 }
@@ -66,13 +69,22 @@ static void px_write(gn_host *h, const char *s, size_t n)
 static void px_figure(gn_host *h, struct gn_figure *fig, int pane)
 {
     gn_repl *r = h->ud;
-    /* The notebook keeps every figure as ASCII text at 80 columns. */
+    /* The notebook keeps one figure per chunk, the last one, as ASCII text
+     * at 80 columns (a loop that redraws a figure leaves its final state). */
     char *txt = gn_figure_render(fig, 80, gn_figure_default_height(fig, 80), 1, 0);
     if (txt) {
-        gn_session_figure(r->session, txt);
-        free(txt);
+        free(r->chunk_fig);
+        r->chunk_fig = txt;
     }
     if (r->host->figure) r->host->figure(r->host, fig, pane);
+    else gn_figure_free(fig);
+}
+
+/* Live views are not recorded: the notebook keeps the final figure. */
+static void px_figure_live(gn_host *h, struct gn_figure *fig, int pane)
+{
+    gn_repl *r = h->ud;
+    if (r->host->figure_live) r->host->figure_live(r->host, fig, pane);
     else gn_figure_free(fig);
 }
 
@@ -105,15 +117,29 @@ static void px_poll(gn_host *h)
 static int px_play(gn_host *h, struct gn_figure *frames, int pane)
 {
     gn_repl *r = h->ud;
-    return r->host->play(r->host, frames, pane);
+    int st = r->host->play(r->host, frames, pane);
+    /* The notebook gets the frame play() stopped at, with a caption (the
+     * host owns the frames; they stay alive in its pane). */
+    char *txt = gn_figure_render(frames, 80, gn_figure_default_height(frames, 80), 1, 0);
+    if (txt) {
+        const char *title = gn_figure_title(frames);
+        size_t n = strlen(txt) + strlen(title) + 96;
+        char *cap = malloc(n);
+        if (cap) {
+            snprintf(cap, n, "%s(play%s%s: still frame, step %zu of %zu)\n", txt, *title ? " " : "", title,
+                     gn_figure_frame(frames) + 1, gn_figure_frame_count(frames));
+            free(r->chunk_fig);
+            r->chunk_fig = cap;
+        }
+        free(txt);
+    }
+    return st;
 }
 
-/* ---- Ctrl-C (as lua.c: the signal handler only sets a flag) ---------------- */
+/* ---- Ctrl-C (as lua.c: the signal handler only sets a hook) ------------------- */
 
-/* Ctrl-C and the UI's 40 ms tick only raise flags; the chunk's count hook
- * (interrupt.c) acts on them at its next poll, so where a stop lands is
- * counted in polls and a replay can stop at the same place. */
-static volatile int ui_due;
+/* The UI is polled from a hook that a 40 ms timer installs, like the
+ * Ctrl-C hook (interrupt.c). */
 static int ui_tick_on;
 
 static void ui_poll(lua_State *L)
@@ -125,7 +151,7 @@ static void ui_poll(lua_State *L)
 static void on_tick(int sig)
 {
     (void)sig;
-    ui_due = 1;
+    lg_intr_tick();
 }
 
 static void on_sigint(int sig)
@@ -134,6 +160,46 @@ static void on_sigint(int sig)
     lg_intr_request();
 }
 
+#define TRACEBACK_KEY "ganglion.traceback"
+
+/* Replaces the string on top of the stack by a copy without the Lua
+ * library's install folder ("/usr/share/ganglion/lua/condense.lua:162:"
+ * becomes "condense.lua:162:"). */
+static void strip_luadir(lua_State *L)
+{
+    int top = lua_gettop(L);
+    const char *s = lua_tostring(L, top);
+    if (!s) return;
+    if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
+        lua_getfield(L, -1, "luadir") == LUA_TSTRING && *lua_tostring(L, -1)) {
+        lua_pushfstring(L, "%s/", lua_tostring(L, -1));
+        luaL_gsub(L, s, lua_tostring(L, -1), "");
+        lua_replace(L, top);
+    }
+    lua_settop(L, top);
+}
+
+/* Is a chunk source the user's own code (a typed chunk or a script), not
+ * the Lua library's? */
+static int user_source(lua_State *L, const char *src)
+{
+    if (strncmp(src, "=chunk", 6) == 0) return 1;
+    if (src[0] != '@') return 0;
+    lua_getglobal(L, "ganglion");
+    int lib = 0;
+    if (lua_istable(L, -1) && lua_getfield(L, -1, "luadir") == LUA_TSTRING) {
+        size_t dl;
+        const char *dir = lua_tolstring(L, -1, &dl);
+        lib = dl > 0 && strncmp(src + 1, dir, dl) == 0;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return !lib;
+}
+
+/* The message handler: keeps the full traceback (for traceback()) and
+ * returns one line, the message at the user's own line: an error raised
+ * inside the Lua library is reported where the user's chunk called it. */
 static int msghandler(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
@@ -142,13 +208,47 @@ static int msghandler(lua_State *L)
             return 1;
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
-    /* "interrupted" needs no traceback: the user knows where they were. */
-    if (strstr(msg, "interrupted") && strlen(msg) < 80) {
-        lua_pushstring(L, msg);
-        return 1;
-    }
     luaL_traceback(L, L, msg, 1);
+    strip_luadir(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+    lua_pushstring(L, msg);
+    strip_luadir(L);
+    msg = lua_tostring(L, -1);
+    char loc[128] = "";
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue;
+        if (user_source(L, ar.source)) {
+            snprintf(loc, sizeof loc, "%s:%d:", ar.short_src, ar.currentline);
+            break;
+        }
+    }
+    if (!loc[0] || strncmp(msg, loc, strlen(loc)) == 0) return 1;
+    /* Drop a library location ("condense.lua:162: ") in favour of the user's. */
+    const char *p = msg;
+    const char *colon = strstr(p, ".lua:");
+    if (colon && !memchr(p, ' ', (size_t)(colon - p))) {
+        const char *q = colon + 5;
+        while (*q >= '0' && *q <= '9') q++;
+        if (q > colon + 5 && q[0] == ':' && q[1] == ' ') p = q + 2;
+    }
+    lua_pushfstring(L, "%s %s", loc, p);
     return 1;
+}
+
+/* traceback() — prints the full traceback of the last error. */
+static int l_traceback(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY) != LUA_TSTRING) {
+        lua_getglobal(L, "print");
+        lua_pushliteral(L, "no error yet");
+        lua_call(L, 1, 0);
+        return 0;
+    }
+    lua_getglobal(L, "print");
+    lua_insert(L, -2);
+    lua_call(L, 1, 0);
+    return 0;
 }
 
 /* Runs the function on top of the stack with nargs; as lua.c's docall. */
@@ -171,9 +271,7 @@ static int docall(gn_repl *r, int narg, int nres)
         sigaction(SIGALRM, &ta, &told);
         setitimer(ITIMER_REAL, &tick, NULL);
     }
-    lg_intr_hook(L, r->libdir, ui_tick_on ? ui_poll : NULL, &ui_due);
     int st = lua_pcall(L, narg, nres, base);
-    lua_sethook(L, NULL, 0, 0);
     if (ui_tick_on) {
         setitimer(ITIMER_REAL, &off, NULL);
         sigaction(SIGALRM, &told, NULL);
@@ -249,13 +347,15 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     sync_proxy(r);
     gn_session_begin(r->session, code);
     if (r->journal.fd >= 0) journal_status(r, gn_journal_begin(&r->journal, code, &e), &e);
-    lg_intr_begin(rec ? rec->intr : NULL, rec ? rec->nintr : 0);
+    lg_intr_begin(L, rec ? rec->intr : NULL, rec ? rec->nintr : 0, ui_tick_on ? ui_poll : NULL,
+                  r->interactive);
     int base = lua_gettop(L);
     int st = LUA_OK;
     int expr = 0;
     size_t len = strlen(code);
     int silent = len > 0 && code[len - 1] == ';';
-    if (echo && r->interactive) {
+    int echo_on = echo && (r->interactive || r->echo_batch);
+    if (echo_on) {
         char *ret = malloc(len + 8);
         memcpy(ret, "return ", 7);
         memcpy(ret + 7, code, len + 1);
@@ -265,6 +365,7 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     }
     if (!expr) st = luaL_loadbuffer(L, code, len, name);
     double t0 = now_s();
+    lg_progress_reset(L);
     if (st == LUA_OK) st = docall(r, 0, LUA_MULTRET);
     r->last_time = now_s() - t0;
     const char *msg = NULL;
@@ -272,14 +373,20 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
         msg = lua_tostring(L, -1);
         if (!msg) msg = "(error object is not a string)";
         report_error(r, msg);
-    } else if (echo && r->interactive && !silent) {
+    } else if (echo_on && !silent) {
         echo_results(r, base);
     }
+    lg_intr_end(L);
     const unsigned long *intr;
     int nintr = lg_intr_recorded(&intr);
     lg_intr_clear();
     if (r->journal.fd >= 0)
         journal_status(r, gn_journal_end(&r->journal, st == LUA_OK, intr, nintr, msg, &e), &e);
+    if (r->chunk_fig) {
+        gn_session_figure(r->session, r->chunk_fig);
+        free(r->chunk_fig);
+        r->chunk_fig = NULL;
+    }
     gn_session_end(r->session, st == LUA_OK, msg, intr, nintr);
     lua_settop(L, base);
     return st == LUA_OK ? GN_REPL_DONE : GN_REPL_ERROR;
@@ -311,10 +418,19 @@ int gn_repl_feed(gn_repl *r, const char *line)
         if (*line == 0) return GN_REPL_DONE;
         /* "?name" at the prompt means help("name"). */
         if (line[0] == '?' && r->interactive) {
-            char buf[512];
-            snprintf(buf, sizeof buf, "help(\"%s\")", line + 1);
-            char *q = strrchr(buf, '"');   /* trim trailing blanks inside the quotes */
-            while (q > buf + 6 && q[-1] == ' ') { memmove(q - 1, q, strlen(q) + 1); q--; }
+            /* "?name", "? name", "?net:run": help("...") on the rest. */
+            const char *q = line + 1;
+            while (*q == ' ' || *q == '\t') q++;
+            size_t ql = strlen(q);
+            while (ql > 0 && (q[ql - 1] == ' ' || q[ql - 1] == '\t')) ql--;
+            char buf[600];
+            size_t b = 0;
+            b += (size_t)snprintf(buf, sizeof buf, "help(\"");
+            for (size_t i = 0; i < ql && b + 8 < sizeof buf; i++) {
+                if (q[i] == '"' || q[i] == '\\') buf[b++] = '\\';
+                buf[b++] = q[i];
+            }
+            snprintf(buf + b, sizeof buf - b, "\")");
             free(r->last_chunk);
             r->last_chunk = strdup(line);
             return run_chunk(r, buf, "=help", 0, NULL);
@@ -534,6 +650,7 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
     r->proxy = *host;
     r->proxy.write = px_write;
     r->proxy.figure = px_figure;
+    r->proxy.figure_live = host->figure_live ? px_figure_live : NULL;
     r->proxy.progress = px_progress;
     r->proxy.layout = px_layout;
     r->proxy.pane = px_pane;
@@ -552,11 +669,9 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
         gn_repl_free(r);
         return NULL;
     }
+    lua_pushcfunction(r->L, l_traceback);
+    lua_setglobal(r->L, "traceback");
     ui_tick_on = host->poll != NULL;
-    lua_getglobal(r->L, "ganglion");
-    if (lua_istable(r->L, -1) && lua_getfield(r->L, -1, "luadir") == LUA_TSTRING)
-        r->libdir = strdup(lua_tostring(r->L, -1));
-    lua_settop(r->L, 0);
     if (journal) {
         gn_err e = {0};
         unsigned long seed = gn_session_seed(r->session);
@@ -582,11 +697,39 @@ lua_State *gn_repl_lua(gn_repl *r) { return r->L; }
 const char *gn_repl_journal(const gn_repl *r) { return r->journal.fd >= 0 ? r->journal.path : NULL; }
 size_t gn_repl_journal_unsaved(const gn_repl *r) { return gn_journal_unsaved(&r->journal); }
 
+char *gn_repl_close_journal(gn_repl *r)
+{
+    if (r->journal.fd < 0) return NULL;
+    char *msg = NULL, *path = strdup(r->journal.path);
+    gn_err e = {0};
+    if (gn_journal_flush(&r->journal, &e) == GN_OK) {
+        if (asprintf(&msg, "session journal: %s", path) < 0) msg = NULL;
+    } else {
+        /* The disk still refuses: the whole journal goes where there is room. */
+        char rescue[512];
+        const char *tmp = getenv("TMPDIR");
+        snprintf(rescue, sizeof rescue, "%s/ganglion-rescue-%ld.lua", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+        size_t lost = gn_journal_unsaved(&r->journal);
+        if (gn_journal_move(&r->journal, rescue, &e) == GN_OK) {
+            if (asprintf(&msg, "session journal: %s is missing its last %zu bytes (the disk refused them); "
+                         "the whole session was saved to %s", path, lost, rescue) < 0) msg = NULL;
+        } else if (asprintf(&msg, "session journal: %s is missing its last %zu bytes, which could not be "
+                            "saved anywhere: %s", path, lost, e.msg) < 0) {
+            msg = NULL;
+        }
+    }
+    gn_journal_close(&r->journal);
+    free(path);
+    return msg;
+}
+
 int gn_repl_run_string(gn_repl *r, const char *code, const char *name)
 {
     int saved = r->interactive;
     r->interactive = 0;
-    int st = run_chunk(r, code, name, 0, NULL);
+    r->echo_batch = 1;   /* like the prompt: an expression prints its values */
+    int st = run_chunk(r, code, name, 1, NULL);
+    r->echo_batch = 0;
     r->interactive = saved;
     return st == GN_REPL_ERROR;
 }
@@ -612,8 +755,8 @@ void gn_repl_free(gn_repl *r)
     if (r->L) lua_close(r->L);
     gn_journal_close(&r->journal);
     gn_session_free(r->session);
-    free(r->libdir);
     free(r->pending);
     free(r->last_chunk);
+    free(r->chunk_fig);
     free(r);
 }

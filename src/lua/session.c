@@ -19,6 +19,7 @@ typedef struct {
     char *code;      /* the chunk as typed */
     char *out;       /* printed output and figures, in order */
     size_t out_len, out_cap;
+    size_t elided;   /* bytes of output not kept (over the caps) */
     char *note;      /* note("...") text, or NULL */
     int ok;          /* ran without error */
     int done;        /* finished (the running chunk is not yet) */
@@ -31,9 +32,11 @@ struct gn_session {
     entry *e;
     int n, cap;
     unsigned long seed;   /* last seed given to the generator */
+    unsigned long seed0;  /* the seed the session started with */
     char started[64];     /* date the session began */
     char *journal;        /* journal path, for messages */
     int replaying;        /* a journal is being replayed: session files are not rewritten */
+    size_t out_total;     /* bytes of output kept over all chunks */
     int (*move)(void *ud, const char *path, char *msg, size_t n);
     void *move_ud;
 };
@@ -45,6 +48,7 @@ gn_session *gn_session_new(void)
     s->seed = env && *env ? strtoul(env, NULL, 10)
                           : (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
     s->seed %= 4294967296UL;
+    s->seed0 = s->seed;
     time_t now = time(NULL);
     strftime(s->started, sizeof s->started, "%Y-%m-%d %H:%M UTC", gmtime(&now));
     return s;
@@ -79,15 +83,27 @@ void gn_session_output(gn_session *s, const char *text, size_t n)
 {
     if (s->n == 0) return;
     entry *e = &s->e[s->n - 1];
-    /* Keep at most 1 MiB of output per chunk in the notebook. */
-    if (e->out_len > (1u << 20)) return;
-    if (e->out_len + n + 1 > e->out_cap) {
-        e->out_cap = (e->out_len + n + 1) * 2;
-        e->out = realloc(e->out, e->out_cap);
+    /* The notebook keeps at most GN_SESSION_CHUNK_OUT bytes of one chunk's
+     * output and GN_SESSION_TOTAL_OUT over the session (however large one
+     * write is); the rest is counted and shown as "N bytes elided". */
+    size_t room = e->out_len < GN_SESSION_CHUNK_OUT ? GN_SESSION_CHUNK_OUT - e->out_len : 0;
+    size_t troom = s->out_total < GN_SESSION_TOTAL_OUT ? GN_SESSION_TOTAL_OUT - s->out_total : 0;
+    if (troom < room) room = troom;
+    size_t keep = n < room ? n : room;
+    e->elided += n - keep;
+    if (keep == 0) return;
+    if (e->out_len + keep + 1 > e->out_cap) {
+        size_t cap = (e->out_len + keep + 1) * 2;
+        if (cap > GN_SESSION_CHUNK_OUT + 1) cap = GN_SESSION_CHUNK_OUT + 1;
+        char *p = realloc(e->out, cap);
+        if (!p) { e->elided += keep; return; }
+        e->out = p;
+        e->out_cap = cap;
     }
-    memcpy(e->out + e->out_len, text, n);
-    e->out_len += n;
+    memcpy(e->out + e->out_len, text, keep);
+    e->out_len += keep;
     e->out[e->out_len] = 0;
+    s->out_total += keep;
 }
 
 void gn_session_figure(gn_session *s, const char *text)
@@ -210,7 +226,7 @@ static int l_save(lua_State *L)
     if (skip_in_replay(L, s, "save", path)) return 0;
     gn_atomic a;
     open_atomic(L, "save", path, &a);
-    put(a.f, gn_journal_header(GN_VERSION, s->started, s->seed, 0));
+    put(a.f, gn_journal_header(GN_VERSION, s->started, s->seed0, 0));
     int k = 0;
     for (int i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
@@ -248,7 +264,8 @@ static int l_notebook(lua_State *L)
     gn_atomic a;
     open_atomic(L, "notebook", path, &a);
     FILE *f = a.f;
-    fprintf(f, "# %s\n\n_ganglion %s, session started %s, seed %lu_\n\n", title, GN_VERSION, s->started, s->seed);
+    fprintf(f, "# %s\n\n_ganglion %s, session started %s with seed %lu_\n\n", title, GN_VERSION, s->started,
+            s->seed0);
     for (int i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
         if (!e->done && i != s->n - 1) continue;   /* the running chunk shows its output so far */
@@ -259,6 +276,7 @@ static int l_notebook(lua_State *L)
         md_block(f, "lua", e->code);
         if (e->done && !e->ok) fprintf(f, "_(this chunk raised an error)_\n\n");
         if (e->out_len) md_block(f, "", e->out);
+        if (e->elided) fprintf(f, "_(%zu bytes of output elided)_\n\n", e->elided);
     }
     close_atomic(L, "notebook", &a);
     return 0;
@@ -294,12 +312,18 @@ static int l_writefile(lua_State *L)
     return 0;
 }
 
-/* ganglion.defer_interrupt(): library code that stopped early on Ctrl-C
- * and returns its result asks for the chunk to stop after the caller's line. */
-static int l_defer_interrupt(lua_State *L)
+/* ganglion.work_stopped([mark]): library work that stops early on Ctrl-C
+ * and returns its result (condense) marks it — in a batch script this
+ * raises "interrupted" instead; without an argument, tells whether work was
+ * stopped earlier in this chunk (see interrupt.h). */
+static int l_work_stopped(lua_State *L)
 {
-    lg_intr_defer(L);
-    return 0;
+    if (lua_toboolean(L, 1)) {
+        if (!lg_intr_work_returns()) return lg_interrupted(L);   /* a batch script stops */
+        lg_intr_work_stopped();
+    }
+    lua_pushboolean(L, lg_intr_after_stop());
+    return 1;
 }
 
 int lg_open_session(lua_State *L, gn_session *s)
@@ -316,8 +340,8 @@ int lg_open_session(lua_State *L, gn_session *s)
     luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);
     if (lua_getglobal(L, "ganglion") == LUA_TTABLE) {
-        lua_pushcfunction(L, l_defer_interrupt);
-        lua_setfield(L, -2, "defer_interrupt");
+        lua_pushcfunction(L, l_work_stopped);
+        lua_setfield(L, -2, "work_stopped");
     }
     lua_pop(L, 1);
     return 0;

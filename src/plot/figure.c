@@ -44,6 +44,8 @@ static gn_figure *fig_new(gn_figure_kind kind, const gn_figure_opts *o)
     f->ymin = o->ymin; f->ymax = o->ymax;
     f->zmin = o->zmin; f->zmax = o->zmax;
     f->height = o->height > 0 ? o->height : 0;
+    f->xlog = o->xlog ? 1 : 0;
+    f->ylog = o->ylog ? 1 : 0;
     if (!f->title || !f->xlabel || !f->ylabel) { gn_figure_free(f); return NULL; }
     return f;
 }
@@ -60,6 +62,7 @@ void gn_figure_free(gn_figure *f)
     if (f->labels)
         for (size_t i = 0; i < f->rows; i++) free(f->labels[i]);
     free(f->labels);
+    gn_figure_free(f->below);
     free(f);
 }
 
@@ -81,6 +84,89 @@ static int series_add(gn_figure *f, size_t len, const double *ys, const double *
     f->n_series++;
     return 0;
 }
+
+gn_figure *gn_figure_copy(const gn_figure *f)
+{
+    gn_figure_opts o;
+    gn_figure_opts_init(&o);
+    o.title = f->title; o.xlabel = f->xlabel; o.ylabel = f->ylabel;
+    o.xmin = f->xmin; o.xmax = f->xmax; o.ymin = f->ymin; o.ymax = f->ymax;
+    o.zmin = f->zmin; o.zmax = f->zmax;
+    o.height = f->height;
+    o.xlog = f->xlog; o.ylog = f->ylog;
+    gn_figure *c = fig_new(f->kind, &o);
+    if (!c) return NULL;
+    for (size_t i = 0; i < f->n_series; i++) {
+        const gn_series *s = &f->series[i];
+        if (series_add(c, s->len, s->y, s->x, s->label)) goto fail;
+    }
+    c->n_spikes = f->n_spikes; c->n_neurons = f->n_neurons; c->T = f->T;
+    if (f->st && !(c->st = dupd(f->st, f->n_spikes))) goto fail;
+    if (f->si) {
+        c->si = malloc((f->n_spikes ? f->n_spikes : 1) * sizeof *c->si);
+        if (!c->si) goto fail;
+        if (f->n_spikes) memcpy(c->si, f->si, f->n_spikes * sizeof *c->si);
+    }
+    c->rows = f->rows; c->cols = f->cols; c->frame = f->frame;
+    if (f->m) {
+        size_t nm = f->kind == GN_FIG_BARS ? f->rows : f->rows * f->cols;
+        if (!(c->m = dupd(f->m, nm))) goto fail;
+    }
+    if (f->labels) {
+        c->labels = calloc(f->rows ? f->rows : 1, sizeof *c->labels);
+        if (!c->labels) goto fail;
+        for (size_t i = 0; i < f->rows; i++)
+            if (f->labels[i] && !(c->labels[i] = dupstr(f->labels[i]))) goto fail;
+    }
+    if (f->below && !(c->below = gn_figure_copy(f->below))) goto fail;
+    return c;
+fail:
+    gn_figure_free(c);
+    return NULL;
+}
+
+void gn_figure_stack(gn_figure *top, gn_figure *bottom)
+{
+    gn_figure_free(top->below);
+    top->below = bottom;
+}
+
+int gn_figure_line_merge(gn_figure *dst, const gn_figure *src)
+{
+    if (dst->kind != GN_FIG_LINE || src->kind != GN_FIG_LINE) return -1;
+    for (size_t i = 0; i < src->n_series; i++) {
+        const gn_series *s = &src->series[i];
+        if (series_add(dst, s->len, s->y, s->x, s->label)) return -1;
+    }
+    return 0;
+}
+
+static int set_str(char **dst, const char *src)
+{
+    if (!src) return 0;
+    char *d = dupstr(src);
+    if (!d) return -1;
+    free(*dst);
+    *dst = d;
+    return 0;
+}
+
+int gn_figure_update_opts(gn_figure *f, const gn_figure_opts *o)
+{
+    if (set_str(&f->title, o->title) || set_str(&f->xlabel, o->xlabel) || set_str(&f->ylabel, o->ylabel))
+        return -1;
+    if (!isnan(o->xmin)) f->xmin = o->xmin;
+    if (!isnan(o->xmax)) f->xmax = o->xmax;
+    if (!isnan(o->ymin)) f->ymin = o->ymin;
+    if (!isnan(o->ymax)) f->ymax = o->ymax;
+    if (o->height > 0) f->height = o->height;
+    if (o->xlog) f->xlog = 1;
+    if (o->ylog) f->ylog = 1;
+    return 0;
+}
+
+int gn_figure_xlog(const gn_figure *f) { return f->xlog; }
+int gn_figure_ylog(const gn_figure *f) { return f->ylog; }
 
 gn_figure *gn_figure_line_new(const gn_figure_opts *o)
 {
@@ -237,7 +323,27 @@ void gn_resolve_range(double ulo, double uhi, double dlo, double dhi, double *lo
     *hi = h;
 }
 
+static char *gn_figure_render_one(const gn_figure *f, int width, int height, int ascii, int color);
+
 char *gn_figure_render(const gn_figure *f, int width, int height, int ascii, int color)
+{
+    if (f->below && height >= 10) {
+        int h1 = height - height / 2;
+        char *a = gn_figure_render_one(f, width, h1, ascii, color);
+        char *b = gn_figure_render(f->below, width, height - h1, ascii, color);
+        char *s = NULL;
+        if (a && b && (s = malloc(strlen(a) + strlen(b) + 1))) {
+            strcpy(s, a);
+            strcat(s, b);
+        }
+        free(a);
+        free(b);
+        return s;
+    }
+    return gn_figure_render_one(f, width, height, ascii, color);
+}
+
+static char *gn_figure_render_one(const gn_figure *f, int width, int height, int ascii, int color)
 {
     gn_canvas c;
     if (gn_canvas_init(&c, width, height, ascii ? 1 : 0)) return NULL;
@@ -260,6 +366,11 @@ static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v;
 int gn_figure_default_height(const gn_figure *f, int width)
 {
     if (f->height > 0) return f->height;
+    if (f->below) {
+        gn_figure top = *f;
+        top.below = NULL;
+        return gn_figure_default_height(&top, width) + gn_figure_default_height(f->below, width);
+    }
     int title = *f->title ? 1 : 0, xlabel = *f->xlabel ? 1 : 0;
     int header = *f->ylabel ? 1 : 0;
     if (f->kind == GN_FIG_LINE || f->kind == GN_FIG_PHASE)

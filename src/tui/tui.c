@@ -24,8 +24,13 @@
 #define PLAY_FRAME_MS 50      /* play(): 20 frames a second */
 #define PLAY_MAX_S 10.0       /* ... skipping steps so a long run plays in ~10 s */
 
+#define FIG_HISTORY 8     /* figures each pane keeps (F5/F6 step through them) */
+
 typedef struct {
-    gn_figure *fig;    /* owned; NULL: empty pane */
+    gn_figure *fig;    /* shown: hist[pos], or NULL (empty pane) */
+    gn_figure *hist[FIG_HISTORY];   /* owned, oldest first */
+    int n, pos;        /* figures held, the one shown */
+    int live;          /* the newest is a live view: the next figure replaces it */
     char *text;        /* rendered at (w, h, frame) */
     int w, h;
     size_t frame;
@@ -209,6 +214,7 @@ static void relayout(tui *t)
     tui_rect r = t->geom.pane[t->cur];
     t->host.width = r.w > 0 ? r.w : (W > 20 ? W : 80);
     t->host.height = r.h > 0 ? r.h : 20;
+    t->host.text_width = t->geom.repl.w > 0 ? t->geom.repl.w : W;
 }
 
 static void draw_hrule(int y, int x, int w, int ascii)
@@ -219,6 +225,40 @@ static void draw_hrule(int y, int x, int w, int ascii)
 static void draw_vrule(int y, int x, int h, int ascii)
 {
     for (int i = 0; i < h; i++) mvaddstr(y + i, x, ascii ? "|" : "\u2502");
+}
+
+/* Puts fig into the pane's history and shows it: it replaces the newest
+ * when that one is a live view (training redrawn in place), else it is
+ * added and the oldest beyond FIG_HISTORY is dropped. */
+static void slot_push(tui_figslot *s, gn_figure *fig, int live)
+{
+    if (s->n && s->live) {
+        if (s->hist[s->n - 1] != fig) gn_figure_free(s->hist[s->n - 1]);
+        s->hist[s->n - 1] = fig;
+    } else {
+        if (s->n == FIG_HISTORY) {
+            gn_figure_free(s->hist[0]);
+            memmove(s->hist, s->hist + 1, (FIG_HISTORY - 1) * sizeof *s->hist);
+            s->n--;
+        }
+        s->hist[s->n++] = fig;
+    }
+    s->live = live;
+    s->pos = s->n - 1;
+    s->fig = fig;
+    free(s->text);
+    s->text = NULL;
+}
+
+/* F5 / F6: an older or newer figure of the pane. */
+static void slot_step(tui_figslot *s, int d)
+{
+    int p = s->pos + d;
+    if (p < 0 || p >= s->n) return;
+    s->pos = p;
+    s->fig = s->hist[p];
+    free(s->text);
+    s->text = NULL;
 }
 
 static void draw_pane(tui *t, int k)
@@ -252,8 +292,11 @@ static void draw_label(tui *t, int k)
     tui_rect l = t->geom.label[k];
     if (l.w <= 0) return;
     draw_hrule(l.y, l.x, l.w, t->ascii);
-    char num[32];
-    snprintf(num, sizeof num, " %d%s ", k + 1, t->lay.zoom == k + 1 ? " zoomed" : "");
+    char num[64];
+    const tui_figslot *s = &t->slot[k];
+    char hist[32] = "";
+    if (s->n > 1) snprintf(hist, sizeof hist, " fig %d/%d", s->pos + 1, s->n);
+    snprintf(num, sizeof num, " %d%s%s ", k + 1, hist, t->lay.zoom == k + 1 ? " zoomed" : "");
     int len = (int)strlen(num);
     if (len + 1 > l.w) return;
     if (k == t->cur) attron(A_REVERSE);
@@ -512,6 +555,7 @@ static void toggle_zoom(tui *t, int z)
 static void show_keys(tui *t)
 {
     say(t, "keys: F1 this list  F2 zoom the current pane (again: back)  F3 next pane\n"
+           "      F5/F6 older/newer figure in the current pane\n"
            "      F4 REPL full screen  PgUp/PgDn scroll  ^L redraw  Tab complete\n"
            "      ^R search history  ^C stop a chunk / clear the line  ^D quit\n"
            "      play(): space pause, left/right step, q stop.  help(\"keys\") has more.\n");
@@ -533,6 +577,8 @@ static int ui_key(tui *t, int ch)
         if (t->lay.zoom >= 1 && t->lay.zoom <= TUI_MAXPANES) t->lay.zoom = t->cur + 1;
         break;
     case KEY_F(4): toggle_zoom(t, TUI_MAXPANES + 1); break;
+    case KEY_F(5): slot_step(&t->slot[t->cur], -1); break;
+    case KEY_F(6): slot_step(&t->slot[t->cur], +1); break;
     case 12: clearok(curscr, TRUE); break;   /* ^L */
     case KEY_MOUSE: break;
     default: return 0;
@@ -665,17 +711,23 @@ static void h_figure(gn_host *h, struct gn_figure *fig, int pane)
 {
     tui *t = h->ud;
     int k = pane >= 1 && pane <= TUI_MAXPANES ? pane - 1 : t->cur;
-    tui_figslot *s = &t->slot[k];
-    if (s->fig) gn_figure_free(s->fig);
-    free(s->text);
-    s->fig = fig;
-    s->text = NULL;
+    slot_push(&t->slot[k], fig, 0);
     relayout(t);
     if (t->geom.pane[k].w <= 0 && !t->geom.too_small) {
         char msg[96];
         snprintf(msg, sizeof msg, "(figure in pane %d, hidden at this size: F2 zooms it)\n", k + 1);
         say(t, msg);
     }
+    draw(t);
+}
+
+/* A live view (training): redrawn in place, kept in the history only as
+ * its final state. */
+static void h_figure_live(gn_host *h, struct gn_figure *fig, int pane)
+{
+    tui *t = h->ud;
+    int k = pane >= 1 && pane <= TUI_MAXPANES ? pane - 1 : t->cur;
+    slot_push(&t->slot[k], fig, 1);
     draw(t);
 }
 
@@ -741,11 +793,7 @@ static int h_play(gn_host *h, struct gn_figure *frames, int pane)
 {
     tui *t = h->ud;
     int k = pane >= 1 && pane <= t->lay.grid_r * t->lay.grid_c ? pane - 1 : t->cur;
-    tui_figslot *s = &t->slot[k];
-    if (s->fig && s->fig != frames) gn_figure_free(s->fig);
-    free(s->text);
-    s->fig = frames;
-    s->text = NULL;
+    slot_push(&t->slot[k], frames, 0);
     size_t n = gn_figure_frame_count(frames);
     if (n == 0) return 0;
     int saved_zoom = t->lay.zoom;
@@ -892,6 +940,7 @@ int tui_main(const tui_opts *o)
     tui_layout_parse(&t->lay, "1");
     t->host.write = h_write;
     t->host.figure = h_figure;
+    t->host.figure_live = h_figure_live;
     t->host.progress = h_progress;
     t->host.layout = h_layout;
     t->host.pane = h_pane;
@@ -939,11 +988,11 @@ int tui_main(const tui_opts *o)
     }
 
     tui_rline_done();
-    char *journal = gn_repl_journal(t->repl) ? strdup(gn_repl_journal(t->repl)) : NULL;
+    char *journal = gn_repl_close_journal(t->repl);
     gn_repl_free(t->repl);
     t->repl = NULL;
     for (int k = 0; k < TUI_MAXPANES; k++) {
-        if (t->slot[k].fig) gn_figure_free(t->slot[k].fig);
+        for (int i = 0; i < t->slot[k].n; i++) gn_figure_free(t->slot[k].hist[i]);
         free(t->slot[k].text);
     }
     restore_terminal();
@@ -958,7 +1007,7 @@ int tui_main(const tui_opts *o)
     free(disp);
     disp = NULL;
     disp_cap = 0;
-    if (journal) printf("session journal: %s\n", journal);
+    if (journal) printf("%s\n", journal);
     free(journal);
     return 0;
 }

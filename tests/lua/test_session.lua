@@ -39,5 +39,16 @@ do
   print = saved
 end
 
+-- The notebook's header names the seed the session started with, not the last seed().
+do
+  local s0 = tonumber(os.getenv("GANGLION_SEED") or "") 
+  seed(12345)
+  notebook(dir .. "/n2.md")
+  local f2 = io.open(dir .. "/n2.md"); local md2 = f2:read("a"); f2:close()
+  local shown = tonumber(md2:match("with seed (%d+)"))
+  T.ok(shown ~= nil and shown ~= 12345 and (s0 == nil or shown == s0),
+       "the notebook header shows the starting seed (" .. tostring(shown) .. "), not the last seed()")
+end
+
 os.execute("rm -rf " .. dir)
 T.done()
