@@ -3,8 +3,28 @@
 -- (Loaded as data with no globals: plain loops only.)
 local E = {}
 
+-- Data the examples use, defined on a first line so each runs as typed.
+local SETUP = {
+  { "A", "A = matrix.randn(4, 4)" }, { "B", "B = matrix.randn(4, 4)" }, { "X", "X = matrix.randn(50, 3)" },
+  { "x", "x = matrix.randn(5, 1)" }, { "y", "y = matrix.randn(50, 1)" }, { "W", "W = matrix.randn(3, 3)" },
+  { "C", "C = matrix.randn(50, 3):cov()" }, { "b", "b = matrix.randn(4, 1)" },
+  { "scores", "scores = matrix.rand(6, 1)" }, { "lr", "lr = 0.1" },
+  { "grad", "grad = function(M) return M * 0.01 end" },
+  { "tr1", "tr1 = {r = matrix.randn(5, 3)}" }, { "tr2", "tr2 = {r = matrix.randn(5, 3)}" },
+  { "tr", "tr = {r = matrix.randn(40, 6)}" }, { "net", "net = rnn{n = 8, inputs = 2, outputs = 1}" },
+}
+
 -- name, usage, text, example
 local function add(name, usage, text, example)
+  local pre = ""
+  for k = 1, #SETUP do
+    local v = SETUP[k][1]
+    if example:find("%f[%w_]" .. v .. "%f[^%w_]") and not example:find("^" .. v .. " =")
+       and not example:find("[;\n] *" .. v .. " =") then
+      pre = pre .. (pre == "" and "" or "; ") .. SETUP[k][2]
+    end
+  end
+  if pre ~= "" then example = pre .. "\n" .. example end
   E[name] = { usage = usage, text = text, example = example }
 end
 
@@ -104,7 +124,7 @@ add("m:max", "m:max([dim])", "Largest value and its index, as m:min.", "best, k 
 add("m:norm", "m:norm([dim])", "Euclidean (Frobenius) norm; with dim, of each column (1) or row (2).", "A:norm()")
 add("m:cumsum", "m:cumsum([dim])", "Running sum down the columns (dim 1, default for matrices) or along\nthe rows (dim 2); a vector along its length.",
     "c = matrix{1, 2, 3}:cumsum()  --> 1, 3, 6")
-add("m:dot", "m:dot(b)", "Σ m.*b for two matrices of the same shape (or vectors of one length).", "x:dot(y)")
+add("m:dot", "m:dot(b)", "Σ m.*b for two matrices of the same shape (or vectors of one length).", "X:col(1):dot(y)")
 add("m:cov", "m:cov()", "Covariance of the columns (variables), divisor T-1: c×c.", "C = X:cov()")
 add("m:corr", "m:corr()", "Pearson correlation of the columns; a constant column gives NaN.", "R = X:corr()")
 add("m:sort", "m:sort([dim])", "Sorted copy (each column by default, a vector along its length; dim 2:\neach row) and the 1-based source indices.  Stable; NaN last.",
@@ -157,10 +177,10 @@ add("rnn.from", "rnn.from{W=, Win=, Wout=, b=, bout=, x0=, tau=, dt=, activation
     "A rate network built from matrices (W n×n, Win n×inputs, Wout outputs×n, b and x0 n×1,\n" ..
     "bout outputs×1; missing vectors are zero), shapes checked — e.g. weights trained in PyTorch\n" ..
     "or MATLAB.  rnn.from(matrix.load(\"net.npz\")) reads what net:export wrote.",
-    "net = rnn.from(matrix.load(\"trained.mat\")); small = condense(net, tasks.decision{})")
+    "d = {W = matrix.randn(8, 8) * 0.3, Win = matrix.randn(8, 2), Wout = matrix.randn(1, 8)}\nnet = rnn.from(d); print(net.n)")
 add("rnn:export", "net:export(path)",
     "Writes W, Win, b, Wout, bout, x0, tau and dt (1×1) to an .npz or .mat file.",
-    "small:export(\"small.npz\")  -- in Python: p = np.load(\"small.npz\"); p[\"W\"]")
+    "net:export(\"/tmp/net.npz\")  -- in Python: p = np.load(\"/tmp/net.npz\"); p[\"W\"]")
 add("rank_pairs", "rank_pairs(S, m [, {var=, abs=}])",
     "The m most similar unit pairs {i, j, s} of a similarity matrix S (upper triangle; |S| with\n" ..
     "abs=true), best first, ranked in C; in each pair i is the unit with the larger var[i].\n" ..
@@ -169,7 +189,7 @@ add("rank_pairs", "rank_pairs(S, m [, {var=, abs=}])",
 
 -- time
 add("clock", "clock()", "Seconds on a monotonic wall clock; differences are elapsed time.",
-    "t0 = clock(); net:train(task, {iters=10}); print(clock() - t0)")
+    "t0 = clock(); A = matrix.randn(300, 300):inv(); print(clock() - t0)")
 add("time", "time(f, ...)", "Runs f(...), prints its wall time and returns it, then f's results (IPython's %time).",
     "dt, C = time(function() return A * A end)")
 
