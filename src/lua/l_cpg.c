@@ -402,7 +402,8 @@ static int phases_impl(lua_State *L, int res, int opt, const char *fn)
     lg_opt_defaults(phase_decl, &po);
     po.skip = 0.25 * (gsl_matrix_get(tm, n - 1, 0) - gsl_matrix_get(tm, 0, 0));
     lg_opt_read(L, opt, fn, phase_decl, &po);
-    if (po.ref > (int)k) return lg_errorf(L, "%s: option 'ref' must be a column 1..%zu, got %d", fn, k, po.ref);
+    if (po.ref < 1 || po.ref > (int)k)
+        return lg_errorf(L, "%s: option 'ref' must be a column 1..%zu, got %d", fn, k, po.ref);
     /* The core wants a contiguous row-major n×k block and a contiguous t. */
     const double *x = contiguous(L, out), *t = contiguous(L, tm);
     gn_rhythm r;

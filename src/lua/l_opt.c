@@ -1,6 +1,7 @@
 /* l_opt.c — the one reader of option declarations (see l_opt.h). */
 #include "l_opt.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,12 @@ static void set_whole(lua_State *L, int idx, const char *fn, const lg_opt *o, in
         range_text(r, sizeof r, o);
         lg_errorf(L, "%s: %s must be %s, got %s", fn, o->name, r, numstr(g, sizeof g, v));
     }
+    /* The slot's own type bounds what fits, whatever the declared range. */
+    if (o->type == LG_OPT_INT && (v > INT_MAX || v < INT_MIN))
+        lg_errorf(L, "%s: %s must be %s %d, got %s", fn, o->name, v > 0 ? "at most" : "at least",
+                  v > 0 ? INT_MAX : INT_MIN, numstr(g, sizeof g, v));
+    if (o->type == LG_OPT_SIZE && v >= 18446744073709551616.0)
+        lg_errorf(L, "%s: %s is too large, got %s", fn, o->name, numstr(g, sizeof g, v));
     if (o->type == LG_OPT_SIZE) *(size_t *)slot(base, o) = (size_t)v;
     else *(int *)slot(base, o) = (int)v;
 }

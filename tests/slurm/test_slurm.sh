@@ -77,14 +77,14 @@ cid=$(cut -d' ' -f1 cancel.parts/jobs)
 "$SP" --slurm -c 1 --mem 300M -j 2 -o cancel.csv "$root/scripts/sweep.lua" -- $ARGS > busy.out 2>&1
 [ $? = 1 ] && grep -q "still queued or running" busy.out; ok $? "a rerun while the array runs is refused"
 n=0
-while [ $n -lt 600 ] && [ ! -f cancel.parts/2.done ] && [ "$(cat cancel.parts/2.csv 2>/dev/null | wc -l)" -lt 2 ]; do
+while [ $n -lt 3000 ] && [ ! -f cancel.parts/2.done ] && [ "$(cat cancel.parts/2.csv 2>/dev/null | wc -l)" -lt 2 ]; do
     sleep 0.1; n=$((n + 1))
 done
 [ ! -f cancel.parts/2.done ] && scancel "${cid}_2"
 ok $? "scancel ${cid}_2 after its first row"
 n=0
 for j in $(cat cancel.parts/jobs); do
-    while [ $n -lt 600 ] && [ -n "$(squeue -h -j "$j" -o %i 2>/dev/null)" ]; do sleep 0.2; n=$((n + 1)); done
+    while [ $n -lt 1500 ] && [ -n "$(squeue -h -j "$j" -o %i 2>/dev/null)" ]; do sleep 0.2; n=$((n + 1)); done
 done
 kept=$(($(wc -l < cancel.parts/2.csv) - 1))
 [ "$kept" -ge 1 ] && [ "$kept" -lt 3 ] && [ ! -f cancel.parts/2.done ] && [ -f cancel.parts/1.done ]
