@@ -8,11 +8,13 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
-PKGS     := ncursesw readline lua5.4 gsl
+PKGS     := ncursesw readline lua5.4 gsl cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS comes from OpenBLAS, not from libgslcblas.
 PKG_LIBS   := $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) -lopenblas -lm -lpthread
 CORE_LIBS  := $(filter-out -lgslcblas,$(shell pkg-config --libs gsl 2>/dev/null)) -lopenblas -lm -lpthread
+# The plot layer draws figures for files (savefig) with cairo.
+PLOT_LIBS  := $(shell pkg-config --libs cairo 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
@@ -78,7 +80,7 @@ $(BUILD)/tests/core/%: tests/core/%.c $(LIB)
 $(BUILD)/tests/plot/%: tests/plot/%.c $(LIBPLOT)
 	@mkdir -p $(dir $@)
 	@echo "  TEST  $@"
-	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBPLOT) $(CORE_LIBS)
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBPLOT) $(PLOT_LIBS) $(CORE_LIBS)
 
 # ---- user-facing targets ---------------------------------------------------
 deps:

@@ -119,6 +119,7 @@ end
 -- arguments; they are not meant to be called directly.
 local Task = {}
 Task.__index = Task
+Task.__name = "task"   -- the type's name, for help and completion (?t:sample)
 
 function Task:__tostring()
   return ("task %s (inputs %d, outputs %d, T %d, chance %.2f)"):format(

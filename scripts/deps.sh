@@ -9,12 +9,13 @@
 # cluster test: as root they are installed; otherwise the run goes on and the
 # checks that need them report themselves as skipped, with the reason.
 set -e
-build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev"
+build="gcc make pkg-config libncurses-dev libreadline-dev liblua5.4-dev libgsl-dev libopenblas-dev libcairo2-dev"
 test_req="$build tmux"
 # Optional for tests: references for cross-checks, and slurmctld, slurmd,
 # slurm-client and munge, with which tests/slurm/ starts a single-node
-# cluster (it skips, saying why, where it cannot).
-test_ref="python3 python3-numpy python3-scipy python3-torch slurmctld slurmd slurm-client munge"
+# cluster (it skips, saying why, where it cannot); libxml2-utils and
+# poppler-utils (xmllint, pdfinfo, pdftotext) check the files savefig writes.
+test_ref="python3 python3-numpy python3-scipy python3-torch slurmctld slurmd slurm-client munge libxml2-utils poppler-utils"
 bench_ref="python3 python3-numpy python3-scipy python3-torch python3-brian hyperfine"
 case "${1:-build}" in
     build) req=$build;    ref="" ;;

@@ -12,7 +12,7 @@ return {
            "components n x k (k = min(T, n); column c is axis c, unit norm, largest loading positive),\n" ..
            "explained k x 1 (fractions of variance, largest first), var k x 1 (s^2/(T-1)),\n" ..
            "scores T x k, mean n x 1.",
-    example = "tr = net:run(task:sample(50).u)\np = pca(tr)\nplot(p.explained)",
+    example = "tr = net:run(t:sample(1).u[1])\np = pca(tr)\nbars(p.explained, {title = \"variance explained\"})",
   },
   ["npcs"] = {
     usage = "npcs(X [, frac=0.9]) -> integer",
@@ -43,7 +43,7 @@ return {
            "than columns.  Orthonormal bases of the centred column spaces (thin SVD, directions below\n" ..
            "1e-10 of the largest dropped), then the singular values of Ua'Ub.  rho: min(p,q) x 1,\n" ..
            "decreasing, zero beyond the count found; mean: mean of the count found.",
-    example = "c = cca(parent_trace, child_trace); print(c.mean)",
+    example = "parent = net:run(b.u[1])\nsmall = net:copy(); small:merge(1, 2)\nc = cca(parent, small:run(b.u[1])); print(c.mean)",
   },
   ["procrustes"] = {
     usage = "procrustes(a, b) -> {disparity=, rotation=, scale=}",
@@ -74,7 +74,7 @@ return {
            "that reached each).  input: constant input u (default 0).  eig: n x 2 eigenvalues of J\n" ..
            "(real, imaginary; decreasing real part); stable when all real parts are < 0.\n" ..
            "The list is sorted by hits, most visited first.",
-    example = "fps = fixedpoints(net, {trace = net:run(task:sample(20).u)})\n" ..
+    example = "fps = fixedpoints(net, {trace = net:run(t:sample(1).u[1])})\n" ..
               "for _, p in ipairs(fps) do print(p.stable, p.q) end",
   },
   ["rnn:merge"] = {
@@ -89,7 +89,7 @@ return {
            "  Wout[:,i] += a Wout[:,j]   bout += c Wout[:,j]\n" ..
            "(b takes c W[:,j] unscaled: b and W f(x) share the Euler bracket dt/tau(-x + W f(x) + Win u + b));\n" ..
            "i keeps its own incoming weights; returns net, a, c.  Exact when the fit is exact.",
-    example = "tr = net:run(task:sample(50).u)\nnet:merge(3, 7, {method=\"ls\", trace=tr})",
+    example = "tr = net:run(t:sample(1).u[1])\nnet:merge(3, 7, {method=\"ls\", trace=tr})",
   },
   ["rnn:delete"] = {
     usage = "net:delete(i) -> net",
@@ -111,8 +111,13 @@ return {
            "correlation with the parent's rates), merged={i,j}, a, c, similarity, attempt, accepted,\n" ..
            "delete_score (a twin pruned by deletion only, retrained the same way, at the same size)}.\n" ..
            "log.best indexes the returned net's row.  condense_csv(log, path) writes it as CSV.",
-    example = "small, log = condense(net, tasks.decision{}, {retrain=50, threshold=0.9, min_n=4})\n" ..
+    example = "small, log = condense(net, t, {retrain=20, threshold=0.9, min_n=net.n - 2})\n" ..
               "for _, r in ipairs(log) do print(r.n, r.score, r.delete_score) end",
+  },
+  ["condense_csv"] = {
+    usage = "condense_csv(log, path)",
+    text = "Writes a condense log as CSV, one row per step (op, n, loss, score, heldout, npcs, pr, cca, accepted), for plotting elsewhere.",
+    example = "seed(1)\nt = tasks.flipflop{T = 60}\nnet = rnn{n = 12, inputs = 3, outputs = 3}\nnet:train(t, {method = \"adam\", iters = 20})\nsmall, log = condense(net, t, {retrain = 5, min_n = 10})\ncondense_csv(log, os.tmpname())",
   },
   ["sweep"] = {
     usage = "sweep{task=, sizes={...}, seeds=N|{...}, method=, iters=500, batch=, eval=200, fixedpoints=32,\n" ..
@@ -126,7 +131,17 @@ return {
            "With csv=, each finished run's row is appended to the file at once; resume=true keeps the\n" ..
            "rows already there and skips their runs, so a killed slice resumes where it stopped.\n" ..
            "sweep_csv(rows, path) writes rows as CSV.",
-    example = "rows = sweep{task=tasks.decision{}, sizes={4, 8, 16, 32}, seeds=3, iters=300, csv=\"sweep.csv\"}",
+    example = "rows = sweep{task=tasks.decision{}, sizes={4, 8}, seeds=1, iters=30, csv=\"sweep.csv\"}",
+  },
+  ["sweep_csv"] = {
+    usage = "sweep_csv(rows, path [, header=true])",
+    text = "Writes the rows of a sweep as CSV (n, seed, score, loss, npcs, pr, nfixed, nstable, ramp, label, time).",
+    example = "sweep_csv({{n = 4, seed = 1, score = 0.5}}, os.tmpname())",
+  },
+  ["sweep_measure"] = {
+    usage = "sweep_measure(net, task, ev [, nfp]) -> row",
+    text = "The measurements a sweep makes of one trained net on an evaluation batch ev: score, loss, npcs, participation ratio, fixed points from nfp starts (stable ones, and a label of the dynamics).",
+    example = "t = tasks.flipflop{T = 60}\nnet = rnn{n = 8, inputs = 3, outputs = 3, seed = 1}\nrow = sweep_measure(net, t, t:sample(8), 4)\nprint(row.npcs, row.label)",
   },
   ["sweep_slice"] = {
     usage = "sweep_slice{part=\"K/N\", csv=path, columns={...}, key={...}, resume=false} -> s;\n" ..
@@ -139,10 +154,11 @@ return {
            "rows already in csv (a file with other columns is refused); without it the file starts\n" ..
            "over.  A script that takes --part K/N and --csv PATH and resumes this way runs under\n" ..
            "scripts/sweep_parallel.sh, locally or on Slurm (see README, Running on a cluster).",
-    example = "local s = sweep_slice{part=\"2/4\", csv=\"study.parts/2.csv\", resume=true,\n" ..
-              "                     columns={\"task\", \"seed\", \"score\", \"seconds\"}, key={\"task\", \"seed\"}}\n" ..
+    example = "runs = {{task=\"flipflop\", seed=1}, {task=\"flipflop\", seed=2}}\n" ..
+              "s = sweep_slice{part=\"1/1\", csv=\"study.csv\", resume=true,\n" ..
+              "                columns={\"task\", \"seed\", \"score\"}, key={\"task\", \"seed\"}}\n" ..
               "for p, run in ipairs(runs) do\n" ..
-              "  if s:todo(p, run) then s:add(do_run(run)) end\n" ..
+              "  if s:todo(p, run) then s:add{task=run.task, seed=run.seed, score=0.5} end\n" ..
               "end",
   },
 }

@@ -5,6 +5,16 @@ return {
     text = "help() lists topics; help(name) or ?name at the prompt describes a function.",
     example = "help(\"matrix\")\n?rnn",
   },
+  ["writefile"] = {
+    usage = "writefile(path, text)",
+    text = "Writes text as the whole new content of path, atomically: a temporary file beside it, fsync, rename, so a reader sees the old file or the new one, never half of either. A symbolic link, a folder or the running session's journal at path is refused.",
+    example = "writefile(\"rows.csv\", \"n,score\\n4,0.5\\n\")",
+  },
+  ["traceback"] = {
+    usage = "traceback()",
+    text = "Prints the full traceback of the last error. At the prompt an error shows as one line, the message at the line of your chunk; traceback() shows every call that led there, inside the library too.",
+    example = "pcall(error, \"demo\")   -- errors caught by pcall do not count\ntraceback()",
+  },
   ["seed"] = {
     usage = "seed(n)   seed() -> current seed",
     text = "Reseeds the one global generator (GSL mt19937) that all randomness flows from.\n" ..

@@ -29,6 +29,12 @@ return {
            "itself could not be checked against the file.  The file's output function has no\n" ..
            "threshold cut-off, and neither does this one.  The file's nf = 1, sdum1-4 = 0, edum = 0\n" ..
            "are not implemented: their use was not visible (presumably no effect at those values).",
+    fields = {
+      t = "model time now, ms (read-only)",
+      method = "the GSL stepper (read-only)",
+      rtol = "relative tolerance (read-only)",
+      atol = "absolute tolerance (read-only)",
+    },
     example = "c = cpg{}\nr = c:run{t = 20000, dt = 2}\nplot(r.out, {labels = cpg.names})\n" ..
               "print(cpg.phases(r).period)   --> ~2518 (ms)\nc2 = cpg{Drive1 = 0}   -- two-phase",
   },
@@ -41,6 +47,31 @@ return {
            "chooses its own steps to meet rtol/atol.  Successive runs continue in time (c.t).\n" ..
            "Ctrl-C stops it.  Errors: t <= 0, dt <= 0, dt > t, NaN, unknown options.",
     example = "c = cpg{}\nr = c:run{t = 10000, dt = 5}\nprint(r.V:rows(), r.out:get(1000, 3))",
+  },
+  ["cpg:reset"] = {
+    usage = "c:reset([y0]) -> c",
+    text = "Puts the model back at time 0 in state y0 (8 numbers: v1 v2 v3 v4 h m2 m3 m4; default the model's standard start).",
+    example = "c = cpg{}\nc:run{t = 500}\nc:reset()\nprint(c.t)   --> 0",
+  },
+  ["cpg:state"] = {
+    usage = "c:state() -> 8×1 matrix",
+    text = "The current state (v1 v2 v3 v4 h m2 m3 m4): potentials in mV, gating variables between 0 and 1.",
+    example = "c = cpg{}\nc:run{t = 200}\nprint(c:state():get(1, 1))",
+  },
+  ["cpg:params"] = {
+    usage = "c:params() -> {name = value, ...}",
+    text = "All parameters of this model as a table (cpg.params lists names, defaults, units and meanings).",
+    example = "c = cpg{}\nprint(c:params().gNaP)",
+  },
+  ["cpg:period"] = {
+    usage = "c:period(r [, opts]) -> period in ms",
+    text = "The burst period of a run, as cpg.phases(r, opts).period (NaN when nothing bursts).",
+    example = "c = cpg{}\nr = c:run{t = 8000, dt = 2}\nprint(c:period(r))",
+  },
+  ["cpg.new"] = {
+    usage = "cpg.new{...} -> c",
+    text = "The same as cpg{...}.",
+    example = "c = cpg.new{gNaP = 4}",
   },
   ["cpg.phases"] = {
     usage = "ph = cpg.phases(r [, {on = 0.5, off = 0.3, min_range = 0.05, ref = 1, skip = 25% of run}])",

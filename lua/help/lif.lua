@@ -32,11 +32,33 @@ return {
            "copies of the state), pop.V_inh.\n" ..
            "lif.mg_block(v [, mg]) gives G(V).  Subthreshold dynamics use the exact propagator, so a\n" ..
            "constant current fires at ISI = tref + taum ln(RI/(RI-(vth-vrest))) up to one step.",
+    fields = {
+      vrest = "resting and reset potential, mV",
+      vth = "spike threshold, mV",
+      taum = "membrane time constant, ms",
+      tref = "refractory period, ms",
+      tau_ampa = "AMPA current decay, ms",
+      tau_nmda = "NMDA current decay, ms",
+      tau_inh = "global inhibition time constant, ms",
+      R = "membrane resistance, MOhm",
+      g_inh = "global inhibition gain, mV/Hz",
+      mg = "magnesium concentration, mM",
+      n = "number of neurons",
+      inputs = "input channels",
+      synapses = "recurrent synapses",
+      input_synapses = "input synapses",
+      f_nmda_rec = "NMDA fraction of recurrent synapses",
+      V = "membrane potentials now, n×1 (mV)",
+      I_ampa = "AMPA currents now, n×1 (nA)",
+      I_nmda = "NMDA currents now, n×1 (nA)",
+      V_inh = "global inhibition now, mV",
+      threads = "threads used by run (settable; 0 = automatic)",
+    },
     example = "pop = lif{n=100, inputs=20, w_in=0.02, p=0.1, w=0.005}\n" ..
               "big = lif{n=10000, p=0.1, w=0.0002, threads=2}   -- 10^7 synapses, two cores\n" ..
               "r = pop:run{T=500, dt=0.1, I=0.05, rates=40}\nraster(r.spikes)\nplot(r.V:col(1))",
   },
-  ["lif.run"] = {
+  ["lif:run"] = {
     usage = "pop:run{T=, dt=0.1, I=0, rates=, input_spikes=, record=, spikes=\"auto\", keep_state=false, V0=,\n" ..
             "        threads=}\n" ..
             "  -> {V=steps x n, spikes={{t=,i=},...}, rate=n x 1 (Hz), t=steps x 1, dt=, T=}",
@@ -54,5 +76,20 @@ return {
            "Each run starts from rest (or V0) unless keep_state=true.  Ctrl-C stops it cleanly.\n" ..
            "threads: overrides the population's thread count for this run (see help(\"lif\")).",
     example = "r = lif{n=5, tref=2}:run{T=1000, I={0.06, 0.08, 0.1, 0.2, 0.5}}\nprint(r.rate)",
+  },
+  ["lif:reset"] = {
+    usage = "pop:reset()",
+    text = "Puts every neuron back at rest (V = vrest, no synaptic current, no inhibition), as before the first run.",
+    example = "pop = lif{n = 10}\npop:run{T = 100, I = 1}\npop:reset()\nprint(pop.V:get(1, 1))   --> -72.3",
+  },
+  ["lif.defaults"] = {
+    usage = "lif.defaults() -> {vrest=, vth=, taum=, ...}",
+    text = "The default parameters (Tesileanu et al. 2017) as a table.",
+    example = "print(lif.defaults().taum)   --> 24.5",
+  },
+  ["lif.mg_block"] = {
+    usage = "lif.mg_block(V [, mg=0.7]) -> factor",
+    text = "The NMDA magnesium block 1/(1 + mg/3.57 exp(-V/16.13)) of Jahr & Stevens (1990) at V mV and mg mM.",
+    example = "print(lif.mg_block(-70), lif.mg_block(0))",
   },
 }

@@ -10,6 +10,14 @@ return {
            "A mode with eigenvalue lam of M evolves as exp((lam-1) t/tau): it decays when\n" ..
            "Re lam < 1, integrates when lam = 1, and grows (the network is unstable) when\n" ..
            "Re lam > 1; lin:eig() lists the time constants tau/(1 - Re lam).",
+    fields = {
+      n = "number of units",
+      tau = "time constant",
+      dt = "time step",
+      M = "connection matrix, n×n (a copy)",
+      method = '"exact" or "euler" (assignable)',
+      v0 = "starting state, n×1 (assignable)",
+    },
     example = "M = matrix{{0.5, -0.4}, {0.6, 0.3}}\nlin = linear{M=M, tau=10, dt=0.5}\n" ..
               "h = matrix(200, 2, 0.1)\nv = lin:run(h)\nlin:phase(v, {h={0.1, 0.1}})",
   },

@@ -13,12 +13,25 @@ return {
            "series; a list {v1, m2, ...} draws every vector and every matrix column (lengths may\n" ..
            "differ).  Note that a table of tables is read as such a list, so write matrix{{..}} for a\n" ..
            "matrix given by rows.  Options: labels={...} (legend, one per series), x= (x values,\n" ..
-           "same length as each series; default 1..n).  Ranges are automatic: NaN leaves a gap,\n" ..
+           "same length as each series; default 1..n; a list {x1, x2, ...} gives each entry of y its own\n" ..
+           "x, e.g. two optimisers' losses against their own wall times), xlog=true, ylog=true\n" ..
+           "(logarithmic axes, ticks at powers of ten; values <= 0 leave a gap), hold=true (draw onto\n" ..
+           "the last line figure: its series stay, these are added, given options replace its own).\n" ..
+           "Without colour (NO_COLOR, --ascii, batch) series differ by line style (solid, dashed,\n" ..
+           "dotted, dash-dot; ASCII: markers) and the legend shows each style.  Ranges are automatic: NaN leaves a gap,\n" ..
            "+-Inf is drawn at the edge, constant data gets a range around it.  Series longer than\n" ..
            "the pane is wide keep each column's min and max, so a single spike is never lost.\n" ..
            common,
     example = "tr = net:run(batch.u[1])\nplot(tr.y, {title = \"outputs\", labels = {\"bit 1\", \"bit 2\", \"bit 3\"}, xlabel = \"step\"})\n" ..
-              "plot({tr.r:col(1), tr.r:col(2)}, {x = tr.t, pane = 2})",
+              "h = net:train(t, {method = \"adam\", iters = 30})\nplot(h.loss, {ylog = true, labels = {\"adam\"}})\n" ..
+              "h2 = net:copy():train(t, {method = \"adam\", iters = 30, lr = 3e-3})\n" ..
+              "plot(h2.loss, {hold = true, labels = {\"adam lr=3e-3\"}})\n" ..
+              "plot({h.loss, h2.loss}, {x = {h.time, h2.time}, ylog = true, xlabel = \"s\", labels = {\"1e-3\", \"3e-3\"}})",
+  },
+  ["savefig"] = {
+    usage = "savefig(path [, {width=432, height=288}]) -> path",
+    text = "Writes the last figure shown as SVG, PDF or PNG, chosen by the extension (.svg, .pdf, .png), drawn by cairo from the same data and options as the text figure: every series, its legend label, the title and axis labels, log axes. Sizes are in points (432 x 288 is 6 x 4 inches); PNG has 2 pixels per point. Series differ by colour and by dash pattern, so a grey print still tells them apart. The file is written to a temporary beside it and renamed, so it is never half written; a symbolic link or a folder at path is refused.",
+    example = "h1 = {}; h2 = {}\nfor i = 1, 50 do h1[i] = math.exp(-i / 8); h2[i] = math.exp(-i / 20) end\nplot({h1, h2}, {ylog = true, labels = {\"hf\", \"adam\"}, xlabel = \"iteration\", ylabel = \"loss\"})\nsavefig(\"loss.pdf\")\nsavefig(\"loss.svg\")",
   },
   ["raster"] = {
     usage = "raster(spikes [, opts])   spikes: {{t=, i=}, ...} or a run result (uses its .spikes)",
@@ -57,7 +70,7 @@ return {
     usage = "pane(k)",
     text = "Chooses the pane (1-based, numbered left to right, top to bottom) where the next figure\n" ..
            "goes.  The option pane=k of a display function does the same for one figure.",
-    example = "layout(\"1x2\")\npane(1); plot(tr.y)\npane(2); raster(r)",
+    example = "layout(\"1x2\")\npane(1); plot(tr.y)\nr = lif{n = 50}:run{T = 300, I = 1.2}\npane(2); raster(r)",
   },
   ["layout"] = {
     usage = "layout(\"1\" | \"1x2\" | \"2x1\" | \"2x2\")",

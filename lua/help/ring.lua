@@ -19,6 +19,19 @@ return {
            "Methods: r:run{...}  r:bump(activity)  r:play(activity)  r:meanfield().\n" ..
            "Fields: r.n, the parameters, r.state (n×1, assignable), r.theta (n×1), r.phase (the\n" ..
            "cue angle, assignable).  Preset: ring.notebook (the notebook's input-driven ring).",
+    fields = {
+      n = "number of units",
+      w0 = "uniform weight (negative: inhibition)",
+      w1 = "cosine weight",
+      h0 = "uniform input",
+      h1 = "default cue amplitude",
+      T = "rectification threshold",
+      tau = "time constant",
+      dt = "Euler step",
+      phase = "cue phase now, radians",
+      state = "rates now, n×1 (assignable)",
+      theta = "unit angles, n×1 (radians)",
+    },
     example = "r = ring{}\ncued = r:run{steps=300, phase=1}       -- cue at 1 rad\n" ..
               "free = r:run{steps=1000, cue=0}         -- cue removed: the bump stays\n" ..
               "b = r:bump(free); print(b.position:get(1000, 1), b.height:get(1000, 1))\nheatmap(free)",

@@ -14,6 +14,22 @@ return {
            "net.activation are assignable; net.n, net.inputs, net.outputs, net.nparams read-only.\n" ..
            "Methods: run, loss, grad, copy, save, params, setparams (see help(\"rnn:run\") ...),\n" ..
            "and train/score/merge/delete from the training and analysis modules.",
+    fields = {
+      W = "recurrent weights, n×n (a copy; assign a matrix to change)",
+      Win = "input weights, n×inputs",
+      b = "unit biases, n×1",
+      Wout = "readout weights, outputs×n",
+      bout = "readout biases, outputs×1",
+      x0 = "initial state, n×1",
+      n = "number of units (read-only)",
+      inputs = "input channels (read-only)",
+      outputs = "outputs (read-only)",
+      nparams = "number of trainable parameters (read-only)",
+      tau = "time constant (assignable)",
+      dt = "Euler step (assignable)",
+      noise = "stationary s.d. of the private noise (assignable)",
+      activation = '"tanh", "relu" or "softplus" (assignable)',
+    },
     example = "net = rnn{n=64, inputs=3, outputs=3, seed=1}\nprint(net)\nnet.tau = 20\nW = net.W; W:set(1, 1, 0); net.W = W",
   },
   ["rnn:run"] = {
@@ -28,7 +44,7 @@ return {
     text = "Masked mean squared error Σ mask·(y−target)² / Σ mask over all trials, steps and\n" ..
            "outputs.  batch = {u={...}, target={...}, mask={...}}: lists of B matrices, T×inputs,\n" ..
            "T×outputs, T×outputs (mask optional: all ones; it must be >= 0 and not all zero).",
-    example = "b = tasks.decision{}:sample(32)\nprint(net:loss(b))",
+    example = "b = t:sample(32)\nprint(net:loss(b))",
   },
   ["rnn:grad"] = {
     usage = "net:grad(batch) -> loss, {W=, Win=, b=, Wout=, bout=, x0=}",
@@ -62,5 +78,10 @@ return {
     text = "All parameters as one column in the fixed order W, Win, b, Wout, bout, x0 (each\n" ..
            "matrix row by row); setparams assigns such a vector back.",
     example = "p = net:params(); net:setparams(p * 0.5)",
+  },
+  ["rnn:setparams"] = {
+    usage = "net:setparams(v) -> net",
+    text = "Assigns all parameters from one nparams×1 vector in the order of net:params(); shape and NaN are checked before anything changes.",
+    example = "p = net:params()\nnet:setparams(p * 0.5)",
   },
 }

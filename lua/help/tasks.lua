@@ -14,6 +14,28 @@ return {
     example = "seed(1)\nt = tasks.flipflop{T=100}\nb = t:sample(8)\nnet = rnn{n=64, inputs=t.inputs, outputs=t.outputs}\n" ..
               "print(net:score(t))",
   },
+  ["task"] = {
+    usage = "a task: t = tasks.NAME{...}",
+    text = "What tasks.NAME{} returns: a table with the task's sizes and the methods task:sample(B) and task:score(batch, traces). help(\"tasks\") lists the tasks.",
+    fields = {
+      inputs = "input channels",
+      outputs = "output channels",
+      T = "steps per trial",
+      chance = "score of a constant output",
+      name = "the task's name",
+    },
+    example = "t = tasks.decision{}\nprint(t, t.inputs, t.outputs, t.T)",
+  },
+  ["task:sample"] = {
+    usage = "task:sample(B) -> {u={...}, target={...}, mask={...}, info={...}}",
+    text = "Draws B fresh trials from the global generator: lists of B matrices u (T×inputs), target and mask (T×outputs), and info (one table per trial: the task's own trial parameters, read by task:score). After seed(n) the same trials come back.",
+    example = "seed(1)\nt = tasks.flipflop{T=100}\nb = t:sample(8)\nplot(b.u[1], {title = \"inputs of trial 1\"})",
+  },
+  ["task:score"] = {
+    usage = "task:score(batch, traces) -> fraction of trials solved",
+    text = "Judges each trial of a batch from task:sample by the task's own criterion (see help(\"tasks.NAME\")), given the traces net:run returned for it (only each trace's y is read).",
+    example = "t = tasks.flipflop{T=100}\nnet = rnn{n=32, inputs=3, outputs=3, seed=2}\nb = t:sample(16)\nprint(t:score(b, net:run(b)))",
+  },
   ["tasks.flipflop"] = {
     usage = "tasks.flipflop{bits=3, T=200, p=0.02, pulse=5, gap=10, settle=5, tol=0.5}",
     text = "3-bit flip-flop memory (Sussillo & Barak 2013).  Input k receives ±1 pulses lasting `pulse`\n" ..

@@ -1,6 +1,6 @@
 -- Help for training (src/lua/l_train.c).
 return {
-  ["net:train"] = {
+  ["rnn:train"] = {
     usage = "net:train(task, {method=\"hf\"|\"adam\"|\"cg\"|\"cg_fr\"|\"bfgs\", iters=, batch=, target=, ...}) -> history",
     text = "Trains the network on a task (tasks.NAME{} or your own table with inputs, outputs, T,\n" ..
            "sample and score).  hf and adam draw a fresh batch of `batch` trials every iteration\n" ..
@@ -31,7 +31,7 @@ return {
               "h = net:train(t, {method=\"hf\", iters=100, target=0.95})\n" ..
               "print(h.iters, h.loss[#h.loss], net:score(t))\nplot(h.loss)",
   },
-  ["net:score"] = {
+  ["rnn:score"] = {
     usage = "net:score(task [, B=200]) -> fraction",
     text = "Runs the network (without noise) on B fresh trials of the task and returns the fraction\n" ..
            "solved by the task's criterion (task:score).  The traces handed to task:score, here and\n" ..

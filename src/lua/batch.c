@@ -92,6 +92,7 @@ void gn_batch_host_init(gn_host *h, int ascii)
     h->layout = b_layout;
     h->pane = b_pane;
     h->width = term_width();
+    h->text_width = h->width;
     h->height = 24;
     h->ascii = ascii;
     h->color = 0;

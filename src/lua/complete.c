@@ -1,5 +1,6 @@
 /* complete.c — Tab completion of globals, table fields (after '.') and
- * methods (after ':'), by walking the live Lua state. */
+ * methods (after ':'), by walking the live Lua state; members of objects
+ * come from lua/help.lua (ganglion.complete), which follows each type. */
 #include <ctype.h>
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -8,6 +9,21 @@
 #include "repl.h"
 
 lua_State *gn_repl_lua(gn_repl *r);
+
+/* Appends head..k to the candidate list unless it is there already. */
+static void add(char ***out, size_t *n, size_t *cap, const char *head, const char *k)
+{
+    if (*n + 2 > *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        *out = realloc(*out, sizeof **out * *cap);
+    }
+    size_t len = strlen(head) + strlen(k) + 1;
+    char *c = malloc(len);
+    snprintf(c, len, "%s%s", head, k);
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*out)[i], c) == 0) { free(c); return; }
+    (*out)[(*n)++] = c;
+}
 
 /* Adds the string keys of the table on top of the stack that start with
  * prefix; methods only keeps functions. */
@@ -21,18 +37,7 @@ static void collect(lua_State *L, const char *head, const char *prefix, int meth
             const char *k = lua_tostring(L, -2);
             int fn = lua_type(L, -1) == LUA_TFUNCTION;
             if (strncmp(k, prefix, pl) == 0 && (!methods || fn) && strncmp(k, "__", 2) != 0) {
-                if (*n + 2 > *cap) {
-                    *cap = *cap ? *cap * 2 : 32;
-                    *out = realloc(*out, sizeof **out * *cap);
-                }
-                size_t len = strlen(head) + strlen(k) + 1;
-                char *c = malloc(len);
-                snprintf(c, len, "%s%s", head, k);
-                int dup = 0;
-                for (size_t i = 0; i < *n; i++)
-                    if (strcmp((*out)[i], c) == 0) { dup = 1; break; }
-                if (dup) free(c);
-                else (*out)[(*n)++] = c;
+                add(out, n, cap, head, k);
             }
         }
         lua_pop(L, 1);
@@ -40,8 +45,7 @@ static void collect(lua_State *L, const char *head, const char *prefix, int meth
 }
 
 /* Pushes the value named by the dotted path s[0..len) (e.g. "a.b.c"), or
- * nil.  Only plain field reads: no metamethods run during completion,
- * except that an object's __index table is followed for methods. */
+ * nil: plain field reads, the fallback when the Lua library is absent. */
 static void push_path(lua_State *L, const char *s, size_t len)
 {
     lua_pushglobaltable(L);
@@ -94,15 +98,37 @@ char **gn_repl_complete(gn_repl *r, const char *word)
             }
     } else {
         snprintf(head, sizeof head, "%.*s", (int)(sep + 1 - word), word);
-        push_path(L, expr, (size_t)(sep - expr));
         int methods = *sep == ':';
-        if (lua_istable(L, -1)) collect(L, head, sep + 1, methods, &out, &n, &cap);
-        /* Fields and methods reachable through the metatable's __index. */
-        if (lua_getmetatable(L, -1)) {
-            if (lua_getfield(L, -1, "__index") == LUA_TTABLE)
-                collect(L, head, sep + 1, methods, &out, &n, &cap);
-            lua_pop(L, 1);
-            lua_pop(L, 1);
+        /* Members through the value's type (lua/help.lua: ganglion.complete
+         * follows userdata metatables, method tables and declared fields). */
+        int done = 0;
+        if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
+            lua_getfield(L, -1, "complete") == LUA_TFUNCTION) {
+            lua_pushlstring(L, expr, (size_t)(sep - expr));
+            lua_pushstring(L, methods ? ":" : ".");
+            lua_pushstring(L, sep + 1);
+            if (lua_pcall(L, 3, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+                done = 1;
+                lua_Integer m = luaL_len(L, -1);
+                for (lua_Integer i = 1; i <= m; i++) {
+                    lua_rawgeti(L, -1, i);
+                    const char *k = lua_tostring(L, -1);
+                    if (k) add(&out, &n, &cap, head, k);
+                    lua_pop(L, 1);
+                }
+            }
+        }
+        lua_settop(L, top);
+        if (!done) {
+            push_path(L, expr, (size_t)(sep - expr));
+            if (lua_istable(L, -1)) collect(L, head, sep + 1, methods, &out, &n, &cap);
+            /* Fields and methods reachable through the metatable's __index. */
+            if (lua_getmetatable(L, -1)) {
+                if (lua_getfield(L, -1, "__index") == LUA_TTABLE)
+                    collect(L, head, sep + 1, methods, &out, &n, &cap);
+                lua_pop(L, 1);
+                lua_pop(L, 1);
+            }
         }
     }
     lua_settop(L, top);

@@ -28,6 +28,7 @@ typedef struct gn_host {
      * where play() prints a few frames instead. */
     int (*play)(struct gn_host *h, struct gn_figure *frames, int pane);
     int width, height;   /* size of a figure drawn now, in cells */
+    int text_width;      /* columns of the text (REPL) pane; 0: unknown */
     int ascii;           /* 1: no bytes >= 0x80 */
     int color;           /* 1: colour may be used */
     void *ud;            /* host's own state */

@@ -128,6 +128,16 @@ static int l_helpfiles(lua_State *L)
     return 1;
 }
 
+/* ganglion.textwidth() — columns of the pane that printed text goes to
+ * (help wraps to it); 80 when the host does not say. */
+static int l_textwidth(lua_State *L)
+{
+    gn_host *h = lg_host(L);
+    int w = h && h->text_width > 0 ? h->text_width : h && h->width > 0 ? h->width : 80;
+    lua_pushinteger(L, w);
+    return 1;
+}
+
 /* Opens the bindings in protected mode: a binding's error is reported,
  * not a panic. */
 static int open_modules(lua_State *L)
@@ -159,6 +169,8 @@ int lg_open_all(lua_State *L, gn_session *s, char **err)
     lua_pushvalue(L, -1);
     lua_pushcclosure(L, l_helpfiles, 1);
     lua_setfield(L, -2, "helpfiles");
+    lua_pushcfunction(L, l_textwidth);
+    lua_setfield(L, -2, "textwidth");
     gn_host *h = lg_host(L);
     lua_pushboolean(L, h && h->ascii);
     lua_setfield(L, -2, "ascii");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic_file.h"
 #include "plot/figure.h"
 
 /* Scratch doubles owned by Lua (a userdata left on the stack), so an error
@@ -80,11 +81,38 @@ static int opts_index(lua_State *L, int pos)
     return lua_gettop(L) >= pos && !lua_isnil(L, pos) ? pos : 0;
 }
 
+/* The last figure shown (a copy the binding owns, in a registry box):
+ * what plot{hold=true} draws onto and savefig() writes. */
+#define LASTFIG_KEY "ganglion.lastfig"
+
+static gn_figure **lastfig_box(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, LASTFIG_KEY);
+    gn_figure **box = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (box) return box;
+    box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, "ganglion.figbox");
+    lua_setfield(L, LUA_REGISTRYINDEX, LASTFIG_KEY);
+    return box;
+}
+
+static void remember(lua_State *L, const gn_figure *f)
+{
+    gn_figure *c = gn_figure_copy(f);
+    if (!c) return;   /* out of memory: hold and savefig see the one before */
+    gn_figure **box = lastfig_box(L);
+    gn_figure_free(*box);
+    *box = c;
+}
+
 /* Hands f to the host (which takes ownership), or with {text=true}
  * renders it and pushes the text.  Returns the number of results. */
 static int show(lua_State *L, gn_figure *f, dest d)
 {
     gn_host *h = lg_host(L);
+    if (!d.text) remember(L, f);
     if (!d.text && h && h->figure) {
         h->figure(h, f, d.pane);
         return 0;
@@ -215,22 +243,62 @@ static int is_list_of_series(lua_State *L, int idx)
     return t == LUA_TTABLE || t == LUA_TUSERDATA;
 }
 
+/* Option x: one vector for every series, or a list with one vector per
+ * entry of y (each entry's columns share it).  Pushes what it reads. */
+typedef struct {
+    const double *v[256];
+    size_t len[256];
+    size_t n;        /* 0: none; 1 with shared = 1: one for all */
+    int shared;
+} xopt;
+
+static void read_x(lua_State *L, int ot, xopt *x)
+{
+    x->n = 0;
+    x->shared = 1;
+    if (!ot || lua_getfield(L, ot, "x") == LUA_TNIL) {
+        if (ot) lua_pop(L, 1);
+        return;
+    }
+    int xi = lua_gettop(L);
+    if (is_list_of_series(L, xi)) {
+        size_t n = lua_rawlen(L, xi);
+        if (n > 256) lg_errorf(L, "plot: option 'x' has %zu vectors (at most 256)", n);
+        x->shared = 0;
+        for (size_t i = 0; i < n; i++) {
+            lua_rawgeti(L, xi, (lua_Integer)i + 1);
+            char what[48];
+            snprintf(what, sizeof what, "option 'x[%zu]'", i + 1);
+            x->v[i] = checkvector(L, lua_gettop(L), "plot", what, &x->len[i]);
+            lua_remove(L, -2);   /* keep the scratch copy, drop the element */
+        }
+        x->n = n;
+    } else {
+        x->v[0] = checkvector(L, xi, "plot", "option 'x'", &x->len[0]);
+        x->n = 1;
+    }
+}
+
 static int l_plot(lua_State *L)
 {
-    static const char *const extra[] = {"labels", "x", NULL};
+    static const char *const extra[] = {"labels", "x", "xlog", "ylog", "hold", NULL};
     int ot = opts_index(L, 2);
     gn_figure_opts o;
     dest d = read_opts(L, ot, "plot", extra, &o);
+    o.xlog = ot ? lg_optboolean(L, ot, "xlog", 0) : 0;
+    o.ylog = ot ? lg_optboolean(L, ot, "ylog", 0) : 0;
+    int hold = ot ? lg_optboolean(L, ot, "hold", 0) : 0;
+    if (o.xlog && ((!isnan(o.xmin) && o.xmin <= 0) || (!isnan(o.xmax) && o.xmax <= 0)))
+        lg_errorf(L, "plot: xmin and xmax must be > 0 on a log axis (xlog=true)");
+    if (o.ylog && ((!isnan(o.ymin) && o.ymin <= 0) || (!isnan(o.ymax) && o.ymax <= 0)))
+        lg_errorf(L, "plot: ymin and ymax must be > 0 on a log axis (ylog=true)");
     int ty = lua_type(L, 1);
     if (ty != LUA_TTABLE && ty != LUA_TUSERDATA)
         lg_errorf(L, "plot: y must be a vector, a matrix or a list of them (got %s)", luaL_typename(L, 1));
     if (ty == LUA_TTABLE && lua_rawlen(L, 1) == 0) lg_errorf(L, "plot: y is empty");
 
-    const double *x = NULL;
-    size_t xlen = 0;
-    if (ot && lua_getfield(L, ot, "x") != LUA_TNIL) {
-        x = checkvector(L, lua_gettop(L), "plot", "option 'x'", &xlen);
-    }
+    xopt *x = lua_newuserdatauv(L, sizeof *x, 0);
+    read_x(L, ot, x);
 
     const char *labels[256];
     size_t nlab = read_labels(L, ot, "plot", labels, 256);
@@ -241,20 +309,44 @@ static int l_plot(lua_State *L)
     int finite = 0;
     if (is_list_of_series(L, 1)) {
         size_t n = lua_rawlen(L, 1);
+        if (!x->shared && x->n != n)
+            lg_errorf(L, "plot: option 'x' has %zu vectors for %zu entries of y", x->n, n);
         for (size_t i = 1; i <= n; i++) {
             int e = lua_rawgeti(L, 1, (lua_Integer)i);
             if (e != LUA_TTABLE && e != LUA_TUSERDATA)
                 lg_errorf(L, "plot: y[%zu] must be a vector or matrix (got %s)", i, lua_typename(L, e));
             char what[32];
             snprintf(what, sizeof what, "y[%zu]", i);
-            add_matrix_series(L, f, lua_gettop(L), "plot", what, x, xlen, labels, nlab, &k, &finite);
+            size_t xi = x->shared ? 0 : i - 1;
+            add_matrix_series(L, f, lua_gettop(L), "plot", what, x->n ? x->v[xi] : NULL,
+                              x->n ? x->len[xi] : 0, labels, nlab, &k, &finite);
             lua_pop(L, 1);
         }
     } else {
-        add_matrix_series(L, f, 1, "plot", "y", x, xlen, labels, nlab, &k, &finite);
+        if (!x->shared && x->n != 1)
+            lg_errorf(L, "plot: option 'x' is a list of %zu vectors, but y is one vector or matrix "
+                      "(give y as a list too, one entry per x)", x->n);
+        add_matrix_series(L, f, 1, "plot", "y", x->n ? x->v[0] : NULL, x->n ? x->len[0] : 0,
+                          labels, nlab, &k, &finite);
     }
     if (nlab > k) lg_errorf(L, "plot: %zu labels for %zu series", nlab, k);
     if (!finite) lg_errorf(L, "plot: y has no finite values (all NaN or Inf)");
+    if (hold) {
+        /* Overlay: the last figure (a line plot) with these series added;
+         * its title, labels and limits stay unless given again. */
+        gn_figure *last = *lastfig_box(L);
+        if (last && gn_figure_get_kind(last) == GN_FIG_LINE) {
+            gn_figure *g = gn_figure_copy(last);
+            if (!g) lg_errorf(L, "plot: out of memory");
+            gn_figure **gbox = boxfig(L, g, "plot");
+            if (gn_figure_line_merge(g, f)) lg_errorf(L, "plot: out of memory");
+            if (gn_figure_update_opts(g, &o)) lg_errorf(L, "plot: out of memory");
+            *box = NULL;
+            gn_figure_free(f);
+            f = g;
+            *gbox = NULL;
+        }
+    }
     *box = NULL;
     return show(L, f, d);
 }
@@ -573,6 +665,44 @@ static int l_play(lua_State *L)
     return d.text ? 1 : 0;
 }
 
+/* ---- savefig --------------------------------------------------------------------- */
+
+/* savefig(path [, {width=, height=}]): the last figure shown, drawn by
+ * cairo as SVG, PDF or PNG (chosen by the extension), written atomically. */
+static int l_savefig(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return lg_errorf(L, "savefig: path must be a string ending in .svg, .pdf or .png (got %s)",
+                         luaL_typename(L, 1));
+    const char *path = lua_tostring(L, 1);
+    int ot = opts_index(L, 2);
+    if (ot && !lua_istable(L, ot))
+        return lg_errorf(L, "savefig: options must be a table (got %s)", luaL_typename(L, ot));
+    static const char *const keys[] = {"width", "height", NULL};
+    if (ot) lg_checkkeys(L, ot, "savefig", keys);
+    double w = ot ? lg_optnumber(L, ot, "width", 432) : 432;
+    double h = ot ? lg_optnumber(L, ot, "height", 288) : 288;
+    const char *dot = strrchr(path, '.');
+    char fmt[8] = "";
+    if (dot && strlen(dot) == 4)
+        for (int i = 0; i < 3; i++) fmt[i] = (char)(dot[i + 1] | 0x20);   /* lower case */
+    if (strcmp(fmt, "svg") && strcmp(fmt, "pdf") && strcmp(fmt, "png"))
+        return lg_errorf(L, "savefig: '%s' must end in .svg, .pdf or .png", path);
+    gn_figure *f = *lastfig_box(L);
+    if (!f) return lg_errorf(L, "savefig: no figure yet (draw one with plot, raster, heatmap, phase or bars)");
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    char err[200];
+    if (gn_figure_export(f, fmt, w, h, &buf, &len, err, sizeof err))
+        return lg_errorf(L, "savefig: %s", err);
+    gn_err e = {0};
+    int st = gn_atomic_write(path, buf, len, &e);
+    free(buf);
+    if (st) return lg_coreerror(L, "savefig", &e);
+    lua_pushstring(L, path);
+    return 1;
+}
+
 int lg_open_plot(lua_State *L)
 {
     luaL_newmetatable(L, "ganglion.figbox");
@@ -582,7 +712,7 @@ int lg_open_plot(lua_State *L)
     static const luaL_Reg fns[] = {
         {"plot", l_plot}, {"raster", l_raster}, {"heatmap", l_heatmap}, {"phase", l_phase},
         {"bars", l_bars}, {"pane", l_pane}, {"layout", l_layout}, {"play", l_play},
-        {NULL, NULL}
+        {"savefig", l_savefig}, {NULL, NULL}
     };
     for (const luaL_Reg *r = fns; r->name; r++) {
         lua_pushcfunction(L, r->func);

@@ -596,6 +596,8 @@ int lg_open_rnn(lua_State *L)
     luaL_setfuncs(L, rnn_meta, 0);
     lua_pushliteral(L, "rnn");
     lua_setfield(L, -2, "__name");
+    push_methods(L);   /* for completion and help: methods of the type */
+    lua_setfield(L, -2, "methods");
     lua_pop(L, 1);
     luaL_newmetatable(L, LG_RNNPIN_MT);
     lua_pushcfunction(L, pin_release);

@@ -15,6 +15,8 @@ typedef struct {
     gn_host *host;       /* where output goes */
     double prog_start;   /* wall time at the start of the current progress run */
     double prog_last;    /* wall time of the last progress report */
+    double prog_done;    /* units done at the last report */
+    char prog_what[48];  /* what the current run is ("train hf") */
 } lg_state;
 
 static const char STATE_KEY = 'S';
@@ -349,13 +351,31 @@ void lg_progress(lua_State *L, const char *what, double done, double total, cons
 {
     lg_state *s = get_state(L);
     double t = now_s();
-    if (done <= 0 || s->prog_start == 0) s->prog_start = t;
+    /* A new run starts its own clock: at 0 done, when another kind of work
+     * reports, when the count goes back, or after lg_progress_reset (each
+     * chunk), so an interrupted run never leaves its start to the next. */
+    if (!what) what = "";
+    if (done <= 0 || s->prog_start == 0 || done < s->prog_done ||
+        strncmp(what, s->prog_what, sizeof s->prog_what - 1) != 0) {
+        s->prog_start = t;
+        s->prog_last = 0;
+        snprintf(s->prog_what, sizeof s->prog_what, "%s", what);
+    }
+    s->prog_done = done;
     int last = done >= total;
     if (!last && done > 0 && t - s->prog_last < 0.1) return;   /* at most 10 per second */
     s->prog_last = t;
     gn_host *h = s->host;
     if (h && h->progress) h->progress(h, what, done, total, t - s->prog_start, extra ? extra : "");
     if (last) s->prog_start = 0;
+}
+
+void lg_progress_reset(lua_State *L)
+{
+    lg_state *s = get_state(L);
+    s->prog_start = 0;
+    s->prog_done = 0;
+    s->prog_what[0] = 0;
 }
 
 /* ---- boxes ------------------------------------------------------------------------ */

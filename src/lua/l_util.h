@@ -147,6 +147,8 @@ int lg_interrupted(lua_State *L);   /* raises "interrupted" */
  * to stderr in batch mode.  done/total in iterations; extra is free text
  * such as "loss 0.0123".  Call with done==total at the end. */
 void lg_progress(lua_State *L, const char *what, double done, double total, const char *extra);
+/* Forgets the current progress run (called as each chunk starts). */
+void lg_progress_reset(lua_State *L);
 
 /* ---- host ------------------------------------------------------------------ */
 gn_host *lg_host(lua_State *L);

@@ -25,6 +25,7 @@ struct gn_repl {
     gn_host proxy;        /* what Lua sees: records output, forwards to host */
     gn_journal journal;
     int interactive;      /* echo values, try "return <line>" */
+    int echo_batch;       /* -e: echo an expression's values in batch mode too */
     int batch;            /* -b / -e: errors go to stderr, also while replaying */
     char *pending;        /* unfinished chunk */
     size_t pending_len;
@@ -52,6 +53,7 @@ static void sync_proxy(gn_repl *r)
 {
     r->proxy.width = r->host->width;
     r->proxy.height = r->host->height;
+    r->proxy.text_width = r->host->text_width;
     r->proxy.ascii = r->host->ascii;
     r->proxy.color = r->host->color;
 }
@@ -134,6 +136,46 @@ static void on_sigint(int sig)
     lg_intr_request();
 }
 
+#define TRACEBACK_KEY "ganglion.traceback"
+
+/* Replaces the string on top of the stack by a copy without the Lua
+ * library's install folder ("/usr/share/ganglion/lua/condense.lua:162:"
+ * becomes "condense.lua:162:"). */
+static void strip_luadir(lua_State *L)
+{
+    int top = lua_gettop(L);
+    const char *s = lua_tostring(L, top);
+    if (!s) return;
+    if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
+        lua_getfield(L, -1, "luadir") == LUA_TSTRING && *lua_tostring(L, -1)) {
+        lua_pushfstring(L, "%s/", lua_tostring(L, -1));
+        luaL_gsub(L, s, lua_tostring(L, -1), "");
+        lua_replace(L, top);
+    }
+    lua_settop(L, top);
+}
+
+/* Is a chunk source the user's own code (a typed chunk or a script), not
+ * the Lua library's? */
+static int user_source(lua_State *L, const char *src)
+{
+    if (strncmp(src, "=chunk", 6) == 0) return 1;
+    if (src[0] != '@') return 0;
+    lua_getglobal(L, "ganglion");
+    int lib = 0;
+    if (lua_istable(L, -1) && lua_getfield(L, -1, "luadir") == LUA_TSTRING) {
+        size_t dl;
+        const char *dir = lua_tolstring(L, -1, &dl);
+        lib = dl > 0 && strncmp(src + 1, dir, dl) == 0;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return !lib;
+}
+
+/* The message handler: keeps the full traceback (for traceback()) and
+ * returns one line, the message at the user's own line: an error raised
+ * inside the Lua library is reported where the user's chunk called it. */
 static int msghandler(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
@@ -142,13 +184,47 @@ static int msghandler(lua_State *L)
             return 1;
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
     }
-    /* "interrupted" needs no traceback: the user knows where they were. */
-    if (strstr(msg, "interrupted") && strlen(msg) < 80) {
-        lua_pushstring(L, msg);
-        return 1;
-    }
     luaL_traceback(L, L, msg, 1);
+    strip_luadir(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+    lua_pushstring(L, msg);
+    strip_luadir(L);
+    msg = lua_tostring(L, -1);
+    char loc[128] = "";
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue;
+        if (user_source(L, ar.source)) {
+            snprintf(loc, sizeof loc, "%s:%d:", ar.short_src, ar.currentline);
+            break;
+        }
+    }
+    if (!loc[0] || strncmp(msg, loc, strlen(loc)) == 0) return 1;
+    /* Drop a library location ("condense.lua:162: ") in favour of the user's. */
+    const char *p = msg;
+    const char *colon = strstr(p, ".lua:");
+    if (colon && !memchr(p, ' ', (size_t)(colon - p))) {
+        const char *q = colon + 5;
+        while (*q >= '0' && *q <= '9') q++;
+        if (q > colon + 5 && q[0] == ':' && q[1] == ' ') p = q + 2;
+    }
+    lua_pushfstring(L, "%s %s", loc, p);
     return 1;
+}
+
+/* traceback() — prints the full traceback of the last error. */
+static int l_traceback(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY) != LUA_TSTRING) {
+        lua_getglobal(L, "print");
+        lua_pushliteral(L, "no error yet");
+        lua_call(L, 1, 0);
+        return 0;
+    }
+    lua_getglobal(L, "print");
+    lua_insert(L, -2);
+    lua_call(L, 1, 0);
+    return 0;
 }
 
 /* Runs the function on top of the stack with nargs; as lua.c's docall. */
@@ -255,7 +331,8 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     int expr = 0;
     size_t len = strlen(code);
     int silent = len > 0 && code[len - 1] == ';';
-    if (echo && r->interactive) {
+    int echo_on = echo && (r->interactive || r->echo_batch);
+    if (echo_on) {
         char *ret = malloc(len + 8);
         memcpy(ret, "return ", 7);
         memcpy(ret + 7, code, len + 1);
@@ -265,6 +342,7 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     }
     if (!expr) st = luaL_loadbuffer(L, code, len, name);
     double t0 = now_s();
+    lg_progress_reset(L);
     if (st == LUA_OK) st = docall(r, 0, LUA_MULTRET);
     r->last_time = now_s() - t0;
     const char *msg = NULL;
@@ -272,7 +350,7 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
         msg = lua_tostring(L, -1);
         if (!msg) msg = "(error object is not a string)";
         report_error(r, msg);
-    } else if (echo && r->interactive && !silent) {
+    } else if (echo_on && !silent) {
         echo_results(r, base);
     }
     const unsigned long *intr;
@@ -311,10 +389,19 @@ int gn_repl_feed(gn_repl *r, const char *line)
         if (*line == 0) return GN_REPL_DONE;
         /* "?name" at the prompt means help("name"). */
         if (line[0] == '?' && r->interactive) {
-            char buf[512];
-            snprintf(buf, sizeof buf, "help(\"%s\")", line + 1);
-            char *q = strrchr(buf, '"');   /* trim trailing blanks inside the quotes */
-            while (q > buf + 6 && q[-1] == ' ') { memmove(q - 1, q, strlen(q) + 1); q--; }
+            /* "?name", "? name", "?net:run": help("...") on the rest. */
+            const char *q = line + 1;
+            while (*q == ' ' || *q == '\t') q++;
+            size_t ql = strlen(q);
+            while (ql > 0 && (q[ql - 1] == ' ' || q[ql - 1] == '\t')) ql--;
+            char buf[600];
+            size_t b = 0;
+            b += (size_t)snprintf(buf, sizeof buf, "help(\"");
+            for (size_t i = 0; i < ql && b + 8 < sizeof buf; i++) {
+                if (q[i] == '"' || q[i] == '\\') buf[b++] = '\\';
+                buf[b++] = q[i];
+            }
+            snprintf(buf + b, sizeof buf - b, "\")");
             free(r->last_chunk);
             r->last_chunk = strdup(line);
             return run_chunk(r, buf, "=help", 0, NULL);
@@ -552,6 +639,8 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
         gn_repl_free(r);
         return NULL;
     }
+    lua_pushcfunction(r->L, l_traceback);
+    lua_setglobal(r->L, "traceback");
     ui_tick_on = host->poll != NULL;
     lua_getglobal(r->L, "ganglion");
     if (lua_istable(r->L, -1) && lua_getfield(r->L, -1, "luadir") == LUA_TSTRING)
@@ -586,7 +675,9 @@ int gn_repl_run_string(gn_repl *r, const char *code, const char *name)
 {
     int saved = r->interactive;
     r->interactive = 0;
-    int st = run_chunk(r, code, name, 0, NULL);
+    r->echo_batch = 1;   /* like the prompt: an expression prints its values */
+    int st = run_chunk(r, code, name, 1, NULL);
+    r->echo_batch = 0;
     r->interactive = saved;
     return st == GN_REPL_ERROR;
 }

@@ -81,17 +81,38 @@ int gn_axis_pix(double v, double lo, double hi, int npix, int bins)
 
 #define MAXT 64
 
+/* Ticks and their labels on one axis.  On a log axis (limits are log10 of
+ * the data) ticks sit at whole powers of ten when the range spans two or
+ * more, else at 1-2-5 steps of the exponent, and are labelled with the data
+ * values ("0.01", "1e+03"). */
+static int axis_ticks(double lo, double hi, int target, int integer, int islog, double *t,
+                      double *step, char lab[][32])
+{
+    int n;
+    if (islog) {
+        n = gn_ticks(lo, hi, target, 1, t, MAXT, step);
+        if (n < 2) n = gn_ticks(lo, hi, target, 0, t, MAXT, step);
+        for (int i = 0; i < n; i++) {
+            double v = pow(10, t[i]);
+            if (fabs(t[i] - round(t[i])) < 1e-9) snprintf(lab[i], 32, "%g", pow(10, round(t[i])));
+            else gn_fmt_num(lab[i], 32, v);
+        }
+        return n;
+    }
+    n = gn_ticks(lo, hi, target, integer, t, MAXT, step);
+    for (int i = 0; i < n; i++) gn_fmt_tick(lab[i], 32, t[i], *step);
+    return n;
+}
+
 /* Ticks for the x axis whose labels fit side by side with a gap: fewer
  * ticks are tried until they do. */
 static int x_ticks(const gn_frame *f, int pw, double *t, double *step, char lab[][32])
 {
     for (int target = pw / 8 > 2 ? pw / 8 : 2; target >= 1; target--) {
-        int n = gn_ticks(f->xlo, f->xhi, target, f->xint, t, MAXT, step);
+        int n = axis_ticks(f->xlo, f->xhi, target, f->xint, f->xlog, t, step, lab);
         int used = 0, ok = 1;
-        for (int i = 0; i < n; i++) {
-            gn_fmt_tick(lab[i], 32, t[i], *step);
+        for (int i = 0; i < n; i++)
             used += (int)strlen(lab[i]) + 2;
-        }
         if (used > pw + 2) ok = 0;
         if (ok || target == 1) return n;
     }
@@ -126,11 +147,10 @@ int gn_frame_draw(gn_canvas *c, const gn_frame *f, gn_area *plot)
     char ylab[MAXT][32];
     int ytarget = ph >= 6 ? ph / 3 : 2;
     if (f->yint && f->yhi - f->ylo <= 5 && f->yhi - f->ylo <= ph) ytarget = (int)(f->yhi - f->ylo);   /* label every index */
-    int ny = gn_ticks(f->ylo, f->yhi, ytarget, f->yint, yt, MAXT, &ystep);
+    int ny = axis_ticks(f->ylo, f->yhi, ytarget, f->yint, f->ylog, yt, &ystep, ylab);
     if (ph < 2) ny = 0;
     int lw = 0;
     for (int i = 0; i < ny; i++) {
-        gn_fmt_tick(ylab[i], 32, yt[i], ystep);
         int l = (int)strlen(ylab[i]);
         if (l > lw) lw = l;
     }

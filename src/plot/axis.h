@@ -38,6 +38,7 @@ typedef struct {
     double xlo, xhi, ylo, yhi;  /* data limits on the axes */
     int xbins, ybins;           /* mapping mode, see gn_axis_pix */
     int xint, yint;             /* integer ticks (indices) */
+    int xlog, ylog;             /* the limits are log10 of the data: ticks at powers of 10 */
     int yflip;                  /* 1: ylo at the top (images) */
     int right;                  /* cells kept free right of the data (colour bar) */
     int bottom;                 /* lines kept free below everything (time cursor) */

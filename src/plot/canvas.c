@@ -187,9 +187,25 @@ void gn_area_init(gn_area *a, gn_canvas *c, int x0, int y0, int w, int h)
     a->count = 0;
 }
 
+/* Whether dot k along a series of style `dash` is drawn.  The patterns
+ * count dots along the whole series (lines and vertical strokes alike), so
+ * gaps show however the series is cut into segments: dashed 8 on 4 off,
+ * dotted 2 on 4 off, dash-dot 8 on 3 off 2 on 3 off (a braille cell is 2×4
+ * dots, so every gap is about a cell wide). */
+static int dash_on(int dash, unsigned k)
+{
+    switch (dash) {
+    case 1: return k % 12 < 8;
+    case 2: return k % 6 < 2;
+    case 3: { unsigned r = k % 16; return r < 8 || (r >= 11 && r < 13); }
+    default: return 1;
+    }
+}
+
 void gn_area_dot(gn_area *a, int px, int py)
 {
     if (px < 0 || py < 0 || px >= gn_area_pw(a) || py >= gn_area_ph(a)) return;
+    if (a->dash && !a->marker && !dash_on(a->dash, a->count++)) return;
     int cx = px / a->sx, cy = a->h - 1 - py / a->sy;
     int dx = px % a->sx, dy = a->sy - 1 - py % a->sy;   /* dy counts from the top */
     gn_cell *cell = gn_canvas_at(a->c, a->x0 + cx, a->y0 + cy);
@@ -226,13 +242,11 @@ void gn_area_line(gn_area *a, int px0, int py0, int px1, int py1)
 {
     int dx = abs(px1 - px0), sx = px0 < px1 ? 1 : -1;
     int dy = -abs(py1 - py0), sy = py0 < py1 ? 1 : -1;
-    int err = dx + dy, first = 1;
+    int err = dx + dy;
     for (;;) {
         int last = px0 == px1 && py0 == py1;
-        if (!a->dash || first || last || (a->count / (unsigned)a->dash) % 2 == 0)
-            gn_area_dot(a, px0, py0);
-        a->count++;
-        first = 0;
+        /* the end point is the next segment's start: drawn once */
+        if (!last || !a->dash) gn_area_dot(a, px0, py0);
         if (last) break;
         int e2 = 2 * err;
         if (e2 >= dy) { err += dy; px0 += sx; }

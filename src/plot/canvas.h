@@ -43,8 +43,8 @@ typedef struct {
     int sx, sy;         /* dots per cell: 2×4 braille, 1×3 ASCII, 1×1 markers */
     uint32_t marker;    /* nonzero: a dot writes this character into its cell */
     int fg;             /* colour of dots (-1 none) */
-    int dash;           /* 0: solid lines; k: gn_area_line draws k dots, skips k */
-    unsigned count;     /* dots along the current dashed polyline */
+    int dash;           /* line style: 0 solid, 1 dashed, 2 dotted, 3 dash-dot */
+    unsigned count;     /* dots along the current styled series */
 } gn_area;
 
 /* Braille (2×4) or ASCII (1×3) resolution, no marker, no colour. */
@@ -56,8 +56,7 @@ void gn_area_dot(gn_area *a, int px, int py);
 /* Puts a character in the cell holding dot (px, py). */
 void gn_area_mark(gn_area *a, int px, int py, uint32_t cp, int fg);
 void gn_area_vline(gn_area *a, int px, int py0, int py1);
-/* A straight line; with a->dash set, interior dots follow the dash pattern
- * (the end points are always drawn, so extremes are never lost). */
+/* A straight line (Bresenham). */
 void gn_area_line(gn_area *a, int px0, int py0, int px1, int py1);
 
 /* UTF-8 encodes cp into out (at least 4 bytes); returns the byte count. */

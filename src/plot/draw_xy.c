@@ -67,16 +67,15 @@ static void series_style(gn_area *a, const gn_canvas *c, size_t k, size_t n_seri
 {
     a->fg = color && n_series > 1 ? gn_series_color(k) : -1;
     a->marker = c->ascii && k > 0 ? (uint32_t)gn_series_marker(k) : 0;
-    /* Braille without colour: later series are dashed, then dotted. */
+    /* Braille without colour: later series are dashed, dotted, dash-dot. */
     a->dash = !c->ascii && !color && k > 0 ? (int)((k - 1) % 3) + 1 : 0;
-    a->dash = a->dash == 1 ? 3 : a->dash == 3 ? 1 : a->dash;   /* long dashes first */
     a->count = 0;
 }
 
 /* Legend glyph of series k, matching series_style. */
 static uint32_t legend_glyph(const gn_canvas *c, size_t k, int color)
 {
-    static const uint32_t dashes[] = {0x254C, 0x2504, 0x2508};   /* ╌ ┄ ┈ */
+    static const uint32_t dashes[] = {0x254C, 0x2508, 0x2504};   /* ╌ ┈ ┄: dashed, dotted, dash-dot */
     if (c->ascii) return (uint32_t)gn_series_marker(k);
     if (color) return 0x28FF;
     return k == 0 ? 0x2500 : dashes[(k - 1) % 3];
@@ -107,10 +106,48 @@ static void frame_init(gn_frame *fr, const gn_figure *f)
     fr->ylabel = f->ylabel;
 }
 
+static double log10_or_nan(double v) { return v > 0 ? log10(v) : isinf(v) ? v : NAN; }
+
+static void draw_line_lin(const gn_figure *f, gn_canvas *c, int color);
+
+/* A line figure on log axes: drawn as the same figure over log10 of the
+ * data (values <= 0 leave gaps), with the axes labelled in data values. */
 void gn_draw_line(const gn_figure *f, gn_canvas *c, int color)
+{
+    if (!f->xlog && !f->ylog) { draw_line_lin(f, c, color); return; }
+    gn_figure t = *f;
+    gn_series *ss = calloc(f->n_series ? f->n_series : 1, sizeof *ss);
+    if (!ss) return;
+    int ok = 1;
+    for (size_t i = 0; i < f->n_series && ok; i++) {
+        const gn_series *s = &f->series[i];
+        ss[i] = *s;
+        double *buf = malloc((s->len ? s->len : 1) * 2 * sizeof *buf);
+        if (!buf) { ok = 0; break; }
+        ss[i].y = buf;
+        ss[i].x = s->x || f->xlog ? buf + s->len : NULL;
+        for (size_t k = 0; k < s->len; k++) {
+            ss[i].y[k] = f->ylog ? log10_or_nan(s->y[k]) : s->y[k];
+            double xv = s->x ? s->x[k] : (double)(k + 1);
+            if (ss[i].x) ss[i].x[k] = f->xlog ? log10_or_nan(xv) : xv;
+        }
+    }
+    if (ok) {
+        t.series = ss;
+        if (f->xlog) { t.xmin = log10_or_nan(f->xmin); t.xmax = log10_or_nan(f->xmax); }
+        if (f->ylog) { t.ymin = log10_or_nan(f->ymin); t.ymax = log10_or_nan(f->ymax); }
+        draw_line_lin(&t, c, color);
+    }
+    for (size_t i = 0; i < f->n_series; i++) free(ss[i].y);
+    free(ss);
+}
+
+static void draw_line_lin(const gn_figure *f, gn_canvas *c, int color)
 {
     gn_frame fr;
     frame_init(&fr, f);
+    fr.xlog = f->xlog;
+    fr.ylog = f->ylog;
     double lo, hi;
     series_range(f, 1, &lo, &hi);
     gn_resolve_range(f->xmin, f->xmax, lo, hi, &fr.xlo, &fr.xhi);

@@ -44,6 +44,8 @@ static gn_figure *fig_new(gn_figure_kind kind, const gn_figure_opts *o)
     f->ymin = o->ymin; f->ymax = o->ymax;
     f->zmin = o->zmin; f->zmax = o->zmax;
     f->height = o->height > 0 ? o->height : 0;
+    f->xlog = o->xlog ? 1 : 0;
+    f->ylog = o->ylog ? 1 : 0;
     if (!f->title || !f->xlabel || !f->ylabel) { gn_figure_free(f); return NULL; }
     return f;
 }
@@ -81,6 +83,82 @@ static int series_add(gn_figure *f, size_t len, const double *ys, const double *
     f->n_series++;
     return 0;
 }
+
+gn_figure *gn_figure_copy(const gn_figure *f)
+{
+    gn_figure_opts o;
+    gn_figure_opts_init(&o);
+    o.title = f->title; o.xlabel = f->xlabel; o.ylabel = f->ylabel;
+    o.xmin = f->xmin; o.xmax = f->xmax; o.ymin = f->ymin; o.ymax = f->ymax;
+    o.zmin = f->zmin; o.zmax = f->zmax;
+    o.height = f->height;
+    o.xlog = f->xlog; o.ylog = f->ylog;
+    gn_figure *c = fig_new(f->kind, &o);
+    if (!c) return NULL;
+    for (size_t i = 0; i < f->n_series; i++) {
+        const gn_series *s = &f->series[i];
+        if (series_add(c, s->len, s->y, s->x, s->label)) goto fail;
+    }
+    c->n_spikes = f->n_spikes; c->n_neurons = f->n_neurons; c->T = f->T;
+    if (f->st && !(c->st = dupd(f->st, f->n_spikes))) goto fail;
+    if (f->si) {
+        c->si = malloc((f->n_spikes ? f->n_spikes : 1) * sizeof *c->si);
+        if (!c->si) goto fail;
+        if (f->n_spikes) memcpy(c->si, f->si, f->n_spikes * sizeof *c->si);
+    }
+    c->rows = f->rows; c->cols = f->cols; c->frame = f->frame;
+    if (f->m) {
+        size_t nm = f->kind == GN_FIG_BARS ? f->rows : f->rows * f->cols;
+        if (!(c->m = dupd(f->m, nm))) goto fail;
+    }
+    if (f->labels) {
+        c->labels = calloc(f->rows ? f->rows : 1, sizeof *c->labels);
+        if (!c->labels) goto fail;
+        for (size_t i = 0; i < f->rows; i++)
+            if (f->labels[i] && !(c->labels[i] = dupstr(f->labels[i]))) goto fail;
+    }
+    return c;
+fail:
+    gn_figure_free(c);
+    return NULL;
+}
+
+int gn_figure_line_merge(gn_figure *dst, const gn_figure *src)
+{
+    if (dst->kind != GN_FIG_LINE || src->kind != GN_FIG_LINE) return -1;
+    for (size_t i = 0; i < src->n_series; i++) {
+        const gn_series *s = &src->series[i];
+        if (series_add(dst, s->len, s->y, s->x, s->label)) return -1;
+    }
+    return 0;
+}
+
+static int set_str(char **dst, const char *src)
+{
+    if (!src) return 0;
+    char *d = dupstr(src);
+    if (!d) return -1;
+    free(*dst);
+    *dst = d;
+    return 0;
+}
+
+int gn_figure_update_opts(gn_figure *f, const gn_figure_opts *o)
+{
+    if (set_str(&f->title, o->title) || set_str(&f->xlabel, o->xlabel) || set_str(&f->ylabel, o->ylabel))
+        return -1;
+    if (!isnan(o->xmin)) f->xmin = o->xmin;
+    if (!isnan(o->xmax)) f->xmax = o->xmax;
+    if (!isnan(o->ymin)) f->ymin = o->ymin;
+    if (!isnan(o->ymax)) f->ymax = o->ymax;
+    if (o->height > 0) f->height = o->height;
+    if (o->xlog) f->xlog = 1;
+    if (o->ylog) f->ylog = 1;
+    return 0;
+}
+
+int gn_figure_xlog(const gn_figure *f) { return f->xlog; }
+int gn_figure_ylog(const gn_figure *f) { return f->ylog; }
 
 gn_figure *gn_figure_line_new(const gn_figure_opts *o)
 {

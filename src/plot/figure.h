@@ -30,6 +30,7 @@ typedef struct {
                                         outside them are clipped */
     double zmin, zmax;               /* heatmap colour scale limits (NaN: from the data) */
     int height;                      /* preferred batch height in lines (0: automatic) */
+    int xlog, ylog;                  /* line plots: logarithmic axes (values <= 0 leave a gap) */
 } gn_figure_opts;
 
 void gn_figure_opts_init(gn_figure_opts *o);
@@ -112,6 +113,28 @@ char *gn_figure_render(const gn_figure *f, int width, int height, int ascii, int
  * when set): roughly width/3 for line plots, one line per neuron for small
  * rasters, and so on; never below 5. */
 int gn_figure_default_height(const gn_figure *f, int width);
+
+/* A deep copy (NULL when out of memory): a host keeps its own figure while
+ * the caller keeps one to overlay onto (hold) or to save. */
+gn_figure *gn_figure_copy(const gn_figure *f);
+/* Appends copies of the series of src (a line figure) to dst (a line
+ * figure): plot{..., hold=true}.  Returns 0, or -1 (out of memory, or not
+ * two line figures). */
+int gn_figure_line_merge(gn_figure *dst, const gn_figure *src);
+/* Applies the options o sets (strings given, finite limits, xlog/ylog and
+ * height when set) to f, keeping f's others.  0, or -1 out of memory. */
+int gn_figure_update_opts(gn_figure *f, const gn_figure_opts *o);
+/* Axis scales of a line figure. */
+int gn_figure_xlog(const gn_figure *f);
+int gn_figure_ylog(const gn_figure *f);
+
+/* Draws f with cairo (figure_cairo.c) as format "svg", "pdf" or "png",
+ * width×height points (PNG: 2 pixels per point), into a malloc'd buffer
+ * *out of *len bytes: the same data, options, series order and legend as
+ * the text renderer; series differ by colour and by dash pattern, so a
+ * grey print tells them apart.  Returns 0, or -1 with a message in err. */
+int gn_figure_export(const gn_figure *f, const char *format, double width, double height,
+                     unsigned char **out, size_t *len, char *err, size_t errlen);
 
 gn_figure_kind gn_figure_get_kind(const gn_figure *f);
 /* The title ("" when none); the pointer lives as long as f. */

@@ -18,6 +18,7 @@ struct gn_figure {
     double xmin, xmax, ymin, ymax;        /* user limits, NaN: automatic */
     double zmin, zmax;                    /* heatmap colour scale limits, NaN: automatic */
     int height;                           /* preferred batch height, 0: automatic */
+    int xlog, ylog;                       /* line: logarithmic axes */
 
     gn_series *series;                    /* line, phase (series 0 = trajectory) */
     size_t n_series;

@@ -209,6 +209,7 @@ static void relayout(tui *t)
     tui_rect r = t->geom.pane[t->cur];
     t->host.width = r.w > 0 ? r.w : (W > 20 ? W : 80);
     t->host.height = r.h > 0 ? r.h : 20;
+    t->host.text_width = t->geom.repl.w > 0 ? t->geom.repl.w : W;
 }
 
 static void draw_hrule(int y, int x, int w, int ascii)

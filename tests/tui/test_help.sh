@@ -1,0 +1,49 @@
+#!/bin/sh
+# test_help.sh — completion and ? through each object's type, one-line errors
+# with traceback(), and the status line's progress across an interrupt.
+. "$(dirname "$0")/lib.sh"
+COLS=120 ROWS=40 start
+
+typeln 'net = rnn{n=8, inputs=3, outputs=3, seed=1}; pop = lif{n=4}; r = ring{}; lin = linear{M=matrix.eye(2)*0.5}; t = tasks.flipflop{T=40}'
+wait_for '^> *$' 5
+for c in 'net:tr|net:train' 'pop:ru|pop:run' 'r:bu|r:bump' 'lin:ei|lin:eig' 't:sa|t:sample' 'net.Wo|net.Wout' 'pop.tau_a|pop.tau_ampa'; do
+    typed=${c%|*}; want=${c#*|}
+    T send-keys -l "$typed"; T send-keys Tab
+    expect_input "^> $(echo "$want" | sed 's/\./\\./g')\$" "Tab completes $typed to $want"
+    T send-keys C-c
+done
+
+typeln 'small = net:copy()'
+typeln '?small:train'
+expect '^  h = net:train\(t, \{method="hf"' "?small:train shows rnn:train (its example)"
+typeln '? plot'
+expect '^  plot\(\{h.loss, h2.loss\}, \{x = \{h.time' "'? plot' (with a space) finds plot (its example)"
+typeln '?plt'
+expect "^help: nothing about 'plt'; did you mean plot" "a miss gives the nearest names"
+screen | grep -q 'stack traceback' && bad "a miss prints no traceback" || ok "a miss prints no traceback"
+
+typeln 'lif{n=4, taum=-5}'
+expect '^chunk [0-9]+:1: lif' "an error is one line at the chunk's line"
+screen | grep -q 'stack traceback\|\[C\]' && bad "no traceback after an error" || ok "no traceback after an error"
+typeln 'traceback()'
+expect '^stack traceback:' "traceback() shows the last full traceback"
+screen | grep -q "$(pwd)/lua" && bad "no install paths on the screen" || ok "no install paths on the screen"
+
+# progress: a run interrupted, then a short one: the short one's own time
+typeln 'h = net:train(t, {method="adam", iters=1000000, score_every=0})'
+wait_for 'train adam' 10
+sleep 3
+T send-keys C-c
+wait_for 'interrupted' 10
+wait_for '^> *$' 5
+typeln 'h = net:train(t, {method="adam", iters=30})'
+if wait_for 'done 30 in' 30; then
+    s=$(screen | tail -1 | grep -o 'done 30 in [0-9.]*[ms]*')
+    secs=$(echo "$s" | sed 's/done 30 in //; s/s$//')
+    case $s in
+        *m*) bad "the second run shows its own time, not the interrupted run's ($s)" ;;
+        *) if awk "BEGIN{exit !($secs < 2.5)}"; then ok "the second run shows its own time ($s)"
+           else bad "the second run shows its own time ($s)"; fi ;;
+    esac
+else bad "the second run's progress ends with done 30"; fi
+finish

@@ -1,0 +1,2 @@
+-- ganglion session
+-- ganglion 0.1.0, started 2026-12-04 10:38 UTC, saved from a session
