@@ -1,5 +1,5 @@
 # ganglion — terminal lab notebook for computational neuroscience.
-# Targets: all run test asan bench install clean check-layers check-docs deps
+# Targets: all run test asan bench fuzz install clean check-layers check-docs deps
 
 # ---- settings --------------------------------------------------------------
 VERSION  := 0.1.0
@@ -22,7 +22,10 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
              -Isrc $(CORE_INC) $(PKG_CFLAGS) $(CFLAGS)
 # Element-wise kernels may use -ffast-math so GCC calls libmvec's vector
 # tanh/exp; only files named *_simd.c get it (NaN checks live elsewhere).
-SIMD_FLAGS := -O3 -ffast-math -mavx2 -mfma
+# Each is built twice, for the x86-64 baseline and for AVX2+FMA; src/core/
+# cpu.c picks one at run time, so the binary runs on any x86-64.
+SIMD_FLAGS := -O3 -ffast-math
+SIMD_AVX2  := -O3 -ffast-math -mavx2 -mfma -DGN_SIMD_AVX2
 
 # ---- sources per layer -----------------------------------------------------
 # The core has one folder per module (base, io, models, rnn, optim,
@@ -36,7 +39,7 @@ TUI_SRC  := $(wildcard src/tui/*.c)
 MAIN_SRC := src/main.c
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
-CORE_OBJ := $(call obj,$(CORE_SRC))
+CORE_OBJ := $(call obj,$(CORE_SRC)) $(patsubst %_simd.c,$(BUILD)/%_simd_avx2.o,$(filter %_simd.c,$(CORE_SRC)))
 PLOT_OBJ := $(call obj,$(PLOT_SRC))
 APP_OBJ  := $(call obj,$(LUA_SRC) $(TUI_SRC) $(MAIN_SRC))
 LIB      := $(BUILD)/libganglion.a
@@ -46,7 +49,7 @@ BIN      := $(if $(filter build,$(BUILD)),ganglion,$(BUILD)/ganglion)
 CTEST_SRC := $(wildcard tests/core/test_*.c) $(wildcard tests/plot/test_*.c)
 CTEST_BIN := $(patsubst %.c,$(BUILD)/%,$(CTEST_SRC))
 
-.PHONY: all run test asan bench install clean check-layers check-docs deps tests-bin
+.PHONY: all run test asan bench fuzz install clean check-layers check-docs deps tests-bin
 all: $(BIN) tests-bin
 
 $(BIN): $(APP_OBJ) $(LIBPLOT) $(LIB)
@@ -63,8 +66,13 @@ $(LIBPLOT): $(PLOT_OBJ)
 
 $(BUILD)/%_simd.o: %_simd.c
 	@mkdir -p $(dir $@)
-	@echo "  CC    $<  (simd)"
+	@echo "  CC    $<  (simd, baseline)"
 	@$(CC) $(CFLAGS_ALL) $(SIMD_FLAGS) -c -o $@ $<
+
+$(BUILD)/%_simd_avx2.o: %_simd.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<  (simd, avx2)"
+	@$(CC) $(CFLAGS_ALL) $(SIMD_AVX2) -MF $(@:.o=.d) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -109,6 +117,29 @@ bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c) over the loaders, with clang,
+# ASan and UBSan; each runs FUZZ_TIME seconds from the committed corpus
+# (new finds go to build/fuzz/corpus_*, not into the tree).  A single
+# allocation over 512 MB counts as a failure: no input may make a loader
+# allocate more than its bytes back.
+FUZZ_TIME ?= 60
+FUZZERS   := npy rnn journal
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined,fuzzer-no-link" build/fuzz/libganglion.a
+	@for f in $(FUZZERS); do \
+	    clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc/core $(PKG_CFLAGS) \
+	        -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c \
+	        build/fuzz/libganglion.a $(CORE_LIBS) || exit 1; \
+	    mkdir -p build/fuzz/corpus_$$f; \
+	    echo "  FUZZ  $$f ($(FUZZ_TIME) s)"; \
+	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -malloc_limit_mb=512 \
+	        -rss_limit_mb=2048 -print_final_stats=1 build/fuzz/corpus_$$f tests/fuzz/corpus/$$f \
+	        > build/fuzz/fuzz_$$f.log 2>&1 || { tail -40 build/fuzz/fuzz_$$f.log; exit 1; }; \
+	    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" build/fuzz/fuzz_$$f.log | tr '\n' ' '; echo; \
+	done
 
 check-layers:
 	@bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5|readline/|n?curses|ncursesw/)' src/core/*.[ch] src/core/*/*.[ch] src/plot/*.[ch] 2>/dev/null); \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh — install the Debian packages ganglion needs for a purpose.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|fuzz
 #
 # Required packages (the compiler and libraries, and tmux for the TUI tests)
 # must be present: when one is missing and we are not root, this prints the
@@ -17,11 +17,14 @@ test_req="$build tmux"
 # poppler-utils (xmllint, pdfinfo, pdftotext) check the files savefig writes.
 test_ref="python3 python3-numpy python3-scipy python3-torch slurmctld slurmd slurm-client munge libxml2-utils poppler-utils"
 bench_ref="python3 python3-numpy python3-scipy python3-torch python3-brian hyperfine"
+# make fuzz: libFuzzer comes with clang.
+fuzz_req="$build clang"
 case "${1:-build}" in
     build) req=$build;    ref="" ;;
     test)  req=$test_req; ref=$test_ref ;;
     bench) req=$test_req; ref=$bench_ref ;;
-    *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+    fuzz)  req=$fuzz_req; ref="" ;;
+    *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 missing() {
     m=""

@@ -62,7 +62,8 @@ return {
   ["notebook"] = {
     usage = "notebook(path [, title])",
     text = "Exports the session as a Markdown lab notebook: each chunk as a lua code block,\n" ..
-           "followed by its printed output and figures as text.",
+           "followed by its printed output and figures as text.  At most 1 MiB of output per\n" ..
+           "chunk and 64 MiB per session are kept; the rest shows as \"N bytes of output elided\".",
     example = "notebook(\"lab.md\", \"Condensing a decision network\")",
   },
   ["journal"] = {

@@ -44,8 +44,9 @@ return {
            "reset = true, or from y0) and samples every dt ms.  Returns {t = steps x 1,\n" ..
            "V = steps x 4 (mV), out = steps x 4 (outputs f(V) in [0,1])}, columns pre-I, early-I,\n" ..
            "post-I, aug-E; row k is k*dt after the start.  dt only sets the sampling: the solver\n" ..
-           "chooses its own steps to meet rtol/atol.  Successive runs continue in time (c.t).\n" ..
-           "Ctrl-C stops it.  Errors: t <= 0, dt <= 0, dt > t, NaN, unknown options.",
+           "chooses its own steps to meet rtol/atol (rtol 0 or in [1e-14, 1], atol 0 or in\n" ..
+           "[1e-17, 1000]; at most 1e7 steps per sample).  Successive runs continue in time (c.t).\n" ..
+           "Ctrl-C stops it between ODE steps.  Errors: t <= 0, dt <= 0, dt > t, NaN, unknown options.",
     example = "c = cpg{}\nr = c:run{t = 10000, dt = 5}\nprint(r.V:rows(), r.out:get(1000, 3))",
   },
   ["cpg:reset"] = {

@@ -9,6 +9,8 @@ return {
            "`noise` is the stationary s.d. of an isolated leaky unit; noise draws from the global\n" ..
            "generator.  Initialisation: W ~ N(0, g²/n), Win ~ N(0, 1/inputs), Wout ~ N(0, 1/n),\n" ..
            "b = bout = x0 = 0; seed= draws them from a private generator seeded with it.\n" ..
+           "dt must not exceed tau (the Euler step would overshoot).  A run whose state becomes NaN\n" ..
+           "or Inf raises an error naming the first such value and the likely cause.\n" ..
            "Fields (read: copies; assign: shape- and NaN-checked): net.W (n×n), net.Win (n×inputs),\n" ..
            "net.b (n×1), net.Wout (outputs×n), net.bout, net.x0; net.tau, net.dt, net.noise,\n" ..
            "net.activation are assignable; net.n, net.inputs, net.outputs, net.nparams read-only.\n" ..

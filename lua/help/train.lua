@@ -20,13 +20,16 @@ return {
            "threads (1 or 2).\n" ..
            "Progress (loss, score, iteration, time left) shows in the status line, or on stderr in\n" ..
            "batch mode.  Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
-           "stopped=\"target\"|\"converged\"|\"nan\"|false, best_loss=, best_iter=, seconds= (wall),\n" ..
-           "score_seconds= (the part of seconds spent scoring), method=}\n" ..
+           "stopped=\"target\"|\"converged\"|\"nan\"|\"diverged\"|false, best_loss=, best_iter=,\n" ..
+           "seconds= (wall), score_seconds= (the part of seconds spent scoring), method=, rollbacks=}\n" ..
            "(hf adds lambda={...} and cg={...}, CG steps per iteration).  score[i] is the last score\n" ..
            "computed at or before iteration i.  The net ends with the final parameters.\n" ..
            "Ctrl-C stops training and the chunk; the net keeps the parameters with the lowest loss\n" ..
-           "seen.  A NaN or Inf loss rolls back to the last good parameters and says so; five in a\n" ..
-           "row stop training (stopped=\"nan\").",
+           "seen.  Divergence -- a NaN or Inf loss, or one more than 10x the best so far (and above\n" ..
+           "the first) -- rolls back to the best parameters and cuts the step (adam: lr/10; hf: lambda\n" ..
+           "x10; cg/bfgs: step/10), saying so once; rollbacks counts the events.  Five events within\n" ..
+           "50 iterations stop training (stopped=\"nan\" when the last was non-finite, else\n" ..
+           "\"diverged\") with the best parameters.  A last step that diverged is undone too.",
     example = "seed(1)\nt = tasks.flipflop{T=100}\nnet = rnn{n=64, inputs=3, outputs=3}\n" ..
               "h = net:train(t, {method=\"hf\", iters=100, target=0.95})\n" ..
               "print(h.iters, h.loss[#h.loss], net:score(t))\nplot(h.loss)",

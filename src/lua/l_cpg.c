@@ -150,10 +150,11 @@ static int cpg_tostring(lua_State *L)
 {
     if (lg_freedstring(L, CPG_MT, "cpg")) return 1;
     lcpg *u = check_cpg(L, 1);
-    const gn_cpg_par *p = gn_cpg_get_par(u->c);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
+    const gn_cpg_par *p = gn_cpg_get_par(c);
     char buf[256];
     snprintf(buf, sizeof buf, "cpg (Rubin et al. 2009): t = %g ms, drives %g %g %g (x%g), gNaP %g nS, "
-             "%s rtol %g atol %g", gn_cpg_time(u->c), p->Drive1, p->Drive2, p->Drive3, p->drive,
+             "%s rtol %g atol %g", gn_cpg_time(c), p->Drive1, p->Drive2, p->Drive3, p->drive,
              p->gNaP, u->method, u->rtol, u->atol);
     lua_pushstring(L, buf);
     return 1;
@@ -163,6 +164,7 @@ static int cpg_tostring(lua_State *L)
 static int cpg_run(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     check_table(L, 2, "cpg:run", "c:run{t=, dt=}");
     run_opts ro;
     lg_opt_defaults(run_decl, &ro);
@@ -175,12 +177,12 @@ static int cpg_run(lua_State *L)
         return lg_errorf(L, "cpg:run: t/dt = %g samples is too many", steps_d);
     size_t steps = (size_t)steps_d;
     gn_err e = { 0 };
-    if (ro.reset && gn_cpg_reset(u->c, NULL, &e))
+    if (ro.reset && gn_cpg_reset(c, NULL, &e))
         return lg_coreerror(L, "cpg:run", &e);
     if (lua_getfield(L, 2, "y0") != LUA_TNIL) {
         double y0[GN_CPG_NSTATE];
         read_state(L, lua_gettop(L), "cpg:run", "y0", y0);
-        if (gn_cpg_reset(u->c, y0, &e))
+        if (gn_cpg_reset(c, y0, &e))
             return lg_coreerror(L, "cpg:run", &e);
     }
     lua_settop(L, 2);
@@ -201,7 +203,7 @@ static int cpg_run(lua_State *L)
     size_t chunk = steps / 100 > 50 ? steps / 100 : 50, k = 0;
     while (k < steps) {
         size_t n = steps - k < chunk ? steps - k : chunk, done = 0;
-        int rc = gn_cpg_run(u->c, n, dt, tm->data + k, Vm->data + k * GN_CPG_NPOP,
+        int rc = gn_cpg_run(c, n, dt, tm->data + k, Vm->data + k * GN_CPG_NPOP,
                             Om->data + k * GN_CPG_NPOP, &done, cancel, &e);
         if (rc)
             return lg_coreerror(L, "cpg:run", &e);
@@ -214,6 +216,7 @@ static int cpg_run(lua_State *L)
 static int cpg_reset(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     double y0[GN_CPG_NSTATE];
     const double *y = NULL;
     if (!lua_isnoneornil(L, 2)) {
@@ -221,7 +224,7 @@ static int cpg_reset(lua_State *L)
         y = y0;
     }
     gn_err e = { 0 };
-    if (gn_cpg_reset(u->c, y, &e))
+    if (gn_cpg_reset(c, y, &e))
         return lg_coreerror(L, "cpg:reset", &e);
     lua_settop(L, 1);
     return 1;
@@ -230,8 +233,9 @@ static int cpg_reset(lua_State *L)
 static int cpg_state(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     double y[GN_CPG_NSTATE];
-    gn_cpg_state(u->c, y);
+    gn_cpg_state(c, y);
     lg_pushcolumn(L, y, GN_CPG_NSTATE, 1);
     return 1;
 }
@@ -240,12 +244,13 @@ static int cpg_state(lua_State *L)
 static int cpg_rhs(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     double y[GN_CPG_NSTATE], d[GN_CPG_NSTATE];
     if (lua_isnoneornil(L, 2))
-        gn_cpg_state(u->c, y);
+        gn_cpg_state(c, y);
     else
         read_state(L, 2, "cpg:rhs", "y", y);
-    gn_cpg_rhs(gn_cpg_get_par(u->c), y, d);
+    gn_cpg_rhs(gn_cpg_get_par(c), y, d);
     lg_pushcolumn(L, d, GN_CPG_NSTATE, 1);
     return 1;
 }
@@ -253,7 +258,8 @@ static int cpg_rhs(lua_State *L)
 static int cpg_params(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
-    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
+    gn_cpg_par p = *gn_cpg_get_par(c);
     lua_createtable(L, 0, (int)gn_cpg_nparams);
     for (size_t i = 0; i < gn_cpg_nparams; i++) {
         lua_pushnumber(L, *gn_cpg_par_field(&p, gn_cpg_params[i].name));
@@ -266,6 +272,7 @@ static int cpg_params(lua_State *L)
 static int cpg_set(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     check_table(L, 2, "cpg:set", "c:set{name=value, ...}");
     lua_pushnil(L);
     while (lua_next(L, 2)) {
@@ -274,10 +281,10 @@ static int cpg_set(lua_State *L)
             return lg_errorf(L, "cpg:set: unknown parameter '%s' (see cpg.params)",
                               lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
     }
-    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    gn_cpg_par p = *gn_cpg_get_par(c);
     read_params(L, 2, "cpg:set", &p);
     gn_err e = { 0 };
-    if (gn_cpg_set_par(u->c, &p, &e))
+    if (gn_cpg_set_par(c, &p, &e))
         return lg_coreerror(L, "cpg:set", &e);
     lua_settop(L, 1);
     return 1;
@@ -428,18 +435,19 @@ static const luaL_Reg cpg_methods[] = {
 static int cpg_index(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     const char *k = luaL_checkstring(L, 2);
     if (lg_indexmethod(L, k) && !lua_isnil(L, -1))
         return 1;
     lua_pop(L, 1);
-    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    gn_cpg_par p = *gn_cpg_get_par(c);
     double *f = gn_cpg_par_field(&p, k);
     if (f) {
         lua_pushnumber(L, *f);
         return 1;
     }
     if (strcmp(k, "t") == 0)
-        lua_pushnumber(L, gn_cpg_time(u->c));
+        lua_pushnumber(L, gn_cpg_time(c));
     else if (strcmp(k, "method") == 0)
         lua_pushstring(L, u->method);
     else if (strcmp(k, "rtol") == 0)
@@ -455,15 +463,16 @@ static int cpg_index(lua_State *L)
 static int cpg_newindex(lua_State *L)
 {
     lcpg *u = check_cpg(L, 1);
+    gn_cpg *c = u->c;   /* held: a callback may free u (lg_gc_deferred) */
     const char *k = luaL_checkstring(L, 2);
     if (!gn_cpg_param_find(k))
         return lg_errorf(L, "cpg: unknown parameter '%s' (fields t, method, rtol, atol are "
                           "read-only; see cpg.params)", k);
     if (lua_type(L, 3) != LUA_TNUMBER)
         return lg_errorf(L, "cpg: parameter '%s' must be a number (got %s)", k, luaL_typename(L, 3));
-    gn_cpg_par p = *gn_cpg_get_par(u->c);
+    gn_cpg_par p = *gn_cpg_get_par(c);
     gn_err e = { 0 };
-    if (gn_cpg_par_set(&p, k, lua_tonumber(L, 3), &e) || gn_cpg_set_par(u->c, &p, &e))
+    if (gn_cpg_par_set(&p, k, lua_tonumber(L, 3), &e) || gn_cpg_set_par(c, &p, &e))
         return lg_coreerror(L, "cpg", &e);
     return 0;
 }

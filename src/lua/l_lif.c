@@ -488,6 +488,18 @@ static int lif_run(lua_State *L)
     gn_lif_spikes_init(sp);
     gn_err e = {0};
     if (gn_lif_run(pop, &o, sp, &e)) return lg_coreerror(L, "run", &e);
+    /* No silent NaN: the membrane state (and the recorded V) must be finite. */
+    for (size_t i = 0; i < pop->n; i++)
+        if (!isfinite(pop->v[i])) {
+            size_t row = 0, col = 0;
+            for (size_t k = 0; o.Vrec && k < o.steps * o.nrec; k++)
+                if (!isfinite(o.Vrec[k])) { row = k / o.nrec + 1; col = k % o.nrec + 1; break; }
+            char where[96] = "";
+            if (row) snprintf(where, sizeof where, " (first in V at step %zu, column %zu)", row, col);
+            return lg_errorf(L, "run: the membrane potential of neuron %zu is %g%s: the currents "
+                        "overflowed; check I (|R*I| must stay far below 1e308 mV), the "
+                        "weights and the rates", i + 1, pop->v[i], where);
+        }
     push_results(L, res, pop->n, sp, &o, ro.spikes);
     lua_pushvalue(L, res);
     return 1;

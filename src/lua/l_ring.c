@@ -132,6 +132,10 @@ static int ring_meanfield(lua_State *L)
     double thc, h, w;
     char reg[128];
     int ok = gn_ring_meanfield(&r->p, &thc, &h, &w);
+    if (ok && !(isfinite(thc) && isfinite(h) && isfinite(w)))
+        return lg_errorf(L, "ring:meanfield: the mean-field bump is not finite (half-width %g, "
+                          "height %g) for w0 = %g, w1 = %g, h0 = %g: the parameters are too large",
+                          thc, h, r->p.w0, r->p.w1, r->p.h0);
     lua_createtable(L, 0, 5);
     lua_pushboolean(L, ok);
     lua_setfield(L, -2, "bump");
@@ -177,6 +181,16 @@ static int ring_run(lua_State *L)
     gn_cancel c = lg_cancel();
     if (gn_ring_run(r, steps, ro.speed, ro.cue, ro.phase, a0, out, c, &e))
         return lg_coreerror(L, "ring:run", &e);
+    /* No silent NaN: name the first non-finite rate and the likely cause. */
+    for (size_t k = 0; k < out->size1; k++)
+        for (size_t i = 0; i < out->size2; i++) {
+            double v = gsl_matrix_get(out, k, i);
+            if (!isfinite(v))
+                return lg_errorf(L, "ring:run: the rate of unit %zu is %g after step %zu: the "
+                                 "activity overflowed (w0 = %g, w1 = %g, h0 = %g, h1 = %g, cue = "
+                                 "%g); use smaller weights or inputs", i + 1, v, k + 1, r->p.w0,
+                                 r->p.w1, r->p.h0, r->p.h1, ro.cue);
+        }
     return 1;
 }
 

@@ -1,6 +1,7 @@
 /* l_rnn.c — Lua binding of the rate RNN: rnn{...}, fields, run/loss/grad,
  * copy/save/load, and the batch and workspace helpers other bindings use. */
 #include "l_rnn.h"
+#include "simd.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -233,7 +234,7 @@ gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target, 
 /* Two threads pay off once a step's GEMM is big enough to hide thread start. */
 static int default_threads(const gn_rnn *net, size_t B, size_t T)
 {
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    long ncpu = gn_cpu_count();
     return (ncpu >= 2 && B >= 2 && (double)net->n * net->n * B * T > 2e6) ? 2 : 1;
 }
 
@@ -303,6 +304,9 @@ static int rnn_new(lua_State *L)
     rnn_opts ro;
     lg_opt_defaults(rnn_decl, &ro);
     lg_opt_read(L, 2, "rnn", rnn_decl, &ro);
+    if (ro.dt > ro.tau)
+        lg_errorf(L, "rnn: option 'dt' (%g) must not exceed 'tau' (%g): the Euler step overshoots",
+                  ro.dt, ro.tau);
     gn_act act;
     lg_opt_push(L, lg_opt_find(rnn_decl, "activation"), &ro);
     gn_act_parse(lua_tostring(L, -1), &act);
@@ -393,6 +397,9 @@ static int rnn_newindex(lua_State *L)
         int noise = k[0] == 'n';
         if (!isfinite(v) || (noise ? v < 0 : v <= 0))
             lg_errorf(L, "rnn.%s must be finite and %s, got %g", k, noise ? ">= 0" : "> 0", v);
+        if ((k[0] == 't' && net->dt > v) || (k[0] == 'd' && v > net->tau))
+            lg_errorf(L, "rnn.%s: dt must not exceed tau (dt %g, tau %g)", k, k[0] == 'd' ? v : net->dt,
+                      k[0] == 't' ? v : net->tau);
         if (k[0] == 't') net->tau = v; else if (k[0] == 'd') net->dt = v; else net->noise = v;
         return 0;
     }
@@ -443,6 +450,33 @@ static void push_trace(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t k
     if (gn_rnn_work_trace(w, k, x, r, y, &e)) lg_coreerror(L, "rnn:run", &e);
 }
 
+/* Raises an error naming the first non-finite state of trial k (the trace
+ * table on top of the stack) and the likely cause: no run returns NaN or
+ * Inf without a word. */
+static void check_trace(lua_State *L, const gn_rnn *net, size_t k, size_t B)
+{
+    lua_getfield(L, -1, "x");
+    const gsl_matrix *x = lg_checkmatrix(L, -1);
+    lua_getfield(L, -2, "y");
+    const gsl_matrix *y = lg_checkmatrix(L, -1);
+    const gsl_matrix *m[2] = { x, y };
+    for (int q = 0; q < 2; q++)
+        for (size_t t = 0; t < m[q]->size1; t++)
+            for (size_t i = 0; i < m[q]->size2; i++) {
+                double v = gsl_matrix_get(m[q], t, i);
+                if (isfinite(v)) continue;
+                double wmax = 0;
+                for (size_t a = 0; a < net->n * net->n; a++) wmax = fmax(wmax, fabs(net->W->data[a]));
+                char trial[32] = "";
+                if (B > 1) snprintf(trial, sizeof trial, " of trial %zu", k + 1);
+                lg_errorf(L, "rnn:run: %s[%zu,%zu]%s is %g: the network diverged (max|W| %.3g, "
+                          "dt/tau %.3g, noise %.3g, activation %s); reduce g or W, dt/tau or noise",
+                          q ? "y" : "x", t + 1, i + 1, trial, v, wmax, net->dt / net->tau,
+                          net->noise, gn_act_name(net->act));
+            }
+    lua_pop(L, 2);
+}
+
 static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
 {
     return net->noise > 0 ? lg_rng(L) : NULL;
@@ -478,11 +512,13 @@ static int rnn_run(lua_State *L)
     if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
     if (!is_batch) {
         push_trace(L, net, w, 0, b->T);
+        check_trace(L, net, 0, 1);
         return 1;
     }
     lua_createtable(L, (int)b->B, 0);
     for (size_t k = 0; k < b->B; k++) {
         push_trace(L, net, w, k, b->T);
+        check_trace(L, net, k, b->B);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
     }
     return 1;

@@ -14,10 +14,19 @@
 #include "l_util.h"
 #include "l_opt.h"
 #include "optim.h"
+#include "simd.h"
 #include "train_rnn.h"
 
 #define TRAIN_MT "ganglion.trainstate"
-#define MAX_NAN_IN_A_ROW 5
+/* Divergence: an iteration whose loss is not finite, or more than
+ * DIVERGE_FACTOR times the best loss so far (and above the first loss), is
+ * an event: training rolls back to the best parameters, cuts the step
+ * (adam's lr and cg/bfgs's first line-search step / 10, hf's damping
+ * lambda x 10), says so once, and stops (stopped = "nan" or "diverged")
+ * after DIVERGE_MAX events within DIVERGE_WINDOW iterations. */
+#define DIVERGE_FACTOR 10.0
+#define DIVERGE_MAX 5
+#define DIVERGE_WINDOW 50
 
 /* Everything training allocates, owned by one userdata so that an error
  * anywhere (a failing task:sample, Ctrl-C) frees it through __gc. */
@@ -186,7 +195,7 @@ static void train_defaults(train_opts *to, int method)
     to->batch = adam ? 32 : 128;
     to->score_every = adam ? 10 : 1;
     to->target = -1;
-    to->threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+    to->threads = gn_cpu_count() >= 2 ? 2 : 1;
 }
 
 static void read_opts(lua_State *L, int t, train_opts *to)
@@ -241,34 +250,69 @@ typedef struct {
     gn_optim_fn fn;
     double t0, score, scoring;   /* start (s), last score, seconds spent scoring */
     size_t good_it;              /* last iteration with a finite loss (0: none) */
-    int nan_row;                 /* non-finite losses in a row */
+    double f_first;              /* the first finite loss (NaN before) */
+    size_t events[DIVERGE_MAX];  /* iterations of the last DIVERGE_MAX divergence events (ring) */
+    int nevents, last_nonfinite; /* events so far; whether the last was NaN/Inf */
     char what[32];               /* "train hf", for progress */
 } loop_state;
 
-/* Iteration it gave a NaN or Inf loss: record it, say so, and restart the
- * method from the last good parameters.  Returns 1 when training must stop. */
-static int loop_nan(lua_State *L, loop_state *ls, size_t it)
+/* Cuts the step of the method after a divergence; describes it in buf. */
+static void cut_step(gn_optim *o, const train_opts *to, char *buf, size_t n)
+{
+    if (to->type == gn_optim_adam) {
+        o->opts.lr *= 0.1;
+        snprintf(buf, n, "cut lr to %.3g", o->opts.lr);
+    } else if (to->type == gn_optim_hf) {
+        o->lambda *= 10;
+        snprintf(buf, n, "raised the damping lambda to %.3g", o->lambda);
+    } else {
+        o->opts.step *= 0.1;
+        snprintf(buf, n, "cut the first line-search step to %.3g", o->opts.step);
+    }
+}
+
+/* 1 when loss f (the iteration's status st) counts as divergence. */
+static int diverged(const loop_state *ls, int st, double f)
+{
+    return st == GN_ENUM || !isfinite(f) || (f > DIVERGE_FACTOR * ls->r->best && f > ls->f_first);
+}
+
+/* Iteration it diverged (a NaN/Inf loss, or a jump far above the best):
+ * record it, roll back to the best parameters with a smaller step, say so
+ * the first time.  Returns 1 when training must stop (DIVERGE_MAX events
+ * within DIVERGE_WINDOW iterations). */
+static int loop_diverged(lua_State *L, loop_state *ls, size_t it, int nonfinite)
 {
     gn_optim *o = ls->r->opt;
     double f = o->f;
-    char msg[200];
-    if (ls->good_it > 0)
-        snprintf(msg, sizeof msg, "train: loss is %s at iteration %zu; rolled back to the "
-                 "last good parameters (iteration %zu)\n", isnan(f) ? "NaN" : "Inf", it, ls->good_it);
-    else
-        snprintf(msg, sizeof msg, "train: loss is %s at iteration %zu; rolled back to the "
-                 "starting parameters\n", isnan(f) ? "NaN" : "Inf", it);
-    lg_write(L, msg, strlen(msg));
-    hist_push(L, "loss", (lua_Integer)it, isnan(f) ? NAN : INFINITY);
+    ls->events[ls->nevents % DIVERGE_MAX] = it;
+    ls->nevents++;
+    ls->last_nonfinite = nonfinite;
+    char cut[96];
+    cut_step(o, ls->to, cut, sizeof cut);
+    if (ls->nevents == 1) {
+        char msg[512], what_f[96];
+        if (nonfinite) snprintf(what_f, sizeof what_f, "is %s", isnan(f) ? "NaN" : "Inf");
+        else snprintf(what_f, sizeof what_f, "jumped to %.3g (more than %g x the best, %.3g)",
+                      f, DIVERGE_FACTOR, ls->r->best);
+        snprintf(msg, sizeof msg, "train: loss %s at iteration %zu; rolled back to the best "
+                 "parameters (%s) and %s; history.rollbacks counts such events, %d within %d "
+                 "iterations stop training\n", what_f, it,
+                 ls->r->best_it > 0 ? "of an earlier iteration" : "the starting ones", cut,
+                 DIVERGE_MAX, DIVERGE_WINDOW);
+        lg_write(L, msg, strlen(msg));
+    }
+    hist_push(L, "loss", (lua_Integer)it, f);
     hist_push(L, "score", (lua_Integer)it, ls->score);
     hist_push(L, "time", (lua_Integer)it, now_s() - ls->t0);
     if (ls->to->type == gn_optim_hf) {
         hist_push(L, "lambda", (lua_Integer)it, o->lambda);
         hist_push(L, "cg", (lua_Integer)it, 0);
     }
-    if (++ls->nan_row >= MAX_NAN_IN_A_ROW) return 1;
+    if (ls->nevents >= DIVERGE_MAX && it - ls->events[ls->nevents % DIVERGE_MAX] < DIVERGE_WINDOW)
+        return 1;
     gn_err e = {0};
-    int st = gn_optim_init(o, &ls->fn, ls->r->x_good, &e);
+    int st = gn_optim_init(o, &ls->fn, ls->r->x_best, &e);
     if (st && st != GN_ENUM) lg_coreerror(L, "train", &e);
     return 0;
 }
@@ -298,7 +342,7 @@ static const char *loop_good(lua_State *L, loop_state *ls, size_t it)
     train_res *r = ls->r;
     gn_optim *o = r->opt;
     double f = o->f;
-    ls->nan_row = 0;
+    if (isnan(ls->f_first)) ls->f_first = f;
     memcpy(r->x_good, o->xf, o->n * sizeof(double));
     ls->good_it = it;
     if (f < r->best) {
@@ -344,12 +388,14 @@ static void loop_finish(lua_State *L, const loop_state *ls, size_t it, const cha
     lua_setfield(L, I_HIST, "seconds");
     lua_pushnumber(L, ls->scoring);
     lua_setfield(L, I_HIST, "score_seconds");
+    lua_pushinteger(L, ls->nevents);
+    lua_setfield(L, I_HIST, "rollbacks");
 }
 
 static int train_loop(lua_State *L)
 {
     loop_state ls = {.net = lg_checkrnn(L, I_NET), .r = luaL_checkudata(L, I_RES, TRAIN_MT),
-                     .to = lua_touserdata(L, I_OPTS), .score = NAN};
+                     .to = lua_touserdata(L, I_OPTS), .score = NAN, .f_first = NAN};
     lua_settop(L, I_OPTS);
     lua_pushnil(L);   /* I_BATCH */
     gn_err e = {0};
@@ -369,17 +415,39 @@ static int train_loop(lua_State *L)
         if (it > 1 && ls.to->stochastic) new_batch(L, ls.net, ls.r, ls.to);
         st = gn_optim_iterate(o, &e);
         if (st == GN_EINTR || lg_poll()) return lg_interrupted(L);
-        if (st == GN_ENUM) {
-            if (loop_nan(L, &ls, it)) stopped = "nan";
+        if (st && st != GN_ENUM) return lg_coreerror(L, "train", &e);
+        if (diverged(&ls, st, o->f)) {
+            if (loop_diverged(L, &ls, it, st == GN_ENUM || !isfinite(o->f)))
+                stopped = ls.last_nonfinite ? "nan" : "diverged";
             continue;
         }
-        if (st) return lg_coreerror(L, "train", &e);
         stopped = loop_good(L, &ls, it);
     }
     it--;   /* the last iteration run */
+    if (!stopped) {
+        /* The last step's result has not been evaluated yet: a step that
+         * blew up is caught here rather than left in the network. */
+        double f_end;
+        int fs = ls.fn.fdf(ls.fn.ctx, o->x, &f_end, NULL, &e);
+        if (fs && fs != GN_ENUM) return lg_coreerror(L, "train", &e);
+        if (diverged(&ls, fs, f_end)) {
+            ls.nevents++;
+            memcpy(o->x, ls.r->x_best, o->n * sizeof(double));
+            char msg[200];
+            snprintf(msg, sizeof msg, "train: the last step diverged (loss %.3g, best %.3g); kept "
+                     "the best parameters\n", f_end, ls.r->best);
+            lg_write(L, msg, strlen(msg));
+        }
+    }
     gn_rnn_set_params(ls.net, o->x);
     loop_finish(L, &ls, it, stopped);
-    if (stopped && strcmp(stopped, "nan") == 0) gn_rnn_set_params(ls.net, ls.r->x_good);
+    if (stopped && (!strcmp(stopped, "nan") || !strcmp(stopped, "diverged"))) {
+        gn_rnn_set_params(ls.net, ls.r->x_best);
+        char msg[200];
+        snprintf(msg, sizeof msg, "train: stopped after %d divergence events within %d iterations; "
+                 "kept the best parameters (loss %.6g)\n", DIVERGE_MAX, DIVERGE_WINDOW, ls.r->best);
+        lg_write(L, msg, strlen(msg));
+    }
     lua_pushvalue(L, I_HIST);
     return 1;
 }

@@ -19,6 +19,7 @@ typedef struct {
     char *code;      /* the chunk as typed */
     char *out;       /* printed output and figures, in order */
     size_t out_len, out_cap;
+    size_t elided;   /* bytes of output not kept (over the caps) */
     char *note;      /* note("...") text, or NULL */
     int ok;          /* ran without error */
     int done;        /* finished (the running chunk is not yet) */
@@ -34,6 +35,7 @@ struct gn_session {
     char started[64];     /* date the session began */
     char *journal;        /* journal path, for messages */
     int replaying;        /* a journal is being replayed: session files are not rewritten */
+    size_t out_total;     /* bytes of output kept over all chunks */
     int (*move)(void *ud, const char *path, char *msg, size_t n);
     void *move_ud;
 };
@@ -79,15 +81,27 @@ void gn_session_output(gn_session *s, const char *text, size_t n)
 {
     if (s->n == 0) return;
     entry *e = &s->e[s->n - 1];
-    /* Keep at most 1 MiB of output per chunk in the notebook. */
-    if (e->out_len > (1u << 20)) return;
-    if (e->out_len + n + 1 > e->out_cap) {
-        e->out_cap = (e->out_len + n + 1) * 2;
-        e->out = realloc(e->out, e->out_cap);
+    /* The notebook keeps at most GN_SESSION_CHUNK_OUT bytes of one chunk's
+     * output and GN_SESSION_TOTAL_OUT over the session (however large one
+     * write is); the rest is counted and shown as "N bytes elided". */
+    size_t room = e->out_len < GN_SESSION_CHUNK_OUT ? GN_SESSION_CHUNK_OUT - e->out_len : 0;
+    size_t troom = s->out_total < GN_SESSION_TOTAL_OUT ? GN_SESSION_TOTAL_OUT - s->out_total : 0;
+    if (troom < room) room = troom;
+    size_t keep = n < room ? n : room;
+    e->elided += n - keep;
+    if (keep == 0) return;
+    if (e->out_len + keep + 1 > e->out_cap) {
+        size_t cap = (e->out_len + keep + 1) * 2;
+        if (cap > GN_SESSION_CHUNK_OUT + 1) cap = GN_SESSION_CHUNK_OUT + 1;
+        char *p = realloc(e->out, cap);
+        if (!p) { e->elided += keep; return; }
+        e->out = p;
+        e->out_cap = cap;
     }
-    memcpy(e->out + e->out_len, text, n);
-    e->out_len += n;
+    memcpy(e->out + e->out_len, text, keep);
+    e->out_len += keep;
     e->out[e->out_len] = 0;
+    s->out_total += keep;
 }
 
 void gn_session_figure(gn_session *s, const char *text)
@@ -259,6 +273,7 @@ static int l_notebook(lua_State *L)
         md_block(f, "lua", e->code);
         if (e->done && !e->ok) fprintf(f, "_(this chunk raised an error)_\n\n");
         if (e->out_len) md_block(f, "", e->out);
+        if (e->elided) fprintf(f, "_(%zu bytes of output elided)_\n\n", e->elided);
     }
     close_atomic(L, "notebook", &a);
     return 0;

@@ -12,6 +12,10 @@ gn_session *gn_session_new(void);
 void gn_session_free(gn_session *s);
 /* Chunk bookkeeping, called by the REPL around each chunk. */
 void gn_session_begin(gn_session *s, const char *code);
+/* Caps on the output a session keeps for the notebook: per chunk and over
+ * the whole session (bytes).  Output beyond them is counted, not kept. */
+#define GN_SESSION_CHUNK_OUT ((size_t)1 << 20)
+#define GN_SESSION_TOTAL_OUT ((size_t)64 << 20)
 void gn_session_output(gn_session *s, const char *text, size_t n);
 void gn_session_figure(gn_session *s, const char *text);
 /* How the running chunk ended: ok, or the error's message; the polls at

@@ -1,6 +1,7 @@
 /* test_gn.c — error reporting and size limits shared by the core. */
 #include "check.h"
 #include "gn.h"
+#include <stdlib.h>
 #include <string.h>
 
 int main(void)
@@ -13,5 +14,23 @@ int main(void)
     CHECK(gn_check_size(1000000000000ull, 1000000000000ull, &e) == GN_ENOMEM, "1e12x1e12 is refused");
     CHECK(strstr(e.msg, "too large") != NULL, "refusal says too large: %s", e.msg);
     CHECK(gn_check_size(0, 4, &e) == GN_EINVAL, "0 rows is refused");
+
+    /* the memory budget */
+    setenv("GANGLION_MEM_LIMIT", "1G", 1);
+    CHECK(gn_mem_budget() == (size_t)1 << 30, "GANGLION_MEM_LIMIT=1G is 2^30 bytes");
+    CHECK(gn_check_size(10000, 10000, &e) == GN_OK, "a 0.75 GiB matrix fits a 1 GiB budget");
+    CHECK(gn_check_size(20000, 10000, &e) == GN_ENOMEM, "a 1.5 GiB matrix does not");
+    CHECK(strstr(e.msg, "20000x10000") && strstr(e.msg, "1.49 GiB") && strstr(e.msg, "allows 1 GiB"),
+          "the refusal gives the size needed and the budget: %s", e.msg);
+    setenv("GANGLION_MEM_LIMIT", "300M", 1);
+    CHECK(gn_mem_budget() == (size_t)300 << 20, "300M is 300 MiB");
+    setenv("GANGLION_MEM_LIMIT", "123456789", 1);
+    CHECK(gn_mem_budget() == 123456789, "a plain number is bytes");
+    CHECK(gn_check_bytes(1e9, "x", &e) == GN_ENOMEM && gn_check_bytes(1e6, "x", &e) == GN_OK,
+          "gn_check_bytes compares with the budget");
+    setenv("GANGLION_MEM_LIMIT", "lots", 1);
+    size_t b = gn_mem_budget();
+    unsetenv("GANGLION_MEM_LIMIT");
+    CHECK(b == gn_mem_budget() && b > 0, "a malformed limit falls back to available memory (%zu)", b);
     CHECK_DONE();
 }

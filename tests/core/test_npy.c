@@ -85,6 +85,65 @@ int main(void)
     write_bytes(p, "hello world, not numpy", 22);
     CHECK(gn_npy_load(&r, p, &e) == GN_EFORMAT && strstr(e.msg, "magic"), "bad magic refused: %s", e.msg);
 
+    /* Strict header parsing: the header is a dict literal, not a bag of substrings. */
+    {
+        double d6[6] = {1, 2, 3, 4, 5, 6};
+        struct { const char *dict; const char *want; const char *what; } bad[] = {
+            { "{'x': \"'descr': '<f8'\", 'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }",
+              "unknown key 'x'", "a descr inside another key's string is not the descr" },
+            { "{'descr': '<i8', 'note': \"'descr': '<f8'\", 'fortran_order': False, 'shape': (2, 3), }",
+              "unknown key", "nor one inside a later string" },
+            { "{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
+              "given twice", "duplicate key refused" },
+            { "{'descr': '<f8', 'fortran_order': False, 'shape': (2 3), }",
+              "separated by commas", "(2 3) without a comma refused" },
+            { "{'descr': '<f8', 'fortran_order': False, 'shape': (6), }",
+              "trailing comma", "(6) is an int, not a 1-tuple" },
+            { "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), } x",
+              "after the closing", "trailing bytes after the dict refused" },
+            { "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999, 1), }",
+              "overflows", "an overflowing shape is reported as such" },
+            { "{'descr': '<f8', 'fortran_order': Nope, 'shape': (2, 3), }",
+              "True or False", "fortran_order must be a boolean literal" },
+            { "{'descr': '<f8', 'shape': (2, 3), }", "no fortran_order", "missing key refused" },
+            { "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 3), }",
+              "3 dimensions", "3-D refused, naming the dimensions" },
+            { "{'descr': '<f8' 'fortran_order': False, 'shape': (2, 3), }",
+              "expected ','", "missing comma between entries refused" },
+            { "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), ", "expected", "unclosed dict refused" },
+        };
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+            snprintf(p, sizeof p, "%s/strict%zu.npy", dir, k);
+            write_npy(p, bad[k].dict, d6, 6);
+            r = NULL;
+            int st = gn_npy_load(&r, p, &e);
+            CHECK(st == GN_EFORMAT && !r && strstr(e.msg, bad[k].want), "%s: %s", bad[k].what, e.msg);
+        }
+        /* accepted spellings NumPy can produce */
+        const char *good[] = {
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
+            "{'descr':'<f8','fortran_order':False,'shape':(2,3)}",
+            "{\"descr\": \"<f8\", \"shape\": (2, 3), \"fortran_order\": False}",
+        };
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(p, sizeof p, "%s/good%zu.npy", dir, k);
+            write_npy(p, good[k], d6, 6);
+            r = NULL;
+            CHECK(gn_npy_load(&r, p, &e) == GN_OK && r && r->size1 == 2 && r->size2 == 3 &&
+                  gsl_matrix_get(r, 1, 0) == 4, "header spelling %zu loads: %s", k, e.msg);
+            if (r) gsl_matrix_free(r);
+        }
+        snprintf(p, sizeof p, "%s/extra.npy", dir);
+        write_npy(p, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", d6, 6);
+        r = NULL;
+        CHECK(gn_npy_load(&r, p, &e) == GN_EFORMAT && strstr(e.msg, "bytes after the data"),
+              "data longer than the shape refused: %s", e.msg);
+        snprintf(p, sizeof p, "%s/big.npy", dir);
+        write_npy(p, "{'descr': '<f8', 'fortran_order': False, 'shape': (40000, 40000), }", d6, 6);
+        r = NULL;
+        CHECK(gn_npy_load(&r, p, &e) == GN_EFORMAT && strstr(e.msg, "truncated data"),
+              "a 12.8 GB shape over 48 bytes of data is refused before allocating: %s", e.msg);
+    }
     CHECK(gn_npy_load(&r, "/nonexistent/x.npy", &e) == GN_EIO, "missing file: %s", e.msg);
 
     snprintf(p, sizeof p, "%s/a.csv", dir);

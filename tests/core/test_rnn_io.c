@@ -108,6 +108,14 @@ int main(void)
     if (f) fclose(f);
     CHECK(gn_rnn_save(net, "/nonexistent-dir/x.rnn", &e) == GN_EIO && strstr(e.msg, "cannot write"),
           "unwritable path: %s", e.msg);
+    /* sizes are checked before anything is allocated: a 52-byte file
+     * declaring n=20000, inputs=10000 allocates nothing */
+    expect_reject("W shape against a huge header",
+                  "ganglion-rnn 1\nn 20000\ninputs 10000\noutputs 1\nW 1 1 0\nend\n",
+                  "W must be 20000x20000");
+    expect_reject("a huge declared W over a short file",
+                  "ganglion-rnn 1\nn 20000\ninputs 10000\noutputs 1\nW 20000 20000 0 0\nend\n",
+                  "only");
     CHECK(gn_rnn_load(path_of("missing.rnn"), &e) == NULL && e.code == GN_EIO,
           "missing file: %s", e.msg);
     gsl_matrix_set(net->W, 1, 1, NAN);

@@ -122,6 +122,10 @@ T.raises(function() cpg{gNaP = "5"} end, "must be a number", "parameter of the w
 T.raises(function() cpg{rtol = -1e-6} end, "rtol", "negative rtol")
 T.raises(function() cpg{atol = -1} end, "atol", "negative atol")
 T.raises(function() cpg{rtol = 0, atol = 0} end, "both be 0", "zero tolerances")
+T.raises(function() cpg{rtol = 1e-300, atol = 1e-300} end, "rtol must be 0 or in [1e-14, 1]",
+  "rtol below double precision refused (it made runs take hours)")
+T.raises(function() cpg{atol = 1e-300} end, "atol must be 0 or in", "atol 1e-300 refused")
+T.raises(function() cpg{rtol = 2} end, "rtol must be", "rtol above 1 refused")
 T.raises(function() cpg{method = "euler"} end, "method must be one of", "unknown method")
 T.raises(function() cpg{y0 = {1, 2, 3}} end, "8 entries", "wrong y0 size")
 T.raises(function() c:run{t = 0} end, "t must be > 0", "t = 0")

@@ -227,4 +227,8 @@ T.raises(function() pop.n = 4 end, "cannot set field 'n'", "n is read-only")
 pop.taum = 30
 T.ok(pop.taum == 30, "parameters are settable by name")
 
+-- No silent non-finite output: a current that overflows V is an error.
+T.raises(function() lif { n = 5 }:run { T = 10, I = -1e308 } end, "membrane potential of neuron 1",
+  "lif:run{I=-1e308} raises instead of returning NaN")
+
 T.done()

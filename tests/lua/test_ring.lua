@@ -144,4 +144,8 @@ T.raises(function() r.w1 = 5 end, "read-only", "parameters are read-only")
 r.state = 0.25
 T.ok(r.state:get(17, 1) == 0.25, "state can be assigned")
 
+-- No silent non-finite output: an overflowing run is an error naming the value.
+T.raises(function() ring { w1 = 1e308 }:run { steps = 20 } end, "the activity overflowed",
+  "ring{w1=1e308}:run raises instead of returning Inf/NaN")
+
 T.done()

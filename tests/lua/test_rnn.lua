@@ -195,4 +195,26 @@ T.raises(function() net:loss({u = {matrix(9, 2, 0 / 0)}, target = {matrix(9, 3)}
 T.raises(function() net:loss({u = {u}, target = {matrix(9, 3)}, mask = {}}) end,
          "batch.mask has 0 trials", "mask list length")
 T.raises(function() net.grad(matrix(2, 2), batch) end, "rnn expected", "method on a non-rnn")
+-- Parameter sanity and no silent non-finite output.
+do
+  T.raises(function() rnn { n = 4, tau = 1e-300 } end, "must not exceed 'tau'", "dt > tau refused (tau=1e-300)")
+  T.raises(function() rnn { n = 4, tau = 2, dt = 3 } end, "must not exceed", "dt 3 > tau 2 refused")
+  local net = rnn { n = 4, tau = 5, dt = 1 }
+  T.raises(function() net.dt = 6 end, "dt must not exceed tau", "assigning dt > tau refused")
+  T.raises(function() net.tau = 0.5 end, "dt must not exceed tau", "assigning tau < dt refused")
+  local big = rnn { n = 8, inputs = 3, outputs = 3, g = 1e308, seed = 2 }
+  T.raises(function() big:run(matrix(20, 3, 1)) end, "the network diverged",
+    "rnn:run with g=1e308 raises instead of returning NaN/Inf")
+  local ok, err = pcall(big.run, big, matrix(20, 3, 1))
+  T.ok(not ok and err:find("x%[%d+,%d+%] is") and err:find("max|W|", 1, true), "the error names the first non-finite state and the weights: " .. tostring(err))
+  local path = os.tmpname()
+  local f = io.open(path, "w")
+  f:write("ganglion-rnn 1\nn 2\ninputs 1\noutputs 1\ntau 10\ndt 1\nactivation tanh\nnoise 1.79e308\n",
+          "W 2 2 0 0 0 0\nWin 2 1 1 1\nb 2 1 0 0\nWout 1 2 1 1\nbout 1 1 0\nx0 2 1 0 0\nend\n")
+  f:close()
+  local noisy = rnn.load(path)
+  os.remove(path)
+  T.raises(function() noisy:run(matrix(200, 1)) end, "diverged", "a file with noise 1.79e308 runs into an error, not NaN")
+end
+
 T.done()

@@ -97,7 +97,7 @@ for _, k in ipairs { "ipairs", "pairs", "setmetatable", "tostring", "tonumber", 
 end
 
 local failures, reported = {}, {}
-local stats = { calls = 0, errors = 0, ok = 0 }
+local stats = { calls = 0, errors = 0, ok = 0, clean = 0, slow = 0 }
 -- Every object (userdata or table) a successful call returned, other than one
 -- of its own arguments: weak keys, so collected objects drop out.
 local made = setmetatable({}, { __mode = "k" })
@@ -168,7 +168,10 @@ local function try(target, names, fn, args, n, label)
   local res = table.pack(pcall(fn, table.unpack(args, 1, n)))
   local ok, err = res[1], res[2]
   local dt = os.clock() - t0
-  if dt > SLOW then fail(target, label, string.format("took %.1f s (a validation bound is missing)", dt)) end
+  if dt > SLOW then
+    stats.slow = stats.slow + 1
+    fail(target, label, string.format("took %.1f s (a validation bound is missing)", dt))
+  end
   if ok then
     stats.ok = stats.ok + 1
     for i = 2, res.n do
@@ -184,7 +187,7 @@ local function try(target, names, fn, args, n, label)
   stats.errors = stats.errors + 1
   if DUMP then io.stderr:write("ERR ", target, "(", label, "): ", tostring(err):gsub("\n.*", ""), "\n") end
   local good, why = clear_error(err, names)
-  if not good then fail(target, label, why) end
+  if good then stats.clean = stats.clean + 1 else fail(target, label, why) end
   return false, err
 end
 
@@ -393,7 +396,9 @@ end
 -- The fuzz.
 
 local seen_keys = 0
-for _, t in ipairs(targets) do
+-- ROBUST_REENTRANT_ONLY=1 skips to the re-entrant section (to debug it).
+local only_reentrant = os.getenv("ROBUST_REENTRANT_ONLY")
+for _, t in ipairs(only_reentrant and {} or targets) do
   local names = base_names(t)
   failures[t.name] = failures[t.name] or 0
   local before = stats.calls
@@ -543,6 +548,47 @@ if #litter > 0 then
 end
 
 ---------------------------------------------------------------------------
+-- Re-entrant callbacks: every method of every object type, called with an
+-- argument table whose lookups free the object under call (its __gc called
+-- by the script), shrink it (rnn: delete a unit), or run a full collection
+-- whose finalisers free it.  Each call must return or raise a clear error;
+-- under ASan, none may touch freed memory.
+local reentrant = { cases = 0 }
+local reentrant_skip = { play = true }
+for _, oname in ipairs(onames) do
+  local probe = objects[oname]()
+  if type(probe) == "userdata" then
+    for _, m in ipairs(methods_of[oname]) do
+      if not reentrant_skip[m] then
+        for _, how in ipairs { "free", "shrink", "finaliser" } do
+          local x = objects[oname]()
+          local function hit()
+            if how == "shrink" then
+              if getmetatable(x) == getmetatable(NET) then pcall(function() if x.n > 1 then x:delete(1) end end) end
+            else
+              pcall(getmetatable(x).__gc, x)
+            end
+          end
+          local arg = {}
+          for k, v in pairs(base_opts[oname .. ":" .. m] or {}) do arg[k] = v end
+          if how == "finaliser" then
+            setmetatable(arg, { __index = function() for _ = 1, 4 do setmetatable({}, { __gc = hit }) end
+                                                      collectgarbage() end })
+          else
+            setmetatable(arg, { __index = function() hit() end, __len = function() hit() return 0 end })
+          end
+          reentrant.cases = reentrant.cases + 1
+          local call = load("local x = ...; return function(a) return x:" .. m .. "(a) end")(x)
+          try(oname .. ":" .. m .. " (re-entrant)", { m, oname:match("[^.]+$"), "freed", "in use" },
+              call, { arg }, 1, "an argument whose lookups " .. how .. " the object")
+        end
+      end
+    end
+  end
+end
+T.ok(reentrant.cases > 100, reentrant.cases .. " re-entrant calls (the object freed or shrunk from a callback) survived")
+
+---------------------------------------------------------------------------
 -- Report.
 
 local counted, clean = 0, 0
@@ -555,6 +601,10 @@ for name, n in pairs(failures) do if n > 0 and not KNOWN[name] then bad[#bad + 1
 table.sort(bad)
 print(string.format("# %d targets (%d option keys), %d calls: %d succeeded, %d raised errors",
                     #targets, seen_keys, stats.calls, stats.ok, stats.errors))
+-- The sweep's counts: a crash would have ended this process, so reaching
+-- this line means none; hangs are calls over ROBUST_SLOW seconds.
+print(string.format("# sweep: %d cases (%d re-entrant), %d clean errors, %d unclear errors, %d crashes, %d hangs",
+                    stats.calls, reentrant.cases, stats.clean, stats.errors - stats.clean, 0, stats.slow))
 T.ok(#bad == 0, string.format("%d of %d functions and methods survive every hostile call with a clear error%s",
                               clean, counted, #bad > 0 and (" (not: " .. table.concat(bad, ", ") .. ")") or ""))
 

@@ -199,4 +199,36 @@ do
   T.raises(function() net:train(ff, { target = 0.9, score_every = 0 }) end, "needs scoring", "target without scoring")
 end
 
+-- Divergence: a step size that blows the parameters up is rolled back to the
+-- best parameters, the step is cut, and enough events within the window stop
+-- training with the best parameters in the net.
+do
+  seed(11)
+  local t = tasks.flipflop { T = 50 }
+  local probe = t:sample(32)
+  local net = rnn { n = 16, inputs = 3, outputs = 3, seed = 1 }
+  local start = net:loss(probe)
+  local h = net:train(t, { method = "adam", lr = 1e10, clip = 0, iters = 40, batch = 8, score_every = 0 })
+  local after = net:loss(probe)
+  T.ok(h.stopped == "diverged" and h.rollbacks == 5 and h.iters < 40,
+       ("adam lr=1e10: stopped = %s after %d iterations, %d rollbacks"):format(tostring(h.stopped), h.iters, h.rollbacks))
+  T.ok(after == after and after < 2 * start and net.W:rows() == 16,
+       ("adam lr=1e10: the net keeps finite, best parameters (loss %.4g, start %.4g)"):format(after, start))
+  local w = net.W
+  local big = 0
+  for i = 1, 16 do for j = 1, 16 do big = math.max(big, math.abs(w:get(i, j))) end end
+  T.ok(big < 100, ("adam lr=1e10: weights stay moderate (max |W| %.3g)"):format(big))
+  -- Inf alternating with finite losses: events within the window stop it
+  local net2 = rnn { n = 16, inputs = 3, outputs = 3, seed = 1 }
+  local h2 = net2:train(t, { method = "adam", lr = 1e300, iters = 60, batch = 8, score_every = 0 })
+  T.ok((h2.stopped == "nan" or h2.stopped == "diverged") and h2.iters < 60 and h2.rollbacks == 5,
+       ("adam lr=1e300: stopped = %s at iteration %d"):format(tostring(h2.stopped), h2.iters))
+  local l2 = net2:loss(probe)
+  T.ok(l2 == l2 and l2 < 2 * start, ("adam lr=1e300: parameters finite afterwards (loss %.4g)"):format(l2))
+  -- a modest learning rate trains without any rollback
+  local net3 = rnn { n = 16, inputs = 3, outputs = 3, seed = 1 }
+  local h3 = net3:train(t, { method = "adam", lr = 0.01, iters = 30, batch = 8, score_every = 0 })
+  T.ok(h3.rollbacks == 0 and h3.stopped == false, "adam lr=0.01: no rollback (" .. h3.rollbacks .. ")")
+end
+
 T.done()

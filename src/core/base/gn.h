@@ -32,8 +32,23 @@ int gn_fail(gn_err *err, int code, const char *fmt, ...)
  * than attempted, so `matrix(1e12, 1e12)` is an error, not a crash. */
 #define GN_MAX_ELEMS ((size_t)1 << 31)
 
-/* Checks that rows*cols is allocatable; 0 if fine, else fills err. */
+/* Checks that rows*cols is allocatable: positive, under GN_MAX_ELEMS and
+ * within the memory budget (gn_check_bytes); 0 if fine, else fills err. */
 int gn_check_size(size_t rows, size_t cols, gn_err *err);
+
+/* The memory budget: bytes one request may take.  GANGLION_MEM_LIMIT
+ * (bytes, or with a suffix K, M, G, T — powers of 1024) when set, else
+ * what the kernel reports available (MemAvailable in /proc/meminfo, or
+ * free pages).  SIZE_MAX when neither can be read. */
+size_t gn_mem_budget(void);
+/* Requests below this many bytes are not checked against the budget (so
+ * small allocations stay cheap). */
+#define GN_MEM_CHECK_MIN ((double)(64u << 20))
+/* 0 when `bytes` (for `what`, e.g. "rnn n=20000") fits the budget, else
+ * GN_ENOMEM with "what needs 4.66 GiB, 2.10 GiB available (set
+ * GANGLION_MEM_LIMIT to change the budget)".  bytes is a double so that
+ * products of hostile sizes cannot wrap. */
+int gn_check_bytes(double bytes, const char *what, gn_err *err);
 
 /* Cooperative cancellation: iterative core routines poll between
  * iterations with gn_cancel_check(), never by reading the flag themselves.

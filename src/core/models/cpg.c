@@ -275,12 +275,14 @@ gn_cpg *gn_cpg_alloc(const gn_cpg_par *p, const char *method, double rtol, doubl
                 "bsimp, msadams, msbdf; got '%s'", method);
         return NULL;
     }
-    if (!isfinite(rtol) || rtol < 0) {
-        gn_fail(err, GN_EINVAL, "rtol must be finite and >= 0, got %g", rtol);
+    if (!isfinite(rtol) || rtol < 0 || rtol > 1 || (rtol > 0 && rtol < GN_CPG_TOL_MIN)) {
+        gn_fail(err, GN_EINVAL, "rtol must be 0 or in [%g, 1] (double precision cannot meet a "
+                "tighter relative tolerance), got %g", GN_CPG_TOL_MIN, rtol);
         return NULL;
     }
-    if (!isfinite(atol) || atol < 0) {
-        gn_fail(err, GN_EINVAL, "atol must be finite and >= 0, got %g", atol);
+    if (!isfinite(atol) || atol < 0 || atol > 1e3 || (atol > 0 && atol < GN_CPG_TOL_MIN * 1e-3)) {
+        gn_fail(err, GN_EINVAL, "atol must be 0 or in [%g, 1000] (states are mV and gating "
+                "fractions), got %g", GN_CPG_TOL_MIN * 1e-3, atol);
         return NULL;
     }
     if (rtol == 0 && atol == 0) {
@@ -351,13 +353,35 @@ int gn_cpg_reset(gn_cpg *c, const double *y0, gn_err *err)
     return GN_OK;
 }
 
-int gn_cpg_advance(gn_cpg *c, double t1, gn_err *err)
+/* gsl_odeiv2_driver_apply, step by step, so that the stop flag is seen
+ * between ODE steps (a tight tolerance can take millions of steps between
+ * two samples) and the number of steps per call is bounded. */
+static int advance(gn_cpg *c, double t1, const gn_cancel *cancel, gn_err *err)
 {
     if (!isfinite(t1) || !(t1 > c->t))
         return gn_fail(err, GN_EINVAL, "target time must be finite and after %g ms, got %g", c->t, t1);
     double t = c->t, y[GN_CPG_NSTATE];
     memcpy(y, c->y, sizeof y);
-    int s = gsl_odeiv2_driver_apply(c->drv, &t, t1, y);
+    gsl_odeiv2_driver *d = c->drv;
+    int s = GSL_SUCCESS;
+    unsigned long nsteps = 0;
+    while (t < t1) {
+        /* every 64 steps: polls are counted for replay, keep them few */
+        if ((nsteps & 63) == 63 && gn_cancel_check(cancel)) {
+            memcpy(c->y, y, sizeof y);   /* a consistent state at time t */
+            c->t = t;
+            return gn_fail(err, GN_EINTR, "interrupted at t = %.6g ms", t);
+        }
+        if (++nsteps > GN_CPG_MAX_STEPS) {
+            gsl_odeiv2_driver_reset(d);
+            return gn_fail(err, GN_ENUM, "ODE solver took more than %lu steps between t = %.6g "
+                           "and %.6g ms; loosen rtol/atol or use a stiff method (method=\"msbdf\")",
+                           (unsigned long)GN_CPG_MAX_STEPS, c->t, t1);
+        }
+        s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, d->sys, &t, t1, &d->h, y);
+        if (s != GSL_SUCCESS) break;
+        if (!(d->h > 0) || t + d->h == t) { s = GSL_ENOPROG; break; }
+    }
     if (s != GSL_SUCCESS) {
         /* Keep the last good state so the caller can inspect it. */
         gsl_odeiv2_driver_reset(c->drv);
@@ -367,6 +391,11 @@ int gn_cpg_advance(gn_cpg *c, double t1, gn_err *err)
     memcpy(c->y, y, sizeof y);
     c->t = t1;
     return GN_OK;
+}
+
+int gn_cpg_advance(gn_cpg *c, double t1, gn_err *err)
+{
+    return advance(c, t1, NULL, err);
 }
 
 int gn_cpg_run(gn_cpg *c, size_t steps, double dt, double *t, double *V, double *out,
@@ -381,7 +410,7 @@ int gn_cpg_run(gn_cpg *c, size_t steps, double dt, double *t, double *V, double 
         if (gn_cancel_check(&cancel))
             return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu samples", k, steps);
         /* From t0, not by accumulation, so sample times carry no drift. */
-        int rc = gn_cpg_advance(c, t0 + (double)(k + 1) * dt, err);
+        int rc = advance(c, t0 + (double)(k + 1) * dt, &cancel, err);
         if (rc)
             return rc;
         if (t)

@@ -92,8 +92,14 @@ void gn_cpg_rhs(const gn_cpg_par *p, const double y[GN_CPG_NSTATE],
  * can redraw and honour Ctrl-C between samples. */
 typedef struct gn_cpg gn_cpg;
 
+/* Tightest tolerance accepted (rtol; atol may be 1000 times smaller), and
+ * the most ODE steps one advance may take before it gives up. */
+#define GN_CPG_TOL_MIN 1e-14
+#define GN_CPG_MAX_STEPS 10000000UL
+
 /* method: "rkf45", "rkck", "rk8pd", "rk2", "rk4", "rk4imp", "bsimp",
- * "msadams", "msbdf" (NULL: "rk8pd").  rtol, atol >= 0, not both 0.  The
+ * "msadams", "msbdf" (NULL: "rk8pd").  rtol 0 or in [GN_CPG_TOL_MIN, 1],
+ * atol 0 or in [GN_CPG_TOL_MIN/1000, 1000], not both 0.  The
  * stiff methods (bsimp, msbdf, rk*imp) use a finite-difference Jacobian. */
 gn_cpg *gn_cpg_alloc(const gn_cpg_par *p, const char *method, double rtol,
                      double atol, gn_err *err);
@@ -109,13 +115,14 @@ void gn_cpg_state(const gn_cpg *c, double y[GN_CPG_NSTATE]);
 int gn_cpg_reset(gn_cpg *c, const double *y0, gn_err *err);
 
 /* Iterate: integrates from the current time to t1 (> current time).
- * GN_ENUM if the solver fails (step size underflow, non-finite state). */
+ * GN_ENUM if the solver fails (step size underflow, non-finite state, more
+ * than GN_CPG_MAX_STEPS steps). */
 int gn_cpg_advance(gn_cpg *c, double t1, gn_err *err);
 
 /* Convenience loop: steps samples, one every dt ms, from the current state.
  * Row k (0-based) of t (steps), V (steps×4) and out (steps×4, row-major;
  * any may be NULL) holds the time and state after k+1 samples.  Polls
- * cancel between samples (GN_EINTR: rows done so far are valid, *done says
+ * cancel between ODE steps (GN_EINTR: rows done so far are valid, *done says
  * how many).  dt must be finite and > 0. */
 int gn_cpg_run(gn_cpg *c, size_t steps, double dt, double *t, double *V,
                double *out, size_t *done, gn_cancel cancel, gn_err *err);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lif.h"
+#include "simd.h"
 
 /* Defaults follow the authors' fit to juvenile zebra finch RA recordings
  * (eLife 2017, Methods; experiment_matcher.ipynb).  tref: the released
@@ -480,7 +481,7 @@ void gn_lif_propagator(const gn_lif_params *p, double dt, gn_lif_prop *q)
 
 int gn_lif_threads_auto(const gn_lif *L)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long cpus = gn_cpu_count();
     if (cpus < 2) return 1;
     if (L->n >= THREADS_MIN_N || gn_lif_csr_nnz(L->rec) >= THREADS_MIN_SYNAPSES) return 2;
     return 1;

@@ -5,6 +5,20 @@
 #include <string.h>
 
 #include "lif.h"
+#include "simd.h"
+
+#define gn_lif_kernel GN_SIMD(gn_lif_kernel)
+#define gn_lif_bits_sum GN_SIMD(gn_lif_bits_sum)
+#define gn_lif_uniform_block GN_SIMD(gn_lif_uniform_block)
+#define gn_lif_geom_block GN_SIMD(gn_lif_geom_block)
+size_t gn_lif_kernel(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
+                     const gn_lif_params *p, const gn_lif_prop *q, uint32_t *fired);
+void gn_lif_bits_sum(const uint64_t *const *rows, size_t m, size_t w0, size_t w1, uint16_t *cnt,
+                     int avx2_only);
+void gn_lif_uniform_block(uint64_t *st, size_t m, double *u);
+void gn_lif_geom_block(size_t m, const double *u, double inv_lq, uint64_t *gap);
+
+#ifdef GN_SIMD_AVX2
 
 /* Per-step constants, broadcast once per call. */
 typedef struct {
@@ -263,8 +277,7 @@ static T512 void bits_sum_avx512(const uint64_t *const *rows, size_t m, size_t w
 
 static int have_avx512(void)
 {
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+    return gn_cpu_level() >= 2;
 }
 
 size_t gn_lif_kernel(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
@@ -384,3 +397,93 @@ void gn_lif_bits_sum(const uint64_t *const *rows, size_t m, size_t w0, size_t w1
     if (!avx2_only && have_avx512()) bits_sum_avx512(rows, m, w0, w1, cnt);
     else bits_sum_avx2(rows, m, w0, w1, cnt);
 }
+
+#else   /* ---- x86-64 baseline: the same arithmetic, one neuron at a time ---- */
+
+/* fma() keeps every result bit-identical to the AVX2 code's _mm256_fmadd_pd
+ * (glibc's fma is exact, in hardware where the CPU has it). */
+static int step1(double *v, double *ampa, double *nmda, int32_t *ref, uint16_t *cnt, double I,
+                 const gn_lif_params *p, const gn_lif_prop *q, double pinh, double wc, int syn,
+                 int hascnt)
+{
+    double u = fma(I, p->R, p->vrest);
+    double vn = fma(*v - u, q->em, u) - pinh;
+    if (syn) {
+        double a = *ampa;
+        if (hascnt) {
+            a = fma((double)*cnt, wc, a);
+            *cnt = 0;
+        }
+        vn = fma(a, p->R * q->pa, vn);
+        *ampa = a * q->ea;
+    }
+    if (syn == 2) {
+        double nm = *nmda;
+        vn = fma(nm, p->R * q->pn, vn);
+        *nmda = nm * q->en;
+    }
+    int32_t r = *ref;
+    if (r > 0) {
+        r -= 1;
+        vn = p->vrest;
+    }
+    int sp = vn > p->vth;
+    *v = sp ? p->vrest : vn;
+    if (sp) r = q->nref;
+    *ref = r;
+    return sp;
+}
+
+size_t gn_lif_kernel(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
+                     const gn_lif_params *p, const gn_lif_prop *q, uint32_t *fired)
+{
+    const double pinh = q->pi * vinh;
+    const int syn = q->syn, hascnt = s->cnt != NULL;
+    double dummy = 0;
+    uint16_t zero = 0;
+    size_t nf = 0;
+    for (size_t i = lo; i < hi; i++) {
+        double I = s->I ? s->I[i] : s->I0;
+        if (step1(s->v + i, syn ? s->ampa + i : &dummy, syn == 2 ? s->nmda + i : &dummy, s->ref + i,
+                  hascnt ? s->cnt + i : &zero, I, p, q, pinh, s->wc, syn, hascnt && syn))
+            fired[nf++] = (uint32_t)i;
+    }
+    return nf;
+}
+
+void gn_lif_uniform_block(uint64_t *st, size_t m, double *u)
+{
+    for (size_t k = 0; k + 4 <= m; k += 4)
+        for (int l = 0; l < 4; l++) {
+            uint64_t s0 = st[l], s1 = st[4 + l], s2 = st[8 + l], s3 = st[12 + l];
+            uint64_t res = s0 + s3, t = s1 << 17;
+            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+            s3 = (s3 << 45) | (s3 >> 19);
+            st[l] = s0; st[4 + l] = s1; st[8 + l] = s2; st[12 + l] = s3;
+            uint64_t bits = (res >> 12) | 0x3FF0000000000000ULL;
+            double d;
+            memcpy(&d, &bits, sizeof d);
+            u[k + (size_t)l] = 2.0 - d;
+        }
+}
+
+void gn_lif_geom_block(size_t m, const double *u, double inv_lq, uint64_t *gap)
+{
+    for (size_t i = 0; i < m; i++) gap[i] = (uint64_t)fmin(log(u[i]) * inv_lq, 1e18);
+}
+
+void gn_lif_bits_sum(const uint64_t *const *rows, size_t m, size_t w0, size_t w1, uint16_t *cnt,
+                     int avx2_only)
+{
+    (void)avx2_only;
+    for (size_t r = 0; r < m; r++)
+        for (size_t w = w0; w < w1; w++) {
+            uint64_t x = rows[r][w];
+            while (x) {
+                cnt[64 * w + (size_t)__builtin_ctzll(x)]++;
+                x &= x - 1;
+            }
+        }
+}
+
+#endif

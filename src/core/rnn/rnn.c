@@ -43,7 +43,10 @@ static int check_dims(size_t n, size_t nin, size_t nout, gn_err *err)
         return gn_fail(err, GN_EINVAL, "inputs must be in 1..%d, got %zu", GN_RNN_MAX_IO, nin);
     if (nout < 1 || nout > GN_RNN_MAX_IO)
         return gn_fail(err, GN_EINVAL, "outputs must be in 1..%d, got %zu", GN_RNN_MAX_IO, nout);
-    return GN_OK;
+    char what[96];
+    snprintf(what, sizeof what, "n=%zu, inputs=%zu, outputs=%zu", n, nin, nout);
+    return gn_check_bytes(8.0 * ((double)n * n + (double)n * nin + 2.0 * n + (double)nout * n + nout),
+                          what, err);
 }
 
 gn_rnn *gn_rnn_alloc(size_t n, size_t nin, size_t nout, gn_err *err)
@@ -136,6 +139,9 @@ int gn_rnn_validate(const gn_rnn *net, gn_err *err)
         return gn_fail(err, GN_EINVAL, "rnn: tau must be finite and > 0, got %g", net->tau);
     if (!(net->dt > 0) || !isfinite(net->dt))
         return gn_fail(err, GN_EINVAL, "rnn: dt must be finite and > 0, got %g", net->dt);
+    if (net->dt > net->tau)
+        return gn_fail(err, GN_EINVAL, "rnn: dt (%g) must not exceed tau (%g): the Euler step "
+                       "overshoots and the state oscillates or diverges", net->dt, net->tau);
     if (!(net->noise >= 0) || !isfinite(net->noise))
         return gn_fail(err, GN_EINVAL, "rnn: noise must be finite and >= 0, got %g", net->noise);
     if (!gn_act_name(net->act)) return gn_fail(err, GN_EINVAL, "rnn: unknown activation %d", (int)net->act);

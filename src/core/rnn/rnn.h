@@ -29,6 +29,7 @@
 #define GN_RNN_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 
@@ -175,5 +176,9 @@ int gn_rnn_gv(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, const doub
  * truncated files with GN_EFORMAT (GN_EIO if unreadable). */
 int gn_rnn_save(const gn_rnn *net, const char *path, gn_err *err);
 gn_rnn *gn_rnn_load(const char *path, gn_err *err);
+/* The same from an open stream (name for messages): every declared shape
+ * is checked against n/inputs/outputs, and the bytes left against the
+ * numbers declared, before anything is allocated. */
+gn_rnn *gn_rnn_read(FILE *f, const char *name, gn_err *err);
 
 #endif

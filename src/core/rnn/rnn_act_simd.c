@@ -7,6 +7,21 @@
 #include <math.h>
 
 #include "rnn.h"
+#include "simd.h"
+
+#define gn_rnn_k_act GN_SIMD(gn_rnn_k_act)
+#define gn_rnn_k_dmul GN_SIMD(gn_rnn_k_dmul)
+#define gn_rnn_k_step GN_SIMD(gn_rnn_k_step)
+#define gn_rnn_k_back GN_SIMD(gn_rnn_k_back)
+#define gn_rnn_k_rstep GN_SIMD(gn_rnn_k_rstep)
+void gn_rnn_k_act(int act, size_t len, const double *x, double *r);
+void gn_rnn_k_dmul(int act, size_t len, const double *r, double *d);
+void gn_rnn_k_step(int act, size_t rows, size_t n, double alpha, const double *xprev,
+                   double *x, const double *noise, double *r, size_t ldr);
+void gn_rnn_k_back(int act, size_t rows, size_t n, const double *r, size_t ldr, double *d,
+                   size_t ldd, double c, const double *dnext, size_t ldn);
+void gn_rnn_k_rstep(int act, size_t rows, size_t n, double alpha, const double *rxprev,
+                    double *z, const double *r, size_t ldr, double *rx);
 
 /* softplus written so it cannot overflow: max(x,0) + log1p(e^{−|x|}). */
 static inline double softplus(double x)
@@ -14,9 +29,15 @@ static inline double softplus(double x)
     return fmax(x, 0.0) + log1p(exp(-fabs(x)));
 }
 
+#ifdef GN_SIMD_AVX2
+#define GN_SIMD_HAS512 1
+#else
+#define GN_SIMD_HAS512 0   /* the baseline build never takes the AVX-512 path */
+#endif
+
 /* libmvec's 8-wide AVX-512 tanh; GCC only picks the AVX2 variant under this
  * file's -mavx2, so on CPUs with AVX-512 we call it ourselves. */
-__m512d _ZGVeN8v_tanh(__m512d x);
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_tanh(__m512d x);
 
 __attribute__((target("avx512f")))
 static void tanh512(size_t len, const double *restrict x, double *restrict r)
@@ -33,7 +54,7 @@ void gn_rnn_k_act(int act, size_t len, const double *restrict x, double *restric
 {
     switch (act) {
     case GN_ACT_TANH:
-        if (__builtin_cpu_supports("avx512f")) { tanh512(len, x, r); break; }
+        if (GN_SIMD_HAS512 && gn_cpu_level() >= 2) { tanh512(len, x, r); break; }
         for (size_t i = 0; i < len; i++) r[i] = tanh(x[i]);
         break;
     case GN_ACT_RELU:

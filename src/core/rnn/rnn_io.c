@@ -174,6 +174,16 @@ static const char *const keys[NKEYS] = {
     "W", "Win", "b", "Wout", "bout", "x0"
 };
 
+/* Bytes left in f from the current position (-1: not seekable). */
+static long long bytes_left(FILE *f)
+{
+    long here = ftell(f);
+    if (here < 0 || fseek(f, 0, SEEK_END) != 0) return -1;
+    long end = ftell(f);
+    if (fseek(f, here, SEEK_SET) != 0 || end < here) return -1;
+    return (long long)(end - here);
+}
+
 static int parse(reader *r, gn_rnn **out)
 {
     gn_err *err = r->err;
@@ -233,18 +243,34 @@ static int parse(reader *r, gn_rnn **out)
                         r->line, keys[k]);
                 goto fail;
             }
-            if (!net && !(net = gn_rnn_alloc(n, nin, nout, err))) goto fail;
-            gsl_matrix *m = k == K_W ? net->W : k == K_WIN ? net->Win : k == K_B ? net->b :
-                            k == K_WOUT ? net->Wout : k == K_BOUT ? net->bout : net->x0;
             size_t rows, cols;
             if (read_size(r, &rows, SIZE_MAX, keys[k]) || read_size(r, &cols, SIZE_MAX, keys[k]))
                 goto fail;
-            if (rows != m->size1 || cols != m->size2) {
+            size_t want_r = k == K_WOUT || k == K_BOUT ? nout : n;
+            size_t want_c = k == K_W || k == K_WOUT ? n : k == K_WIN ? nin : 1;
+            if (rows != want_r || cols != want_c) {
                 gn_fail(err, GN_EFORMAT, "%s:%d: %s must be %zux%zu for n=%zu, inputs=%zu, "
-                        "outputs=%zu, got %zux%zu", r->path, r->line, keys[k], m->size1,
-                        m->size2, n, nin, nout, rows, cols);
+                        "outputs=%zu, got %zux%zu", r->path, r->line, keys[k], want_r,
+                        want_c, n, nin, nout, rows, cols);
                 goto fail;
             }
+            if (!net) {
+                /* Every number takes at least two bytes ("0 "): a file too
+                 * short for the matrices its header declares is refused
+                 * before they are allocated. */
+                double need = 2.0 * ((double)n * n + (double)n * nin + 2.0 * n +
+                                     (double)nout * n + nout) - 1;
+                long long left = bytes_left(r->f);
+                if (left >= 0 && (double)left < need) {
+                    gn_fail(err, GN_EFORMAT, "%s:%d: n=%zu, inputs=%zu, outputs=%zu declare %.0f "
+                            "numbers, but only %lld bytes remain (truncated?)", r->path, r->line,
+                            n, nin, nout, (need + 1) / 2, left);
+                    goto fail;
+                }
+                if (!(net = gn_rnn_alloc(n, nin, nout, err))) goto fail;
+            }
+            gsl_matrix *m = k == K_W ? net->W : k == K_WIN ? net->Win : k == K_B ? net->b :
+                            k == K_WOUT ? net->Wout : k == K_BOUT ? net->bout : net->x0;
             char what[48];
             for (size_t i = 0; i < rows; i++)
                 for (size_t j = 0; j < cols; j++) {
@@ -279,15 +305,21 @@ fail:
     return GN_EFORMAT;
 }
 
+gn_rnn *gn_rnn_read(FILE *f, const char *name, gn_err *err)
+{
+    gn_err local = {0};
+    reader r = { f, name, 1, {0}, err ? err : &local };
+    gn_rnn *net = NULL;
+    parse(&r, &net);
+    return net;
+}
+
 gn_rnn *gn_rnn_load(const char *path, gn_err *err)
 {
     if (!path || !*path) { gn_fail(err, GN_EINVAL, "rnn load: empty path"); return NULL; }
     FILE *f = fopen(path, "r");
     if (!f) { gn_fail(err, GN_EIO, "rnn load: cannot open %s: %s", path, strerror(errno)); return NULL; }
-    gn_err local = {0};
-    reader r = { f, path, 1, {0}, err ? err : &local };
-    gn_rnn *net = NULL;
-    parse(&r, &net);
+    gn_rnn *net = gn_rnn_read(f, path, err);
     fclose(f);
     return net;
 }
