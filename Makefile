@@ -22,8 +22,8 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
              -Isrc $(CORE_INC) $(PKG_CFLAGS) $(CFLAGS)
 # Element-wise kernels may use -ffast-math so GCC calls libmvec's vector
 # tanh/exp; only files named *_simd.c get it (NaN checks live elsewhere).
-# Each is built twice, for the x86-64 baseline and for AVX2+FMA; src/core/
-# cpu.c picks one at run time, so the binary runs on any x86-64.
+# Each is built twice, for the x86-64 baseline and for AVX2+FMA;
+# src/core/base/cpu.c picks one at run time, so the binary runs on any x86-64.
 SIMD_FLAGS := -O3 -ffast-math
 SIMD_AVX2  := -O3 -ffast-math -mavx2 -mfma -DGN_SIMD_AVX2
 
@@ -130,7 +130,7 @@ fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
 	    SAN="-fsanitize=address,undefined,fuzzer-no-link" build/fuzz/libganglion.a
 	@for f in $(FUZZERS); do \
-	    clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc/core $(PKG_CFLAGS) \
+	    clang -std=c11 -D_GNU_SOURCE -O1 -g $(CORE_INC) $(PKG_CFLAGS) \
 	        -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c \
 	        build/fuzz/libganglion.a $(CORE_LIBS) || exit 1; \
 	    mkdir -p build/fuzz/corpus_$$f; \
