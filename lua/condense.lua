@@ -205,6 +205,10 @@ function condense(net, task, opts)
     error("condense: argument #2 must be a task (with sample and score)", 2)
   end
   local o = checkopts(opts)
+  if ganglion.work_stopped() then   -- Ctrl-C stopped work earlier in this chunk
+    print("condense: not started: work was interrupted earlier in this chunk")
+    return net:copy(), { interrupted = true, best = 0 }
+  end
   local t0 = os.clock()
   net = net:copy()
   local ev = task:sample(o.eval)
@@ -221,8 +225,7 @@ function condense(net, task, opts)
       row.loss, row.npcs, row.pr))
   local merges = 0
   -- Ctrl-C ends the protocol, not the work done: the best net so far and
-  -- the log are returned (log.interrupted = true) and the chunk stops once
-  -- the caller's line has taken them.
+  -- the log are returned (log.interrupted = true) and the chunk goes on.
   local done, err = pcall(function()
   while net.n > o.min_n and (not o.max_merges or merges < o.max_merges) do
     -- Try the most similar pairs in turn: one unlucky merge (or retraining
@@ -266,9 +269,9 @@ function condense(net, task, opts)
   end)
   if not done then
     if not tostring(err):find("interrupted", 1, true) then error(err, 0) end
+    ganglion.work_stopped(true)   -- in a batch script this raises "interrupted"
     log.interrupted = true
     say(("condense: interrupted; returning the best net so far (n=%d)"):format(good.n))
-    ganglion.defer_interrupt()
   end
   return good, log
 end
@@ -282,16 +285,16 @@ function condense_csv(log, path)
     end
   end
   if type(path) ~= "string" then error("condense_csv: path must be a string, got " .. type(path), 2) end
-  local f, err = io.open(path, "w")
-  if not f then error("condense_csv: " .. tostring(err), 2) end
-  f:write("n,score,loss,npcs,pr,cca,merged_i,merged_j,a,c,accepted,delete_score\n")
+  local out = {}
+  out[1] = ("n,score,loss,npcs,pr,cca,merged_i,merged_j,a,c,accepted,delete_score\n")
   for _, r in ipairs(log) do
-    f:write(("%d,%.6g,%.6g,%d,%.6g,%.6g,%s,%s,%s,%s,%s,%s\n"):format(r.n, r.score, r.loss, r.npcs, r.pr,
+    out[#out + 1] = (("%d,%.6g,%.6g,%d,%.6g,%.6g,%s,%s,%s,%s,%s,%s\n"):format(r.n, r.score, r.loss, r.npcs, r.pr,
       r.cca, r.merged and r.merged[1] or "", r.merged and r.merged[2] or "",
       r.a and ("%.6g"):format(r.a) or "", r.c and ("%.6g"):format(r.c) or "",
       tostring(r.accepted), r.delete_score and ("%.6g"):format(r.delete_score) or ""))
   end
-  f:close()
+  local ok, err = pcall(writefile, path, table.concat(out))
+  if not ok then error("condense_csv: " .. tostring(err):gsub("^writefile: ", ""), 2) end
 end
 
 return condense

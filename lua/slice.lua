@@ -44,24 +44,12 @@ local function split(line)
   return t
 end
 
--- The one place a slice's CSV is written: the whole text to a temporary file
--- in the same folder, then renamed over the old one, so a reader (or a resumed
--- slice) sees the old rows or the new ones, never half a row.
+-- The one place a slice's CSV is written: through writefile, ganglion's
+-- atomic writer (temporary in the same folder, fsync, rename), so a reader
+-- (or a resumed slice) sees the old rows or the new ones, never half a row.
 local function store(path, text, fn)
-  local tmp = path .. ".tmp"
-  local f, err = io.open(tmp, "w")
-  if not f then error(fn .. ": cannot write " .. tostring(err), 4) end
-  local ok, werr = f:write(text)
-  local cok, cerr = f:close()
-  if not ok or not cok then
-    os.remove(tmp)
-    error(fn .. ": cannot write " .. tmp .. ": " .. tostring(werr or cerr), 4)
-  end
-  local rok, rerr = os.rename(tmp, path)
-  if not rok then
-    os.remove(tmp)
-    error(fn .. ": cannot rename " .. tmp .. " to " .. path .. ": " .. tostring(rerr), 4)
-  end
+  local ok, err = pcall(writefile, path, text)
+  if not ok then error(fn .. ": " .. tostring(err):gsub("^writefile: ", ""), 4) end
 end
 
 local Slice = {}

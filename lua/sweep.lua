@@ -65,9 +65,8 @@ function sweep_csv(rows, path, header)
     if type(r) ~= "table" then error(("sweep_csv: rows[%d] must be a table, got %s"):format(k, type(r)), 2) end
   end
   if type(path) ~= "string" then error("sweep_csv: path must be a string, got " .. type(path), 2) end
-  local f, err = io.open(path, "w")
-  if not f then error("sweep_csv: " .. tostring(err), 2) end
-  if header ~= false then f:write(table.concat(COLUMNS, ","), "\n") end
+  local out = {}
+  if header ~= false then out[1] = table.concat(COLUMNS, ",") .. "\n" end
   for _, r in ipairs(rows) do
     local cells = {}
     for k, c in ipairs(COLUMNS) do
@@ -75,9 +74,10 @@ function sweep_csv(rows, path, header)
       cells[k] = type(v) == "number" and (math.type(v) == "integer" and tostring(v) or ("%.6g"):format(v))
                  or tostring(v or "")
     end
-    f:write(table.concat(cells, ","), "\n")
+    out[#out + 1] = table.concat(cells, ",") .. "\n"
   end
-  f:close()
+  local ok, err = pcall(writefile, path, table.concat(out))
+  if not ok then error("sweep_csv: " .. tostring(err):gsub("^writefile: ", ""), 2) end
 end
 
 -- The analysis of one trained net on an evaluation batch.

@@ -471,9 +471,34 @@ static int push_history(lua_State *L, const train_opts *to)
     return lua_gettop(L);
 }
 
-/* Ctrl-C stopped training: the history so far is the result (marked
- * interrupted); the chunk itself stops once the caller's line has taken it. */
-static void interrupted_history(lua_State *L, const train_res *r, int i_hist)
+/* Marks the history on top of the stack (or at i_hist) as interrupted. */
+static void mark_interrupted(lua_State *L, int i_hist, lua_Integer done)
+{
+    lua_pushinteger(L, done);
+    lua_setfield(L, i_hist, "iters");
+    lua_pushstring(L, "interrupted");
+    lua_setfield(L, i_hist, "stopped");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, i_hist, "interrupted");
+}
+
+/* After a Ctrl-C stopped training earlier in this chunk, later training
+ * returns at once: an empty history marked interrupted (see interrupt.h). */
+static int skipped(lua_State *L, const train_opts *to)
+{
+    static const char note[] = "train: not started: training was interrupted earlier in this chunk\n";
+    lg_write(L, note, sizeof note - 1);
+    int i_hist = push_history(L, to);
+    lua_pushstring(L, to->type->name);
+    lua_setfield(L, i_hist, "method");
+    mark_interrupted(L, i_hist, 0);
+    return 1;
+}
+
+/* Ctrl-C stopped training (the error is on top): the note, and the history
+ * so far marked interrupted.  Returns 0 when the error must go on instead
+ * (a batch script stops). */
+static int interrupted_history(lua_State *L, const train_res *r, int i_hist)
 {
     char note[200];
     if (r->best_it > 0)
@@ -483,20 +508,18 @@ static void interrupted_history(lua_State *L, const train_res *r, int i_hist)
         snprintf(note, sizeof note, "train: stopped before the first iteration finished; "
                  "parameters unchanged\n");
     lg_write(L, note, strlen(note));
+    if (!lg_intr_work_returns()) return 0;
     lua_pop(L, 1);
     lua_getfield(L, i_hist, "loss");
     lua_Integer done = (lua_Integer)luaL_len(L, -1);
     lua_pop(L, 1);
-    lua_pushinteger(L, done);
-    lua_setfield(L, i_hist, "iters");
-    lua_pushstring(L, "interrupted");
-    lua_setfield(L, i_hist, "stopped");
-    lua_pushboolean(L, 1);
-    lua_setfield(L, i_hist, "interrupted");
+    mark_interrupted(L, i_hist, done);
     lua_pushnumber(L, r->best);
     lua_setfield(L, i_hist, "best_loss");
     lua_pushinteger(L, r->best_it);
     lua_setfield(L, i_hist, "best_iter");
+    lg_intr_work_stopped();
+    return 1;
 }
 
 /* net:train(task [, opts]) -> history.  The loop runs under lua_pcall so
@@ -515,6 +538,7 @@ static int rnn_train(lua_State *L)
     }
     train_opts *to = lua_newuserdatauv(L, sizeof *to, 0);   /* kept alive on the stack */
     read_opts(L, t, to);
+    if (lg_intr_after_stop()) return skipped(L, to);
 
     size_t np = gn_rnn_nparams(net);
     train_res *r = lua_newuserdatauv(L, sizeof *r, 0);
@@ -549,8 +573,9 @@ static int rnn_train(lua_State *L)
     gn_rnn_set_params(net, r->x_best);
     const char *msg = lua_tostring(L, -1);
     if (!msg || !strstr(msg, "interrupted")) return lua_error(L);
-    interrupted_history(L, r, i_hist);
-    lg_intr_defer(L);
+    /* Ctrl-C: at the prompt the history so far is the result and the chunk
+     * goes on; a batch script stops (interrupt.h). */
+    if (!interrupted_history(L, r, i_hist)) return lua_error(L);
     lua_pushvalue(L, i_hist);
     return 1;
 }

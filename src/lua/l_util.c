@@ -2,6 +2,8 @@
  * Ctrl-C, progress and the host. */
 #include "l_util.h"
 
+#include "interrupt.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -54,7 +56,13 @@ static lg_state *get_state(lua_State *L)
     return s;
 }
 
-gsl_rng *lg_rng(lua_State *L) { return get_state(L)->rng; }
+/* Each use of the generator counts as a poll position, so a Ctrl-C that
+ * lands in Lua code replays with the generator where it was (interrupt.h). */
+gsl_rng *lg_rng(lua_State *L)
+{
+    lg_mark();
+    return get_state(L)->rng;
+}
 gn_host *lg_host(lua_State *L) { return get_state(L)->host; }
 void lg_sethost(lua_State *L, gn_host *h) { get_state(L)->host = h; }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "interrupt.h"
 #include "journal.h"
@@ -32,7 +33,6 @@ struct gn_repl {
     char *last_chunk;
     double last_time;
     gn_session *session;  /* chunks and their output, for save/notebook */
-    char *libdir;         /* ganglion's Lua library: no deferred stop lands there */
     int journal_failing;  /* the last journal write failed (told the user once) */
 };
 
@@ -110,12 +110,10 @@ static int px_play(gn_host *h, struct gn_figure *frames, int pane)
     return r->host->play(r->host, frames, pane);
 }
 
-/* ---- Ctrl-C (as lua.c: the signal handler only sets a flag) ---------------- */
+/* ---- Ctrl-C (as lua.c: the signal handler only sets a hook) ------------------- */
 
-/* Ctrl-C and the UI's 40 ms tick only raise flags; the chunk's count hook
- * (interrupt.c) acts on them at its next poll, so where a stop lands is
- * counted in polls and a replay can stop at the same place. */
-static volatile int ui_due;
+/* The UI is polled from a hook that a 40 ms timer installs, like the
+ * Ctrl-C hook (interrupt.c). */
 static int ui_tick_on;
 
 static void ui_poll(lua_State *L)
@@ -127,7 +125,7 @@ static void ui_poll(lua_State *L)
 static void on_tick(int sig)
 {
     (void)sig;
-    ui_due = 1;
+    lg_intr_tick();
 }
 
 static void on_sigint(int sig)
@@ -247,9 +245,7 @@ static int docall(gn_repl *r, int narg, int nres)
         sigaction(SIGALRM, &ta, &told);
         setitimer(ITIMER_REAL, &tick, NULL);
     }
-    lg_intr_hook(L, r->libdir, ui_tick_on ? ui_poll : NULL, &ui_due);
     int st = lua_pcall(L, narg, nres, base);
-    lua_sethook(L, NULL, 0, 0);
     if (ui_tick_on) {
         setitimer(ITIMER_REAL, &off, NULL);
         sigaction(SIGALRM, &told, NULL);
@@ -325,7 +321,8 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     sync_proxy(r);
     gn_session_begin(r->session, code);
     if (r->journal.fd >= 0) journal_status(r, gn_journal_begin(&r->journal, code, &e), &e);
-    lg_intr_begin(rec ? rec->intr : NULL, rec ? rec->nintr : 0);
+    lg_intr_begin(L, rec ? rec->intr : NULL, rec ? rec->nintr : 0, ui_tick_on ? ui_poll : NULL,
+                  r->interactive);
     int base = lua_gettop(L);
     int st = LUA_OK;
     int expr = 0;
@@ -353,6 +350,7 @@ static int run_chunk(gn_repl *r, const char *code, const char *name, int echo, c
     } else if (echo_on && !silent) {
         echo_results(r, base);
     }
+    lg_intr_end(L);
     const unsigned long *intr;
     int nintr = lg_intr_recorded(&intr);
     lg_intr_clear();
@@ -642,10 +640,6 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
     lua_pushcfunction(r->L, l_traceback);
     lua_setglobal(r->L, "traceback");
     ui_tick_on = host->poll != NULL;
-    lua_getglobal(r->L, "ganglion");
-    if (lua_istable(r->L, -1) && lua_getfield(r->L, -1, "luadir") == LUA_TSTRING)
-        r->libdir = strdup(lua_tostring(r->L, -1));
-    lua_settop(r->L, 0);
     if (journal) {
         gn_err e = {0};
         unsigned long seed = gn_session_seed(r->session);
@@ -670,6 +664,32 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
 lua_State *gn_repl_lua(gn_repl *r) { return r->L; }
 const char *gn_repl_journal(const gn_repl *r) { return r->journal.fd >= 0 ? r->journal.path : NULL; }
 size_t gn_repl_journal_unsaved(const gn_repl *r) { return gn_journal_unsaved(&r->journal); }
+
+char *gn_repl_close_journal(gn_repl *r)
+{
+    if (r->journal.fd < 0) return NULL;
+    char *msg = NULL, *path = strdup(r->journal.path);
+    gn_err e = {0};
+    if (gn_journal_flush(&r->journal, &e) == GN_OK) {
+        if (asprintf(&msg, "session journal: %s", path) < 0) msg = NULL;
+    } else {
+        /* The disk still refuses: the whole journal goes where there is room. */
+        char rescue[512];
+        const char *tmp = getenv("TMPDIR");
+        snprintf(rescue, sizeof rescue, "%s/ganglion-rescue-%ld.lua", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+        size_t lost = gn_journal_unsaved(&r->journal);
+        if (gn_journal_move(&r->journal, rescue, &e) == GN_OK) {
+            if (asprintf(&msg, "session journal: %s is missing its last %zu bytes (the disk refused them); "
+                         "the whole session was saved to %s", path, lost, rescue) < 0) msg = NULL;
+        } else if (asprintf(&msg, "session journal: %s is missing its last %zu bytes, which could not be "
+                            "saved anywhere: %s", path, lost, e.msg) < 0) {
+            msg = NULL;
+        }
+    }
+    gn_journal_close(&r->journal);
+    free(path);
+    return msg;
+}
 
 int gn_repl_run_string(gn_repl *r, const char *code, const char *name)
 {
@@ -703,7 +723,6 @@ void gn_repl_free(gn_repl *r)
     if (r->L) lua_close(r->L);
     gn_journal_close(&r->journal);
     gn_session_free(r->session);
-    free(r->libdir);
     free(r->pending);
     free(r->last_chunk);
     free(r);

@@ -26,6 +26,10 @@ void gn_repl_free(gn_repl *r);
 const char *gn_repl_journal(const gn_repl *r);
 /* Bytes of journal records the disk has refused so far (kept in memory). */
 size_t gn_repl_journal_unsaved(const gn_repl *r);
+/* Ends the journal (when leaving): writes what the disk refused so far or,
+ * if it still refuses, saves the whole journal to $TMPDIR; returns the line
+ * to show the user (malloc'd; NULL without a journal). */
+char *gn_repl_close_journal(gn_repl *r);
 /* --rerun-unfinished: replays also run chunks that never finished. */
 void gn_repl_set_rerun_unfinished(int on);
 /* Tab completion: candidates (malloc'd, NULL-terminated, caller frees

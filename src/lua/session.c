@@ -309,12 +309,18 @@ static int l_writefile(lua_State *L)
     return 0;
 }
 
-/* ganglion.defer_interrupt(): library code that stopped early on Ctrl-C
- * and returns its result asks for the chunk to stop after the caller's line. */
-static int l_defer_interrupt(lua_State *L)
+/* ganglion.work_stopped([mark]): library work that stops early on Ctrl-C
+ * and returns its result (condense) marks it — in a batch script this
+ * raises "interrupted" instead; without an argument, tells whether work was
+ * stopped earlier in this chunk (see interrupt.h). */
+static int l_work_stopped(lua_State *L)
 {
-    lg_intr_defer(L);
-    return 0;
+    if (lua_toboolean(L, 1)) {
+        if (!lg_intr_work_returns()) return lg_interrupted(L);   /* a batch script stops */
+        lg_intr_work_stopped();
+    }
+    lua_pushboolean(L, lg_intr_after_stop());
+    return 1;
 }
 
 int lg_open_session(lua_State *L, gn_session *s)
@@ -331,8 +337,8 @@ int lg_open_session(lua_State *L, gn_session *s)
     luaL_setfuncs(L, fns, 0);
     lua_pop(L, 1);
     if (lua_getglobal(L, "ganglion") == LUA_TTABLE) {
-        lua_pushcfunction(L, l_defer_interrupt);
-        lua_setfield(L, -2, "defer_interrupt");
+        lua_pushcfunction(L, l_work_stopped);
+        lua_setfield(L, -2, "work_stopped");
     }
     lua_pop(L, 1);
     return 0;

@@ -97,6 +97,9 @@ int tui_line_main(const tui_opts *o)
     if (o->replay) gn_repl_run_file(repl, o->replay, 1, 0, NULL, NULL);
     if (!isatty(STDIN_FILENO)) {
         status = pipe_loop();
+        char *jm = gn_repl_close_journal(repl);   /* quiet unless something was lost */
+        if (jm && strstr(jm, "missing")) fprintf(stderr, "ganglion: %s\n", jm);
+        free(jm);
         gn_repl_free(repl);
         return status;
     }
@@ -131,7 +134,9 @@ int tui_line_main(const tui_opts *o)
         rl_callback_read_char();
     }
     rl_callback_handler_remove();
-    if (gn_repl_journal(repl)) printf("session journal: %s\n", gn_repl_journal(repl));
+    char *journal = gn_repl_close_journal(repl);
+    if (journal) printf("%s\n", journal);
+    free(journal);
     gn_repl_free(repl);
     return status;
 }

@@ -940,7 +940,7 @@ int tui_main(const tui_opts *o)
     }
 
     tui_rline_done();
-    char *journal = gn_repl_journal(t->repl) ? strdup(gn_repl_journal(t->repl)) : NULL;
+    char *journal = gn_repl_close_journal(t->repl);
     gn_repl_free(t->repl);
     t->repl = NULL;
     for (int k = 0; k < TUI_MAXPANES; k++) {
@@ -959,7 +959,7 @@ int tui_main(const tui_opts *o)
     free(disp);
     disp = NULL;
     disp_cap = 0;
-    if (journal) printf("session journal: %s\n", journal);
+    if (journal) printf("%s\n", journal);
     free(journal);
     return 0;
 }

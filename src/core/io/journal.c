@@ -42,7 +42,7 @@ char *gn_journal_trailer(int k, int ok, const unsigned long *intr, int nintr, co
     if (nintr > 0) {
         size_t n = (size_t)snprintf(polls, sizeof polls, "; interrupted at poll%s", nintr > 1 ? "s" : "");
         for (int i = 0; i < nintr && i < GN_JOURNAL_MAXINTR; i++)
-            n += (size_t)snprintf(polls + n, sizeof polls - n, " %lu", intr[i]);
+            n += (size_t)snprintf(polls + n, sizeof polls - n, " %lu%s", intr[i] / 2, intr[i] & 1 ? "+" : "");
     }
     /* The message's first line (not its traceback) fits the trailer's line. */
     char m[200] = "";
@@ -323,8 +323,9 @@ static int trailer(const char *r, const char *e, gn_chunk *c)
             char *x;
             unsigned long v = strtoul(r + 1, &x, 10);
             if (x == r + 1 || x > e) break;
-            c->intr[c->nintr++] = v;
-            r = x;
+            int after = x < e && *x == '+';
+            c->intr[c->nintr++] = v * 2 + (unsigned long)after;
+            r = x + after;
         }
     }
     if (e - r >= 2 && r[0] == ':' && r[1] == ' ') {

@@ -16,7 +16,7 @@
  * "-- [k] N bytes" frames exactly N bytes of code (then a newline), so any
  * text — lines that look like markers included — round-trips byte for
  * byte.  The trailer "-- [k] ok|error[; interrupted at poll P ...][: msg]"
- * is written when the chunk ends; a chunk without one never finished
+ * is written when the chunk ends (P+ : in Lua code after poll P); a chunk without one never finished
  * (killed) and is skipped on replay unless asked.  Every marker is a Lua
  * comment, so the file stays a readable script.  A file edited by hand
  * (frame lengths no longer right) is split at marker lines instead, and
@@ -56,7 +56,8 @@ int gn_journal_create_free(gn_journal *j, const char *base, const char *version,
  * that succeeds; err says what happened. */
 int gn_journal_begin(gn_journal *j, const char *code, gn_err *err);
 /* Appends the trailer of the chunk last begun: ok or error (msg), and the
- * polls at which Ctrl-C stopped it. */
+ * polls at which Ctrl-C stopped it, each encoded as poll*2, +1 when it
+ * landed in Lua code after that poll ("P+" in the file). */
 int gn_journal_end(gn_journal *j, int ok, const unsigned long *intr, int nintr,
                    const char *msg, gn_err *err);
 /* Bytes of records held in memory because the disk refused them. */
@@ -88,7 +89,7 @@ typedef struct {
     size_t len;
     int k;               /* number as written (0 when unframed) */
     int status;          /* GN_CHUNK_*; PLAIN: format 1 or unframed text */
-    unsigned long intr[GN_JOURNAL_MAXINTR];   /* polls where Ctrl-C landed */
+    unsigned long intr[GN_JOURNAL_MAXINTR];   /* where Ctrl-C landed: poll*2 (+1: after, in Lua) */
     int nintr;
     char msg[240];       /* the recorded error */
 } gn_chunk;

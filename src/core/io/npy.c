@@ -3,6 +3,8 @@
  * for it ships in Debian, so it is parsed here, strictly. */
 #include "npy.h"
 
+#include "atomic_file.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -21,9 +23,10 @@ int gn_npy_save(const gsl_matrix *m, const char *path, gn_err *err)
     /* Pad so magic(6)+version(2)+hlen(2)+header ends on a 64-byte boundary. */
     int total = 10 + len + 1;
     int pad = (64 - total % 64) % 64;
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return gn_fail(err, GN_EIO, "cannot write '%s': %s", path, strerror(errno));
+    gn_atomic a;
+    int rc = gn_atomic_open(&a, path, err);
+    if (rc) return rc;
+    FILE *f = a.f;
     unsigned short hlen = (unsigned short)(len + pad + 1);
     unsigned char pre[10];
     memcpy(pre, MAGIC, 6);
@@ -37,8 +40,7 @@ int gn_npy_save(const gsl_matrix *m, const char *path, gn_err *err)
      * because a gsl_matrix may have tda > size2. */
     for (size_t i = 0; i < m->size1; i++)
         fwrite(gsl_matrix_const_ptr(m, i, 0), sizeof(double), m->size2, f);
-    if (fclose(f) != 0)
-        return gn_fail(err, GN_EIO, "error writing '%s': %s", path, strerror(errno));
+    return gn_atomic_commit(&a, err);
     return GN_OK;
 }
 
@@ -294,13 +296,11 @@ int gn_npy_load(gsl_matrix **out, const char *path, gn_err *err)
 
 int gn_csv_save(const gsl_matrix *m, const char *path, gn_err *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return gn_fail(err, GN_EIO, "cannot write '%s': %s", path, strerror(errno));
+    gn_atomic a;
+    int rc = gn_atomic_open(&a, path, err);
+    if (rc) return rc;
     for (size_t i = 0; i < m->size1; i++)
         for (size_t j = 0; j < m->size2; j++)
-            fprintf(f, "%.17g%c", gsl_matrix_get(m, i, j), j + 1 < m->size2 ? ',' : '\n');
-    if (fclose(f) != 0)
-        return gn_fail(err, GN_EIO, "error writing '%s': %s", path, strerror(errno));
-    return GN_OK;
+            fprintf(a.f, "%.17g%c", gsl_matrix_get(m, i, j), j + 1 < m->size2 ? ',' : '\n');
+    return gn_atomic_commit(&a, err);
 }

@@ -2,6 +2,8 @@
  * tokenizer: the file is data and nothing in it is ever executed). */
 #include "rnn.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -28,22 +30,10 @@ int gn_rnn_save(const gn_rnn *net, const char *path, gn_err *err)
 {
     if (!path || !*path) return gn_fail(err, GN_EINVAL, "rnn save: empty path");
     if (gn_rnn_validate(net, err)) return GN_EINVAL;
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp) return gn_fail(err, GN_ENOMEM, "rnn save: out of memory");
-    /* the temporary lives beside the target so rename() is atomic */
-    snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return gn_fail(err, GN_EIO, "rnn save: cannot write %s: %s", path, strerror(e));
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd); unlink(tmp); free(tmp);
-        return gn_fail(err, GN_EIO, "rnn save: cannot write %s", path);
-    }
+    gn_atomic a;
+    int rc = gn_atomic_open(&a, path, err);
+    if (rc) return rc;
+    FILE *f = a.f;
     fprintf(f, "%s %d\n", FORMAT_NAME, FORMAT_VERSION);
     fprintf(f, "# continuous-time rate RNN: x_t = x_{t-1} + dt/tau*(-x_{t-1} + W f(x_{t-1}) + Win u_t + b)\n");
     fprintf(f, "n %zu\ninputs %zu\noutputs %zu\n", net->n, net->nin, net->nout);
@@ -56,22 +46,7 @@ int gn_rnn_save(const gn_rnn *net, const char *path, gn_err *err)
     put_matrix(f, "bout", net->bout);
     put_matrix(f, "x0", net->x0);
     fprintf(f, "end\n");
-    int bad = ferror(f);
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    int e = errno;
-    bad |= fclose(f) != 0;
-    if (bad) {
-        unlink(tmp); free(tmp);
-        return gn_fail(err, GN_EIO, "rnn save: writing %s failed: %s", path, strerror(e));
-    }
-    if (rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp); free(tmp);
-        return gn_fail(err, GN_EIO, "rnn save: cannot rename onto %s: %s", path, strerror(e));
-    }
-    free(tmp);
-    return GN_OK;
+    return gn_atomic_commit(&a, err);
 }
 
 /* ---- load ------------------------------------------------------------------ */
