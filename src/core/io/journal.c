@@ -63,7 +63,8 @@ static void started_now(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&now, &tm));
 }
 
-int gn_journal_flush(gn_journal *j, gn_err *err)
+/* Writes the records held in memory; sync: fdatasync them too. */
+static int flush(gn_journal *j, int sync, gn_err *err)
 {
     if (j->fd < 0 || j->blen == 0) return GN_OK;
     off_t end = lseek(j->fd, 0, SEEK_END);
@@ -75,7 +76,7 @@ int gn_journal_flush(gn_journal *j, gn_err *err)
         if (w <= 0) { e = w < 0 ? errno : ENOSPC; break; }
         done += (size_t)w;
     }
-    if (!e && fdatasync(j->fd) != 0 && errno != EINVAL) e = errno;
+    if (!e && sync && fdatasync(j->fd) != 0 && errno != EINVAL) e = errno;
     if (e) {
         /* All or nothing: a torn record would make the rest unreadable. */
         if (end >= 0 && ftruncate(j->fd, end) != 0) { /* nothing more can be done */ }
@@ -87,7 +88,9 @@ int gn_journal_flush(gn_journal *j, gn_err *err)
     return GN_OK;
 }
 
-static int append(gn_journal *j, char *rec, gn_err *err)
+int gn_journal_flush(gn_journal *j, gn_err *err) { return flush(j, 1, err); }
+
+static int append(gn_journal *j, char *rec, int sync, gn_err *err)
 {
     if (!rec) return gn_fail(err, GN_ENOMEM, "journal: out of memory");
     size_t n = strlen(rec);
@@ -104,7 +107,7 @@ static int append(gn_journal *j, char *rec, gn_err *err)
     memcpy(j->backlog + j->blen, rec, n);
     j->blen += n;
     free(rec);
-    return gn_journal_flush(j, err);
+    return flush(j, sync, err);
 }
 
 int gn_journal_holder(const char *path, long *pid)
@@ -165,7 +168,7 @@ static int create(gn_journal *j, const char *path, const char *version,
     j->path = strdup(path);
     char started[64];
     started_now(started, sizeof started);
-    return append(j, gn_journal_header(version, started, seed, (long)getpid()), err);
+    return append(j, gn_journal_header(version, started, seed, (long)getpid()), 1, err);
 }
 
 int gn_journal_create(gn_journal *j, const char *path, const char *version,
@@ -194,14 +197,17 @@ int gn_journal_create_free(gn_journal *j, const char *base, const char *version,
 int gn_journal_begin(gn_journal *j, const char *code, gn_err *err)
 {
     if (j->fd < 0) return GN_OK;
-    return append(j, gn_journal_frame(++j->nchunks, code), err);
+    return append(j, gn_journal_frame(++j->nchunks, code), 1, err);
 }
 
 int gn_journal_end(gn_journal *j, int ok, const unsigned long *intr, int nintr,
                    const char *msg, gn_err *err)
 {
     if (j->fd < 0) return GN_OK;
-    return append(j, gn_journal_trailer(j->nchunks, ok, intr, nintr, msg), err);
+    /* Written, not synced: a kill loses nothing written, and the next
+     * chunk's frame syncs it (only a power cut between two chunks could
+     * leave a finished chunk looking unfinished). */
+    return append(j, gn_journal_trailer(j->nchunks, ok, intr, nintr, msg), 0, err);
 }
 
 size_t gn_journal_unsaved(const gn_journal *j) { return j->blen; }
@@ -251,6 +257,7 @@ void gn_journal_close(gn_journal *j)
 {
     if (j->fd >= 0) {
         gn_journal_flush(j, NULL);
+        fdatasync(j->fd);   /* the last trailer */
         close(j->fd);
     }
     j->fd = -1;
