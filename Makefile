@@ -19,16 +19,20 @@ PLOT_LIBS  := $(shell pkg-config --libs cairo 2>/dev/null)
 WARN     := -Wall -Wextra -Werror
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
              -DGN_VERSION='"$(VERSION)"' -DGN_LUADIR='"$(PREFIX)/share/ganglion/lua"' \
-             -Isrc -Isrc/core $(PKG_CFLAGS) $(CFLAGS)
+             -Isrc $(CORE_INC) $(PKG_CFLAGS) $(CFLAGS)
 # Element-wise kernels may use -ffast-math so GCC calls libmvec's vector
 # tanh/exp; only files named *_simd.c get it (NaN checks live elsewhere).
-# Each is built twice, for the x86-64 baseline and for AVX2+FMA; src/core/
-# cpu.c picks one at run time, so the binary runs on any x86-64.
+# Each is built twice, for the x86-64 baseline and for AVX2+FMA;
+# src/core/base/cpu.c picks one at run time, so the binary runs on any x86-64.
 SIMD_FLAGS := -O3 -ffast-math
 SIMD_AVX2  := -O3 -ffast-math -mavx2 -mfma -DGN_SIMD_AVX2
 
 # ---- sources per layer -----------------------------------------------------
-CORE_SRC := $(wildcard src/core/*.c)
+# The core has one folder per module (base, io, models, rnn, optim,
+# analysis); headers are included by name, so every folder is on the path.
+CORE_DIRS := $(sort $(dir $(wildcard src/core/*/*.c src/core/*/*.h)))
+CORE_INC := -Isrc/core $(patsubst %/,-I%,$(CORE_DIRS))
+CORE_SRC := $(wildcard src/core/*.c src/core/*/*.c)
 PLOT_SRC := $(wildcard src/plot/*.c)
 LUA_SRC  := $(wildcard src/lua/*.c)
 TUI_SRC  := $(wildcard src/tui/*.c)
@@ -126,7 +130,7 @@ fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
 	    SAN="-fsanitize=address,undefined,fuzzer-no-link" build/fuzz/libganglion.a
 	@for f in $(FUZZERS); do \
-	    clang -std=c11 -D_GNU_SOURCE -O1 -g -Isrc/core $(PKG_CFLAGS) \
+	    clang -std=c11 -D_GNU_SOURCE -O1 -g $(CORE_INC) $(PKG_CFLAGS) \
 	        -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c \
 	        build/fuzz/libganglion.a $(CORE_LIBS) || exit 1; \
 	    mkdir -p build/fuzz/corpus_$$f; \
@@ -138,11 +142,11 @@ fuzz:
 	done
 
 check-layers:
-	@bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5|readline/|n?curses|ncursesw/)' src/core/*.[ch] src/plot/*.[ch] 2>/dev/null); \
+	@bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5|readline/|n?curses|ncursesw/)' src/core/*.[ch] src/core/*/*.[ch] src/plot/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "layer violation (core/plot include Lua, readline or curses): $$bad"; exit 1; fi; \
 	 bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5)' src/tui/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "layer violation (src/tui includes Lua; go through src/lua/repl.h): $$bad"; exit 1; fi; \
-	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/lua/*.[ch] src/plot/*.[ch] 2>/dev/null); \
+	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/core/*/*.[ch] src/lua/*.[ch] src/plot/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad2" ]; then echo "layer violation (curses/readline outside src/tui): $$bad2"; exit 1; fi; \
 	 bad3=$$(grep -nE 'luaL_error\([^"]*"([^"%]|%[%sdfpcIU])*%[-+ #0-9.]*(z|l|h|g|e|u|x|i)' src/lua/*.c 2>/dev/null); \
 	 if [ -n "$$bad3" ]; then echo "luaL_error knows no printf formats such as %zu or %g (use lg_errorf): $$bad3"; exit 1; fi; \

@@ -16,13 +16,13 @@ cd "$(dirname "$0")/.." || exit 1
 PY=/usr/bin/python3
 BIN=build/bench/bench_grad
 mkdir -p build/bench
-CFLAGS_B="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Isrc -Isrc/core $(pkg-config --cflags gsl)"
+CFLAGS_B="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Isrc $(for d in src/core/*/; do printf -- "-I%s " "${d%/}"; done)$(pkg-config --cflags gsl)"
 LIBS_B="$(pkg-config --libs gsl | sed 's/-lgslcblas//') -lopenblas -lm -lpthread"
 if make -s build/libganglion.a >/dev/null 2>&1; then
     cc $CFLAGS_B -o $BIN bench/bench_grad.c build/libganglion.a $LIBS_B || exit 1
 else
-    cc $CFLAGS_B -O3 -ffast-math -mavx2 -mfma -c -o build/bench/rnn_act_simd.o src/core/rnn_act_simd.c &&
-    cc $CFLAGS_B -o $BIN bench/bench_grad.c src/core/rnn.c src/core/gn.c build/bench/rnn_act_simd.o $LIBS_B || exit 1
+    cc $CFLAGS_B -O3 -ffast-math -mavx2 -mfma -c -o build/bench/rnn_act_simd.o src/core/rnn/rnn_act_simd.c &&
+    cc $CFLAGS_B -o $BIN bench/bench_grad.c src/core/rnn/rnn.c src/core/base/gn.c build/bench/rnn_act_simd.o $LIBS_B || exit 1
 fi
 echo "rnn gradient B=64 T=200 f64, best of 3 rounds of a median (reps per side below); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
 have_torch=1

@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.." || exit 1
 PY=/usr/bin/python3
 BIN=build/bench/bench_lif
 mkdir -p build/bench
-CFLAGS_B="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Isrc -Isrc/core $(pkg-config --cflags gsl)"
+CFLAGS_B="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Isrc $(for d in src/core/*/; do printf -- "-I%s " "${d%/}"; done)$(pkg-config --cflags gsl)"
 # No OpenBLAS: the benchmark does not use it, and its idle threads would
 # compete with ours for the two cores.
 LIBS_B="$(pkg-config --libs gsl | sed 's/-lgslcblas//') -lm -lpthread"
@@ -32,8 +32,8 @@ LIBS_B="$(pkg-config --libs gsl | sed 's/-lgslcblas//') -lm -lpthread"
 if make -s build/libganglion.a >/dev/null 2>&1 &&
    cc $CFLAGS_B -o $BIN bench/bench_lif.c build/libganglion.a $LIBS_B 2>/dev/null; then :
 else
-    cc $CFLAGS_B -O3 -ffast-math -mavx2 -mfma -c -o build/bench/lif_simd.o src/core/lif_simd.c &&
-    cc $CFLAGS_B -o $BIN bench/bench_lif.c src/core/lif.c src/core/gn.c build/bench/lif_simd.o $LIBS_B || exit 1
+    cc $CFLAGS_B -O3 -ffast-math -mavx2 -mfma -c -o build/bench/lif_simd.o src/core/models/lif_simd.c &&
+    cc $CFLAGS_B -o $BIN bench/bench_lif.c src/core/models/lif.c src/core/base/gn.c build/bench/lif_simd.o $LIBS_B || exit 1
 fi
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} (not used here)"
 CONFIGS="300:0:0 300:0.1:0 300:0.1:0.5 10000:0:0 10000:0.1:0 10000:0.1:0.5"

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 make -s build/libganglion.a >/dev/null
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core -o "$out" bench/bench_pca.c build/libganglion.a \
+cc -std=c11 -D_GNU_SOURCE -O2 $(for d in src/core/*/; do printf -- "-I%s " "${d%/}"; done)-o "$out" bench/bench_pca.c build/libganglion.a \
    $(pkg-config --libs gsl | sed 's/-lgslcblas//') -lopenblas -lm -lpthread
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b+0>0) printf "%.2f", a/b; else print "n/a"}'; }
 for size in "20000 64" "5000 256"; do

@@ -12,7 +12,7 @@ LIB=build/libganglion.a
 [ -f "$LIB" ] || { echo "bench_ring: $LIB missing; run make first"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 CORE_LIBS="$(pkg-config --libs gsl | sed 's/-lgslcblas//') -lopenblas -lm -lpthread"
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc/core $(pkg-config --cflags gsl) -o "$tmp/bench_ring" \
+cc -std=c11 -D_GNU_SOURCE -O2 $(for d in src/core/*/; do printf -- "-I%s " "${d%/}"; done)$(pkg-config --cflags gsl) -o "$tmp/bench_ring" \
    bench/bench_ring.c "$LIB" $CORE_LIBS
 export OPENBLAS_NUM_THREADS=1
 echo "ring network, 1000 steps (median of $REPS; OPENBLAS_NUM_THREADS=1," \

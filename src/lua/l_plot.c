@@ -364,6 +364,35 @@ static double spike_field(lua_State *L, const char *key, size_t k)
     return v;
 }
 
+/* The compact spike list of large runs (userdata at sp), through its
+ * times() and neurons(): times and 0-based neurons in scratch on the stack. */
+static size_t compact_spikes(lua_State *L, int sp, double **tp, size_t **idxp)
+{
+    if (!luaL_testudata(L, sp, "ganglion.spikes"))
+        lg_errorf(L, "raster: spikes must be a list of {t=, i=} or a run result (got a %s)", luaL_typename(L, sp));
+    lua_len(L, sp);
+    size_t count = (size_t)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    double *t = *tp = scratch(L, count);
+    size_t *idx = *idxp = lua_newuserdatauv(L, (count ? count : 1) * sizeof *idx, 0);
+    if (!count) return 0;
+    lua_getfield(L, sp, "times");
+    lua_pushvalue(L, sp);
+    lua_call(L, 1, 1);
+    gsl_matrix *tm = lg_tomatrixas(L, lua_gettop(L), "raster", "spikes:times()");
+    lua_getfield(L, sp, "neurons");
+    lua_pushvalue(L, sp);
+    lua_call(L, 1, 1);
+    gsl_matrix *im = lg_tomatrixas(L, lua_gettop(L), "raster", "spikes:neurons()");
+    if (tm->size1 * tm->size2 < count || im->size1 * im->size2 < count)
+        lg_errorf(L, "raster: the spike list's times/neurons are shorter than its length");
+    for (size_t k = 0; k < count; k++) {
+        t[k] = tm->data[k * tm->tda];
+        idx[k] = (size_t)(im->data[k * im->tda] - 1);
+    }
+    return count;
+}
+
 static int l_raster(lua_State *L)
 {
     static const char *const extra[] = {"n", "T", NULL};
@@ -399,30 +428,7 @@ static int l_raster(lua_State *L)
     double *t;
     size_t *idx;
     if (lua_type(L, sp) == LUA_TUSERDATA) {
-        if (!luaL_testudata(L, sp, "ganglion.spikes"))
-            lg_errorf(L, "raster: spikes must be a list of {t=, i=} or a run result (got a %s)", luaL_typename(L, sp));
-        /* The compact spike list of large runs: use its times()/neurons(). */
-        lua_len(L, sp);
-        count = (size_t)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-        t = scratch(L, count);
-        idx = lua_newuserdatauv(L, (count ? count : 1) * sizeof *idx, 0);
-        if (count) {
-            lua_getfield(L, sp, "times");
-            lua_pushvalue(L, sp);
-            lua_call(L, 1, 1);
-            gsl_matrix *tm = lg_tomatrixas(L, lua_gettop(L), "raster", "spikes:times()");
-            lua_getfield(L, sp, "neurons");
-            lua_pushvalue(L, sp);
-            lua_call(L, 1, 1);
-            gsl_matrix *im = lg_tomatrixas(L, lua_gettop(L), "raster", "spikes:neurons()");
-            if (tm->size1 * tm->size2 < count || im->size1 * im->size2 < count)
-                lg_errorf(L, "raster: the spike list's times/neurons are shorter than its length");
-            for (size_t k = 0; k < count; k++) {
-                t[k] = tm->data[k * tm->tda];
-                idx[k] = (size_t)(im->data[k * im->tda] - 1);
-            }
-        }
+        count = compact_spikes(L, sp, &t, &idx);
     } else {
         count = lua_rawlen(L, sp);
         t = scratch(L, count);
