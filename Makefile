@@ -19,7 +19,7 @@ PLOT_LIBS  := $(shell pkg-config --libs cairo 2>/dev/null)
 WARN     := -Wall -Wextra -Werror
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
              -DGN_VERSION='"$(VERSION)"' -DGN_LUADIR='"$(PREFIX)/share/ganglion/lua"' \
-             -Isrc $(CORE_INC) $(PKG_CFLAGS) $(CFLAGS)
+             -Isrc $(CORE_INC) $(APP_INC) $(PKG_CFLAGS) $(CFLAGS)
 # Element-wise kernels may use -ffast-math so GCC calls libmvec's vector
 # tanh/exp; only files named *_simd.c get it (NaN checks live elsewhere).
 # Each is built twice, for the x86-64 baseline and for AVX2+FMA;
@@ -34,7 +34,12 @@ CORE_DIRS := $(sort $(dir $(wildcard src/core/*/*.c src/core/*/*.h)))
 CORE_INC := -Isrc/core $(patsubst %/,-I%,$(CORE_DIRS))
 CORE_SRC := $(wildcard src/core/*.c src/core/*/*.c)
 PLOT_SRC := $(wildcard src/plot/*.c)
-LUA_SRC  := $(wildcard src/lua/*.c)
+# The bindings mirror the core's folders (array, models, rnn, optim,
+# analysis) plus base (helpers, option reader), plot and shell (the input
+# loop, sessions, batch mode); the binding layer includes its headers by name.
+LUA_DIRS := $(sort $(dir $(wildcard src/lua/*/*.c src/lua/*/*.h)))
+LUA_INC  := $(patsubst %/,-I%,$(LUA_DIRS))
+LUA_SRC  := $(wildcard src/lua/*/*.c)
 TUI_SRC  := $(wildcard src/tui/*.c)
 MAIN_SRC := src/main.c
 
@@ -42,6 +47,8 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 CORE_OBJ := $(call obj,$(CORE_SRC)) $(patsubst %_simd.c,$(BUILD)/%_simd_avx2.o,$(filter %_simd.c,$(CORE_SRC)))
 PLOT_OBJ := $(call obj,$(PLOT_SRC))
 APP_OBJ  := $(call obj,$(LUA_SRC) $(TUI_SRC) $(MAIN_SRC))
+# Only the binding layer (and the programs above it) see its headers by name.
+$(APP_OBJ): APP_INC := $(LUA_INC)
 LIB      := $(BUILD)/libganglion.a
 LIBPLOT  := $(BUILD)/libganglion_plot.a
 BIN      := $(if $(filter build,$(BUILD)),ganglion,$(BUILD)/ganglion)
@@ -145,10 +152,10 @@ check-layers:
 	@bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5|readline/|n?curses|ncursesw/)' src/core/*.[ch] src/core/*/*.[ch] src/plot/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "layer violation (core/plot include Lua, readline or curses): $$bad"; exit 1; fi; \
 	 bad=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](lua\.h|lauxlib\.h|lualib\.h|lua5)' src/tui/*.[ch] 2>/dev/null); \
-	 if [ -n "$$bad" ]; then echo "layer violation (src/tui includes Lua; go through src/lua/repl.h): $$bad"; exit 1; fi; \
-	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/core/*/*.[ch] src/lua/*.[ch] src/plot/*.[ch] 2>/dev/null); \
+	 if [ -n "$$bad" ]; then echo "layer violation (src/tui includes Lua; go through src/lua/shell/repl.h): $$bad"; exit 1; fi; \
+	 bad2=$$(grep -lE '#[[:space:]]*include[[:space:]]*[<"](readline/|n?curses|ncursesw/)' src/core/*.[ch] src/core/*/*.[ch] src/lua/*/*.[ch] src/plot/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad2" ]; then echo "layer violation (curses/readline outside src/tui): $$bad2"; exit 1; fi; \
-	 bad3=$$(grep -nE 'luaL_error\([^"]*"([^"%]|%[%sdfpcIU])*%[-+ #0-9.]*(z|l|h|g|e|u|x|i)' src/lua/*.c 2>/dev/null); \
+	 bad3=$$(grep -nE 'luaL_error\([^"]*"([^"%]|%[%sdfpcIU])*%[-+ #0-9.]*(z|l|h|g|e|u|x|i)' src/lua/*/*.c 2>/dev/null); \
 	 if [ -n "$$bad3" ]; then echo "luaL_error knows no printf formats such as %zu or %g (use lg_errorf): $$bad3"; exit 1; fi; \
 	 echo "  layers ok"
 

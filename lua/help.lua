@@ -316,7 +316,7 @@ ganglion.helpkey = function(name) load_all(); return (resolve(name)) end
 ganglion.helpentries = function() load_all(); return entries end
 
 -- The options an object type declares in C (ganglion.options[name], see
--- src/lua/l_opt.h), one line each: name, default or range, help.
+-- src/lua/base/l_opt.h), one line each: name, default or range, help.
 local function options_text(name)
   local decl = ganglion.options and (ganglion.options[name] or ganglion.options[name:gsub(":", ".")])
   if not decl then return nil end

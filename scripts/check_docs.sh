@@ -17,7 +17,7 @@ for r in $refs; do
     [ -e "$path" ] && continue
     # a capitalised .md name may live next to the file that cites it
     [ -e "$(dirname "$where")/$path" ] && continue
-    # #include "lua/repl.h" is relative to src/ (-Isrc)
+    # #include "lua/shell/repl.h" is relative to src/ (-Isrc)
     [ -e "src/$path" ] && continue
     echo "$where:$line: refers to $path, which is not in the repository"
     bad=1

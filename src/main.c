@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 
-#include "lua/batch.h"
-#include "lua/repl.h"
+#include "lua/shell/batch.h"
+#include "lua/shell/repl.h"
 #include "tui/tui.h"
 
 static const char USAGE[] =

@@ -1,4 +1,4 @@
--- Help for the continuous-time rate RNN (src/lua/l_rnn.c).
+-- Help for the continuous-time rate RNN (src/lua/rnn/l_rnn.c).
 return {
   ["rnn"] = {
     usage = "rnn{n=, inputs=1, outputs=1, tau=10, dt=1, activation=\"tanh\", g=1.5, noise=0, seed=}",

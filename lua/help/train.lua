@@ -1,4 +1,4 @@
--- Help for training (src/lua/l_train.c).
+-- Help for training (src/lua/optim/l_train.c).
 return {
   ["rnn:train"] = {
     usage = "net:train(task, {method=\"hf\"|\"adam\"|\"cg\"|\"cg_fr\"|\"bfgs\", iters=, batch=, target=, ...}) -> history",

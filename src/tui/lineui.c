@@ -12,8 +12,8 @@
 #include <readline/history.h>
 
 #include "tui.h"
-#include "../lua/batch.h"
-#include "../lua/repl.h"
+#include "lua/shell/batch.h"
+#include "lua/shell/repl.h"
 
 static gn_repl *repl;
 static int quit;

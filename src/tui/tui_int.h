@@ -8,8 +8,8 @@
 #include <curses.h>
 #include <stddef.h>
 
-#include "lua/l_host.h"
-#include "lua/repl.h"
+#include "lua/base/l_host.h"
+#include "lua/shell/repl.h"
 
 /* ---- scrollback (scrollback.c) ----------------------------------------------
  * The REPL pane's text: a ring of complete lines with a cap, plus the line

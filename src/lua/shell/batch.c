@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../plot/figure.h"
+#include "plot/figure.h"
 
 typedef struct {
     double last;        /* wall time of the last progress line */

@@ -1,5 +1,5 @@
 /* l_rank.c — rank_pairs(S, m [, opts]): the unit pairs that condensation
- * tries to merge, ranked in C (src/core/mat_struct.c) instead of sorting
+ * tries to merge, ranked in C (src/core/array/mat_struct.c) instead of sorting
  * n²/2 Lua tables on every step. */
 #include "l_matrix.h"
 

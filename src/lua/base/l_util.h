@@ -158,6 +158,6 @@ void lg_write(lua_State *L, const char *s, size_t n);
 
 /* ---- registration ----------------------------------------------------------
  * Each binding file defines `int lg_open_NAME(lua_State *L)` that installs
- * its globals; src/lua/l_init.c calls every one (all are mandatory). */
+ * its globals; src/lua/base/l_init.c calls every one (all are mandatory). */
 
 #endif

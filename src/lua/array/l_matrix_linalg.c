@@ -1,5 +1,5 @@
 /* l_matrix_linalg.c — linear algebra of the matrix binding: solve, inv,
- * det, chol, eig, svd, lstsq (LAPACK through src/core/mat_linalg.c). */
+ * det, chol, eig, svd, lstsq (LAPACK through src/core/array/mat_linalg.c). */
 #include "l_matrix.h"
 
 #include <math.h>

@@ -4,7 +4,7 @@
 #define REPL_H
 
 #include <stddef.h>
-#include "l_host.h"
+#include "../base/l_host.h"
 
 typedef struct gn_repl gn_repl;
 

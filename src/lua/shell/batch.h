@@ -3,7 +3,7 @@
 #ifndef BATCH_H
 #define BATCH_H
 
-#include "l_host.h"
+#include "../base/l_host.h"
 
 /* Fills h.  ascii: no bytes >= 0x80 in figures.  Figure width comes from
  * the terminal, else $COLUMNS, else 80. */

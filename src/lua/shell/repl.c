@@ -18,7 +18,7 @@
 #include "journal.h"
 #include "l_util.h"
 #include "session.h"
-#include "../plot/figure.h"
+#include "plot/figure.h"
 
 struct gn_repl {
     lua_State *L;
