@@ -18,6 +18,7 @@
 #include "procrustes.h"
 #include "rnn_merge.h"
 #include "similarity.h"
+#include "gram.h"
 
 
 /* ---- data arguments ------------------------------------------------------------
@@ -116,6 +117,20 @@ static int l_pca(lua_State *L)
     return 1;
 }
 
+/* The PCA variances of X from its covariance's eigenvalues (gram.h), for
+ * npcs and participation, which need nothing else: no copy of the data,
+ * no scores.  NULL when T <= n (gn_pca_fit handles the wide case). */
+static gsl_vector *spectrum(lua_State *L, const gsl_matrix *X, const char *fn)
+{
+    if (X->size1 <= X->size2) return NULL;
+    checkfinite(L, X, fn, "data");
+    gsl_vector *var = gsl_vector_alloc(X->size2);
+    if (!var) lg_errorf(L, "%s: out of memory", fn);
+    gn_err e = {0};
+    if (gn_cov_eigen(X, var, NULL, &e)) { gsl_vector_free(var); lg_coreerror(L, fn, &e); }
+    return var;
+}
+
 static double checkfrac(lua_State *L, int idx, const char *fn)
 {
     double f = luaL_optnumber(L, idx, 0.9);
@@ -128,6 +143,12 @@ static int l_npcs(lua_State *L)
 {
     double f = checkfrac(L, 2, "npcs");
     gsl_matrix *X = checkdata(L, 1, "npcs", "r");
+    gsl_vector *var = spectrum(L, X, "npcs");
+    if (var) {
+        lua_pushinteger(L, (lua_Integer)gn_spectrum_npcs(var, f));
+        gsl_vector_free(var);
+        return 1;
+    }
     gn_pca *p = fitpca(L, X, "npcs");
     lua_pushinteger(L, (lua_Integer)gn_pca_npcs(p, f));
     gn_pca_free(p);
@@ -138,6 +159,12 @@ static int l_npcs(lua_State *L)
 static int l_participation(lua_State *L)
 {
     gsl_matrix *X = checkdata(L, 1, "participation", "r");
+    gsl_vector *var = spectrum(L, X, "participation");
+    if (var) {
+        lua_pushnumber(L, gn_spectrum_participation(var));
+        gsl_vector_free(var);
+        return 1;
+    }
     gn_pca *p = fitpca(L, X, "participation");
     lua_pushnumber(L, gn_pca_participation(p));
     gn_pca_free(p);
@@ -165,7 +192,13 @@ static int l_similarity(lua_State *L)
         if (gn_similarity_corr(X, S, &e)) lg_coreerror(L, "similarity", &e);
         return 1;
     }
-    gn_pca *p = fitpca(L, X, "similarity");
+    gn_pca *p = NULL;
+    if (X->size1 > X->size2) {   /* axes and variances suffice: no SVD of the data */
+        p = gn_pca_axes(X, &e);
+        if (!p) lg_coreerror(L, "similarity", &e);
+    } else {
+        p = fitpca(L, X, "similarity");
+    }
     if (k == 0) {
         k = (lua_Integer)gn_pca_npcs(p, 0.9);
         if (k < 1) k = 1;
