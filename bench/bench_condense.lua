@@ -1,0 +1,64 @@
+-- bench_condense.lua — where condensation's time goes.  Two figures:
+--  1. merge-step overhead: a 64-unit flipflop net (adam, 300 iterations), then condense with
+--     retrain=20, method="adam", threshold=-1 (every merge accepted, so the delete-only twin
+--     runs too) for `merges` merges.  Overhead = (condense wall time − wall time inside
+--     net:train) / wall time inside net:train; every other call is timed apart.
+--  2. (with "tour") the README tour's condense line, from the tour's own net (hf, 50
+--     iterations), wall time to the end.
+-- Wall-clock time (clock(), monotonic).  net:train and net:run split a batch's trials over
+-- 2 threads on a 2-CPU machine (their default); BLAS on one thread.  No reference
+-- implementation: the figures are ours only.
+-- Run: ganglion -b bench/bench_condense.lua [merges=6] [tour]
+local merges = tonumber(arg and arg[1]) or 6
+local tour = arg and arg[2] == "tour"
+
+seed(1)
+local t = tasks.flipflop {}
+local net = rnn { n = 64, inputs = t.inputs, outputs = t.outputs }
+net:train(t, { method = "adam", iters = 300, score_every = 0 })
+
+local M = getmetatable(net).methods
+local acc, calls, saved = {}, {}, {}
+local function wrap(tab, name, key)
+  local f = tab[name]
+  saved[#saved + 1] = { tab, name, f }
+  tab[name] = function(...)
+    local c = clock()
+    local a, b, cc = f(...)
+    acc[key] = (acc[key] or 0) + clock() - c
+    calls[key] = (calls[key] or 0) + 1
+    return a, b, cc
+  end
+end
+for _, k in ipairs { "train", "run", "merge", "copy", "delete" } do wrap(M, k, "net:" .. k) end
+for _, k in ipairs { "cca", "npcs", "participation", "similarity", "rank_pairs" } do wrap(_G, k, k) end
+wrap(t, "score", "task:score")
+local c0 = clock()
+local _, log = condense(net, t, { criterion = "corr", retrain = 20, method = "adam", max_merges = merges,
+                                  threshold = -1, plot = false, verbose = false })
+local total = clock() - c0
+for _, s in ipairs(saved) do s[1][s[2]] = s[3] end
+local tr = acc["net:train"] or 0
+print(("merge-step overhead, n=64 flipflop, retrain=20 adam, %d merges (each with its delete-only twin):"):format(#log - 1))
+print(("  condense %.3f s, inside net:train %.3f s -> overhead %.1f%% of retraining (target <= 5%%)"):format(
+      total, tr, 100 * (total - tr) / tr))
+local keys = {}
+for k in pairs(acc) do if k ~= "net:train" then keys[#keys + 1] = k end end
+table.sort(keys, function(a, b) return acc[a] > acc[b] end)
+local rest = total - tr
+local line = {}
+for _, k in ipairs(keys) do
+  line[#line + 1] = ("%s %.0f ms/%d"):format(k, 1000 * acc[k], calls[k])
+  rest = rest - acc[k]
+end
+print("  outside training (total ms/calls): " .. table.concat(line, ", ") .. (", other Lua %.0f ms"):format(1000 * rest))
+
+if tour then
+  seed(1)
+  local tnet = rnn { n = 64, inputs = 3, outputs = 3 }
+  tnet:train(tasks.flipflop {}, { method = "hf", iters = 50 })
+  local c1 = clock()
+  local small = condense(tnet, tasks.flipflop {}, { criterion = "corr", retrain = 20, method = "adam", min_n = 8,
+                                                    plot = false, verbose = false })
+  print(("README tour condense line: %.1f s wall to n=%d (target <= 60 s)"):format(clock() - c1, small.n))
+end
