@@ -46,4 +46,11 @@ void gn_train_rnn_profile(const gn_train_rnn *c, double seconds[GN_TRAIN_NPROF],
  * with gn_rnn_work_trace.  NULL with err filled on failure. */
 gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err);
 
+/* The loss on bat (with target and mask) at parameters x, without noise, in
+ * the evaluation workspace: the monitoring loss every optimiser records at
+ * the same points (l_train.c), whatever batch it steps on.  Leaves x in the
+ * net.  GN_OK, or GN_ENUM for a non-finite loss (loss still set). */
+int gn_train_rnn_eval_loss(gn_train_rnn *c, const gn_batch *bat, const double *x, double *loss,
+                           gn_err *err);
+
 #endif
