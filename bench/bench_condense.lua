@@ -1,8 +1,10 @@
 -- bench_condense.lua — where condensation's time goes.  Two figures:
 --  1. merge-step overhead: a 64-unit flipflop net (adam, 300 iterations), then condense with
---     retrain=20, method="adam", threshold=-1 (every merge accepted, so the delete-only twin
---     runs too) for `merges` merges.  Overhead = (condense wall time − wall time inside
---     net:train) / wall time inside net:train; every other call is timed apart.
+--     ops={"merge_ls"}, retrain=20, method="adam", threshold=-1 (every merge accepted) for
+--     `merges` merges, at condense's default batches (selection 200 trials, held-out 1000 in
+--     chunks of 250, both run after every accepted step).  Overhead = (condense wall time −
+--     wall time inside net:train) / wall time inside net:train; every other call is timed
+--     apart.
 --  2. (with "tour") the README tour's condense line, from the tour's own net (hf, 50
 --     iterations), wall time to the end.
 -- Wall-clock time (clock(), monotonic).  net:train and net:run split a batch's trials over
@@ -34,12 +36,12 @@ for _, k in ipairs { "train", "run", "merge", "copy", "delete" } do wrap(M, k, "
 for _, k in ipairs { "cca", "npcs", "participation", "similarity", "rank_pairs" } do wrap(_G, k, k) end
 wrap(t, "score", "task:score")
 local c0 = clock()
-local _, log = condense(net, t, { criterion = "corr", retrain = 20, method = "adam", max_merges = merges,
-                                  threshold = -1, plot = false, verbose = false })
+local _, log = condense(net, t, { criterion = "corr", ops = { "merge_ls" }, retrain = 20, method = "adam",
+                                  max_steps = merges, threshold = -1, plot = false, verbose = false })
 local total = clock() - c0
 for _, s in ipairs(saved) do s[1][s[2]] = s[3] end
 local tr = acc["net:train"] or 0
-print(("merge-step overhead, n=64 flipflop, retrain=20 adam, %d merges (each with its delete-only twin):"):format(#log - 1))
+print(("merge-step overhead, n=64 flipflop, merge_ls, retrain=20 adam, %d merges, selection 200 + held-out 1000 trials:"):format(#log - 1))
 print(("  condense %.3f s, inside net:train %.3f s -> overhead %.1f%% of retraining (target <= 5%%)"):format(
       total, tr, 100 * (total - tr) / tr))
 local keys = {}
@@ -60,5 +62,6 @@ if tour then
   local c1 = clock()
   local small = condense(tnet, tasks.flipflop {}, { criterion = "corr", retrain = 20, method = "adam", min_n = 8,
                                                     plot = false, verbose = false })
-  print(("README tour condense line: %.1f s wall to n=%d (target <= 60 s)"):format(clock() - c1, small.n))
+  print(("README tour condense line (all four operators, min_n=8): %.1f s wall, first operator's net n=%d (target <= 60 s)"):format(
+        clock() - c1, small.n))
 end
