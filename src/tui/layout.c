@@ -46,7 +46,7 @@ static void grid(const tui_layout *l, tui_rect a, tui_geom *g)
         }
         y += h + 1;
     }
-    /* the vertical rule stops above each rule line: drawn per row by tui.c */
+    /* the vertical rule stops above each rule line: drawn per row by screen.c */
 }
 
 void tui_layout_compute(const tui_layout *l, int H, int W, tui_geom *g)

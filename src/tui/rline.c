@@ -9,7 +9,7 @@
 #include <readline/history.h>
 
 /* Readline never touches the terminal here: curses owns it.  Keys reach
- * readline through this queue (filled by tui.c from wgetch, with curses key
+ * readline through this queue (filled by input.c and host.c from wgetch, with curses key
  * codes turned back into the escape sequences readline binds), and
  * readline's idea of the screen reaches curses through the redisplay hook,
  * which simply redraws the frame from rl_line_buffer and rl_point. */

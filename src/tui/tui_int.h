@@ -7,9 +7,12 @@
 #endif
 #include <curses.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lua/base/l_host.h"
 #include "lua/shell/repl.h"
+#include "plot/figure.h"
+#include "tui.h"
 
 /* ---- scrollback (scrollback.c) ----------------------------------------------
  * The REPL pane's text: a ring of complete lines with a cap, plus the line
@@ -101,7 +104,55 @@ void tui_rline_clear(void);
  * text.  Safe to call from a redraw during a running chunk. */
 void tui_rline_view(const char **prompt, const char **text, int *point);
 
-/* ---- the notebook (tui.c) ------------------------------------------------ */
+/* ---- the notebook's state (tui.c) --------------------------------------- */
+#define TUI_FRAME_S 0.04    /* at most 25 redraws (and key polls) a second while a chunk runs */
+#define TUI_FIG_HISTORY 8   /* figures each pane keeps (F5/F6 step through them) */
+
+/* One plot pane's figures. */
+typedef struct {
+    gn_figure *fig;    /* shown: hist[pos], or NULL (empty pane) */
+    gn_figure *hist[TUI_FIG_HISTORY];   /* owned, oldest first */
+    int n, pos;        /* figures held, the one shown */
+    int live;          /* the newest is a live view: the next figure replaces it */
+    char *text;        /* rendered at (w, h, frame) */
+    int w, h;
+    size_t frame;
+} tui_figslot;
+
+struct tui {
+    gn_host host;
+    gn_repl *repl;
+    const tui_opts *o;
+    tui_scrollback sb;
+    tui_layout lay;
+    tui_geom geom;
+    tui_figslot slot[TUI_MAXPANES];
+    int cur;               /* pane the next figure goes to, 0-based */
+    int ascii, color;
+    int scroll;            /* scrollback lines hidden below the view */
+    int running;           /* a chunk is executing */
+    double run_t0;         /* when it started (monotonic s) */
+    double last_time;      /* wall time of the last chunk, s (< 0: none yet) */
+    char *line;            /* line accepted by readline, waiting to run */
+    int have_line, eof, quit;
+    /* progress of long work, from host->progress */
+    int prog_on;
+    int prog_stopped;      /* the chunk ended before the work did */
+    char prog_what[48], prog_extra[96];
+    double prog_done, prog_total, prog_elapsed;
+    double last_draw, last_poll;
+    const char *banner;    /* replaces the key hints (play, --step) */
+    int pipe_r;            /* captured stdout/stderr of the process */
+};
+
+/* Monotonic wall time, s. */
+double tui_now(void);
+/* Appends text to the REPL pane's scrollback. */
+void tui_say(tui *t, const char *s);
+/* Terminal modes: at the prompt Ctrl-C is a key (it clears the line);
+ * while a chunk runs it is SIGINT (it stops the chunk). */
+void tui_mode_prompt(void);
+void tui_mode_running(void);
 /* Called by rline.c. */
 void tui_on_line(tui *t, char *line);           /* accepted line, or NULL on EOF */
 void tui_redraw(tui *t);                        /* redraw now */
@@ -110,5 +161,55 @@ char **tui_complete(tui *t, const char *word);  /* gn_repl_complete */
 /* readline wants a key and none is queued (a few commands read keys
  * themselves): block until some are fed. */
 void tui_wait_input(tui *t);
+
+/* ---- a pane's figures (panes.c) ------------------------------------------ */
+/* Puts fig into the pane's history and shows it (live: a view redrawn in
+ * place, which the next figure replaces). */
+void tui_panes_push(tui_figslot *s, gn_figure *fig, int live);
+/* F5 / F6: an older (d < 0) or newer figure of the pane. */
+void tui_panes_step(tui_figslot *s, int d);
+/* Frees every figure the pane holds. */
+void tui_panes_free(tui_figslot *s);
+/* Draws plot pane k, and the rule line under it that carries its number. */
+void tui_panes_draw(tui *t, int k);
+void tui_panes_draw_label(tui *t, int k);
+
+/* ---- the whole screen (screen.c) ----------------------------------------- */
+/* Recomputes the geometry for the terminal's size and what a new figure gets. */
+void tui_screen_relayout(tui *t);
+void tui_screen_draw(tui *t);
+/* Draws unless a frame was drawn less than a frame time ago. */
+void tui_screen_draw_maybe(tui *t);
+/* A horizontal rule of w cells at (y, x). */
+void tui_screen_hrule(int y, int x, int w, int ascii);
+/* Releases the drawing buffers (at exit). */
+void tui_screen_free(void);
+
+/* ---- keys (input.c) ------------------------------------------------------ */
+/* Curses key code into the bytes readline binds; returns their count. */
+size_t tui_input_key_bytes(int ch, char *out);
+/* Keys of the notebook itself (F1..F6, PgUp/PgDn, ^L): 1 if used. */
+int tui_input_ui_key(tui *t, int ch);
+/* One key at the prompt. */
+void tui_input_prompt_key(tui *t, int ch);
+
+/* ---- host callbacks (host.c) --------------------------------------------- */
+/* Fills t->host with the notebook's callbacks (write, figure, play, ...). */
+void tui_host_init(tui *t);
+
+/* ---- terminal safety (term_safety.c) ------------------------------------- */
+/* Opens curses on a copy of stdout and arms the restore paths (atexit,
+ * fatal signals); NULL when there is no usable terminal. */
+SCREEN *tui_term_start(FILE **tty_out);
+/* Sends stdout and stderr into a pipe; returns its read end or -1. */
+int tui_term_capture(void);
+/* Moves captured output into the scrollback. */
+void tui_term_drain(tui *t);
+/* Ends curses and gives stdout/stderr back (idempotent). */
+void tui_term_restore(void);
+/* Restores, then frees what tui_term_start made. */
+void tui_term_stop(SCREEN *scr, FILE *tty_out);
+/* Forgets a Ctrl-C that arrived between chunks. */
+void tui_term_sigint_clear(void);
 
 #endif
