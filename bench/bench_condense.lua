@@ -10,16 +10,18 @@
 -- Wall-clock time (clock(), monotonic).  net:train and net:run split a batch's trials over
 -- 2 threads on a 2-CPU machine (their default); BLAS on one thread.  No reference
 -- implementation: the figures are ours only.
--- Run: ganglion -b bench/bench_condense.lua [merges=6] [tour]
+-- Run: ganglion -b bench/bench_condense.lua [merges=6] [tour|protocol]
 local merges = tonumber(arg and arg[1]) or 6
 local tour = arg and arg[2] == "tour"
+local protocol = arg and arg[2] == "protocol"
+local M = getmetatable(rnn { n = 2 }).methods
 
+if not protocol then
 seed(1)
 local t = tasks.flipflop {}
 local net = rnn { n = 64, inputs = t.inputs, outputs = t.outputs }
 net:train(t, { method = "adam", iters = 300, score_every = 0 })
 
-local M = getmetatable(net).methods
 local acc, calls, saved = {}, {}, {}
 local function wrap(tab, name, key)
   local f = tab[name]
@@ -54,6 +56,7 @@ for _, k in ipairs(keys) do
   rest = rest - acc[k]
 end
 print("  outside training (total ms/calls): " .. table.concat(line, ", ") .. (", other Lua %.0f ms"):format(1000 * rest))
+end
 
 if tour then
   seed(1)
@@ -64,4 +67,50 @@ if tour then
                                                     plot = false, verbose = false })
   print(("README tour condense line (all four operators, min_n=8): %.1f s wall, first operator's net n=%d (target <= 60 s)"):format(
         clock() - c1, small.n))
+end
+
+-- 3. (with "protocol") the research protocol's first steps: a 64-unit decision net trained
+--    with hf (200 iterations), then condense(criterion="pca", retrain=100, threshold=0.9,
+--    hf retraining) on the merge_ls chain for `merges` accepted steps, with where the
+--    retraining time goes (summed net:train profiles).
+if protocol then
+  seed(1)
+  local task = tasks.decision {}
+  local pnet = rnn { n = 64, inputs = task.inputs, outputs = task.outputs }
+  local c2 = clock()
+  pnet:train(task, { method = "hf", iters = 200, score_every = 0 })
+  print(("protocol: parent trained (hf, 200 iterations) in %.1f s, score %.3f"):format(clock() - c2, pnet:score(task, 400)))
+  local prof, ntrain, tin = { sample = 0 }, 0, 0
+  local f = M.train
+  M.train = function(...)
+    local c = clock()
+    local h = f(...)
+    tin = tin + clock() - c
+    ntrain = ntrain + 1
+    for k, v in pairs(h.profile or {}) do
+      if type(v) == "number" then prof[k] = (prof[k] or 0) + v
+      else prof[k] = prof[k] or { seconds = 0, calls = 0 }; prof[k].seconds = prof[k].seconds + v.seconds; prof[k].calls = prof[k].calls + v.calls end
+    end
+    return h
+  end
+  local c3 = clock()
+  local small, plog = condense(pnet, task, { criterion = "pca", ops = { "merge_ls" }, retrain = 100, method = "hf",
+                                            threshold = 0.9, max_steps = merges, plot = false, verbose = false })
+  local tot = clock() - c3
+  M.train = f
+  local acc = 0
+  for k = 2, #plog do if plog[k].accepted then acc = acc + 1 end end
+  print(("protocol: %d accepted of %d tried steps to n=%d in %.1f s wall; %.1f s inside %d net:train calls"):format(
+        acc, #plog - 1, small.n, tot, tin, ntrain))
+  local parts = { ("sample %.1f s"):format(prof.sample) }
+  local core = prof.sample
+  for _, k in ipairs { "gv", "loss", "grad", "sqgrad", "curvature" } do
+    if prof[k] then
+      parts[#parts + 1] = ("%s %.1f s/%d calls"):format(k, prof[k].seconds, prof[k].calls)
+      core = core + prof[k].seconds
+    end
+  end
+  parts[#parts + 1] = ("rest of training (monitoring, optimiser, Lua) %.1f s"):format(tin - core)
+  parts[#parts + 1] = ("outside training (evaluation, analysis) %.1f s"):format(tot - tin)
+  print("  " .. table.concat(parts, ", "))
 end
