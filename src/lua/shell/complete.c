@@ -75,16 +75,20 @@ void gn_repl_complete_context(const char *line, size_t start)
 }
 
 /* Option names, when the word stands at a key position of an options table
- * (lif{ta|, pop:run{T = 10, d|; `before` is the text before the name): from
+ * (lif{ta|, pop:run{T = 10, d|; head is the word's text before the name): from
  * lua/help.lua's ganglion.complete_options, which reads the bindings'
  * declarations.  Returns 1 when it named any. */
-static int complete_options(lua_State *L, const char *before, const char *head, const char *prefix,
+static int complete_options(lua_State *L, const char *head, const char *prefix,
                             char ***out, size_t *n, size_t *cap)
 {
+    if (!ctx_before && !*head) return 0;
     int top = lua_gettop(L), found = 0;
     if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
         lua_getfield(L, -1, "complete_options") == LUA_TFUNCTION) {
-        lua_pushstring(L, before);
+        /* what precedes the name: the front end's line, then the word's own head */
+        lua_pushstring(L, ctx_before ? ctx_before : "");
+        lua_pushstring(L, head);
+        lua_concat(L, 2);
         lua_pushstring(L, prefix);
         if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_istable(L, -1)) {
             lua_Integer m = luaL_len(L, -1);
@@ -119,18 +123,7 @@ char **gn_repl_complete(gn_repl *r, const char *word)
     char head[512];
     if (!sep) {
         snprintf(head, sizeof head, "%.*s", (int)st, word);
-        if (ctx_before || *head) {
-            /* what precedes the name: the front end's line, then the word's own head */
-            size_t bl = (ctx_before ? strlen(ctx_before) : 0) + strlen(head) + 1;
-            char *before = malloc(bl);
-            int found = 0;
-            if (before) {
-                snprintf(before, bl, "%s%s", ctx_before ? ctx_before : "", head);
-                found = complete_options(L, before, head, expr, &out, &n, &cap);
-                free(before);
-            }
-            if (found) goto done;
-        }
+        if (complete_options(L, head, expr, &out, &n, &cap)) goto done;
         lua_pushglobaltable(L);
         collect(L, head, expr, 0, &out, &n, &cap);
         static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false",
