@@ -360,7 +360,8 @@ local function report(rows, out, wall, command)
   w("## Does merging beat compensated deletion?")
   w()
   w("Per task and seed: the size each operator kept (fewer is better) and, at the smallest size both "
-    .. "reached, the held-out score of merge_ls minus that of delete_comp.")
+    .. "reached, the held-out score of merge_ls minus that of delete_comp; mean ± s.d. over seeds. "
+    .. "A difference is called only with at least 3 seeds and when its mean is more than 2 standard errors from 0.")
   w()
   w("| task | merge_ls size | delete_comp size | size difference (delete_comp - merge_ls) | merge smaller / equal / larger | score difference at equal size | verdict |")
   w("|---|---|---|---|---|---|---|")
@@ -382,13 +383,18 @@ local function report(rows, out, wall, command)
         if sa and sb then ds[#ds + 1] = sa - sb end
       end
     end
+    -- A difference counts when its mean is more than 2 standard errors from 0.
     local verdict
     local m, sd, k = stats(dn)
+    local ms, sds, ks = stats(ds)
+    local function clear(mm, ss, kk) return kk and kk >= 2 and math.abs(mm) > 2 * ss / math.sqrt(kk) and mm or nil end
     if not m then verdict = "no learnt parents"
-    elseif k < 2 then verdict = "one seed: no spread"
-    elseif m - 2 * sd / math.sqrt(k) > 0 then verdict = "merging keeps fewer units"
-    elseif m + 2 * sd / math.sqrt(k) < 0 then verdict = "merging LOSES: compensated deletion keeps fewer units"
-    else verdict = "no clear difference (within 2 s.e.)" end
+    elseif k < 3 then verdict = ("%d seed(s): too few to call"):format(k)
+    elseif clear(m, sd, k) and m > 0 then verdict = "merging keeps fewer units"
+    elseif clear(m, sd, k) and m < 0 then verdict = "merging LOSES: compensated deletion keeps fewer units"
+    elseif ms and clear(ms, sds, ks) and ms > 0 then verdict = "sizes not clearly different; merging scores higher at equal size"
+    elseif ms and clear(ms, sds, ks) and ms < 0 then verdict = "sizes not clearly different; merging LOSES: lower score at equal size"
+    else verdict = "no clear difference (sizes and scores within 2 s.e.)" end
     w(("| %s | %s | %s | %s | %d / %d / %d | %s | %s |"):format(name, msd(field(ml, "n"), "%.1f"),
       msd(field(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "delete_comp" and r.label ~= "not learnt" end), "n"), "%.1f"),
       msd(dn, "%.1f"), win, tie, lose, msd(ds, "%.3f"), verdict))
