@@ -182,7 +182,7 @@ study: all
 	    scripts/study.lua -- $(STUDY_ARGS) && \
 	./$(BIN) -b scripts/study.lua --report $(STUDY_OUT).csv --out $(STUDY_OUT).md $(STUDY_ARGS) \
 	    --wall $$(( $$(date +%s) - start )) \
-	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(STUDY_ARGS), STUDY_ARGS=$(STUDY_ARGS)) (STUDY_JOBS=$(STUDY_JOBS) slices)"
+	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(SLURM_OPTS), SLURM_OPTS='$(SLURM_OPTS)') STUDY_JOBS=$(STUDY_JOBS)$(if $(STUDY_ARGS), STUDY_ARGS='$(STUDY_ARGS)')"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ganglion/lua $(DESTDIR)$(PREFIX)/share/man/man1
