@@ -146,20 +146,24 @@ local function kinds_cell(net, task, k)
   return table.concat(parts, "|")
 end
 
+-- The score on `heldout` fresh trials, drawn and run in chunks of 250 (the
+-- traces of 1000 trials of a 128-unit net at once would take ~0.5 GB).
+local function heldout_score(net, task)
+  local solved, total, left = 0, 0, S.heldout
+  while left > 0 do
+    local ch = task:sample(math.min(250, left))
+    solved = solved + task:score(ch, net:run(ch)) * #ch.u
+    total, left = total + #ch.u, left - #ch.u
+  end
+  return solved / total
+end
+
 local function run_condense(r, add)
   local task = make_task(r.task)
   local t0 = clock()
   local parent = train_net(task, r.ti, r.seed, S.parent_n, S.iters)
   seed(5000 + 1000 * r.ti + r.seed)
-  local chunks, hs = {}, 0
-  local ho = {}
-  for k = 1, S.heldout // 250 do ho[k] = task:sample(250) end
-  local solved, total = 0, 0
-  for _, ch in ipairs(ho) do
-    solved = solved + task:score(ch, parent:run(ch)) * #ch.u
-    total = total + #ch.u
-  end
-  local pscore = solved / total
+  local pscore = heldout_score(parent, task)
   local m = measure(parent, task, r.ti, r.seed)
   local prow = { kind = "condense", task = r.task, seed = r.seed, op = "parent", size = S.parent_n, n = parent.n,
                  score = pscore, loss = m.loss, npcs = m.npcs, pr = m.pr, cca = 1, chance = task.chance }
@@ -230,9 +234,8 @@ local function run_sweep(r, add)
   local t0 = clock()
   local net = train_net(task, r.ti, r.seed, r.size, S.sweep_iters)
   seed(5000 + 1000 * r.ti + r.seed)
-  local ev = task:sample(S.heldout)
   local row = { kind = "sweep", task = r.task, seed = r.seed, op = "-", size = r.size, n = net.n,
-                score = task:score(ev, net:run(ev)), chance = task.chance }
+                score = heldout_score(net, task), chance = task.chance }
   local m = measure(net, task, r.ti, r.seed)
   row.loss, row.npcs, row.pr = m.loss, m.npcs, m.pr
   copy_fields(row, m, LABEL_FIELDS)
