@@ -136,10 +136,12 @@ int gn_mat_transpose(gsl_matrix *t, const gsl_matrix *m, const gn_cancel *cancel
     if (t->size1 != c || t->size2 != r)
         return gn_fail(err, GN_EINVAL, "transpose: output must be %zux%zu, got %zux%zu", c, r, t->size1,
                        t->size2);
+    /* Every strip: its writes go down the columns of t, a TLB miss (and on
+     * first touch a page fault) each, so a strip of a wide matrix is already
+     * milliseconds. */
     int poll = r * c > TILE;
-    size_t strip = c ? 32 * ((TILE / c) / 32 + 1) : r;   /* rows between polls: ~ one tile */
     for (size_t i0 = 0; i0 < r; i0 += 32) {
-        if (poll && i0 % strip == 0 && gn_cancel_check(cancel))
+        if (poll && gn_cancel_check(cancel))
             return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu rows of the transpose", i0, r);
         for (size_t j0 = 0; j0 < c; j0 += 32)
             for (size_t i = i0; i < r && i < i0 + 32; i++)
