@@ -417,6 +417,21 @@ static void explode_warn(lua_State *L, loop_state *ls)
     lg_write(L, msg, strlen(msg));
 }
 
+/* One loss at the start (methods do not all evaluate it in init): an
+ * exploding start is told before any iteration runs. */
+static void explode_start(lua_State *L, loop_state *ls, const gn_batch *b0)
+{
+    gn_err e = {0};
+    ls->zero_loss = zero_output_loss(b0);
+    ls->f_start = ls->r->opt->f;
+    if (!isfinite(ls->f_start)) {
+        int fs = ls->fn.fdf(ls->fn.ctx, ls->r->x_start, &ls->f_start, NULL, &e);
+        if (fs && fs != GN_ENUM) lg_coreerror(L, "train", &e);
+    }
+    if (ls->zero_loss > 0 && isfinite(ls->f_start) && ls->f_start > EXPLODE_FACTOR * ls->zero_loss)
+        explode_warn(L, ls);
+}
+
 /* Whether an exploding start has had its chance (EXPLODE_PATIENCE
  * iterations) without recovering. */
 static int explode_stop(loop_state *ls, size_t it)
@@ -428,6 +443,23 @@ static int explode_stop(loop_state *ls, size_t it)
         return 0;
     }
     return it >= EXPLODE_PATIENCE;
+}
+
+/* After the loop: an exploding start that stopped training, or that
+ * training has not cured, is said so. */
+static void explode_end(lua_State *L, loop_state *ls, size_t it, const char *stopped)
+{
+    char msg[300];
+    if (stopped && !strcmp(stopped, "exploded")) {
+        gn_rnn_set_params(ls->net, ls->r->x_best);
+        snprintf(msg, sizeof msg, "train: stopped after %zu iterations: the best loss %.3g is still %.2g "
+                 "times that of an all-zero output (the activity explodes); kept the best parameters\n",
+                 it, ls->r->best, ls->r->best / ls->zero_loss);
+    } else if (ls->exploding) {
+        snprintf(msg, sizeof msg, "train: the best loss %.3g is still %.2g times that of an all-zero "
+                 "output: the network's activity still explodes\n", ls->r->best, ls->r->best / ls->zero_loss);
+    } else return;
+    lg_write(L, msg, strlen(msg));
 }
 
 /* Scores the current parameters on fresh trials (time kept apart). */
@@ -592,19 +624,9 @@ static int train_loop(lua_State *L)
     ls.user = called_by_user(L);
     gn_batch *b0 = new_batch(L, ls.net, ls.r, ls.to);
     int st = gn_optim_init(o, &ls.fn, ls.r->x_start, &e);
-    if (st == GN_ENUM)
-        return lg_errorf(L, "train: the loss is not finite at the starting parameters");
+    if (st == GN_ENUM) return lg_errorf(L, "train: the loss is not finite at the starting parameters");
     if (st) return lg_coreerror(L, "train", &e);
-    /* One loss at the start (methods do not all evaluate it in init): an
-     * exploding start is told before any iteration runs. */
-    ls.zero_loss = zero_output_loss(b0);
-    ls.f_start = o->f;
-    if (!isfinite(ls.f_start)) {
-        int fs = ls.fn.fdf(ls.fn.ctx, ls.r->x_start, &ls.f_start, NULL, &e);
-        if (fs && fs != GN_ENUM) return lg_coreerror(L, "train", &e);
-    }
-    if (ls.zero_loss > 0 && isfinite(ls.f_start) && ls.f_start > EXPLODE_FACTOR * ls.zero_loss)
-        explode_warn(L, &ls);
+    explode_start(L, &ls, b0);
     o->cancel = lg_cancel();
     if (ls.to->monitor > 0) monitor_batch(L, &ls);
     ls.t0 = now_s();
@@ -654,19 +676,7 @@ static int train_loop(lua_State *L)
         snprintf(msg, sizeof msg, "train: stopped after %d divergence events within %d iterations; "
                  "kept the best parameters (loss %.6g)\n", DIVERGE_MAX, DIVERGE_WINDOW, ls.r->best);
         lg_write(L, msg, strlen(msg));
-    } else if (stopped && !strcmp(stopped, "exploded")) {
-        gn_rnn_set_params(ls.net, ls.r->x_best);
-        char msg[300];
-        snprintf(msg, sizeof msg, "train: stopped after %zu iterations: the best loss %.3g is still %.2g "
-                 "times that of an all-zero output (the activity explodes); kept the best parameters\n",
-                 it, ls.r->best, ls.r->best / ls.zero_loss);
-        lg_write(L, msg, strlen(msg));
-    } else if (ls.exploding) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "train: the best loss %.3g is still %.2g times that of an all-zero "
-                 "output: the network's activity still explodes\n", ls.r->best, ls.r->best / ls.zero_loss);
-        lg_write(L, msg, strlen(msg));
-    }
+    } else explode_end(L, &ls, it, stopped);
     if (ls.user) {
         /* The figure and the line the chunk leaves behind (notebook too). */
         loop_view(L, &ls, it, 1);
