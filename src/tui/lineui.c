@@ -44,10 +44,13 @@ static char *complete_gen(const char *text, int state)
 
 static char **attempt(const char *text, int start, int end)
 {
-    (void)start; (void)end;
+    (void)end;
     rl_attempted_completion_over = 1;
     rl_completion_append_character = '\0';
-    return rl_completion_matches(text, complete_gen);
+    gn_repl_complete_context(rl_line_buffer, (size_t)start);   /* option names in lif{vr| */
+    char **m = rl_completion_matches(text, complete_gen);
+    gn_repl_complete_context(NULL, 0);
+    return m;
 }
 
 static void on_line(char *line)

@@ -93,11 +93,12 @@ static char *generate(const char *text, int state)
 
 static char **attempt(const char *text, int start, int end)
 {
-    (void)start;
     (void)end;
     rl_attempted_completion_over = 1;   /* never fall back to file names */
     rl_completion_append_character = '\0';
+    gn_repl_complete_context(rl_line_buffer, (size_t)start);   /* option names in lif{vr| */
     char **m = rl_completion_matches(text, generate);
+    gn_repl_complete_context(NULL, 0);
     free_cands();
     return m;
 }

@@ -65,16 +65,30 @@ static void push_path(lua_State *L, const char *s, size_t len)
     }
 }
 
+/* The line before the word, from gn_repl_complete_context (NULL: unknown). */
+static char *ctx_before;
+
+void gn_repl_complete_context(const char *line, size_t start)
+{
+    free(ctx_before);
+    ctx_before = line ? strndup(line, start) : NULL;
+}
+
 /* Option names, when the word stands at a key position of an options table
- * (lif{ta|, pop:run{T = 10, d|): from lua/help.lua's ganglion.complete_options,
- * which reads the bindings' declarations.  Returns 1 when it named any. */
+ * (lif{ta|, pop:run{T = 10, d|; head is the word's text before the name): from
+ * lua/help.lua's ganglion.complete_options, which reads the bindings'
+ * declarations.  Returns 1 when it named any. */
 static int complete_options(lua_State *L, const char *head, const char *prefix,
                             char ***out, size_t *n, size_t *cap)
 {
+    if (!ctx_before && !*head) return 0;
     int top = lua_gettop(L), found = 0;
     if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
         lua_getfield(L, -1, "complete_options") == LUA_TFUNCTION) {
+        /* what precedes the name: the front end's line, then the word's own head */
+        lua_pushstring(L, ctx_before ? ctx_before : "");
         lua_pushstring(L, head);
+        lua_concat(L, 2);
         lua_pushstring(L, prefix);
         if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_istable(L, -1)) {
             lua_Integer m = luaL_len(L, -1);
