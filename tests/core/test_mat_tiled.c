@@ -95,7 +95,7 @@ int main(void)
     gn_cancel c4c = {.poll = count_poll, .ud = &c4};
     gsl_matrix_set_all(at, 9);
     CHECK(gn_mat_transpose(at, x, &c4c, &e) == GN_EINTR && gsl_matrix_get(at, 0, 0) == gsl_matrix_get(x, 0, 0)
-          && gsl_matrix_get(at, C - 1, R - 1) == 9, "a stop at the 2nd poll interrupts the transpose after its first strip");
+          && gsl_matrix_get(at, C - 1, R - 1) == 9, "a stop at the 2nd poll interrupts the transpose after its first block");
 
     gsl_matrix *o1 = gsl_matrix_alloc(R, C), *o2 = gsl_matrix_alloc(R, C);
     counter c5 = {0, 0};

@@ -136,16 +136,18 @@ int gn_mat_transpose(gsl_matrix *t, const gsl_matrix *m, const gn_cancel *cancel
     if (t->size1 != c || t->size2 != r)
         return gn_fail(err, GN_EINVAL, "transpose: output must be %zux%zu, got %zux%zu", c, r, t->size1,
                        t->size2);
-    /* Every strip: its writes go down the columns of t, a TLB miss (and on
-     * first touch a page fault) each, so a strip of a wide matrix is already
-     * milliseconds. */
+    /* Writes go down the columns of t, a TLB miss (and on first touch a page
+     * fault: slow in our VMs, seconds for a strip of a 10000-wide matrix on a
+     * loaded machine) each, so the poll is inside the strip. */
     int poll = r * c > TILE;
     for (size_t i0 = 0; i0 < r; i0 += 32) {
-        if (poll && gn_cancel_check(cancel))
-            return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu rows of the transpose", i0, r);
-        for (size_t j0 = 0; j0 < c; j0 += 32)
+        for (size_t j0 = 0; j0 < c; j0 += 32) {
+            /* every 32×1024 block: at most 1024 pages of t first touched */
+            if (poll && j0 % 1024 == 0 && gn_cancel_check(cancel))
+                return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu rows of the transpose", i0, r);
             for (size_t i = i0; i < r && i < i0 + 32; i++)
                 for (size_t j = j0; j < c && j < j0 + 32; j++) t->data[j * t->tda + i] = m->data[i * m->tda + j];
+        }
     }
     return GN_OK;
 }
