@@ -75,7 +75,9 @@ return {
   ["layout"] = {
     usage = "layout(\"1\" | \"1x2\" | \"2x1\" | \"2x2\")",
     text = "Arranges the plot panes: one, two side by side (1x2), two stacked (2x1), or a 2x2 grid.\n" ..
-           "Figures already shown are kept where they fit.  In batch mode it only checks the spec.",
+           "Figures already shown are kept where they fit.  A pane needs 8 rows and 20 columns: when\n" ..
+           "the grid does not fit (2x2 at 80x24) the panes become tabs, F3 shows the next one.\n" ..
+           "In batch mode it only checks the spec.",
     example = "layout(\"2x2\")\nfor k = 1, 4 do plot(tr.r:col(k), {pane = k, title = \"unit \" .. k}) end",
   },
   ["play"] = {
