@@ -1,60 +1,87 @@
--- condense.lua — iterative merge-and-retrain condensation of a trained rate RNN.
+-- condense.lua — condensation of a trained rate RNN by shrink operators, each
+-- given the same chances, scored on trials that chose nothing.
 --
 -- The protocol, written here so a scientist can read and change it:
 --
---   record the parent on a fixed evaluation batch (the same trials for every
---   step, so scores and CCA compare like with like);
---   repeat
---     rank unit pairs by the criterion on the current net's rates
---       ("pca": cosine of PCA loadings, "corr": correlation, or a function);
---     merge the most similar pair (j into i; i is the unit with more variance);
---     retrain `retrain` iterations with net:train;
---     if the score is below `threshold`, go back and try the next pair (up to
---       `patience` pairs) before giving up;
---     record n, loss, score, npcs, participation ratio and the mean canonical
---       correlation with the parent's rates;
---     (compare) prune a twin net by deletion only, retrain it the same way and
---       record its score at the same size;
---   until `patience` pairs in a row leave the score below `threshold` (the
---   last good net is returned) or n reaches `min_n`.
+--   draw a selection batch (`eval` trials) and a held-out batch (`heldout`
+--   trials, >= 1000 by default) once per run;
+--   for each operator in `ops`, on its own copy of the parent:
+--     repeat
+--       rank unit pairs by the criterion on the current net's rates on the
+--         selection batch ("pca": cosine of PCA loadings, "corr":
+--         correlation, or a function); in each pair {i, j} unit j goes;
+--       for the `patience` best-ranked pairs in turn: apply the operator to
+--         a copy, retrain it `retrain` iterations (net:train), score it on the
+--         selection batch; accept the first whose selection score is
+--         >= `threshold`;
+--       for an accepted step record on the held-out batch: score, loss, npcs,
+--         participation ratio, mean canonical correlation with the parent;
+--     until no candidate is accepted, n reaches `min_n` or `max_steps` steps.
+--
+-- The operators (every one removes unit j of the pair {i, j}):
+--   merge_ls     least-squares merge: fit r_j ≈ a·r_i + c on the selection
+--                rates, pass a·W[:,j] onto i and fold c·W[:,j] into the biases
+--                (net:merge(i, j, {method="ls"}));
+--   merge_mean   plain merge: j's outgoing weights added to i's, incoming
+--                weights averaged (net:merge(i, j));
+--   delete       delete j, nothing folded (net:delete(j));
+--   delete_comp  delete j with mean-rate compensation: fold j's mean rate
+--                times its outgoing weights into b and bout, the part of j a
+--                constant can carry: the fair pruning baseline for merge_ls.
+-- Pairs are ranked the same way for all operators (by |similarity| for
+-- merge_ls, whose negative slope makes anti-correlated units redundant; by
+-- signed similarity for the others); the candidate budget, patience,
+-- acceptance rule and retraining are identical.
 --
 -- condense(net, task, opts) -> condensed net (a copy; `net` is untouched), log
--- log[k] = {n=, loss=, score=, npcs=, pr=, cca=, merged={i, j}, a=, c=,
---           similarity=, attempt=, accepted=, delete_score=, delete_loss=, time=}
--- log[1] is the parent (merged = nil); rejected attempts stay in the log with
--- accepted = false.  log.best is the index of the row whose net is returned.
+-- log[k] = {op=, n=, score=, loss=, npcs=, pr=, cca=, select=, accepted=,
+--           merged={i, j}, attempt=, similarity=, a=, c=, time=}
+-- log[1] is the parent (op = "parent").  score, loss, npcs, pr and cca are on
+-- the held-out batch (accepted rows only); select is the selection-batch
+-- score that decided acceptance.  Rejected attempts stay in the log with
+-- accepted = false.  The returned net is the smallest accepted net of the
+-- first operator; log.nets[op] is each operator's, log.final[op] its row,
+-- log.best the returned net's row.  time is wall seconds since the start.
+-- Ctrl-C returns what was reached so far (log.interrupted = true).
 
 local function isnet(x)
   return type(x) == "userdata" and x.n ~= nil and x.run ~= nil
 end
 
+local OPS = { merge_ls = true, merge_mean = true, delete = true, delete_comp = true }
+local ALL_OPS = { "merge_ls", "merge_mean", "delete", "delete_comp" }
+
 local DEFAULTS = {
-  criterion = "pca",   -- "pca" | "corr" | function(net, R, opts) -> i, j
-  k = nil,             -- PCA components for the "pca" criterion (default: 90% variance)
-  merge = "ls",        -- "ls": least-squares merge; "mean": plain merge
-  retrain = 100,       -- training iterations after each merge
+  criterion = "pca",   -- "pca" | "corr" | function(net, R, opts) -> i, j (or a list of pairs)
+  ops = nil,           -- operators, in order (default all four; see merge/compare)
+  merge = nil,         -- legacy: "ls" | "mean", the merge operator when ops is not given
+  compare = nil,       -- legacy: with merge=, also run delete_comp (default true)
+  retrain = 100,       -- training iterations after each step
   method = nil,        -- training method passed to net:train (its default when nil)
   train = nil,         -- extra options table for net:train
-  threshold = 0.9,     -- minimal score to accept a merge
+  threshold = 0.9,     -- minimal selection score to accept a step
   min_n = 1,           -- stop at this size
-  eval = 200,          -- trials in the evaluation batch
-  compare = true,      -- also run delete-only pruning for comparison
-  plot = true,         -- live plot of score against size
-  verbose = true,      -- one printed line per merge
-  max_merges = nil,    -- stop after this many merges (default: no limit)
+  eval = 200,          -- trials in the selection batch
+  heldout = 1000,      -- trials in the held-out batch (drawn and scored in chunks of 250)
+  plot = true,         -- figure of held-out score against size (live at the prompt)
+  verbose = true,      -- one printed row per accepted step
+  max_steps = nil,     -- stop each operator after this many accepted steps
+  max_merges = nil,    -- legacy name of max_steps
   patience = 3,        -- candidate pairs tried (in rank order) before giving up
+  k = nil,             -- PCA components for the "pca" criterion (default: 90% variance)
 }
+local OPTIONAL = { ops = true, merge = true, compare = true, method = true, train = true,
+                   max_steps = true, max_merges = true, k = true }
 
 local function checkopts(opts)
   if opts == nil then opts = {} end
   if type(opts) ~= "table" then error("condense: options must be a table", 3) end
   local o = {}
   for k, v in pairs(opts) do
-    if DEFAULTS[k] == nil and k ~= "k" and k ~= "method" and k ~= "train" and k ~= "max_merges" then
+    if DEFAULTS[k] == nil and not OPTIONAL[k] then
       local known = {}
       for kk in pairs(DEFAULTS) do known[#known + 1] = kk end
-      known[#known + 1] = "k"; known[#known + 1] = "method"; known[#known + 1] = "train"
-      known[#known + 1] = "max_merges"
+      for kk in pairs(OPTIONAL) do if DEFAULTS[kk] == nil then known[#known + 1] = kk end end
       table.sort(known)
       error(("condense: unknown option '%s' (known: %s)"):format(tostring(k), table.concat(known, ", ")), 3)
     end
@@ -65,13 +92,37 @@ local function checkopts(opts)
   if c ~= "pca" and c ~= "corr" and type(c) ~= "function" then
     error("condense: criterion must be \"pca\", \"corr\" or a function(net, R, opts) -> i, j", 3)
   end
-  if o.merge ~= "ls" and o.merge ~= "mean" then
+  if o.merge ~= nil and o.merge ~= "ls" and o.merge ~= "mean" then
     error("condense: merge must be \"ls\" or \"mean\", got " .. tostring(o.merge), 3)
   end
-  for _, k in ipairs { "retrain", "eval", "min_n", "patience" } do
+  if o.ops == nil then
+    if o.merge ~= nil or o.compare ~= nil then
+      o.ops = { "merge_" .. (o.merge or "ls") }
+      if o.compare ~= false then o.ops[2] = "delete_comp" end
+    else
+      o.ops = ALL_OPS
+    end
+  end
+  if type(o.ops) ~= "table" or #o.ops == 0 then
+    error("condense: ops must be a non-empty list of operators (merge_ls, merge_mean, delete, delete_comp)", 3)
+  end
+  local seen = {}
+  for _, op in ipairs(o.ops) do
+    if not OPS[op] then
+      error(("condense: unknown operator %s in ops (known: merge_ls, merge_mean, delete, delete_comp)"):format(
+            tostring(op)), 3)
+    end
+    if seen[op] then error("condense: operator " .. op .. " appears twice in ops", 3) end
+    seen[op] = true
+  end
+  o.max_steps = o.max_steps or o.max_merges
+  for _, k in ipairs { "retrain", "eval", "heldout", "min_n", "patience" } do
     if math.type(o[k]) ~= "integer" or o[k] < (k == "retrain" and 0 or 1) then
       error(("condense: %s must be an integer >= %d"):format(k, k == "retrain" and 0 or 1), 3)
     end
+  end
+  if o.max_steps ~= nil and (math.type(o.max_steps) ~= "integer" or o.max_steps < 0) then
+    error("condense: max_steps must be an integer >= 0", 3)
   end
   if type(o.threshold) ~= "number" or o.threshold ~= o.threshold then
     error("condense: threshold must be a number", 3)
@@ -87,41 +138,52 @@ local function stack(traces)
   return matrix.vcat(rs)
 end
 
--- The masked mean squared error of the traces on the batch: what
--- net:loss(ev) returns, without running the net a second time.
-local function batch_loss(ev, traces)
+-- Σ mask·(y - target)² and Σ mask of the traces on the batch.
+local function sq_err(ev, traces)
   local se, nm = 0, 0
   for b, tr in ipairs(traces) do
     local m = ev.mask[b]
     se = se + (tr.y - ev.target[b]):pow(2):dot(m)
     nm = nm + m:sum()
   end
-  return se / nm
+  return se, nm
 end
 
--- Evaluates a net on the fixed batch; parentR (may be nil) for the CCA.
-local function measure(net, task, ev, parentR)
-  local traces = net:run(ev)
-  local R = stack(traces)
-  local row = {
-    n = net.n,
-    score = task:score(ev, traces),
-    loss = batch_loss(ev, traces),
-    npcs = npcs(R, 0.9),
-    pr = participation(R),
-  }
+-- The selection measurement: score on the selection batch and its rates
+-- (for ranking the next candidates and for the least-squares merge).
+local function select_measure(net, task, sel)
+  local traces = net:run(sel)
+  return task:score(sel, traces), stack(traces)
+end
+
+-- The held-out measurement, chunk by chunk (1000 trials of traces at once
+-- would hold hundreds of MB): score and loss over all chunks; npcs, PR and
+-- the CCA with the parent on the first chunk's rates.
+local function heldout_measure(net, task, chunks, parentR)
+  local solved, total, se, nm = 0, 0, 0, 0
+  local R
+  for k, ch in ipairs(chunks) do
+    local traces = net:run(ch)
+    local B = #ch.u
+    solved = solved + task:score(ch, traces) * B
+    total = total + B
+    local a, b = sq_err(ch, traces)
+    se, nm = se + a, nm + b
+    if k == 1 then R = stack(traces) end
+  end
+  local row = { n = net.n, score = solved / total, loss = se / nm, npcs = npcs(R, 0.9), pr = participation(R) }
   if parentR then
     local ok, c = pcall(cca, parentR, R)
     row.cca = ok and c.mean or 0 / 0
   else
     row.cca = 1
   end
-  return row, R, traces
+  return row, R
 end
 
 -- Unit pairs ranked by the criterion, most similar first: up to m entries
 -- {i, j, s} (i keeps, j goes; s the similarity).
-local function candidates(net, R, o, m)
+local function candidates(net, R, o, m, op)
   local n = net.n
   if type(o.criterion) == "function" then
     local i, j = o.criterion(net, R, o)
@@ -146,11 +208,9 @@ local function candidates(net, R, o, m)
   else
     S = similarity(R, "corr")
   end
-  -- The least-squares merge carries a negative slope, so anti-correlated
-  -- units are as redundant as correlated ones; the plain merge is not.
   -- In each pair the unit with more variance is kept: the fit of the other
   -- onto it is better posed.  (Ranked in C: n²/2 pairs, partial sort.)
-  return rank_pairs(S, m, { var = R:var(1), abs = o.merge == "ls" })
+  return rank_pairs(S, m, { var = R:var(1), abs = op == "merge_ls" })
 end
 
 local function train(net, task, o)
@@ -159,30 +219,48 @@ local function train(net, task, o)
   if o.train then for k, v in pairs(o.train) do topts[k] = v end end
   topts.iters = o.retrain
   if o.method then topts.method = o.method end
-  -- Scores during retraining only feed the progress line (hf would score
-  -- a fresh batch every iteration); condense measures on its own batch.
+  -- Scores and the monitoring loss during retraining would only feed the
+  -- history; condense measures on its own batches.
   if topts.score_every == nil and topts.target == nil then topts.score_every = 0 end
+  if topts.monitor == nil then topts.monitor = 0 end
   local h = net:train(task, topts)
   if h.interrupted then error("interrupted", 0) end
 end
 
-local function merge(net, i, j, R, o)
-  if o.merge == "ls" then
+-- Applies operator op to net (removing unit j of the pair {i, j}); R holds
+-- the current net's rates on the selection batch.  Returns a, c for merge_ls.
+local function apply(op, net, i, j, R)
+  if op == "merge_ls" then
     local _, a, c = net:merge(i, j, { method = "ls", trace = R })
     return a, c
+  elseif op == "merge_mean" then
+    net:merge(i, j)
+  elseif op == "delete" then
+    net:delete(j)
+  else   -- delete_comp: j's mean rate times its outgoing weights into the biases
+    local rbar = R:col(j):mean()
+    net.b = net.b + net.W:col(j) * rbar
+    net.bout = net.bout + net.Wout:col(j) * rbar
+    net:delete(j)
   end
-  net:merge(i, j)
 end
 
-local function liveplot(log, o)
+local function draw(log, o)
   if not o.plot or type(plot) ~= "function" then return end
-  local ns, sc, dl = {}, {}, {}
-  for k, row in ipairs(log) do
-    ns[k] = row.n; sc[k] = row.score; dl[k] = row.delete_score or row.score
+  local xs, ys = {}, {}
+  for k, op in ipairs(o.ops) do
+    local x, y = {}, {}
+    for _, row in ipairs(log) do
+      if row.op == "parent" or (row.op == op and row.accepted) then x[#x + 1] = row.n; y[#y + 1] = row.score end
+    end
+    xs[k], ys[k] = matrix(x), matrix(y)
   end
-  pcall(plot, { matrix(sc), matrix(dl) }, { x = matrix(ns), title = "condense: score vs size",
-        xlabel = "units", ylabel = "score", labels = { "merge", "delete" } })
+  pcall(plot, ys, { x = xs, title = "condense: held-out score vs size (accepted steps)",
+        xlabel = "units", ylabel = "score", labels = o.ops })
 end
+
+local HEADER = "  %-11s %4s %8s %8s %9s %5s %6s %6s %5s %7s"
+local ROW    = "  %-11s %4d %8.3f %8.3f %9.4g %5d %6.2f %6.3f %5s %7.1f"
 
 function condense(net, task, opts)
   if not isnet(net) then error("condense: argument #1 must be an rnn", 2) end
@@ -192,73 +270,75 @@ function condense(net, task, opts)
   local o = checkopts(opts)
   if ganglion.work_stopped() then   -- Ctrl-C stopped work earlier in this chunk
     print("condense: not started: work was interrupted earlier in this chunk")
-    return net:copy(), { interrupted = true, best = 0 }
+    return net:copy(), { interrupted = true, best = 0, nets = {}, final = {} }
   end
-  local t0 = os.clock()
-  net = net:copy()
-  local ev = task:sample(o.eval)
-  local row, parentR = measure(net, task, ev, nil)
-  row.accepted, row.time = true, 0
-  row.delete_score, row.delete_loss = row.score, row.loss
-  local log = { row }
-  log.best = 1
-  local good = net:copy()
-  local pruned = o.compare and net:copy() or nil
-  local R = parentR
+  local t0 = clock()
+  local parent = net:copy()
+  local sel = task:sample(o.eval)
+  local chunks, left = {}, o.heldout
+  while left > 0 do
+    local b = math.min(250, left)
+    chunks[#chunks + 1] = task:sample(b)
+    left = left - b
+  end
+  local live = o.plot and ganglion.interactive and ganglion.interactive()
   local say = o.verbose and print or function() end
-  say(("condense: parent n=%d  score %.3f  loss %.4g  npcs %d  PR %.2f"):format(row.n, row.score,
-      row.loss, row.npcs, row.pr))
-  local merges = 0
-  -- Ctrl-C ends the protocol, not the work done: the best net so far and
-  -- the log are returned (log.interrupted = true) and the chunk goes on.
+  local row, parentR = heldout_measure(parent, task, chunks, nil)
+  local pselect, pselR = select_measure(parent, task, sel)
+  row.op, row.select, row.accepted, row.time = "parent", pselect, true, 0
+  local log = { row, nets = {}, final = {} }
+  log.best = 1
+  say(("condense: parent n=%d  held-out score %.3f (%d trials)  selection %.3f (%d trials)  npcs %d  PR %.2f"):format(
+      row.n, row.score, o.heldout, pselect, o.eval, row.npcs, row.pr))
+  say(HEADER:format("op", "n", "held-out", "select", "loss", "npcs", "PR", "cca", "try", "time s"))
+  for _, op in ipairs(o.ops) do log.nets[op], log.final[op] = parent, row end
+  -- Ctrl-C ends the protocol, not the work done: the nets reached so far
+  -- and the log are returned (log.interrupted = true) and the chunk goes on.
   local done, err = pcall(function()
-  while net.n > o.min_n and (not o.max_merges or merges < o.max_merges) do
-    -- Try the most similar pairs in turn: one unlucky merge (or retraining
-    -- run) should not end the protocol; `patience` failures in a row do.
-    local pairs_ = candidates(good, R, o, o.patience)
-    local r
-    for attempt, p in ipairs(pairs_) do
-      net = good:copy()
-      local i, j, s = p[1], p[2], p[3]
-      local a, c = merge(net, i, j, R, o)
-      train(net, task, o)
-      local newR
-      r, newR = measure(net, task, ev, parentR)
-      r.merged, r.similarity, r.a, r.c, r.attempt = { i, j }, s, a, c, attempt
-      r.accepted = r.score >= o.threshold
-      r.time = os.clock() - t0
-      if r.accepted and pruned then
-        local pR = stack(pruned:run(ev))
-        local pj = candidates(pruned, pR, o, 1)[1][2]
-        pruned:delete(pj)
-        train(pruned, task, o)
-        local pr = measure(pruned, task, ev, nil)
-        r.delete_score, r.delete_loss = pr.score, pr.loss
-      end
-      log[#log + 1] = r
-      say(("  merge %2d+%-2d -> n=%-3d score %.3f  loss %.4g  npcs %d  PR %.2f  cca %.3f%s%s"):format(
-          i, j, r.n, r.score, r.loss, r.npcs, r.pr, r.cca,
-          r.delete_score and (" | delete-only %.3f"):format(r.delete_score) or "",
-          r.accepted and "" or ("  (below threshold, try %d/%d)"):format(attempt, #pairs_)))
-      if r.accepted then
-        R = newR
-        good = net:copy()
-        log.best = #log
-        break
+    for _, op in ipairs(o.ops) do
+      local cur, R, steps = parent, pselR, 0
+      while cur.n > o.min_n and cur.n > 1 and (not o.max_steps or steps < o.max_steps) do
+        local accepted = false
+        for attempt, p in ipairs(candidates(cur, R, o, o.patience, op)) do
+          local cand = cur:copy()
+          local i, j, s = p[1], p[2], p[3]
+          local a, c = apply(op, cand, i, j, R)
+          train(cand, task, o)
+          local sc, newR = select_measure(cand, task, sel)
+          local r = { op = op, n = cand.n, select = sc, accepted = sc >= o.threshold, merged = { i, j },
+                      similarity = s, a = a, c = c, attempt = attempt }
+          if r.accepted then
+            local h = heldout_measure(cand, task, chunks, parentR)
+            for k, v in pairs(h) do r[k] = v end
+          end
+          r.time = clock() - t0
+          log[#log + 1] = r
+          if r.accepted then
+            cur, R, steps, accepted = cand, newR, steps + 1, true
+            log.nets[op], log.final[op] = cur, r
+            if op == o.ops[1] then log.best = #log end
+            say(ROW:format(op, r.n, r.score, r.select, r.loss, r.npcs, r.pr, r.cca,
+                           ("%d/%d"):format(attempt, o.patience), r.time))
+            if live then draw(log, o) end
+            break
+          end
+        end
+        if not accepted then
+          say(("  %-11s stops at n=%d: %d candidate(s) below threshold %.3g"):format(op, cur.n,
+              math.min(o.patience, cur.n * (cur.n - 1) // 2), o.threshold))
+          break
+        end
       end
     end
-    merges = merges + 1
-    liveplot(log, o)
-    if not r.accepted then break end
-  end
   end)
   if not done then
     if not tostring(err):find("interrupted", 1, true) then error(err, 0) end
     ganglion.work_stopped(true)   -- in a batch script this raises "interrupted"
     log.interrupted = true
-    say(("condense: interrupted; returning the best net so far (n=%d)"):format(good.n))
+    say("condense: interrupted; returning the nets reached so far")
   end
-  return good, log
+  draw(log, o)
+  return log.nets[o.ops[1]]:copy(), log
 end
 
 -- condense_csv(log, path): the log as CSV, one row per step.
@@ -270,13 +350,14 @@ function condense_csv(log, path)
     end
   end
   if type(path) ~= "string" then error("condense_csv: path must be a string, got " .. type(path), 2) end
+  local function num(v) return v and ("%.6g"):format(v) or "" end
   local out = {}
-  out[1] = ("n,score,loss,npcs,pr,cca,merged_i,merged_j,a,c,accepted,delete_score\n")
+  out[1] = "op,n,score,select,loss,npcs,pr,cca,merged_i,merged_j,a,c,attempt,accepted,time\n"
   for _, r in ipairs(log) do
-    out[#out + 1] = (("%d,%.6g,%.6g,%d,%.6g,%.6g,%s,%s,%s,%s,%s,%s\n"):format(r.n, r.score, r.loss, r.npcs, r.pr,
-      r.cca, r.merged and r.merged[1] or "", r.merged and r.merged[2] or "",
-      r.a and ("%.6g"):format(r.a) or "", r.c and ("%.6g"):format(r.c) or "",
-      tostring(r.accepted), r.delete_score and ("%.6g"):format(r.delete_score) or ""))
+    out[#out + 1] = (("%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n"):format(r.op or "", r.n, num(r.score),
+      num(r.select), num(r.loss), r.npcs and tostring(r.npcs) or "", num(r.pr), num(r.cca),
+      r.merged and r.merged[1] or "", r.merged and r.merged[2] or "", num(r.a), num(r.c),
+      r.attempt and tostring(r.attempt) or "", tostring(r.accepted), num(r.time)))
   end
   local ok, err = pcall(writefile, path, table.concat(out))
   if not ok then error("condense_csv: " .. tostring(err):gsub("^writefile: ", ""), 2) end

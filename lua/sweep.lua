@@ -155,7 +155,7 @@ function sweep(opts)
         rows[#rows + 1] = done
         say(("sweep: n=%-4d seed=%-3d already in %s, skipped"):format(n, s, opts.csv))
       elseif slice:mine(idx) then
-        local t0 = os.clock()
+        local t0 = clock()
         seed(s)
         local ropts = { n = n, inputs = task.inputs, outputs = task.outputs }
         if opts.rnn then for k, v in pairs(opts.rnn) do ropts[k] = v end end
@@ -169,7 +169,7 @@ function sweep(opts)
         local ev = task:sample(opts.eval or 200)
         local row = sweep_measure(net, task, ev, nfp)
         row.seed = s
-        row.time = os.clock() - t0
+        row.time = clock() - t0
         row.label = label(row)
         rows[#rows + 1] = row
         slice:add(row)

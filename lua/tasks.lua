@@ -189,12 +189,25 @@ local function newtask(fields)
 end
 
 -- A response-period task (decision, context, romo, dms) is solved when the
--- sign of the mean output over the scored part of its response window is
--- the sign of the target.
-local function judge_sign(_, info, y)
+-- output is right in sign AND magnitude in the response window (the mean over
+-- its scored steps within `tol` of the target level ±1) and it held fixation
+-- before the response (|y| < tol at every step before the response period or
+-- go cue).  Signs alone are not enough: 0.001·choice would score 1.
+local function judge_strict(self, info, y)
+  local f1 = info.respond - 1
+  if f1 >= 1 and y:sub(1, f1, 1, 1):abs():max() >= self.tol then return false end
   local m = mean(y, info.score_from, info.score_to, 1)
-  return (m > 0 and info.choice > 0) or (m < 0 and info.choice < 0)
+  return math.abs(m - info.choice) < self.tol
 end
+
+-- The best score of simple baseline policies (constant outputs, outputs that
+-- copy an input, timed constants that know when to respond but not what,
+-- and per task the obvious shortcut: context-blind answers for `context`,
+-- one-frequency answers for `romo`, a fixed interval for `timing`, one
+-- frequency for `sine`), measured at the default options on 4000 trials by
+-- `ganglion -b scripts/chance.lua`.  Options that change the task change it.
+local CHANCE = { flipflop = 0.01, decision = 0.5, context = 0.75, timing = 0.49, romo = 0.71,
+                 dms = 0.5, sine = 0.09 }
 
 ---------------------------------------------------------------------------
 -- flipflop: 3-bit memory (Sussillo & Barak 2013, Neural Computation 25:626).
@@ -208,7 +221,7 @@ function tasks.flipflop(opts)
   need(o.pulse >= 1 and o.pulse == math.floor(o.pulse), "flipflop", "pulse must be an integer >= 1")
   need(o.p > 0 and o.p <= 1, "flipflop", "p must be in (0, 1]")
   local t = newtask { name = "flipflop", inputs = o.bits, outputs = o.bits, T = math.tointeger(o.T),
-                      chance = 0, bits = o.bits, p = o.p, pulse = o.pulse, gap = o.gap,
+                      chance = CHANCE.flipflop, bits = o.bits, p = o.p, pulse = o.pulse, gap = o.gap,
                       settle = o.settle, tol = o.tol }
   function t:_trial(rs, u, y, m)
     local logq = math.log(1 - self.p)
@@ -261,13 +274,14 @@ end
 -- the mean evidence actually shown.
 function tasks.decision(opts)
   local o = checkopts("decision", opts, { fix = 10, stim = 100, delay = 0, resp = 30, grace = 5,
-                                          sigma = 1, cohs = { 0, 0.032, 0.064, 0.128, 0.256, 0.512 } })
+                                          sigma = 1, cohs = { 0, 0.032, 0.064, 0.128, 0.256, 0.512 },
+                                          tol = 0.5 })
   need(o.stim >= 1 and o.resp > o.grace, "decision", "need stim >= 1 and resp > grace")
   local T = math.tointeger(o.fix + o.stim + o.delay + o.resp)
   need(T, "decision", "fix, stim, delay and resp must be integers")
-  local t = newtask { name = "decision", inputs = 2, outputs = 1, T = T, chance = 0.5,
+  local t = newtask { name = "decision", inputs = 2, outputs = 1, T = T, chance = CHANCE.decision, tol = o.tol,
                       fix = o.fix, stim = o.stim, delay = o.delay, resp = o.resp,
-                      grace = o.grace, sigma = o.sigma, cohs = o.cohs, _judge = judge_sign }
+                      grace = o.grace, sigma = o.sigma, cohs = o.cohs, _judge = judge_strict }
   function t:_trial(rs, u, y, m)
     local coh = rs.pick(self.cohs) * rs.sign()
     local s0, s1 = self.fix + 1, self.fix + self.stim
@@ -279,7 +293,7 @@ function tasks.decision(opts)
     local choice = sum >= 0 and 1 or -1
     fill(y, r0, self.T, 1, choice)
     fill(m, r0, r0 + self.grace - 1, 1, 0)
-    return { coh = coh, evidence = sum / self.stim, choice = choice,
+    return { coh = coh, evidence = sum / self.stim, choice = choice, respond = r0,
              score_from = r0 + self.grace, score_to = self.T }
   end
   return t
@@ -296,15 +310,15 @@ end
 function tasks.context(opts)
   local o = checkopts("context", opts, { fix = 10, stim = 80, delay_min = 10, delay_max = 30,
                                          go = 3, resp = 25, grace = 5, sigma = 1,
-                                         cohs = { 0.05, 0.15, 0.5 } })
+                                         cohs = { 0.05, 0.15, 0.5 }, tol = 0.5 })
   need(o.delay_max >= o.delay_min and o.resp > o.grace, "context",
        "need delay_max >= delay_min and resp > grace")
   local T = math.tointeger(o.fix + o.stim + o.delay_max + o.resp)
   need(T, "context", "timings must be integers")
-  local t = newtask { name = "context", inputs = 5, outputs = 1, T = T, chance = 0.5,
+  local t = newtask { name = "context", inputs = 5, outputs = 1, T = T, chance = CHANCE.context, tol = o.tol,
                       fix = o.fix, stim = o.stim, delay_min = o.delay_min, delay_max = o.delay_max,
                       go = o.go, resp = o.resp, grace = o.grace, sigma = o.sigma, cohs = o.cohs,
-                      _judge = judge_sign }
+                      _judge = judge_strict }
   function t:_trial(rs, u, y, m)
     local ctx = rs.int(1, 2)
     local coh = { rs.pick(self.cohs) * rs.sign(), rs.pick(self.cohs) * rs.sign() }
@@ -324,7 +338,7 @@ function tasks.context(opts)
     fill(m, g0, g0 + self.grace - 1, 1, 0)
     fill(m, r1 + 1, self.T, 1, 0) -- padding after a short delay
     return { context = ctx == 1 and "motion" or "colour", coh_motion = coh[1], coh_colour = coh[2],
-             choice = choice, go = g0, score_from = g0 + self.grace, score_to = r1 }
+             choice = choice, go = g0, respond = g0, evidence = sum, score_from = g0 + self.grace, score_to = r1 }
   end
   return t
 end
@@ -336,12 +350,12 @@ end
 -- stay 0 and rise to 1 at "go", D after set.
 function tasks.timing(opts)
   local o = checkopts("timing", opts, { ready_min = 5, ready_max = 20, min = 20, max = 50,
-                                        pulse = 2, after = 30, tol = 0.15 })
+                                        pulse = 2, after = 30, tol = 0.15, level = 0.5 })
   need(o.max >= o.min and o.min >= 2 and o.ready_max >= o.ready_min and o.ready_min >= 1,
        "timing", "need max >= min >= 2 and ready_max >= ready_min >= 1")
   local T = math.tointeger(o.ready_max + 2 * o.max + o.after)
   need(T, "timing", "timings must be integers")
-  local t = newtask { name = "timing", inputs = 2, outputs = 1, T = T, chance = 0,
+  local t = newtask { name = "timing", inputs = 2, outputs = 1, T = T, chance = CHANCE.timing, level = o.level,
                       ready_min = o.ready_min, ready_max = o.ready_max, min = o.min, max = o.max,
                       pulse = o.pulse, tol = o.tol }
   function t:_trial(rs, u, y, _)
@@ -353,14 +367,18 @@ function tasks.timing(opts)
     fill(y, go, self.T, 1, 1)
     return { ready = ready, set = set, go = go, interval = D }
   end
-  -- Solved when the output first exceeds 0.5 after set, within tol·D (+1
-  -- step) of the go time, and never before set.
+  -- Solved when |y| stays below `level` up to set, the output first
+  -- exceeds `level` after set within tol·D (+1 step) of the go time, and
+  -- from there on to the end of the trial its mean is within `level` of 1
+  -- (a brief blip at the right time is not a reproduced interval).
   function t:_judge(info, y)
-    if y:sub(1, info.set, 1, 1):gt(0.5):max() > 0 then return false end
+    if y:sub(1, info.set, 1, 1):abs():max() >= self.level then return false end
     if info.set >= self.T then return false end
-    local above, k = y:sub(info.set + 1, self.T, 1, 1):gt(0.5):max()
+    local above, k = y:sub(info.set + 1, self.T, 1, 1):gt(self.level):max()
     if above == 0 then return false end
-    return math.abs(info.set + k - info.go) <= self.tol * info.interval + 1
+    local cross = info.set + k
+    if math.abs(cross - info.go) > self.tol * info.interval + 1 then return false end
+    return math.abs(y:sub(cross, self.T, 1, 1):mean() - 1) < self.level
   end
   return t
 end
@@ -375,17 +393,18 @@ end
 -- sigma·ξ, during each stimulus.
 function tasks.romo(opts)
   local o = checkopts("romo", opts, { fix = 10, f1 = 20, delay = 40, f2 = 20, resp = 25, grace = 5,
-                                      df = 8, sigma = 0, freqs = { 10, 14, 18, 22, 26, 30, 34 } })
+                                      df = 8, sigma = 0, freqs = { 10, 14, 18, 22, 26, 30, 34 },
+                                      tol = 0.5 })
   need(#o.freqs >= 2 and o.resp > o.grace, "romo", "need at least two freqs and resp > grace")
   local fmin, fmax = math.huge, -math.huge
   for _, f in ipairs(o.freqs) do fmin, fmax = math.min(fmin, f), math.max(fmax, f) end
   need(fmax - fmin >= o.df and o.df > 0, "romo", "df must be > 0 and within the range of freqs")
   local T = math.tointeger(o.fix + o.f1 + o.delay + o.f2 + o.resp)
   need(T, "romo", "timings must be integers")
-  local t = newtask { name = "romo", inputs = 3, outputs = 1, T = T, chance = 0.5,
+  local t = newtask { name = "romo", inputs = 3, outputs = 1, T = T, chance = CHANCE.romo, tol = o.tol,
                       fix = o.fix, f1 = o.f1, delay = o.delay, f2 = o.f2, resp = o.resp,
                       grace = o.grace, df = o.df, sigma = o.sigma, freqs = o.freqs,
-                      fmin = fmin, fmax = fmax, _judge = judge_sign }
+                      fmin = fmin, fmax = fmax, _judge = judge_strict }
   function t:_trial(rs, u, y, m)
     local f1, f2
     repeat
@@ -405,7 +424,7 @@ function tasks.romo(opts)
     local choice = f1 > f2 and 1 or -1
     fill(y, r0, self.T, 1, choice)
     fill(m, r0, r0 + self.grace - 1, 1, 0)
-    return { f1 = f1, f2 = f2, choice = choice, score_from = r0 + self.grace, score_to = self.T }
+    return { f1 = f1, f2 = f2, choice = choice, respond = r0, score_from = r0 + self.grace, score_to = self.T }
   end
   return t
 end
@@ -418,15 +437,15 @@ end
 -- the fixation cue (input 1) goes off.
 function tasks.dms(opts)
   local o = checkopts("dms", opts, { K = 4, fix = 10, sample = 20, delay = 40, test = 20,
-                                     resp = 25, grace = 5, sigma = 0 })
+                                     resp = 25, grace = 5, sigma = 0, tol = 0.5 })
   need(o.K >= 2 and o.K == math.floor(o.K), "dms", "K must be an integer >= 2")
   need(o.resp > o.grace, "dms", "need resp > grace")
   local T = math.tointeger(o.fix + o.sample + o.delay + o.test + o.resp)
   need(T, "dms", "timings must be integers")
-  local t = newtask { name = "dms", inputs = 1 + o.K, outputs = 1, T = T, chance = 0.5,
+  local t = newtask { name = "dms", inputs = 1 + o.K, outputs = 1, T = T, chance = CHANCE.dms, tol = o.tol,
                       K = math.tointeger(o.K), fix = o.fix, sample_len = o.sample, delay = o.delay,
                       test = o.test, resp = o.resp, grace = o.grace, sigma = o.sigma,
-                      _judge = judge_sign }
+                      _judge = judge_strict }
   function t:_trial(rs, u, y, m)
     local a = rs.int(1, self.K)
     local match = rs.uniform() < 0.5
@@ -447,7 +466,7 @@ function tasks.dms(opts)
     local choice = match and 1 or -1
     fill(y, r0, self.T, 1, choice)
     fill(m, r0, r0 + self.grace - 1, 1, 0)
-    return { sample = a, test = b, match = match, choice = choice,
+    return { sample = a, test = b, match = match, choice = choice, respond = r0,
              score_from = r0 + self.grace, score_to = self.T }
   end
   return t
@@ -463,7 +482,7 @@ function tasks.sine(opts)
   need(o.J >= 1 and o.J == math.floor(o.J), "sine", "J must be an integer >= 1")
   need(o.wmax >= o.wmin and o.wmin > 0, "sine", "need wmax >= wmin > 0")
   need(o.T > o.settle + 1 and o.T == math.floor(o.T), "sine", "T must be an integer > settle + 1")
-  local t = newtask { name = "sine", inputs = 1, outputs = 1, T = math.tointeger(o.T), chance = 0,
+  local t = newtask { name = "sine", inputs = 1, outputs = 1, T = math.tointeger(o.T), chance = CHANCE.sine,
                       J = math.tointeger(o.J), wmin = o.wmin, wmax = o.wmax, settle = o.settle, tol = o.tol }
   function t:_trial(rs, u, y, m)
     local j = rs.int(1, self.J)
@@ -480,6 +499,89 @@ function tasks.sine(opts)
     return e / want:pow(2):sum() < self.tol
   end
   return t
+end
+
+---------------------------------------------------------------------------
+-- Baseline policies: what a network that learnt nothing about the task's
+-- point could output.  tasks.baselines(task) -> list of {name=, run=function
+-- (batch) -> traces}; tasks.chance(task [, B=4000]) -> best score, its name,
+-- and every baseline's score (scripts/chance.lua prints them for each task).
+local function const_traces(batch, T, nout, f)
+  local out = {}
+  for b = 1, #batch.u do out[b] = { y = f(b, matrix(T, nout, 0)) } end
+  return out
+end
+
+function tasks.baselines(task)
+  if type(task) ~= "table" or getmetatable(task) ~= Task then
+    error("tasks.baselines: task must be one of the built-in tasks (tasks.NAME{...})", 2)
+  end
+  local T, nout, list = task.T, task.outputs, {}
+  local function add(name, f) list[#list + 1] = { name = name, run = function(batch)
+    return const_traces(batch, T, nout, function(b, y) f(b, y, batch); return y end) end } end
+  for _, c in ipairs { -1, 0, 1 } do add(("constant %g"):format(c), function(_, y) y:fill(c) end) end
+  for k = 1, task.inputs do
+    for _, sg in ipairs { 1, -1 } do
+      add(("copy input %d (x%d)"):format(k, sg), function(b, y, batch)
+        for j = 1, nout do
+          y:col(j):assign(batch.u[b]:col(nout == task.inputs and j or k) * sg)
+        end
+      end)
+    end
+  end
+  local function timed(name, answer)   -- 0 until the response, then answer(info)
+    add(name, function(b, y, batch)
+      local info = batch.info[b]
+      fill(y, info.respond, T, 1, answer(info))
+    end)
+  end
+  local name = task.name
+  if name == "decision" or name == "context" or name == "romo" or name == "dms" then
+    timed("timed +1 (knows when, not what)", function() return 1 end)
+    timed("timed -1 (knows when, not what)", function() return -1 end)
+  end
+  if name == "context" then
+    timed("context-blind: motion evidence", function(i) return i.evidence[1] >= 0 and 1 or -1 end)
+    timed("context-blind: colour evidence", function(i) return i.evidence[2] >= 0 and 1 or -1 end)
+    timed("context-blind: both summed", function(i) return i.evidence[1] + i.evidence[2] >= 0 and 1 or -1 end)
+  elseif name == "romo" then
+    local fs = {}
+    for _, f in ipairs(task.freqs) do fs[#fs + 1] = f end
+    table.sort(fs)
+    for k = 1, #fs - 1 do
+      local th = (fs[k] + fs[k + 1]) / 2
+      timed(("f1 only: +1 if f1 > %g"):format(th), function(i) return i.f1 > th and 1 or -1 end)
+      timed(("f2 only: +1 if f2 < %g"):format(th), function(i) return i.f2 < th and 1 or -1 end)
+    end
+  elseif name == "timing" then
+    for D = task.min, task.max do
+      add(("fixed interval %d"):format(D), function(b, y, batch)
+        fill(y, batch.info[b].set + D, T, 1, 1)
+      end)
+    end
+  elseif name == "sine" then
+    for j = 1, task.J do
+      local w = task.J == 1 and task.wmin or task.wmin + (task.wmax - task.wmin) * (j - 1) / (task.J - 1)
+      add(("one frequency %.3g"):format(w), function(_, y)
+        y:col(1):assign(matrix.range(1, T):map(function(s) return math.sin(w * s) end))
+      end)
+    end
+  end
+  return list
+end
+
+function tasks.chance(task, B)
+  local list = tasks.baselines(task)
+  B = B == nil and 4000 or B
+  if math.type(B) ~= "integer" or B < 1 then error("tasks.chance: B must be a positive integer", 2) end
+  local batch = task:sample(B)
+  local best, bestname, all = -1, nil, {}
+  for k, p in ipairs(list) do
+    local sc = task:score(batch, p.run(batch))
+    all[k] = { name = p.name, score = sc }
+    if sc > best then best, bestname = sc, p.name end
+  end
+  return best, bestname, all
 end
 
 return tasks

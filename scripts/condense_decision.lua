@@ -59,11 +59,12 @@ local small, log = condense(net, task, {
   threshold = tonumber(opt.threshold), min_n = int(opt.min_n), compare = opt.compare == "true",
 })
 
-print("\n  n   score  delete-only  loss      npcs  PR     CCA    merged")
+print("\n  op           n   held-out  loss      npcs  PR     CCA    pair")
 for _, r in ipairs(log) do
-  print(("%3d   %.3f  %.3f        %-9.3g %4d  %5.2f  %.3f  %s%s"):format(r.n, r.score, r.delete_score or 0 / 0,
-        r.loss, r.npcs, r.pr, r.cca, r.merged and (r.merged[1] .. "+" .. r.merged[2]) or "parent",
-        r.accepted and "" or "  (rejected)"))
+  if r.accepted then
+    print(("  %-11s %3d   %.3f     %-9.3g %4d  %5.2f  %.3f  %s"):format(r.op, r.n, r.score,
+          r.loss, r.npcs, r.pr, r.cca, r.merged and (r.merged[1] .. "+" .. r.merged[2]) or "parent"))
+  end
 end
 local held = small:score(task, 1000)
 print(("\n== result: %d -> %d units, score %.3f on 1000 fresh trials (target: <= 8 units at >= 0.90)"):format(

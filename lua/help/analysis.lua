@@ -97,26 +97,41 @@ return {
     example = "net:delete(5)",
   },
   ["condense"] = {
-    usage = "condense(net, task [, {criterion=\"pca\"|\"corr\"|fn, merge=\"ls\"|\"mean\", retrain=100, method=,\n" ..
-            "          train={...}, threshold=0.9, min_n=1, eval=200, patience=3, compare=true, plot=true, k=,\n" ..
-            "          max_merges=}])\n" ..
+    usage = "condense(net, task [, {ops={\"merge_ls\",\"merge_mean\",\"delete\",\"delete_comp\"}, criterion=\"pca\"|\"corr\"|fn,\n" ..
+            "          retrain=100, method=, train={...}, threshold=0.9, min_n=1, eval=200, heldout=1000,\n" ..
+            "          patience=3, max_steps=, plot=true, verbose=true, k=}])\n" ..
             "  -> condensed net, log",
-    text = "Iterative merge-and-retrain (lua/condense.lua: read it, copy it, change it).  On a fixed\n" ..
-           "evaluation batch of `eval` trials: rank pairs by the criterion (|similarity| for the ls\n" ..
-           "merge, which handles anti-correlated pairs; a function(net, R, opts) -> i, j for your own),\n" ..
-           "merge the most similar (keep the unit with more variance), retrain `retrain` iterations with\n" ..
-           "net:train, record; a merge that leaves the score below threshold is undone and the next pair\n" ..
-           "tried; after `patience` failures in a row the last good net is returned; or n reaches min_n.\n" ..
-           "log[k] = {n, loss, score, npcs, pr, cca (mean canonical\n" ..
-           "correlation with the parent's rates), merged={i,j}, a, c, similarity, attempt, accepted,\n" ..
-           "delete_score (a twin pruned by deletion only, retrained the same way, at the same size)}.\n" ..
-           "log.best indexes the returned net's row.  condense_csv(log, path) writes it as CSV.",
-    example = "small, log = condense(net, t, {retrain=20, threshold=0.9, min_n=net.n - 2})\n" ..
-              "for _, r in ipairs(log) do print(r.n, r.score, r.delete_score) end",
+    text = "Shrinks a trained net one unit at a time with each shrink operator in `ops`, each on its\n" ..
+           "own copy of the parent, under identical rules (lua/condense.lua: read it, copy it, change\n" ..
+           "it).  Operators, each removing unit j of a ranked pair {i, j}:\n" ..
+           "  merge_ls     least-squares merge (r_j ~ a r_i + c; a W[:,j] onto i, c W[:,j] into b, bout)\n" ..
+           "  merge_mean   plain merge (net:merge(i, j))\n" ..
+           "  delete       delete j, nothing folded\n" ..
+           "  delete_comp  delete j, its mean rate times W[:,j] and Wout[:,j] folded into b and bout\n" ..
+           "               (mean-rate compensation: the fair pruning baseline for merge_ls)\n" ..
+           "A selection batch (`eval` trials) and a held-out batch (`heldout` trials) are drawn once.\n" ..
+           "Each step: rank pairs by the criterion on the selection rates (|similarity| for merge_ls,\n" ..
+           "which handles anti-correlated units; signed for the others; keep the unit with more\n" ..
+           "variance), try the `patience` best pairs in turn (apply, retrain `retrain` iterations, score\n" ..
+           "on the selection batch), accept the first scoring >= threshold; stop when none is, at\n" ..
+           "min_n or after max_steps.  Accepted steps are measured on the held-out batch.\n" ..
+           "log[k] = {op, n, score, loss, npcs, pr, cca (held-out: mean canonical correlation with\n" ..
+           "the parent's rates), select (selection score), accepted, merged={i,j}, a, c, similarity,\n" ..
+           "attempt, time (wall s)}; log[1] is the parent (op=\"parent\"); rejected attempts have no\n" ..
+           "held-out fields.  Returns the first operator's smallest net; log.nets[op] and log.final[op]\n" ..
+           "hold each operator's net and row; log.best indexes the returned net's row.\n" ..
+           "Display: one table row per accepted step; at the prompt the figure of held-out score\n" ..
+           "against size (accepted steps only, one labelled series per operator) is redrawn after each,\n" ..
+           "in batch mode it is drawn once at the end.  Ctrl-C returns the nets reached so far\n" ..
+           "(log.interrupted).  Legacy options: merge=\"ls\"|\"mean\" with compare=true|false means\n" ..
+           "ops={\"merge_\"..merge, \"delete_comp\"} or just the merge; max_merges = max_steps.\n" ..
+           "condense_csv(log, path) writes the log as CSV.",
+    example = "small, log = condense(net, t, {ops={\"merge_ls\", \"delete_comp\"}, retrain=20, min_n=net.n - 2})\n" ..
+              "for op, r in pairs(log.final) do print(op, r.n, r.score) end",
   },
   ["condense_csv"] = {
     usage = "condense_csv(log, path)",
-    text = "Writes a condense log as CSV, one row per step (op, n, loss, score, heldout, npcs, pr, cca, accepted), for plotting elsewhere.",
+    text = "Writes a condense log as CSV, one row per attempt (op, n, score, select, loss, npcs, pr, cca, merged_i, merged_j, a, c, attempt, accepted, time), for plotting elsewhere.",
     example = "seed(1)\nt = tasks.flipflop{T = 60}\nnet = rnn{n = 12, inputs = 3, outputs = 3}\nnet:train(t, {method = \"adam\", iters = 20})\nsmall, log = condense(net, t, {retrain = 5, min_n = 10})\ncondense_csv(log, os.tmpname())",
   },
   ["sweep"] = {

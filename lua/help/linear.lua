@@ -32,7 +32,9 @@ return {
            "  so it also works when M has an eigenvalue 1 (A singular).\n" ..
            "method=\"euler\": v_t = v_{t-1} + dt/tau (-v_{t-1} + M v_{t-1} + h_t), the classic\n" ..
            "  forward-Euler scheme; first-order accurate, unstable for large dt/tau.\n" ..
-           "Both are O(n^2) per step.  An unstable network (Re lam > 1) grows without bound.",
+           "Both are O(n^2) per step.  An unstable network (Re lam > 1) grows without bound:\n" ..
+           "a run that overflows is an error naming the step and the eigenvalue.  The exact\n" ..
+           "method needs |(M - I) dt/tau| <= 1e10 (beyond, the matrix exponential is inaccurate).",
     example = "v = lin:run(matrix(100, lin.n, 1.0), {method=\"euler\", v0={1, -1}})\nplot(v)",
   },
   ["linear:eig"] = {

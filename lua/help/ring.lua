@@ -72,15 +72,17 @@ return {
     text = "The 1995 paper's mean-field bump for r's parameters (n -> infinity, no cue): solves\n" ..
            "w1 (2 thc - sin 2thc)/(4 pi) = 1 for the half-width thc (the active arc is 2 thc), and\n" ..
            "gives the height A(1 - cos thc) and the full width at half height 2 acos((1 + cos thc)/2),\n" ..
-           "to compare with r:bump() of a simulated bump.  bump=false (and NaNs) when w1 <= 2 (no\n" ..
-           "bump without input) or when w0 is not inhibitory enough (activity runs away).",
+           "to compare with r:bump() of a simulated bump.  bump=false (and no half_width, height or\n" ..
+           "width) when w1 <= 2 (no bump without input) or when w0 is not inhibitory enough\n" ..
+           "(activity runs away); regime says which.",
     example = "r = ring{w1=6, w0=-5}\nshow(r:meanfield())\nr:run{steps=300}\nb = r:bump(r:run{steps=1000, cue=0})\nprint(b.height:get(1000, 1))",
   },
   ["ring:bump"] = {
     usage = "r:bump(activity)   ring.bump(activity)  -> {position=, unwrapped=, width=, height=}",
     text = "Bump statistics of each row of a steps×n activity (or of one n×1 state), each steps×1:\n" ..
            "position: population-vector angle atan2(sum r sin theta, sum r cos theta) in (-pi, pi];\n" ..
-           "  NaN for a flat profile.  unwrapped: the same made continuous (no 2pi jumps).\n" ..
+           "  NaN for a flat profile (an error when every row is flat: no bump at all).\n" ..
+           "unwrapped: the same made continuous (no 2pi jumps).\n" ..
            "width: full width at half height in radians (crossings of min + height/2 on each side\n" ..
            "  of the peak, interpolated between units); 2pi when nothing falls below half height.\n" ..
            "height: max - min of the row.",

@@ -45,7 +45,8 @@ return {
     usage = "net:loss(batch) -> number",
     text = "Masked mean squared error Σ mask·(y−target)² / Σ mask over all trials, steps and\n" ..
            "outputs.  batch = {u={...}, target={...}, mask={...}}: lists of B matrices, T×inputs,\n" ..
-           "T×outputs, T×outputs (mask optional: all ones; it must be >= 0 and not all zero).",
+           "T×outputs, T×outputs (mask optional: all ones; it must be >= 0 and not all zero).\n" ..
+           "A loss that is NaN or Inf (the net diverged) is an error naming the likely cause.",
     example = "b = t:sample(32)\nprint(net:loss(b))",
   },
   ["rnn:grad"] = {

@@ -17,7 +17,7 @@ return {
            "        step), tol=0.1 (line search).  Defaults iters=500, batch=128.\n" ..
            "Common options: target (stop once the score reaches it), score_every (default 1; adam 10),\n" ..
            "score_batch (fresh trials scored, default batch), gtol (stop when |grad| <= gtol),\n" ..
-           "threads (1 or 2).\n" ..
+           "threads (1 or 2), monitor (default 100), monitor_every.\n" ..
            "Progress (loss, score, iteration, time left) shows in the status line, or on stderr in\n" ..
            "batch mode (a line every 2 s).  Called from your own code (not from condense), training\n" ..
            "draws a live view in the current pane, at most 4 times a second: the loss on a log axis\n" ..
@@ -29,6 +29,15 @@ return {
            "seconds= (wall), score_seconds= (the part of seconds spent scoring), method=, rollbacks=}\n" ..
            "(hf adds lambda={...} and cg={...}, CG steps per iteration).  score[i] is the last score\n" ..
            "computed at or before iteration i.  The net ends with the final parameters.\n" ..
+           "loss[i] is each method's own number (hf: after its step, on the batch it fitted; adam:\n" ..
+           "before its step), so use history.monitor to compare methods: monitor={iter=, loss=, time=,\n" ..
+           "trials=, batch=} holds the loss on one fixed monitoring batch of `monitor` trials\n" ..
+           "(default 100; 0 turns it off; drawn from a side stream, so training batches and results\n" ..
+           "are the same with or without it) at the start (iter 0), after every `monitor_every`-th\n" ..
+           "iteration (default adam 10, else 1) and the last, at the parameters the method holds\n" ..
+           "then, with the training time in wall seconds (scoring and monitoring excluded).\n" ..
+           "monitor_seconds= is the time monitoring took.  Overlay methods with\n" ..
+           "plot({ha.monitor.loss, hb.monitor.loss}, {x={matrix(ha.monitor.time), matrix(hb.monitor.time)}}).\n" ..
            "Ctrl-C stops training and the chunk; the net keeps the parameters with the lowest loss\n" ..
            "seen.  Divergence -- a NaN or Inf loss, or one more than 10x the best so far (and above\n" ..
            "the first) -- rolls back to the best parameters and cuts the step (adam: lr/10; hf: lambda\n" ..

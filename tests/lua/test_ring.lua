@@ -73,9 +73,15 @@ local sb = ring.bump(syn)
 T.near(sb.position:get(1, 1), c0, 1e-4, "synthetic bump position")
 T.near(sb.height:get(1, 1), amp * (1 - math.cos(thc)), 1e-3, "synthetic bump height A(1-cos thc)")
 T.near(sb.width:get(1, 1), 2 * math.acos((1 + math.cos(thc)) / 2), 2e-3, "synthetic bump width")
-local flat = ring.bump(matrix(2, 8, 0.4))
+-- a flat row has no position (NaN, documented) beside a row with a bump;
+-- when every row is flat there is no bump at all: an error
+local mixed = matrix(2, 8, 0.4)
+mixed:set(2, 3, 1.4)
+local flat = ring.bump(mixed)
 T.ok(flat.position:get(1, 1) ~= flat.position:get(1, 1) and flat.width:get(1, 1) == 2 * pi
      and flat.height:get(1, 1) == 0, "flat profile: NaN position, width 2pi, height 0")
+T.near(flat.position:get(2, 1), 2 * pi * 2 / 8, 1e-12, "the row with a peak at unit 3 beside it: position 2pi*2/8")
+T.raises(function() ring.bump(matrix(2, 8, 0.4)) end, "flat in every row", "every row flat: an error, not NaNs")
 T.ok(r:bump(r.state).position:rows() == 1, "bump of one n×1 state")
 
 -- NumPy reference: the same Euler scheme with the dense W = (w0 + w1 cos)/n

@@ -113,7 +113,7 @@ do
   local net = rnn { n = 16, inputs = 1, outputs = 1 }
   for _, m in ipairs { "adam", "hf" } do
     t.calls = 0
-    local h = net:train(t, { method = m, iters = 6, batch = 8, score_every = 0 })
+    local h = net:train(t, { method = m, iters = 6, batch = 8, score_every = 0, monitor = 0 })   -- no monitoring batch: calls count training batches
     local l3 = h.loss[3]
     T.ok(l3 ~= l3 or l3 == math.huge, m .. ": the poisoned iteration's loss is recorded as NaN/Inf")
     T.ok(m ~= "hf" or (#h.lambda == 6 and #h.cg == 6), m .. ": per-iteration lists stay aligned")
@@ -219,6 +219,35 @@ do
   local net3 = rnn { n = 16, inputs = 3, outputs = 3, seed = 1 }
   local h3 = net3:train(t, { method = "adam", lr = 0.01, iters = 30, batch = 8, score_every = 0 })
   T.ok(h3.rollbacks == 0 and h3.stopped == false, "adam lr=0.01: no rollback (" .. h3.rollbacks .. ")")
+end
+
+-- One loss history for every optimiser: the loss on a fixed monitoring batch
+-- (history.monitor.batch) after iterations 0, k, 2k, ... and the last, with the
+-- training time in wall seconds.  Checked against net:loss on that batch, for
+-- a method that steps on fresh batches (hf), one before its step (adam) and a
+-- fixed-batch one (bfgs); monitoring does not change the parameters trained.
+for _, m in ipairs { "hf", "adam", "bfgs" } do
+  seed(6)
+  local net = rnn { n = 12, inputs = 3, outputs = 3 }
+  local start = net:copy()
+  seed(6)
+  local h = net:train(ff, { method = m, iters = 20, batch = 16, score_every = 0, monitor = 24, threads = 1 })
+  local mo = h.monitor
+  local every = m == "adam" and 10 or 1
+  local want = m == "adam" and 3 or h.iters + 1
+  T.ok(#mo.iter == want and #mo.loss == want and #mo.time == want and mo.iter[1] == 0
+       and mo.iter[2] == every and mo.iter[want] == h.iters and mo.trials == 24 and #mo.batch.u == 24,
+       ("%s: monitor points at iterations 0, %d, ..., %d (%d points)"):format(m, every, h.iters, #mo.iter))
+  T.near(mo.loss[1], start:loss(mo.batch), 1e-12 * mo.loss[1], m .. ": first monitor loss = the start's loss on the batch")
+  T.near(mo.loss[want], net:loss(mo.batch), 1e-12 * mo.loss[want], m .. ": last monitor loss = the trained net's loss")
+  local mono = true
+  for k = 2, want do mono = mono and mo.time[k] >= mo.time[k - 1] end
+  T.ok(mono and mo.time[1] >= 0 and mo.time[want] <= h.seconds, m .. ": monitor times are wall seconds, non-decreasing")
+  seed(6)
+  local net2 = rnn { n = 12, inputs = 3, outputs = 3 }
+  seed(6)
+  net2:train(ff, { method = m, iters = 20, batch = 16, score_every = 0, monitor = 0, threads = 1 })
+  T.near((net.W - net2.W):abs():max(), 0, 0, m .. ": training with or without monitoring gives the same net")
 end
 
 T.done()

@@ -63,8 +63,8 @@ int gn_linear_prepare(gn_linear *lin, gn_linear_method method, gn_err *err);
  * held during step t; row t of v (T×n) is the state after step t, so row 1
  * is one step after v0 (which is not stored).  GN_EINVAL on shape
  * mismatches or non-finite h/v0; GN_EINTR when cancel is raised.  An
- * unstable network (some Re λ > 1) grows without bound and may reach Inf:
- * that is the model's answer, not an error. */
+ * unstable network (some Re λ > 1) grows without bound and may reach Inf
+ * in v: callers check (the Lua binding raises, naming the cause). */
 int gn_linear_run(gn_linear *lin, const gsl_matrix *h, const gsl_vector *v0,
                   gn_linear_method method, gsl_matrix *v, gn_cancel cancel,
                   gn_err *err);

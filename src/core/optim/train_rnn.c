@@ -213,3 +213,13 @@ gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err
     if (gn_rnn_forward(c->net, bat, c->we.w, NULL, NULL, err)) return NULL;
     return c->we.w;
 }
+
+int gn_train_rnn_eval_loss(gn_train_rnn *c, const gn_batch *bat, const double *x, double *loss,
+                           gn_err *err)
+{
+    int st = fit_work(c->net, &c->we, bat->B, bat->T, c->nth, err);
+    if (st) return st;
+    c->net_at_xc = 0;
+    gn_rnn_set_params(c->net, x);
+    return gn_rnn_forward(c->net, bat, c->we.w, NULL, loss, err);
+}

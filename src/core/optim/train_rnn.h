@@ -38,4 +38,11 @@ void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn);
  * with gn_rnn_work_trace.  NULL with err filled on failure. */
 gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err);
 
+/* The loss on bat (with target and mask) at parameters x, without noise, in
+ * the evaluation workspace: the monitoring loss every optimiser records at
+ * the same points (l_train.c), whatever batch it steps on.  Leaves x in the
+ * net.  GN_OK, or GN_ENUM for a non-finite loss (loss still set). */
+int gn_train_rnn_eval_loss(gn_train_rnn *c, const gn_batch *bat, const double *x, double *loss,
+                           gn_err *err);
+
 #endif

@@ -84,35 +84,123 @@ static void checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const
     if (!gn_pca_finite(m)) lg_errorf(L, "%s: %s contains NaN or Inf", fn, what);
 }
 
+/* The likely cause of a non-finite result from finite data a (and b):
+ * magnitudes whose squares or sums leave the double range; NULL when the
+ * magnitudes do not explain it. */
+static const char *data_cause(const gsl_matrix *a, const gsl_matrix *b, char *buf, size_t len)
+{
+    double mx = 0, mn = HUGE_VAL;
+    for (int q = 0; q < 2; q++) {
+        const gsl_matrix *m = q ? b : a;
+        if (!m) continue;
+        for (size_t i = 0; i < m->size1; i++)
+            for (size_t j = 0; j < m->size2; j++) {
+                double v = fabs(gsl_matrix_get(m, i, j));
+                if (v > mx) mx = v;
+                if (v > 0 && v < mn) mn = v;
+            }
+    }
+    if (mx > 1e150)
+        snprintf(buf, len, "the data are too large (largest |value| %.3g: squares and sums overflow); "
+                 "rescale them", mx);
+    else if (mx > 0 && mx < 1e-150)
+        snprintf(buf, len, "the data are too small (largest |value| %.3g: squares underflow); "
+                 "rescale them", mx);
+    else if (mn < 1e-150 && mx > 1e150 * mn)
+        snprintf(buf, len, "the data span too many orders of magnitude (%.3g to %.3g)", mn, mx);
+    else
+        return NULL;
+    return buf;
+}
+
+static const char *result_cause(const gsl_matrix *a, const gsl_matrix *b, char *buf, size_t len)
+{
+    const char *c = data_cause(a, b, buf, len);
+    return c ? c : "the computation failed numerically (degenerate data?)";
+}
+
+/* A core failure on finite data: says why when the magnitudes explain it. */
+static int analysis_error(lua_State *L, const char *fn, const gn_err *e, const gsl_matrix *a,
+                          const gsl_matrix *b)
+{
+    char cause[200];
+    if ((e->code != GN_ENUM && e->code != GN_EINVAL) || !data_cause(a, b, cause, sizeof cause))
+        return lg_coreerror(L, fn, e);
+    return lg_errorf(L, "%s: %s: %s", fn, e->msg, cause);
+}
+
+/* Raises naming the first non-finite entry of a result (matrix or vector). */
+static void checkout(lua_State *L, const gsl_matrix *m, const char *fn, const char *what,
+                     const gsl_matrix *a, const gsl_matrix *b)
+{
+    if (gn_pca_finite(m)) return;
+    char cause[200];
+    lg_checkresult(L, m->data, m->size1, m->size2, m->tda, fn, what, result_cause(a, b, cause, sizeof cause));
+}
+
+static void checkoutv(lua_State *L, const gsl_vector *v, const char *fn, const char *what,
+                      const gsl_matrix *a, const gsl_matrix *b)
+{
+    for (size_t i = 0; i < v->size; i++)
+        if (!isfinite(gsl_vector_get(v, i))) {
+            char cause[200];
+            lg_checkresult(L, v->data, v->size, 1, v->stride, fn, what, result_cause(a, b, cause, sizeof cause));
+        }
+}
+
+static void checkoutd(lua_State *L, double x, const char *fn, const char *what, const gsl_matrix *a,
+                      const gsl_matrix *b)
+{
+    if (isfinite(x)) return;
+    char cause[200];
+    lg_checkresult(L, &x, 1, 1, 1, fn, what, result_cause(a, b, cause, sizeof cause));
+}
+
 static void pushvector(lua_State *L, const gsl_vector *v)
 {
     gsl_matrix *m = lg_newmatrix(L, v->size, 1);
     for (size_t i = 0; i < v->size; i++) gsl_matrix_set(m, i, 0, gsl_vector_get(v, i));
 }
 
-/* Fits a PCA of X, raising a Lua error (after freeing) on failure. */
-static gn_pca *fitpca(lua_State *L, const gsl_matrix *X, const char *fn)
+static void free_pca(void *s) { gn_pca_free(*(gn_pca **)s); }
+
+/* Fits a PCA of X (owned by a box on the stack, so any error frees it) and
+ * checks that every part of the result is finite. */
+static gn_pca **fitpca(lua_State *L, const gsl_matrix *X, const char *fn)
 {
     gn_err e = {0};
     checkfinite(L, X, fn, "data");
-    gn_pca *p = gn_pca_alloc(X->size1, X->size2, &e);
+    gn_pca **box = lg_newbox(L, sizeof *box, free_pca);
+    gn_pca *p = *box = gn_pca_alloc(X->size1, X->size2, &e);
     if (!p) lg_coreerror(L, fn, &e);
-    if (gn_pca_fit(p, X, &e)) { gn_pca_free(p); lg_coreerror(L, fn, &e); }
-    return p;
+    if (gn_pca_fit(p, X, &e)) analysis_error(L, fn, &e, X, NULL);
+    checkoutv(L, p->mean, fn, "mean", X, NULL);
+    checkoutv(L, p->var, fn, "var", X, NULL);
+    checkoutv(L, p->explained, fn, "explained", X, NULL);
+    checkout(L, p->components, fn, "components", X, NULL);
+    checkout(L, p->scores, fn, "scores", X, NULL);
+    return box;
+}
+
+/* Frees a fit at once (the box would only at the next collection). */
+static void donepca(gn_pca **box)
+{
+    gn_pca_free(*box);
+    *box = NULL;
 }
 
 /* pca(X) -> {components=n×k, explained=k×1, var=k×1, scores=T×k, mean=n×1} */
 static int l_pca(lua_State *L)
 {
     gsl_matrix *X = checkdata(L, 1, "pca", "r");
-    gn_pca *p = fitpca(L, X, "pca");
+    gn_pca **box = fitpca(L, X, "pca"), *p = *box;
     lua_createtable(L, 0, 5);
     lg_pushcopy(L, p->components); lua_setfield(L, -2, "components");
     pushvector(L, p->explained); lua_setfield(L, -2, "explained");
     pushvector(L, p->var); lua_setfield(L, -2, "var");
     lg_pushcopy(L, p->scores); lua_setfield(L, -2, "scores");
     pushvector(L, p->mean); lua_setfield(L, -2, "mean");
-    gn_pca_free(p);
+    donepca(box);
     return 1;
 }
 
@@ -128,9 +216,9 @@ static int l_npcs(lua_State *L)
 {
     double f = checkfrac(L, 2, "npcs");
     gsl_matrix *X = checkdata(L, 1, "npcs", "r");
-    gn_pca *p = fitpca(L, X, "npcs");
+    gn_pca **box = fitpca(L, X, "npcs"), *p = *box;
     lua_pushinteger(L, (lua_Integer)gn_pca_npcs(p, f));
-    gn_pca_free(p);
+    donepca(box);
     return 1;
 }
 
@@ -138,9 +226,9 @@ static int l_npcs(lua_State *L)
 static int l_participation(lua_State *L)
 {
     gsl_matrix *X = checkdata(L, 1, "participation", "r");
-    gn_pca *p = fitpca(L, X, "participation");
+    gn_pca **box = fitpca(L, X, "participation"), *p = *box;
     lua_pushnumber(L, gn_pca_participation(p));
-    gn_pca_free(p);
+    donepca(box);
     return 1;
 }
 
@@ -162,22 +250,25 @@ static int l_similarity(lua_State *L)
     gsl_matrix *S = lg_newmatrix(L, X->size2, X->size2);
     gn_err e = {0};
     if (!strcmp(method, "corr")) {
-        if (gn_similarity_corr(X, S, &e)) lg_coreerror(L, "similarity", &e);
+        if (gn_similarity_corr(X, S, &e)) analysis_error(L, "similarity", &e, X, NULL);
+        checkout(L, S, "similarity", "the similarity", X, NULL);
         return 1;
     }
-    gn_pca *p = fitpca(L, X, "similarity");
+    gn_pca **box = fitpca(L, X, "similarity"), *p = *box;
     if (k == 0) {
         k = (lua_Integer)gn_pca_npcs(p, 0.9);
         if (k < 1) k = 1;
     }
     if ((size_t)k > p->k) {
         size_t kk = p->k;
-        gn_pca_free(p);
+        donepca(box);
         lg_errorf(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
     }
     int st = gn_similarity_pca(p, (size_t)k, S, &e);
-    gn_pca_free(p);
-    if (st) lg_coreerror(L, "similarity", &e);
+    donepca(box);
+    lua_pop(L, 1);   /* the box: S is the result */
+    if (st) analysis_error(L, "similarity", &e, X, NULL);
+    checkout(L, S, "similarity", "the similarity", X, NULL);
     return 1;
 }
 
@@ -193,7 +284,8 @@ static int l_cca(lua_State *L)
     gsl_vector_view rv = gsl_matrix_column(rho, 0);
     size_t count = 0;
     gn_err e = {0};
-    if (gn_cca(A, B, &rv.vector, &count, &e)) lg_coreerror(L, "cca", &e);
+    if (gn_cca(A, B, &rv.vector, &count, &e)) analysis_error(L, "cca", &e, A, B);
+    checkout(L, rho, "cca", "rho", A, B);
     double mean = 0;
     for (size_t c = 0; c < count; c++) mean += gsl_matrix_get(rho, c, 0);
     lua_createtable(L, 0, 3);
@@ -208,11 +300,16 @@ static int l_procrustes(lua_State *L)
 {
     gsl_matrix *A = checkdata(L, 1, "procrustes", "r");
     gsl_matrix *B = checkdata(L, 2, "procrustes", "r");
+    checkfinite(L, A, "procrustes", "argument #1");
+    checkfinite(L, B, "procrustes", "argument #2");
     size_t m = A->size2 > B->size2 ? A->size2 : B->size2;
     gsl_matrix *R = lg_newmatrix(L, m, m);
     double disp = 0, scale = 0;
     gn_err e = {0};
-    if (gn_procrustes(A, B, R, &disp, &scale, &e)) lg_coreerror(L, "procrustes", &e);
+    if (gn_procrustes(A, B, R, &disp, &scale, &e)) analysis_error(L, "procrustes", &e, A, B);
+    checkoutd(L, disp, "procrustes", "the disparity", A, B);
+    checkoutd(L, scale, "procrustes", "the scale", A, B);
+    checkout(L, R, "procrustes", "the rotation", A, B);
     lua_createtable(L, 0, 3);
     lua_pushnumber(L, disp); lua_setfield(L, -2, "disparity");
     lua_pushvalue(L, -2); lua_setfield(L, -2, "rotation");
@@ -245,7 +342,9 @@ static int l_kinds(lua_State *L)
     gn_err e = {0};
     gn_cancel cc = lg_cancel();
     if (gn_kinds_fit(R, (size_t)k, ko.restarts, ko.maxiter, lg_rng(L), C, lab, &inertia, &cc, &e))
-        lg_coreerror(L, "kinds", &e);
+        analysis_error(L, "kinds", &e, R, NULL);
+    checkout(L, C, "kinds", "centroids", R, NULL);
+    checkoutd(L, inertia, "kinds", "the inertia", R, NULL);
     lua_createtable(L, 0, 4);
     lua_pushvalue(L, -3); lua_setfield(L, -2, "centroids");
     lua_createtable(L, (int)n, 0);
@@ -390,6 +489,8 @@ static void fp_push(lua_State *L, const gn_fpset *fs, size_t n)
 static int l_fixedpoints(lua_State *L)
 {
     gn_rnn *net = lg_usernn(L, 2, "fixedpoints");
+    gn_err ve = {0};
+    if (gn_rnn_validate(net, &ve)) lg_coreerror(L, "fixedpoints", &ve);
     int o = lua_isnoneornil(L, 2) ? 0 : 2;
     fp_opts fo;
     lg_opt_defaults(fp_decl, &fo);
@@ -401,6 +502,14 @@ static int l_fixedpoints(lua_State *L)
     gn_err e = {0};
     if (!(*box = gn_fpset_alloc(net->n, fo.keep, &e))) lg_coreerror(L, "fixedpoints", &e);
     fp_search(L, net, u, S, &fo, *box);
+    /* The minimiser keeps only points with a finite q, but their Jacobian
+     * eigenvalues can still overflow with extreme weights. */
+    const gn_fpset *fs = *box;
+    char cause[160];
+    snprintf(cause, sizeof cause, "the Jacobian overflowed; the weights are too large (scale W down)");
+    lg_checkresult(L, fs->x, fs->count, net->n, net->n, "fixedpoints", "x", cause);
+    lg_checkresult(L, fs->eig_re, fs->count, net->n, net->n, "fixedpoints", "eig", cause);
+    lg_checkresult(L, fs->eig_im, fs->count, net->n, net->n, "fixedpoints", "eig", cause);
     fp_push(L, *box, net->n);
     return 1;
 }

@@ -139,6 +139,16 @@ static int l_helpfiles(lua_State *L)
 
 /* ganglion.textwidth() — columns of the pane that printed text goes to
  * (help wraps to it); 80 when the host does not say. */
+/* ganglion.interactive() -> true when figures go to TUI panes (they can be
+ * redrawn in place), false in batch mode (-b, -e), where each figure is
+ * printed: long protocols then print a table and draw once at the end. */
+static int l_interactive(lua_State *L)
+{
+    gn_host *h = lg_host(L);
+    lua_pushboolean(L, h && h->play);
+    return 1;
+}
+
 static int l_textwidth(lua_State *L)
 {
     gn_host *h = lg_host(L);
@@ -180,6 +190,8 @@ int lg_open_all(lua_State *L, gn_session *s, char **err)
     lua_setfield(L, -2, "helpfiles");
     lua_pushcfunction(L, l_textwidth);
     lua_setfield(L, -2, "textwidth");
+    lua_pushcfunction(L, l_interactive);
+    lua_setfield(L, -2, "interactive");
     gn_host *h = lg_host(L);
     lua_pushboolean(L, h && h->ascii);
     lua_setfield(L, -2, "ascii");

@@ -184,6 +184,21 @@ void lg_checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const cha
                 lg_errorf(L, "%s: %s has a non-finite value at (%zu,%zu)", fn, what, i + 1, j + 1);
 }
 
+/* Results, not arguments: the first non-finite entry of an r×c block
+ * (row stride tda) is named with its value and the caller's likely cause. */
+void lg_checkresult(lua_State *L, const double *d, size_t r, size_t c, size_t tda, const char *fn,
+                    const char *what, const char *cause)
+{
+    for (size_t i = 0; i < r; i++)
+        for (size_t j = 0; j < c; j++) {
+            double v = d[i * tda + j];
+            if (isfinite(v)) continue;
+            if (c == 1 && r == 1) lg_errorf(L, "%s: %s is %g: %s", fn, what, v, cause);
+            if (c == 1) lg_errorf(L, "%s: %s(%zu) is %g: %s", fn, what, i + 1, v, cause);
+            lg_errorf(L, "%s: %s(%zu,%zu) is %g: %s", fn, what, i + 1, j + 1, v, cause);
+        }
+}
+
 void lg_readvector(lua_State *L, int idx, gsl_vector *out, int flags, const char *fn, const char *what)
 {
     size_t n = out->size;

@@ -45,6 +45,12 @@ gsl_matrix *lg_tomatrixas(lua_State *L, int idx, const char *fn, const char *wha
 /* Raises "fn: what has a non-finite value at (i,j)" unless every element
  * of m is finite. */
 void lg_checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what);
+/* For results: raises "fn: what(i,j) is nan: cause" at the first
+ * non-finite entry of the r×c block d (row stride tda); "what(i)" when
+ * c == 1, "what" alone for one value.  No run or analysis returns NaN or
+ * Inf without a word. */
+void lg_checkresult(lua_State *L, const double *d, size_t r, size_t c, size_t tda, const char *fn,
+                    const char *what, const char *cause);
 /* Reads an n-vector (n×1, 1×n or a plain array; n = out->size) at idx into
  * out, every entry finite.  With LG_VEC_SCALAR a number is accepted too and
  * fills every entry (initial states, constant inputs). */

@@ -210,6 +210,12 @@ static int cpg_run(lua_State *L)
         k += n;
         lg_progress(L, "cpg", (double)k, (double)steps, NULL);
     }
+    /* The right-hand side refuses non-finite derivatives, so the state stays
+     * finite; this guards the contract (no silent NaN) all the same. */
+    lg_checkresult(L, Vm->data, steps, GN_CPG_NPOP, GN_CPG_NPOP, "cpg:run", "V",
+                   "the solver produced a non-finite membrane potential; check the parameters");
+    lg_checkresult(L, Om->data, steps, GN_CPG_NPOP, GN_CPG_NPOP, "cpg:run", "out",
+                   "a non-finite output; check the output slopes (Koutpute, Koutputi)");
     return 1;
 }
 

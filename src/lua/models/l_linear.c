@@ -101,6 +101,34 @@ static int linear_tostring(lua_State *L)
 
 /* lin:run(h [, {method=, v0=}]) — h T×n, row t the input during step t;
  * returns v T×n, row t the state after step t. */
+/* No silent Inf: an unstable network (Re λ > 1) grows as e^{(λ−1)t/τ} and
+ * overflows; so does a stable one fed inputs near the double range.  Names
+ * the first non-finite state and which of the two it is. */
+static void check_run(lua_State *L, const gn_linear *lin, const gsl_matrix *h, const gsl_matrix *v)
+{
+    size_t n = lin->n;
+    for (size_t t = 0; t < v->size1; t++)
+        for (size_t i = 0; i < n; i++) {
+            double x = gsl_matrix_get(v, t, i);
+            if (isfinite(x)) continue;
+            gsl_vector *re = gsl_vector_alloc(n), *im = gsl_vector_alloc(n);
+            gn_err e = {0};
+            int got = re && im && gn_linear_eig(lin, re, im, NULL, NULL, NULL, NULL, &e) == GN_OK;
+            double lmax = got ? gsl_vector_get(re, 0) : NAN;
+            if (re) gsl_vector_free(re);
+            if (im) gsl_vector_free(im);
+            double hmax = 0;
+            for (size_t a = 0; a < h->size1; a++)
+                for (size_t b = 0; b < n; b++) hmax = fmax(hmax, fabs(gsl_matrix_get(h, a, b)));
+            if (got && lmax > 1)
+                lg_errorf(L, "linear:run: v(%zu,%zu) is %g: the network is unstable (an eigenvalue "
+                          "of M has real part %.4g > 1, so the state grows as e^{(Re λ - 1) t/tau}) "
+                          "and overflowed; use a shorter run or a stable M", t + 1, i + 1, x, lmax);
+            lg_errorf(L, "linear:run: v(%zu,%zu) is %g: the state overflowed (largest |h| %.3g, "
+                      "largest Re λ of M %.4g); use smaller inputs", t + 1, i + 1, x, hmax, lmax);
+        }
+}
+
 static int linear_run(lua_State *L)
 {
     lg_linear *u = checklinear(L, 1);
@@ -131,6 +159,7 @@ static int linear_run(lua_State *L)
     gn_err e = {0};
     gn_cancel c = lg_cancel();
     if (gn_linear_run(u->lin, h, v0, method, v, c, &e)) return lg_coreerror(L, "linear:run", &e);
+    check_run(L, u->lin, h, v);
     return 1;
 }
 

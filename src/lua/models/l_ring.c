@@ -139,12 +139,16 @@ static int ring_meanfield(lua_State *L)
     lua_createtable(L, 0, 5);
     lua_pushboolean(L, ok);
     lua_setfield(L, -2, "bump");
-    lua_pushnumber(L, thc);
-    lua_setfield(L, -2, "half_width");
-    lua_pushnumber(L, h);
-    lua_setfield(L, -2, "height");
-    lua_pushnumber(L, w);
-    lua_setfield(L, -2, "width");
+    /* Without a bump there is no width or height: the fields are absent
+     * (nil, so arithmetic on them fails loudly), not NaN. */
+    if (ok) {
+        lua_pushnumber(L, thc);
+        lua_setfield(L, -2, "half_width");
+        lua_pushnumber(L, h);
+        lua_setfield(L, -2, "height");
+        lua_pushnumber(L, w);
+        lua_setfield(L, -2, "width");
+    }
     lua_pushstring(L, regime(&r->p, reg, sizeof reg));
     lua_setfield(L, -2, "regime");
     return 1;
@@ -236,6 +240,15 @@ static int ring_bump(lua_State *L)
     gn_err e = {0};
     if (gn_ring_bump(A, &pos.vector, &uw.vector, &wd.vector, &ht.vector, &e))
         return lg_coreerror(L, fn, &e);
+    /* A flat row has no position (NaN, documented); when every row is flat
+     * there is no bump at all, and a column of NaN would say nothing. */
+    size_t flat = 0;
+    for (size_t t = 0; t < rows; t++) flat += isnan(gsl_vector_get(&pos.vector, t));
+    if (rows > 0 && flat == rows)
+        return lg_errorf(L, "%s: the activity is flat in every row (%s): there is no bump, so no "
+                         "position; run the ring with a cue first", fn,
+                         gsl_vector_get(&ht.vector, 0) == 0 && gsl_matrix_get(A, 0, 0) == 0
+                             ? "all zero" : "no unit stands out");
     return 1;
 }
 

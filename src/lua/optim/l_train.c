@@ -145,7 +145,7 @@ typedef struct {
     const gn_optim_type *type;
     gn_optim_opts o;
     int method;            /* index into gn_optim_names */
-    size_t iters, batch, cbatch, score_every, score_batch;
+    size_t iters, batch, cbatch, score_every, score_batch, monitor, monitor_every;
     double gtol, target;   /* target < 0: none */
     int threads;
     int stochastic;        /* new batch every iteration (hf, adam) */
@@ -176,6 +176,8 @@ static const lg_opt train_decl[] = {
     LG_NUM("target", TO, target, 0, 1, 0, K | LG_OPT_GT | LG_OPT_NODEF, "stop once the score reaches it (default none)"),
     LG_SIZE("score_every", TO, score_every, 0, 100000000, 0, K | LG_OPT_NODEF, "score every N iterations (default adam 10, else 1; 0: never)"),
     LG_SIZE("score_batch", TO, score_batch, 1, 100000, 0, K | LG_OPT_NODEF, "fresh trials scored (default the batch)"),
+    LG_SIZE("monitor", TO, monitor, 0, 100000, 100, K, "trials in the fixed monitoring batch (0: no monitoring)"),
+    LG_SIZE("monitor_every", TO, monitor_every, 1, 100000000, 0, K | LG_OPT_NODEF, "monitoring loss every N iterations (default adam 10, else 1)"),
     LG_INT("threads", TO, threads, 1, 2, 0, K | LG_OPT_NODEF, "threads over trials (default 2 on two CPUs)"),
     LG_OPT_END
 };
@@ -195,6 +197,8 @@ static void train_defaults(train_opts *to, int method)
     to->iters = hf ? 200 : adam ? 2000 : 500;
     to->batch = adam ? 32 : 128;
     to->score_every = adam ? 10 : 1;
+    to->monitor_every = adam ? 10 : 1;
+    to->monitor = 100;
     to->target = -1;
     to->threads = gn_cpu_count() >= 2 ? 2 : 1;
 }
@@ -219,8 +223,9 @@ static void read_opts(lua_State *L, int t, train_opts *to)
 /* ---- the training loop ------------------------------------------------------------ */
 
 /* Stack of train_loop: 1 net, 2 task, 3 res, 4 history, 5 opts (light
- * userdata), 6 current training batch (its owning userdata), 7 start time. */
-enum { I_NET = 1, I_TASK, I_RES, I_HIST, I_OPTS, I_BATCH };
+ * userdata), 6 current training batch (its owning userdata), 7 the
+ * monitoring batch (nil without monitoring). */
+enum { I_NET = 1, I_TASK, I_RES, I_HIST, I_OPTS, I_BATCH, I_MON };
 
 static void hist_push(lua_State *L, const char *field, lua_Integer i, double v)
 {
@@ -250,6 +255,8 @@ typedef struct {
     const train_opts *to;
     gn_optim_fn fn;
     double t0, score, scoring;   /* start (s), last score, seconds spent scoring */
+    double monitoring;           /* seconds spent on the monitoring loss */
+    gn_batch *mon;               /* the monitoring batch (NULL: none) */
     size_t good_it;              /* last iteration with a finite loss (0: none) */
     double f_first;              /* the first finite loss (NaN before) */
     size_t events[DIVERGE_MAX];  /* iterations of the last DIVERGE_MAX divergence events (ring) */
@@ -381,6 +388,59 @@ static void loop_score(lua_State *L, loop_state *ls)
     ls->scoring += now_s() - ts;
 }
 
+/* Draws the fixed monitoring batch (to->monitor trials) and keeps it at
+ * I_MON.  It comes from a side stream of the global generator (seeded from
+ * one draw of it, whose state is then restored), so monitoring does not
+ * change the training batches: training with or without it gives the same
+ * parameters.  Its trials are not the first training batch's. */
+static void monitor_batch(lua_State *L, loop_state *ls)
+{
+    gsl_rng *g = lg_rng(L);
+    size_t sz = gsl_rng_size(g);
+    void *saved = lua_newuserdatauv(L, sz, 0);
+    memcpy(saved, gsl_rng_state(g), sz);
+    gsl_rng_set(g, gsl_rng_get(g) ^ 0x6d6f6e69UL);   /* "moni" */
+    call_sample(L, I_TASK, (lua_Integer)ls->to->monitor, "train");
+    memcpy(gsl_rng_state(g), saved, sz);
+    ls->mon = lg_tobatch(L, -1, ls->net, 1, "train: task:sample");
+    if (ls->mon->B != ls->to->monitor)
+        lg_errorf(L, "train: task:sample(%d) returned %d trials", (int)ls->to->monitor, (int)ls->mon->B);
+    lua_getfield(L, I_HIST, "monitor");
+    lua_pushvalue(L, -3);   /* the batch table: history.monitor.batch */
+    lua_setfield(L, -2, "batch");
+    lua_pop(L, 1);
+    lua_replace(L, I_MON);
+    lua_pop(L, 2);   /* the batch table and the saved state */
+}
+
+/* Records the loss on the monitoring batch at parameters x after iteration
+ * it (0: the start) with the training time so far: wall seconds less the
+ * time spent scoring and monitoring, so curves of different optimisers
+ * overlay against time. */
+static void monitor_point(lua_State *L, loop_state *ls, size_t it, const double *x)
+{
+    if (!ls->mon) return;
+    double ts = now_s();
+    gn_err e = {0};
+    double f = NAN;
+    int st = gn_train_rnn_eval_loss(ls->r->ctx, ls->mon, x, &f, &e);
+    if (st && st != GN_ENUM) lg_coreerror(L, "train", &e);
+    double t = ts - ls->t0 - ls->scoring - ls->monitoring;
+    lua_getfield(L, I_HIST, "monitor");
+    const char *f_names[] = {"iter", "loss", "time"};
+    double v[] = {(double)it, f, t < 0 ? 0 : t};
+    for (int i = 0; i < 3; i++) {
+        lua_getfield(L, -1, f_names[i]);
+        lua_Integer k = (lua_Integer)lua_rawlen(L, -1) + 1;
+        if (i == 0) lua_pushinteger(L, (lua_Integer)it);
+        else lua_pushnumber(L, v[i]);
+        lua_rawseti(L, -2, k);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    ls->monitoring += now_s() - ts;
+}
+
 /* A good iteration: keep its parameters, score when due, record history
  * and progress.  Returns why training stops now, or NULL. */
 static const char *loop_good(lua_State *L, loop_state *ls, size_t it)
@@ -409,6 +469,7 @@ static const char *loop_good(lua_State *L, loop_state *ls, size_t it)
     const char *stopped = NULL;
     if (to->target > 0 && !isnan(ls->score) && ls->score >= to->target) stopped = "target";
     else if (test) stopped = "converged";
+    if (it % to->monitor_every == 0 || it == to->iters || stopped) monitor_point(L, ls, it, o->x);
     char extra[160];
     int n = snprintf(extra, sizeof extra, "loss %.4g", f);
     if (!isnan(ls->score)) n += snprintf(extra + n, sizeof extra - (size_t)n, "  score %.2f", ls->score);
@@ -435,6 +496,8 @@ static void loop_finish(lua_State *L, const loop_state *ls, size_t it, const cha
     lua_setfield(L, I_HIST, "seconds");
     lua_pushnumber(L, ls->scoring);
     lua_setfield(L, I_HIST, "score_seconds");
+    lua_pushnumber(L, ls->monitoring);
+    lua_setfield(L, I_HIST, "monitor_seconds");
     lua_pushinteger(L, ls->nevents);
     lua_setfield(L, I_HIST, "rollbacks");
 }
@@ -445,6 +508,7 @@ static int train_loop(lua_State *L)
                      .to = lua_touserdata(L, I_OPTS), .score = NAN, .f_first = NAN};
     lua_settop(L, I_OPTS);
     lua_pushnil(L);   /* I_BATCH */
+    lua_pushnil(L);   /* I_MON */
     gn_err e = {0};
     gn_optim *o = ls.r->opt;
     gn_train_rnn_objective(ls.r->ctx, &ls.fn);
@@ -456,7 +520,9 @@ static int train_loop(lua_State *L)
         return lg_errorf(L, "train: the loss is not finite at the starting parameters");
     if (st) return lg_coreerror(L, "train", &e);
     o->cancel = lg_cancel();
+    if (ls.to->monitor > 0) monitor_batch(L, &ls);
     ls.t0 = now_s();
+    monitor_point(L, &ls, 0, ls.r->x_start);
     const char *stopped = NULL;
     size_t it;
     for (it = 1; it <= ls.to->iters && !stopped; it++) {
@@ -521,6 +587,15 @@ static int push_history(lua_State *L, const train_opts *to)
         lua_newtable(L);
         lua_setfield(L, -2, lists[i]);
     }
+    lua_createtable(L, 0, 5);   /* monitor = {iter=, loss=, time=, trials=, batch=} */
+    const char *mlists[] = {"iter", "loss", "time"};
+    for (int i = 0; i < 3; i++) {
+        lua_newtable(L);
+        lua_setfield(L, -2, mlists[i]);
+    }
+    lua_pushinteger(L, (lua_Integer)to->monitor);
+    lua_setfield(L, -2, "trials");
+    lua_setfield(L, -2, "monitor");
     if (to->type == gn_optim_hf) {
         lua_newtable(L);
         lua_setfield(L, -2, "lambda");

@@ -477,6 +477,18 @@ static void check_trace(lua_State *L, const gn_rnn *net, size_t k, size_t B)
     lua_pop(L, 2);
 }
 
+/* A loss that is NaN or Inf is an error here (training handles its own:
+ * it rolls back); the likely causes are the ones rnn:run names. */
+static void check_loss(lua_State *L, const gn_rnn *net, double loss, const char *fn)
+{
+    if (isfinite(loss)) return;
+    double wmax = 0;
+    for (size_t a = 0; a < net->n * net->n; a++) wmax = fmax(wmax, fabs(net->W->data[a]));
+    lg_errorf(L, "%s: the loss is %g: the network diverged or its outputs overflowed (max|W| %.3g, "
+              "dt/tau %.3g, noise %.3g, activation %s); reduce g or W, dt/tau, noise or the targets",
+              fn, loss, wmax, net->dt / net->tau, net->noise, gn_act_name(net->act));
+}
+
 static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
 {
     return net->noise > 0 ? lg_rng(L) : NULL;
@@ -545,6 +557,7 @@ static int rnn_loss(lua_State *L)
     double loss;
     if (gn_rnn_loss(net, b, w, noise_rng(L, net), &loss, &e) && e.code != GN_ENUM)
         return lg_coreerror(L, "rnn:loss", &e);
+    check_loss(L, net, loss, "rnn:loss");
     lua_pushnumber(L, loss);
     return 1;
 }
@@ -560,6 +573,12 @@ static int rnn_grad(lua_State *L)
     double loss;
     if (gn_rnn_grad(net, b, w, noise_rng(L, net), &loss, g, &e) && e.code != GN_ENUM)
         return lg_coreerror(L, "rnn:grad", &e);
+    check_loss(L, net, loss, "rnn:grad");
+    for (size_t i = 0; i < np; i++)
+        if (!isfinite(g[i]))
+            return lg_errorf(L, "rnn:grad: gradient entry %zu (of the flat parameters, as in "
+                             "net:params()) is %g although the loss is %g: the backward pass "
+                             "overflowed; reduce the weights or T", i + 1, g[i], loss);
     lua_pushnumber(L, loss);
     lg_pushparamtable(L, net, g);
     return 2;
