@@ -157,6 +157,7 @@ check-layers:
 	 if [ -n "$$bad2" ]; then echo "layer violation (curses/readline outside src/tui): $$bad2"; exit 1; fi; \
 	 bad3=$$(grep -nE 'luaL_error\([^"]*"([^"%]|%[%sdfpcIU])*%[-+ #0-9.]*(z|l|h|g|e|u|x|i)' src/lua/*/*.c 2>/dev/null); \
 	 if [ -n "$$bad3" ]; then echo "luaL_error knows no printf formats such as %zu or %g (use lg_errorf): $$bad3"; exit 1; fi; \
+	 sh scripts/check_funcs.sh || { echo "a binding function over 80 lines: split it (read options, call the core, push results)"; exit 1; }; \
 	 echo "  layers ok"
 
 # A reference to a file that is not in the checkout (a comment citing a

@@ -2,7 +2,9 @@
 # bench_lif.sh — LIF population: ours vs Brian2 (runtime target) and a
 # vectorised NumPy loop, 1 s at dt = 0.1 ms, n = 300 and 10,000, without
 # recurrence, with p = 0.1 AMPA recurrence, and with p = 0.1 recurrence half
-# NMDA (f = 0.5: the AMPA + NMDA path with the Mg block at each synapse);
+# NMDA (f = 0.5: the AMPA + NMDA path; ours evaluates the Mg block once per
+# neuron per step when a step brings more NMDA events than neurons, the
+# Brian2 reference at each synapse event, the NumPy one per neuron per step);
 # plus a memory-bandwidth estimate at n = 1e5.  All timed in one run on one
 # machine; ratios are reference / ours.
 #   Threads: every ratio compares one thread with one thread.  Brian2's

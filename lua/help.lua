@@ -124,8 +124,8 @@ end
 
 -- The members of value v: name -> "method" | "field", from the value
 -- itself (tables), its metatable's method table or __index (a table, or
--- a function whose upvalue holds the methods), and the fields that the
--- type's help entry declares.
+-- a function whose upvalue holds the methods), the fields that the type's
+-- help entry declares and the options its binding declares as fields.
 local function members(v)
   load_all()
   local names = {}
@@ -161,6 +161,11 @@ local function members(v)
   if e and type(e.fields) == "table" then
     for k in pairs(e.fields) do names[k] = names[k] or "field" end
   end
+  -- options that are also fields (pop.taum), from the type's declaration
+  local decl = tn and ganglion.options and ganglion.options[tn]
+  if type(decl) == "table" then
+    for _, o in ipairs(decl) do if o.field then names[o.name] = names[o.name] or "field" end end
+  end
   if tn == "cpg" and type(cpg) == "table" and type(cpg.params) == "table" then
     for _, p in ipairs(cpg.params) do names[p.name] = names[p.name] or "field" end
   end
@@ -181,6 +186,58 @@ function ganglion.complete(expr, sep, prefix)
     end
   end
   table.sort(out)
+  return out
+end
+
+-- ganglion.complete_options(before, prefix): when `before` (the line up to
+-- the word being completed) ends at a key position inside an options table,
+-- `f{...`, `f(x, {...` or `obj:m{...`, the option names of f that start
+-- with prefix, from the declarations the bindings publish
+-- (ganglion.options); else nil.
+local function callee_of(head)
+  local f = head:match("([%a_][%w_%.:]*)%s*$")
+  if f then return f end
+  local depth = 0
+  for i = #head, 1, -1 do
+    local c = head:sub(i, i)
+    if c == ")" or c == "}" then depth = depth + 1
+    elseif c == "{" then if depth == 0 then return nil end depth = depth - 1
+    elseif c == "(" then
+      if depth == 0 then return head:sub(1, i - 1):match("([%a_][%w_%.:]*)%s*$") end
+      depth = depth - 1
+    end
+  end
+end
+
+local function options_of(callee)
+  local opts = ganglion.options or {}
+  if opts[callee] then return opts[callee] end
+  local obj, m = callee:match("^(.-)[.:]([%a_][%w_]*)$")
+  if not obj then return nil end
+  local tn = typename(evalpath(obj)) or obj
+  return opts[tn .. "." .. m]
+end
+
+function ganglion.complete_options(before, prefix)
+  local depth, pos = 0, nil
+  for i = #before, 1, -1 do
+    local c = before:sub(i, i)
+    if c == "}" then depth = depth + 1
+    elseif c == "{" then
+      if depth == 0 then pos = i; break end
+      depth = depth - 1
+    end
+  end
+  if not pos then return nil end
+  local inside = before:sub(pos + 1)
+  if not (inside:match("^%s*$") or inside:match("[,;]%s*$")) then return nil end
+  local callee = callee_of(before:sub(1, pos - 1))
+  local decl = callee and options_of(callee)
+  if not decl then return nil end
+  local out = {}
+  for _, o in ipairs(decl) do
+    if o.name:sub(1, #prefix) == prefix then out[#out + 1] = o.name end
+  end
   return out
 end
 

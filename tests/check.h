@@ -31,6 +31,17 @@ static int check_failures;
 
 #define SKIP(...) do { printf("skip - "); printf(__VA_ARGS__); printf("\n"); } while (0)
 
+/* "dir/name" in one of four rotating buffers, so up to four such paths can
+ * be live in one expression (a temporary folder's files). */
+static inline const char *check_path(const char *dir, const char *name)
+{
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
 #define CHECK_DONE() return check_failures ? 1 : 0
 
 #endif

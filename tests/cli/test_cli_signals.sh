@@ -17,7 +17,9 @@ grep -q "err.lua:3: get: row index 9 out of range" "$D/err" ; ok $? "-b: the err
 [ "$(cat "$D/out")" = before ] ; ok $? "-b: output before the error is kept, nothing after it runs"
 
 # Sends SIGINT to a batch run of $1 once it has printed "start"; sets st,
-# secs (seconds from the signal to the exit).
+# secs (seconds from the signal to "interrupted" on stderr: what the user
+# waits for; the exit that follows also frees the run's memory, which under
+# ASan on a loaded machine takes seconds of its own).
 interrupt() {
     $G -b "$1" > "$D/out" 2> "$D/err" &
     pid=$!
@@ -26,15 +28,21 @@ interrupt() {
     sleep 0.5
     t0=$(now)
     kill -INT $pid
-    wait $pid; st=$?
+    while kill -0 $pid 2>/dev/null && ! grep -q interrupted "$D/err" 2>/dev/null; do sleep 0.02; done
     secs=$(echo "$(now) - $t0" | bc)
+    wait $pid; st=$?
 }
+
+# Under ASan (make asan sets ASAN_OPTIONS) a large result's shadow memory is
+# set up before the C routine starts polling, which on a loaded machine takes
+# seconds; the bound is about ganglion's polling, so it is wider there.
+case "${ASAN_OPTIONS:-}" in '') bound=3 ;; *) bound=10 ;; esac
 
 check() {   # $1 = what was interrupted
     [ $st = 1 ] ; ok $? "SIGINT during $1: exit status 1 (got $st)"
     grep -q "interrupted" "$D/err" ; ok $? "SIGINT during $1: \"interrupted\" on stderr ($(tr '\n' '|' < "$D/err" | cut -c1-120))"
     [ "$(head -1 "$D/out")" = start ] && ! grep -q "not reached" "$D/out" ; ok $? "SIGINT during $1: earlier output kept, the rest of the chunk not run"
-    [ "$(echo "$secs < 3" | bc)" = 1 ] ; ok $? "SIGINT during $1: stops within 3 s (took $secs s)"
+    [ "$(echo "$secs < $bound" | bc)" = 1 ] ; ok $? "SIGINT during $1: stops within $bound s (took $secs s)"
 }
 
 printf 'print("start")\nlocal i = 0\nwhile true do i = i + 1 end\nprint("not reached")\n' > "$D/lua.lua"

@@ -4,15 +4,15 @@
 # numerical checks pass with dispatch forced to them (GANGLION_SIMD=baseline).
 G=${GANGLION:-./ganglion}
 B=${TESTBIN:-build/tests}
-OBJ=$(dirname "$B")/src/core   # build/src/core next to build/tests
+OBJ=$(dirname "$B")/src/core   # build/src/core/<module>/ next to build/tests
 ok() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi; }
 
-if command -v objdump > /dev/null && ls "$OBJ"/*_simd.o > /dev/null 2>&1; then
-    for o in "$OBJ"/*_simd.o; do
+if command -v objdump > /dev/null && ls "$OBJ"/*/*_simd.o > /dev/null 2>&1; then
+    for o in "$OBJ"/*/*_simd.o; do
         n=$(objdump -d "$o" | grep -cE '%[yz]mm[0-9]')
         [ "$n" = 0 ] ; ok $? "baseline object $(basename "$o") uses no AVX registers ($n instructions)"
     done
-    for o in "$OBJ"/*_simd_avx2.o; do
+    for o in "$OBJ"/*/*_simd_avx2.o; do
         n=$(objdump -d "$o" | grep -cE '%ymm[0-9]')
         # ASan's instrumentation can keep a loop from vectorising: only the
         # plain build must show AVX2 in its AVX2 objects.

@@ -15,14 +15,7 @@
 
 static char dir[] = "/tmp/gn_atomicXXXXXX";
 
-static char *at(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
+static const char *at(const char *name) { return check_path(dir, name); }
 
 static const char *content(const char *path)
 {

@@ -32,5 +32,16 @@ int main(void)
     size_t b = gn_mem_budget();
     unsetenv("GANGLION_MEM_LIMIT");
     CHECK(b == gn_mem_budget() && b > 0, "a malformed limit falls back to available memory (%zu)", b);
+
+    /* gn_file_bytes_left: what remains after the position, the position kept */
+    FILE *f = tmpfile();
+    fwrite("0123456789abc", 1, 13, f);
+    fseek(f, 5, SEEK_SET);
+    CHECK(gn_file_bytes_left(f) == 8, "13-byte file read from 5: 8 bytes left");
+    CHECK(ftell(f) == 5 && fgetc(f) == '5', "the read position is unchanged");
+    fclose(f);
+    FILE *p = popen("printf abc", "r");
+    CHECK(p && gn_file_bytes_left(p) == -1, "a pipe cannot seek: -1");
+    if (p) pclose(p);
     CHECK_DONE();
 }

@@ -26,14 +26,7 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static char *path_of(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
+static const char *path_of(const char *name) { return check_path(dir, name); }
 
 static int same(const gn_chunk *c, const char *code)
 {

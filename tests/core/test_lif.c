@@ -157,6 +157,51 @@ static void test_mg_block(void)
     gn_lif_free(L);
 }
 
+/* The NMDA jump of each target uses G at its own potential, whether the
+ * step's block is tabled once per neuron (more synapse events than neurons)
+ * or computed per event (fewer): 4 neurons held at different potentials,
+ * 8 or 1 input channels onto all of them, all spiking in the last step.
+ * Reference: f w G(V_i) e^{-dt/tau_nmda} summed over channels, G written
+ * out here (Jahr & Stevens), not gn_lif_mg_block. */
+static void test_mg_block_paths(void)
+{
+    gn_lif_params p = defaults();
+    double I[4] = {0.0, 0.021, 0.043, 0.062};     /* V from -72.3 to about -50.4 mV */
+    for (int channels = 8; channels >= 1; channels -= 7) {
+        gn_err e = {0};
+        gn_lif *L = gn_lif_alloc(4, (size_t)channels, &p, &e);
+        double W[4 * 8], f[8];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < channels; j++) W[i * channels + j] = 0.0123 + 0.0031 * i + 0.0017 * j;
+        for (int j = 0; j < channels; j++) f[j] = j % 2 ? 1.0 : 0.35;
+        gn_lif_set_inputs(L, gn_lif_csr_from_dense((size_t)channels, 4, W, &e), f, &e);
+        double dt = 0.1, ts[8];
+        uint32_t ch[8];
+        for (int j = 0; j < channels; j++) { ts[j] = 600.0; ch[j] = (uint32_t)j; }
+        size_t steps = 6001;
+        gn_lif_sched *S = gn_lif_sched_from_list((size_t)channels, ts, ch, (size_t)channels, steps, dt, &e);
+        double *V = malloc(steps * 4 * sizeof *V);
+        gn_lif_spikes sp; gn_lif_spikes_init(&sp);
+        run_simple(L, dt, steps, GN_LIF_I_VECTOR, 0, I, S, V, &sp, &e);
+        double worst = 0;
+        for (int i = 0; i < 4; i++) {
+            double v = V[5999 * 4 + i], want = 0;
+            double G = 1.0 / (1.0 + p.mg / 3.57 * exp(-v / 16.13));
+            for (int j = 0; j < channels; j++) want += f[j] * W[i * channels + j] * G;
+            want *= exp(-dt / p.tau_nmda);
+            double rel = fabs(L->nmda[i] - want) / want;
+            if (rel > worst) worst = rel;
+        }
+        CHECK(worst < 1e-13 && sp.count == 0, "%d channel%s x 4 neurons (%s): NMDA jumps f w G(V_i) at each "
+              "target's V, worst relative error %.1e", channels, channels > 1 ? "s" : "",
+              channels > 1 ? "block tabled per neuron" : "block per event", worst);
+        free(V);
+        gn_lif_sched_free(S);
+        gn_lif_spikes_free(&sp);
+        gn_lif_free(L);
+    }
+}
+
 /* Global inhibition: identical neurons under constant drive; the rate must
  * drop, and approach the self-consistent rate r = f(I − g r / R). */
 static void test_inhibition(void)
@@ -738,6 +783,7 @@ int main(void)
     test_synapse_decay(1.0, "NMDA");
     test_synapse_decay(0.4, "AMPA+NMDA");
     test_mg_block();
+    test_mg_block_paths();
     test_inhibition();
     test_poisson();
     test_csr();

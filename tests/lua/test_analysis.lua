@@ -112,4 +112,13 @@ local md = m:copy()
 md:delete(5)
 T.ok(md.n == 4 and md.Wout:cols() == 4, "delete: n and Wout shrink")
 T.raises(function() md:delete(0) end, "out of range", "delete: index 0 refused")
+
+-- merge's options come from a declaration (ganglion.options["rnn.merge"])
+T.ok(ganglion.options["rnn.merge"] and ganglion.options["rnn.merge"][1].name == "method", "merge: options declared")
+T.raises(function() m:copy():merge(1, 2, { method = "median" }) end,
+         'merge: method must be "mean", "ls" or "exact", got "median"', "merge: unknown method")
+T.raises(function() m:copy():merge(1, 2, { methdo = "ls" }) end, "merge: unknown option 'methdo'", "merge: typo")
+T.raises(function() m:copy():merge(1, 2, "ls") end, "merge: options must be a table (got string)", "merge: options type")
+T.raises(function() rank_pairs(matrix.eye(3), 2, { abs = 1 }) end, "rank_pairs: option 'abs' must be true or false",
+         "rank_pairs: abs type")
 T.done()

@@ -37,6 +37,24 @@ T.ok(not has(ganglion.complete("net", ":", ""), "W"), "after ':' only methods ar
 T.ok(not has(ganglion.complete("task", ".", ""), "_trial"), "hooks (_name) are not offered")
 T.ok(#ganglion.complete("nosuchthing", ".", "") == 0, "an unknown name completes to nothing")
 
+-- Option names complete from the bindings' declarations (ganglion.options),
+-- at a key position of an options table, and only there.
+local oc = {
+  { "lif{", "vr", "vrest" }, { "pop = lif{n = 3, ", "tau_n", "tau_nmda" }, { "pop:run{", "kee", "keep_state" },
+  { "net:train(task, {", "met", "method" }, { "plot(x, {", "yl", "ylog" }, { "net:merge(1, 2, {", "me", "method" },
+  { "rnn{n = 4,\n ", "act", "activation" }, { "savefig('a.svg', {", "he", "height" },
+}
+for _, c in ipairs(oc) do
+  local got = ganglion.complete_options(c[1], c[2]) or {}
+  T.ok(has(got, c[3]), ("%s%s<Tab> offers the option %s (got %s)"):format(c[1]:gsub("\n", "\\n"), c[2], c[3],
+       table.concat(got, " ")))
+end
+T.ok(ganglion.complete_options("lif{n = ", "") == nil, "after '=' is a value, not an option name")
+T.ok(ganglion.complete_options("x = {", "a") == nil, "a plain table constructor has no options")
+T.ok(ganglion.complete_options("lif(3) + ", "ta") == nil, "outside any table: no options")
+local fields = ganglion.complete("pop", ".", "")
+T.ok(has(fields, "mg") and has(fields, "threads"), "fields come from options declared as fields (mg, threads)")
+
 -- every field a type's entry declares exists on an object of that type
 local objs = { rnn = net, lif = pop, ring = ringnet, linear = lin, cpg = c, task = task }
 for tn, o in pairs(objs) do

@@ -158,4 +158,22 @@ T.raises(function() play({}) end, "activity is empty", "play: empty")
 T.raises(function() play(act, {frames = 0}) end, "'frames' must be 1..1000", "play: frames out of range")
 T.raises(function() plot({1, 2}, {width = -1}) end, "'width' must be 1..2000", "plot: bad width")
 
+
+-- The display functions read their options through one declaration each,
+-- published for help and the hostile-API test.
+for _, fn in ipairs { "plot", "raster", "heatmap", "phase", "bars", "play", "savefig" } do
+  T.ok(type(ganglion.options[fn]) == "table" and #ganglion.options[fn] > 0, fn .. ": options declared")
+end
+local names = {}
+for _, o in ipairs(ganglion.options.plot) do names[o.name] = o.type end
+T.ok(names.title == "string" and names.hold == "boolean" and names.x == "value" and names.height == "integer",
+     "plot: option kinds (title string, hold boolean, x value, height integer)")
+T.raises(function() plot({1, 2}, {height = 1001}) end, "plot: option 'height' must be 1..1000 lines, got 1001", "plot: height")
+T.raises(function() plot({1, 2}, {pane = 65}) end, "option 'pane' must be a pane number >= 1, got 65", "plot: pane")
+T.raises(function() plot({1, 2}, {xmin = 0/0}) end, "xmin must be a finite number, got NaN", "plot: NaN limit")
+T.raises(function() plot({1, 2}, {hold = 1}) end, "option 'hold' must be true or false (got number)", "plot: hold type")
+T.raises(function() raster({{t = 1, i = 1}}, {n = -1}) end, "raster: option 'n' must be >= 1, got -1", "raster: n")
+T.raises(function() raster({{t = 1, i = 1}}, {T = -1}) end, "raster: option 'T' must be a positive time, got -1", "raster: T")
+T.raises(function() heatmap(matrix(2, 2, 1), {mni = 0}) end, "heatmap: unknown option 'mni' (known: title", "heatmap: typo")
+T.raises(function() bars({1, 2}, {labels = {"a"}, xlog = true}) end, "bars: unknown option 'xlog'", "bars: plot's options are not bars'")
 T.done()

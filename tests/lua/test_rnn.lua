@@ -217,4 +217,13 @@ do
   T.raises(function() noisy:run(matrix(200, 1)) end, "diverged", "a file with noise 1.79e308 runs into an error, not NaN")
 end
 
+
+-- seed= is declared (a whole number wider than an int, may be negative)
+do
+  local a, b = rnn{n = 5, seed = 2^40}, rnn{n = 5, seed = 2^40}
+  T.ok(a.W:get(2, 3) == b.W:get(2, 3), "seed=2^40 reproduces the weights")
+  T.ok(rnn{n = 5, seed = -7}.W:get(1, 2) == rnn{n = 5, seed = -7}.W:get(1, 2), "a negative seed works")
+  T.raises(function() rnn{n = 5, seed = 1.5} end, "rnn: seed must be a whole number", "fractional seed")
+  T.raises(function() rnn{n = 5, seed = "x"} end, "option 'seed' must be a whole number (got string)", "seed type")
+end
 T.done()

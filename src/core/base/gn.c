@@ -88,3 +88,12 @@ int gn_check_bytes(double bytes, const char *what, gn_err *err)
                    "GANGLION_MEM_LIMIT to change the budget)", what, bytes / gib,
                    (double)budget / gib);
 }
+
+long long gn_file_bytes_left(FILE *f)
+{
+    long here = ftell(f);
+    if (here < 0 || fseek(f, 0, SEEK_END) != 0) return -1;
+    long end = ftell(f);
+    if (fseek(f, here, SEEK_SET) != 0 || end < here) return -1;
+    return (long long)(end - here);
+}

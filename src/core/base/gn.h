@@ -3,6 +3,7 @@
 #define GN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Status codes returned by every fallible core function. */
 enum {
@@ -49,6 +50,11 @@ size_t gn_mem_budget(void);
  * GANGLION_MEM_LIMIT to change the budget)".  bytes is a double so that
  * products of hostile sizes cannot wrap. */
 int gn_check_bytes(double bytes, const char *what, gn_err *err);
+
+/* Bytes left in f from the current position, or -1 when f cannot seek (a
+ * pipe): readers compare a header's claimed size with it before allocating,
+ * and fall back on the memory budget alone when it is -1. */
+long long gn_file_bytes_left(FILE *f);
 
 /* Cooperative cancellation: iterative core routines poll between
  * iterations with gn_cancel_check(), never by reading the flag themselves.

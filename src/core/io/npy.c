@@ -192,17 +192,6 @@ int gn_npy_parse_header(const char *hdr, size_t len, const char *path, int *fort
     return GN_OK;
 }
 
-/* Bytes left in f from the current position, or -1 when f cannot seek
- * (a pipe): then only the memory budget bounds what is allocated. */
-static long long bytes_left(FILE *f)
-{
-    long here = ftell(f);
-    if (here < 0 || fseek(f, 0, SEEK_END) != 0) return -1;
-    long end = ftell(f);
-    if (fseek(f, here, SEEK_SET) != 0 || end < here) return -1;
-    return (long long)(end - here);
-}
-
 int gn_npy_read(FILE *f, const char *path, gsl_matrix **out, gn_err *err)
 {
     *out = NULL;
@@ -247,7 +236,7 @@ int gn_npy_read(FILE *f, const char *path, gsl_matrix **out, gn_err *err)
     }
     size_t count = dims[0] * dims[1];
     /* the data must be exactly there before anything is allocated for it */
-    long long left = bytes_left(f);
+    long long left = gn_file_bytes_left(f);
     if (left >= 0 && (unsigned long long)left != (unsigned long long)count * sizeof(double)) {
         rc = (unsigned long long)left < (unsigned long long)count * sizeof(double)
              ? gn_fail(err, GN_EFORMAT, "'%s': truncated data (%lld bytes for %zux%zu float64 "

@@ -568,8 +568,10 @@ static int rec_bitmap(gn_lif *L, size_t wpr)
 }
 
 /* Synapses [a, b) of one row, AMPA share directly, NMDA share scaled by the
- * magnesium block at the target's present potential. */
-static void deliver(gn_lif *L, const gn_lif_csr *c, size_t a, size_t b, double f)
+ * magnesium block at the target's present potential: from mgb[i] when the
+ * step has it (mg_block_slice), else computed here.  Both are the same
+ * number: V does not change while a step's spikes are delivered. */
+static void deliver(gn_lif *L, const gn_lif_csr *c, size_t a, size_t b, double f, const double *mgb)
 {
     const uint32_t *idx = c->idx;
     double *ampa = L->ampa;
@@ -587,13 +589,24 @@ static void deliver(gn_lif *L, const gn_lif_csr *c, size_t a, size_t b, double f
         for (; k < b; k++) ampa[idx[k]] += w;
         return;
     }
-    double *nmda = L->nmda, mg = L->p.mg;
+    double *nmda = L->nmda;
     for (size_t k = a; k < b; k++) {
         uint32_t i = idx[k];
         double w = c->w ? c->w[k] : c->wconst;
         ampa[i] += (1 - f) * w;
-        nmda[i] += f * gn_lif_mg_block(L->v[i], mg) * w;
+        nmda[i] += f * (mgb ? mgb[i] : gn_lif_mg_block(L->v[i], L->p.mg)) * w;
     }
+}
+
+/* The magnesium block of every neuron of [lo, hi) at its present potential,
+ * once per step before the step's spikes arrive: one exp per neuron instead
+ * of one per NMDA synapse event (75 times fewer at n = 10,000, p = 0.1,
+ * where each step delivers ~750,000 events). */
+static void mg_block_slice(const gn_lif *L, double *mgb, size_t lo, size_t hi)
+{
+    const double *v = L->v;
+    const double mg = L->p.mg;
+    for (size_t i = lo; i < hi; i++) mgb[i] = gn_lif_mg_block(v[i], mg);
 }
 
 /* Counted delivery of synapses [a, b).  Rows are read from memory once per
@@ -642,6 +655,7 @@ typedef struct {
     uint32_t *fbuf[2];      /* neurons of this slice that fired, by step parity */
     size_t nf[2];
     const uint64_t **rows;  /* bitmap rows of this step's recurrent spikes (DELIVER_BITS) */
+    const double *mgb;      /* this step's Mg block of the slice, or NULL: per event */
     size_t nrows;           /* rows queued (BITS) or counted since the last fold (COUNT) */
     uint32_t *sstep, *sneu; /* an uncoupled chunk's spikes (1-based step, neuron), by step */
     size_t scount, scap;
@@ -669,6 +683,8 @@ struct run_ctx {
     uint16_t *cnt;              /* DELIVER_COUNT/BITS counters, n */
     size_t wpr;                 /* bitmap words per row (a multiple of 4) */
     const uint64_t **rowmem;    /* DELIVER_BITS row queues, n per thread */
+    double *mgb;                /* Mg block per neuron this step, n (NULL: no NMDA synapses) */
+    double rec_row, in_row;     /* mean synapses per recurrent / input row (NMDA rows only) */
     atomic_size_t stop_at;      /* steps done when everyone stops (0: not stopping) */
     int status;                 /* GN_OK, or why thread 0 asked to stop */
     size_t done;                /* steps completed */
@@ -739,7 +755,7 @@ static void deliver_list(run_ctx *c, worker *me, const uint32_t *list, size_t m)
                 me->nrows = 0;
             }
         }
-        else deliver(L, rc, a, b, L->f_rec);
+        else deliver(L, rc, a, b, L->f_rec, me->mgb);
     }
 }
 
@@ -751,8 +767,25 @@ static void deliver_inputs(run_ctx *c, const worker *me, size_t k)
         uint32_t j = in->input[s];
         size_t a, b;
         row_bounds(c, L->win, c->isplit, me->id, j, &a, &b);
-        deliver(L, L->win, a, b, L->f_in[j]);
+        deliver(L, L->win, a, b, L->f_in[j], me->mgb);
     }
+}
+
+/* Before step k's deliveries: the Mg block of the slice once per neuron when
+ * the step brings more NMDA synapse events than there are neurons (m
+ * recurrent spikes from the previous step, plus this step's input spikes),
+ * else none and deliver() computes it per event.  Every worker decides
+ * alike, and either way each event gets the same value. */
+static void mg_block_step(run_ctx *c, worker *me, size_t k, size_t m)
+{
+    me->mgb = NULL;
+    if (!c->mgb) return;
+    const gn_lif_sched *in = c->o->in;
+    double events = (double)m * c->rec_row;
+    if (c->L->win && in) events += (double)(in->ptr[k + 1] - in->ptr[k]) * c->in_row;
+    if (events <= (double)c->L->n) return;
+    mg_block_slice(c->L, c->mgb, me->lo, me->hi);
+    me->mgb = c->mgb;
 }
 
 static void record_v(const run_ctx *c, const worker *me, size_t k)
@@ -807,6 +840,7 @@ static void run_worker(worker *me)
     if (!c->lockstep) {
         me->scount = 0;
         for (; k < c->k1; k++) {
+            mg_block_step(c, me, k, 0);
             if (inputs) deliver_inputs(c, me, k);
             if (o->I_kind == GN_LIF_I_MATRIX) ks.I = o->I + k * n;
             size_t nf = gn_lif_kernel(me->lo, me->hi, &ks, vinh, p, &c->q, me->fbuf[0]);
@@ -839,6 +873,11 @@ static void run_worker(worker *me)
         }
         /* Recurrent spikes of the previous step (one-step delay), then this
          * step's input spikes. */
+        if (c->mgb) {
+            size_t m = k == c->k0 ? L->nfired : 0;
+            for (int t = 0; k > c->k0 && t < T; t++) m += c->w[t].nf[(k - 1) & 1];
+            mg_block_step(c, me, k, L->rec ? m : 0);
+        }
         if (L->rec) {
             me->nrows = 0;
             if (k == c->k0) deliver_list(c, me, L->fired, L->nfired);
@@ -1022,6 +1061,12 @@ int gn_lif_run(gn_lif *L, const gn_lif_run_opts *o, gn_lif_spikes *out, gn_err *
         st = gn_fail(err, GN_ENOMEM, "out of memory");
         goto done;
     }
+    if (nmda_syn && !(c->mgb = malloc(n * sizeof *c->mgb))) {
+        st = gn_fail(err, GN_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (L->rec && L->f_rec > 0) c->rec_row = (double)gn_lif_csr_nnz(L->rec) / (double)n;
+    if (L->win && o->in) c->in_row = (double)gn_lif_csr_nnz(L->win) / (double)L->inputs;
     if (Tmax > 1) {
         size_t lo[GN_LIF_MAX_THREADS + 1];
         for (int t = 0; t <= Tmax; t++) lo[t] = t == Tmax ? n : (n * (size_t)t / (size_t)Tmax) / SLICE_ALIGN * SLICE_ALIGN;
@@ -1089,7 +1134,7 @@ done:
     for (int t = 0; t < GN_LIF_MAX_THREADS; t++) { free(c->w[t].sstep); free(c->w[t].sneu); }
     pthread_mutex_destroy(&c->bar.mu);
     pthread_cond_destroy(&c->bar.cv);
-    free(fmem); free(c->cnt); free(c->rowmem);
+    free(fmem); free(c->cnt); free(c->rowmem); free(c->mgb);
     free((void *)c->rsplit); free((void *)c->isplit);
     free(c);
     return st;

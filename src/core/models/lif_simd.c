@@ -4,19 +4,15 @@
 #include <math.h>
 #include <string.h>
 
-#include "lif.h"
 #include "simd.h"
 
+/* This file is built once per variant: its entry points take the variant's
+ * suffix (GN_SIMD), declared by lif.h under the new names. */
 #define gn_lif_kernel GN_SIMD(gn_lif_kernel)
 #define gn_lif_bits_sum GN_SIMD(gn_lif_bits_sum)
 #define gn_lif_uniform_block GN_SIMD(gn_lif_uniform_block)
 #define gn_lif_geom_block GN_SIMD(gn_lif_geom_block)
-size_t gn_lif_kernel(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,
-                     const gn_lif_params *p, const gn_lif_prop *q, uint32_t *fired);
-void gn_lif_bits_sum(const uint64_t *const *rows, size_t m, size_t w0, size_t w1, uint16_t *cnt,
-                     int avx2_only);
-void gn_lif_uniform_block(uint64_t *st, size_t m, double *u);
-void gn_lif_geom_block(size_t m, const double *u, double inv_lq, uint64_t *gap);
+#include "lif.h"
 
 #ifdef GN_SIMD_AVX2
 

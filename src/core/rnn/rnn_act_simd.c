@@ -1,27 +1,20 @@
 /* rnn_act_simd.c — element-wise rnn kernels, built with -ffast-math so GCC
  * vectorises them through libmvec (tanh, exp, log1p); checked against libm
  * in tests/core/test_rnn_act.c. */
-#include "rnn_act.h"
-
 #include <immintrin.h>
 #include <math.h>
 
-#include "rnn.h"
 #include "simd.h"
 
+/* This file is built once per variant: its entry points take the variant's
+ * suffix (GN_SIMD), declared by the header under the new names. */
 #define gn_rnn_k_act GN_SIMD(gn_rnn_k_act)
 #define gn_rnn_k_dmul GN_SIMD(gn_rnn_k_dmul)
 #define gn_rnn_k_step GN_SIMD(gn_rnn_k_step)
 #define gn_rnn_k_back GN_SIMD(gn_rnn_k_back)
 #define gn_rnn_k_rstep GN_SIMD(gn_rnn_k_rstep)
-void gn_rnn_k_act(int act, size_t len, const double *x, double *r);
-void gn_rnn_k_dmul(int act, size_t len, const double *r, double *d);
-void gn_rnn_k_step(int act, size_t rows, size_t n, double alpha, const double *xprev,
-                   double *x, const double *noise, double *r, size_t ldr);
-void gn_rnn_k_back(int act, size_t rows, size_t n, const double *r, size_t ldr, double *d,
-                   size_t ldd, double c, const double *dnext, size_t ldn);
-void gn_rnn_k_rstep(int act, size_t rows, size_t n, double alpha, const double *rxprev,
-                    double *z, const double *r, size_t ldr, double *rx);
+#include "rnn_act.h"
+#include "rnn.h"
 
 /* softplus written so it cannot overflow: max(x,0) + log1p(e^{−|x|}). */
 static inline double softplus(double x)

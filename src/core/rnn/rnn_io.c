@@ -149,16 +149,6 @@ static const char *const keys[NKEYS] = {
     "W", "Win", "b", "Wout", "bout", "x0"
 };
 
-/* Bytes left in f from the current position (-1: not seekable). */
-static long long bytes_left(FILE *f)
-{
-    long here = ftell(f);
-    if (here < 0 || fseek(f, 0, SEEK_END) != 0) return -1;
-    long end = ftell(f);
-    if (fseek(f, here, SEEK_SET) != 0 || end < here) return -1;
-    return (long long)(end - here);
-}
-
 static int parse(reader *r, gn_rnn **out)
 {
     gn_err *err = r->err;
@@ -235,7 +225,7 @@ static int parse(reader *r, gn_rnn **out)
                  * before they are allocated. */
                 double need = 2.0 * ((double)n * n + (double)n * nin + 2.0 * n +
                                      (double)nout * n + nout) - 1;
-                long long left = bytes_left(r->f);
+                long long left = gn_file_bytes_left(r->f);
                 if (left >= 0 && (double)left < need) {
                     gn_fail(err, GN_EFORMAT, "%s:%d: n=%zu, inputs=%zu, outputs=%zu declare %.0f "
                             "numbers, but only %lld bytes remain (truncated?)", r->path, r->line,

@@ -412,7 +412,9 @@ static gsl_matrix *fp_starts(lua_State *L, int o, const gn_rnn *net, const fp_op
         return S;
     }
     if (sty == LUA_TNUMBER) {
-        lua_Integer k = lg_optinteger(L, o, "starts", 64);
+        lua_getfield(L, o, "starts");
+        lua_Integer k = lg_checkinteger(L, -1, "fixedpoints", "starts");
+        lua_pop(L, 1);
         if (k < 1 || k > 1000000) lg_errorf(L, "fixedpoints: starts must be in 1..1000000, got %lld", (long long)k);
         nstarts = (size_t)k;
     }
@@ -526,33 +528,41 @@ static size_t checkunit(lua_State *L, int idx, const gn_rnn *net, const char *fn
     return (size_t)(i - 1);
 }
 
-/* net:merge(i, j [, {method="exact"|"ls", trace=}]) -> net, and for "ls" the fit a, c */
+/* net:merge(i, j [, {...}]). */
+typedef struct { int method; } merge_opts;
+enum { MERGE_MEAN, MERGE_LS, MERGE_EXACT };
+static const lg_opt merge_decl[] = {
+    LG_CHOICE("method", merge_opts, method, "mean|ls|exact",
+              "mean: average the two units' weights (exact: the same); ls: least-squares fit on trace"),
+    LG_VALUE("trace", 0, "the net's recorded activity (net:run(...)), needed by method \"ls\""),
+    LG_OPT_END
+};
+
+/* net:merge(i, j [, {method="mean"|"ls", trace=}]) -> net, and for "ls" the fit a, c */
 static int l_merge(lua_State *L)
 {
-    static const char *const keys[] = {"method", "trace", NULL};
     gn_rnn *net = lg_usernn(L, 4, "net:merge");
     size_t i = checkunit(L, 2, net, "merge", "i");
     size_t j = checkunit(L, 3, net, "merge", "j");
     if (i == j) lg_errorf(L, "merge: cannot merge unit %zu with itself", i + 1);
     int o = lua_isnoneornil(L, 4) ? 0 : 4;
-    lg_checkkeys(L, o, "merge", keys);
-    const char *method = lg_optstring(L, o, "method", "mean");
+    merge_opts mo;
+    lg_opt_defaults(merge_decl, &mo);
+    lg_opt_read(L, o, "merge", merge_decl, &mo);
     gn_err e = {0};
     gn_rnn *out = NULL;
     int nret = 1;
     double a = 0, c = 0;
-    if (!strcmp(method, "ls")) {
-        if (lua_getfield(L, o, "trace") == LUA_TNIL)
+    if (mo.method == MERGE_LS) {
+        if (!o || lua_getfield(L, o, "trace") == LUA_TNIL)
             lg_errorf(L, "merge: method \"ls\" needs the recorded activity, {trace=net:run(...)}");
         gsl_matrix *R = checkdata(L, lua_gettop(L), "merge", "r");
         if (R->size2 != net->n) lg_errorf(L, "merge: trace rates must have %zu columns, got %zu", net->n, R->size2);
         gsl_vector_view ri = gsl_matrix_column(R, i), rj = gsl_matrix_column(R, j);
         out = gn_rnn_merge_ls(net, i, j, &ri.vector, &rj.vector, &a, &c, &e);
         nret = 3;
-    } else if (!strcmp(method, "mean") || !strcmp(method, "exact")) {
-        out = gn_rnn_merge(net, i, j, &e);
     } else {
-        lg_errorf(L, "merge: method must be \"mean\" or \"ls\", got \"%s\"", method);
+        out = gn_rnn_merge(net, i, j, &e);
     }
     if (!out) lg_coreerror(L, "merge", &e);
     lg_rnn_replace(L, 1, out, "merge");
@@ -592,5 +602,8 @@ int lg_open_analysis(lua_State *L)
     fp_opts fdef;
     lg_opt_defaults(fp_decl, &fdef);
     lg_opt_publish(L, "fixedpoints", fp_decl, &fdef);
+    merge_opts mdef;
+    lg_opt_defaults(merge_decl, &mdef);
+    lg_opt_publish(L, "rnn.merge", merge_decl, &mdef);
     return 0;
 }

@@ -2,8 +2,16 @@
  * tries to merge, ranked in C (src/core/array/mat_struct.c) instead of sorting
  * n²/2 Lua tables on every step. */
 #include "l_matrix.h"
+#include "l_opt.h"
 
 #include <stdlib.h>
+
+typedef struct { int absval; } rank_opts;
+static const lg_opt rank_decl[] = {
+    LG_VALUE("var", 0, "one value per unit: in each pair i is the unit with the larger one"),
+    LG_BOOL("abs", rank_opts, absval, 0, "rank by |S| instead of S"),
+    LG_OPT_END
+};
 
 /* rank_pairs(S, m [, {var=, abs=}]) -> { {i, j, s}, ... }: the m most
  * similar pairs of the upper triangle of S (n×n), best first; |S| with
@@ -16,12 +24,11 @@ static int l_rank_pairs(lua_State *L)
     lua_Integer m = lg_checkinteger(L, 2, fn, "m");
     if (m < 0) return lg_errorf(L, "%s: m must be >= 0, got %lld", fn, (long long)m);
     int t = lua_isnoneornil(L, 3) ? 0 : 3;
-    if (t) {
-        static const char *const keys[] = {"var", "abs", NULL};
-        lg_checkkeys(L, t, fn, keys);
-    }
+    rank_opts ro;
+    lg_opt_defaults(rank_decl, &ro);
+    lg_opt_read(L, t, fn, rank_decl, &ro);
     size_t n = S->size1;
-    int absval = lg_optboolean(L, t, "abs", 0);
+    int absval = ro.absval;
     double *var = NULL;
     if (t) {
         gsl_matrix *v = lg_optmatrixfield(L, t, "var");
@@ -53,5 +60,8 @@ int lg_open_rank(lua_State *L)
 {
     lua_pushcfunction(L, l_rank_pairs);
     lua_setglobal(L, "rank_pairs");
+    rank_opts def;
+    lg_opt_defaults(rank_decl, &def);
+    lg_opt_publish(L, "rank_pairs", rank_decl, &def);
     return 0;
 }

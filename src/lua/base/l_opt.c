@@ -28,6 +28,7 @@ void lg_opt_defaults(const lg_opt *decl, void *base)
         case LG_OPT_INT: case LG_OPT_BOOL: *(int *)slot(base, o) = (int)o->def; break;
         case LG_OPT_SIZE: *(size_t *)slot(base, o) = (size_t)o->def; break;
         case LG_OPT_CHOICE: *(int *)slot(base, o) = 0; break;
+        case LG_OPT_STRING: *(const char **)slot(base, o) = NULL; break;
         default: break;
         }
     }
@@ -60,6 +61,15 @@ static void range_text(char *buf, size_t n, const lg_opt *o)
     else snprintf(buf, n, "a finite number");
 }
 
+/* The error of a declaration that says in its own words what a value must
+ * be (o->want): "fn: option 'height' must be 1..1000 lines, got 0". */
+static int want_error(lua_State *L, const char *fn, const lg_opt *o, int opt, double v)
+{
+    char g[32];
+    if (opt) return lg_errorf(L, "%s: option '%s' must be %s, got %s", fn, o->name, o->want, numstr(g, sizeof g, v));
+    return lg_errorf(L, "%s: %s must be %s, got %s", fn, o->name, o->want, numstr(g, sizeof g, v));
+}
+
 static int in_range(const lg_opt *o, double v)
 {
     if (o->flags & LG_OPT_GT ? !(v > o->lo) : !(v >= o->lo)) return 0;
@@ -72,6 +82,7 @@ static void set_double(lua_State *L, int idx, const char *fn, const lg_opt *o, i
     double v = lua_tonumber(L, idx);
     char r[96], g[32];
     if (!in_range(o, v) || (isinf(v) && !(o->flags & LG_OPT_INF)) || isnan(v)) {
+        if (o->want) want_error(L, fn, o, opt, v);
         range_text(r, sizeof r, o);
         lg_errorf(L, "%s: %s must be %s, got %s", fn, o->name, r, numstr(g, sizeof g, v));
     }
@@ -87,6 +98,7 @@ static void set_whole(lua_State *L, int idx, const char *fn, const lg_opt *o, in
     double v = lua_tonumber(L, idx);
     char g[32], r[96];
     int whole = v == floor(v) && isfinite(v);
+    if (o->want && (!whole || !in_range(o, v))) want_error(L, fn, o, opt, v);
     if (o->hi < HUGE_VAL && (!whole || !in_range(o, v)))
         lg_errorf(L, "%s: %s must be a whole number in %.0f..%.0f, got %s", fn, o->name, o->lo, o->hi,
                   numstr(g, sizeof g, v));
@@ -102,6 +114,7 @@ static void set_whole(lua_State *L, int idx, const char *fn, const lg_opt *o, in
     if (o->type == LG_OPT_SIZE && v >= 18446744073709551616.0)
         lg_errorf(L, "%s: %s is too large, got %s", fn, o->name, numstr(g, sizeof g, v));
     if (o->type == LG_OPT_SIZE) *(size_t *)slot(base, o) = (size_t)v;
+    else if (o->type == LG_OPT_DOUBLE) *(double *)slot(base, o) = v;
     else *(int *)slot(base, o) = (int)v;
 }
 
@@ -134,13 +147,20 @@ static void set_choice(lua_State *L, int idx, const char *fn, const lg_opt *o, v
 static void set_one(lua_State *L, int idx, const char *fn, const lg_opt *o, int opt, void *base)
 {
     switch (o->type) {
-    case LG_OPT_DOUBLE: set_double(L, idx, fn, o, opt, base); break;
+    case LG_OPT_DOUBLE:
+        if (o->flags & LG_OPT_WHOLE) set_whole(L, idx, fn, o, opt, base);
+        else set_double(L, idx, fn, o, opt, base);
+        break;
     case LG_OPT_INT: case LG_OPT_SIZE: set_whole(L, idx, fn, o, opt, base); break;
     case LG_OPT_BOOL:
         if (!lua_isboolean(L, idx)) type_error(L, idx, fn, o, opt, "true or false");
         *(int *)slot(base, o) = lua_toboolean(L, idx);
         break;
     case LG_OPT_CHOICE: set_choice(L, idx, fn, o, base); break;
+    case LG_OPT_STRING:
+        if (lua_type(L, idx) != LUA_TSTRING) type_error(L, idx, fn, o, opt, "a string");
+        *(const char **)slot(base, o) = lua_tostring(L, idx);
+        break;
     default: break;
     }
 }
@@ -168,7 +188,8 @@ void lg_opt_read(lua_State *L, int t, const char *fn, const lg_opt *decl, void *
     if (t == 0 || lua_isnoneornil(L, t)) t = 0;
     else {
         t = lua_absindex(L, t);
-        luaL_checktype(L, t, LUA_TTABLE);
+        if (!lua_istable(L, t))
+            lg_errorf(L, "%s: options must be a table (got %s)", fn, luaL_typename(L, t));
         lua_pushnil(L);
         while (lua_next(L, t)) {
             lua_pop(L, 1);
@@ -200,13 +221,19 @@ void lg_opt_push(lua_State *L, const lg_opt *o, const void *base)
         lua_pushlstring(L, c, strcspn(c, "|"));
         break;
     }
+    case LG_OPT_STRING: {
+        const char *str = *(const char *const *)p;
+        if (str) lua_pushstring(L, str);
+        else lua_pushnil(L);
+        break;
+    }
     default: lua_pushnil(L); break;
     }
 }
 
 static void publish_one(lua_State *L, const lg_opt *o, const void *defaults)
 {
-    static const char *const tname[] = {"number", "integer", "integer", "boolean", "choice", "value"};
+    static const char *const tname[] = {"number", "integer", "integer", "boolean", "choice", "string", "value"};
     lua_createtable(L, 0, 8);
     lua_pushstring(L, o->name); lua_setfield(L, -2, "name");
     lua_pushstring(L, tname[o->type]); lua_setfield(L, -2, "type");

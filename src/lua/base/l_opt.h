@@ -13,6 +13,8 @@ enum {
     LG_OPT_SIZE,     /* size_t, a whole number >= 0 */
     LG_OPT_BOOL,     /* int, 0 or 1 (true/false in Lua) */
     LG_OPT_CHOICE,   /* int: index of the string in choices ("a|b|c") */
+    LG_OPT_STRING,   /* const char *, NULL when absent; the string lives in the
+                      * options table, so it is valid while that table is */
     LG_OPT_VALUE,    /* a matrix, a list, a number-or-vector...: declared here
                       * (so it is a known key, with help and a place in the
                       * hostile-API test) but read by the binding itself */
@@ -28,6 +30,8 @@ enum {
     LG_OPT_FIELD = 16,    /* also a field of the object, read and set by name */
     LG_OPT_NODEF = 32,    /* the default depends on other values (the help line
                            * says how): not published as a number */
+    LG_OPT_WHOLE = 64,    /* a double that must be a whole number (a seed: wider
+                           * than an int, and may be negative) */
 };
 
 /* One option.  lo/hi bound numbers (use -HUGE_VAL / HUGE_VAL for none);
@@ -41,29 +45,42 @@ typedef struct {
     const char *choices;
     size_t offset;
     const char *help;   /* one line, shown by help() */
+    const char *want;   /* NULL, or what a number must be in the words of an
+                         * out-of-range error ("1..1000 lines"): the error is
+                         * then "fn: option 'x' must be <want>, got v" */
 } lg_opt;
 
 /* Declaration helpers: LG_NUM("tau", struct, member, lo, hi, def, flags,
  * "help") etc.; member may be nested (p.taum). */
 #define LG_NUM(name, S, m, lo, hi, def, fl, help) \
-    { (name), LG_OPT_DOUBLE, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help) }
+    { (name), LG_OPT_DOUBLE, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help), NULL }
 #define LG_INT(name, S, m, lo, hi, def, fl, help) \
-    { (name), LG_OPT_INT, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help) }
+    { (name), LG_OPT_INT, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help), NULL }
 #define LG_SIZE(name, S, m, lo, hi, def, fl, help) \
-    { (name), LG_OPT_SIZE, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help) }
+    { (name), LG_OPT_SIZE, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help), NULL }
 #define LG_BOOL(name, S, m, def, help) \
-    { (name), LG_OPT_BOOL, 0, 0, 1, (def), NULL, offsetof(S, m), (help) }
+    { (name), LG_OPT_BOOL, 0, 0, 1, (def), NULL, offsetof(S, m), (help), NULL }
 #define LG_CHOICE(name, S, m, choices, help) \
-    { (name), LG_OPT_CHOICE, 0, 0, 0, 0, (choices), offsetof(S, m), (help) }
+    { (name), LG_OPT_CHOICE, 0, 0, 0, 0, (choices), offsetof(S, m), (help), NULL }
+#define LG_STRING(name, S, m, help) \
+    { (name), LG_OPT_STRING, 0, 0, 0, 0, NULL, offsetof(S, m), (help), NULL }
+/* Whole numbers and numbers whose range error reads "must be <want>". */
+#define LG_INTW(name, S, m, lo, hi, def, fl, want, help) \
+    { (name), LG_OPT_INT, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help), (want) }
+#define LG_SIZEW(name, S, m, lo, hi, def, fl, want, help) \
+    { (name), LG_OPT_SIZE, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help), (want) }
+#define LG_NUMW(name, S, m, lo, hi, def, fl, want, help) \
+    { (name), LG_OPT_DOUBLE, (fl), (lo), (hi), (def), NULL, offsetof(S, m), (help), (want) }
 #define LG_VALUE(name, fl, help) \
-    { (name), LG_OPT_VALUE, (fl), 0, 0, 0, NULL, 0, (help) }
-#define LG_OPT_END { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL }
+    { (name), LG_OPT_VALUE, (fl), 0, 0, 0, NULL, 0, (help), NULL }
+#define LG_OPT_END { NULL, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL }
 
 /* Stores every default of decl into base (options without LG_OPT_KEEP). */
 void lg_opt_defaults(const lg_opt *decl, void *base);
 /* Reads the options table at stack index t (0 or nil: none) into base,
  * which the caller has filled with defaults (lg_opt_defaults, then the
- * core's defaults for LG_OPT_KEEP options): rejects unknown keys ("fn: unknown option 'x'
+ * core's defaults for LG_OPT_KEEP options): rejects a value that is not a
+ * table ("fn: options must be a table (got string)"), unknown keys ("fn: unknown option 'x'
  * (known: ...)"), missing required ones, wrong types and values out of
  * range, each error naming fn and the option.  LG_OPT_VALUE options are
  * only checked for presence when required. */
@@ -73,8 +90,8 @@ void lg_opt_read(lua_State *L, int t, const char *fn, const lg_opt *decl, void *
 void lg_opt_set(lua_State *L, int idx, const char *fn, const lg_opt *o, void *base);
 /* The declaration named key, or NULL. */
 const lg_opt *lg_opt_find(const lg_opt *decl, const char *key);
-/* Pushes the value of option o stored in base (number, integer, boolean or
- * choice string). */
+/* Pushes the value of option o stored in base (number, integer, boolean,
+ * choice or string; nil for a NULL string). */
 void lg_opt_push(lua_State *L, const lg_opt *o, const void *base);
 /* Publishes decl as ganglion.options[what] = { {name=, type=, help=,
  * default=, min=, max=, choices=, required=, field=}, ... } in declaration

@@ -73,69 +73,7 @@ void lg_write(lua_State *L, const char *s, size_t n)
     else fwrite(s, 1, n, stdout);
 }
 
-/* ---- options ----------------------------------------------------------------- */
-/* Pushes t[key], or nil when there is no options table, so every reader
- * pops exactly one value. */
-static int push_opt(lua_State *L, int t, const char *key)
-{
-    if (t == 0 || lua_isnoneornil(L, t)) {
-        lua_pushnil(L);
-        return LUA_TNIL;
-    }
-    return lua_getfield(L, t, key);
-}
-
-/* "fn: option 'key' must be <want> (got <what>)", fn when Lua knows it. */
-static void optfail(lua_State *L, const char *key, const char *want, const char *got)
-{
-    const char *fn = lg_fname(L);
-    lg_errorf(L, "%s%soption '%s' must be %s (got %s)", fn ? fn : "", fn ? ": " : "", key, want, got);
-}
-
-double lg_optnumber(lua_State *L, int t, const char *key, double def)
-{
-    int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
-    if (ty != LUA_TNUMBER) optfail(L, key, "a number", lua_typename(L, ty));
-    double v = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    if (isnan(v)) optfail(L, key, "a number", "NaN");
-    return v;
-}
-
-lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def)
-{
-    int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
-    if (ty != LUA_TNUMBER) optfail(L, key, "an integer", lua_typename(L, ty));
-    int isint;
-    lua_Integer v = lua_tointegerx(L, -1, &isint);
-    if (!isint) optfail(L, key, "an integer", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return v;
-}
-
-const char *lg_optstring(lua_State *L, int t, const char *key, const char *def)
-{
-    int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
-    if (ty != LUA_TSTRING) optfail(L, key, "a string", lua_typename(L, ty));
-    /* The string stays alive: it is referenced from the options table. */
-    const char *s = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return s;
-}
-
-int lg_optboolean(lua_State *L, int t, const char *key, int def)
-{
-    int ty = push_opt(L, t, key);
-    if (ty == LUA_TNIL) { lua_pop(L, 1); return def; }
-    if (ty != LUA_TBOOLEAN) optfail(L, key, "true or false", lua_typename(L, ty));
-    int v = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
+/* ---- arguments ------------------------------------------------------------- */
 lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what)
 {
     int isint;
@@ -146,33 +84,6 @@ lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *w
         lg_errorf(L, "%s: %s must be an integer (got %s)", fn, what, luaL_typename(L, idx));
     }
     return v;
-}
-
-void lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed[])
-{
-    if (t == 0 || lua_isnoneornil(L, t)) return;
-    luaL_checktype(L, t, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, t)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            lg_errorf(L, "%s: options must be named (key = value), got a %s key", fn,
-                       luaL_typename(L, -1));
-        const char *k = lua_tostring(L, -1);
-        int ok = 0;
-        for (int i = 0; allowed[i]; i++)
-            if (strcmp(k, allowed[i]) == 0) { ok = 1; break; }
-        if (!ok) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (int i = 0; allowed[i]; i++) {
-                if (i) luaL_addstring(&b, ", ");
-                luaL_addstring(&b, allowed[i]);
-            }
-            luaL_pushresult(&b);
-            lg_errorf(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
-        }
-    }
 }
 
 /* ---- vectors and finiteness ------------------------------------------------------ */

@@ -59,21 +59,12 @@ void lg_readvector(lua_State *L, int idx, gsl_vector *out, int flags, const char
 /* Pushes an n×1 matrix holding v[0], v[stride], ... */
 gsl_matrix *lg_pushcolumn(lua_State *L, const double *v, size_t n, size_t stride);
 
-/* ---- options tables -------------------------------------------------------
- * An object type's options are declared in an lg_opt table (l_opt.h); these
- * helpers read single options that have no declaration (a path, a seed).
- * t is the stack index of an options table (or 0/none: defaults).  Each
- * raises "option 'key' must be a number (got string)" on a wrong type. */
-double      lg_optnumber(lua_State *L, int t, const char *key, double def);
-lua_Integer lg_optinteger(lua_State *L, int t, const char *key, lua_Integer def);
-const char *lg_optstring(lua_State *L, int t, const char *key, const char *def);
-int         lg_optboolean(lua_State *L, int t, const char *key, int def);
+/* ---- arguments --------------------------------------------------------------
+ * Options tables are read through their declarations (l_opt.h), never key
+ * by key. */
 /* Integer argument idx of fn (what names it): a Lua integer or an
  * integral float; raises "fn: what must be an integer, got 2.5". */
 lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *what);
-/* Raises an error if t has a key not listed in allowed (NULL-terminated),
- * naming the unknown key — catches typos like rnn{tua=10}. */
-void        lg_checkkeys(lua_State *L, int t, const char *fn, const char *const allowed[]);
 
 /* ---- objects ----------------------------------------------------------------
  * Every model userdata starts with the pointer to its core object, which

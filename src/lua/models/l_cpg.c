@@ -27,11 +27,12 @@ typedef struct {
 typedef struct {
     gn_cpg_par p;
     double rtol, atol;
+    const char *method;   /* NULL: rk8pd */
 } cpg_opts;
 #define CPG_MAXPARAMS 80
 static lg_opt cpg_decl[CPG_MAXPARAMS + 5];
 static const lg_opt cpg_solver_decl[] = {
-    LG_VALUE("method", 0, "GSL stepper: rk8pd (default), rkf45, rkck, rk4, msadams, msbdf, bsimp, ..."),
+    LG_STRING("method", cpg_opts, method, "GSL stepper: rk8pd (default), rkf45, rkck, rk4, msadams, msbdf, bsimp, ..."),
     LG_NUM("rtol", cpg_opts, rtol, 0, HUGE_VAL, 1e-8, 0, "relative error tolerance per step"),
     LG_NUM("atol", cpg_opts, atol, 0, HUGE_VAL, 1e-10, 0, "absolute error tolerance per step"),
     LG_VALUE("y0", 0, "initial state, 8 values: v1..v4 (mV), h, m2..m4"),
@@ -117,7 +118,7 @@ static int cpg_new(lua_State *L)
     lg_opt_read(L, t, "cpg", cpg_decl, &o);
     gn_err e = { 0 };
     if (gn_cpg_par_check(&o.p, &e)) return lg_coreerror(L, "cpg", &e);
-    const char *method = lg_optstring(L, t, "method", "rk8pd");
+    const char *method = o.method ? o.method : "rk8pd";
     double y0[GN_CPG_NSTATE];
     memcpy(y0, gn_cpg_y0_default, sizeof y0);
     if (t && lua_getfield(L, t, "y0") != LUA_TNIL)
@@ -498,7 +499,7 @@ int lg_open_cpg(lua_State *L)
     for (size_t i = 0; i < gn_cpg_nparams && nk < CPG_MAXPARAMS; i++, nk++) {
         const gn_cpg_param *row = &gn_cpg_params[i];
         cpg_decl[nk] = (lg_opt){ row->name, LG_OPT_DOUBLE, LG_OPT_KEEP | LG_OPT_FIELD, -HUGE_VAL, HUGE_VAL,
-                                 row->def, NULL, offsetof(cpg_opts, p) + row->offset, row->desc };
+                                 row->def, NULL, offsetof(cpg_opts, p) + row->offset, row->desc, NULL };
     }
     memcpy(cpg_decl + nk, cpg_solver_decl, sizeof cpg_solver_decl);
 

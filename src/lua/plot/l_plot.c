@@ -2,6 +2,7 @@
 #include "interrupt.h"
 #include "l_util.h"
 #include "l_plot.h"
+#include "l_opt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,9 +20,6 @@ static double *scratch(lua_State *L, size_t n)
     return lua_newuserdatauv(L, (n ? n : 1) * sizeof(double), 0);
 }
 
-static const char *const COMMON[] = {"title", "xlabel", "ylabel", "pane", "height",
-                                     "xmin", "xmax", "ymin", "ymax", "text", "width", "ascii"};
-
 /* Where a figure goes: a pane, or back to the caller as text
  * ({text=true}, for notebooks, files and tests). */
 typedef struct {
@@ -30,50 +28,86 @@ typedef struct {
     int width;    /* text width in cells (0: the host's) */
     int ascii;    /* -1: the host's choice */
 } dest;
-#define NCOMMON (sizeof COMMON / sizeof COMMON[0])
 
-/* Checks the options table at t (absolute index, or 0) against the common
- * keys plus `extra`, and reads the common ones.  Returns the pane (0 = the
- * current one).  Strings stay valid: they live in the options table. */
-static dest read_opts(lua_State *L, int t, const char *fn, const char *const extra[],
-                      gn_figure_opts *o)
+/* The options of every display function, declared below: the figure's own
+ * (title, limits...), where it goes, and each function's extras. */
+typedef struct {
+    gn_figure_opts f;
+    dest d;
+    int hold;       /* plot: draw onto the last figure */
+    size_t n;       /* raster: neurons (0: from the data) */
+    double T;       /* raster: time span, ms (0: from the data) */
+    int frames;     /* play: frames shown without animation */
+} fig_opts;
+
+#define FO fig_opts
+#define FIG_COMMON \
+    LG_STRING("title", FO, f.title, "title above the figure"), \
+    LG_STRING("xlabel", FO, f.xlabel, "x axis label"), \
+    LG_STRING("ylabel", FO, f.ylabel, "y axis label"), \
+    LG_INTW("pane", FO, d.pane, 0, 64, 0, 0, "a pane number >= 1", "pane to draw in (0: the current one)"), \
+    LG_INTW("height", FO, f.height, 0, 1000, 0, 0, "1..1000 lines", "height in lines in batch mode (0: automatic)"), \
+    LG_NUM("xmin", FO, f.xmin, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "x axis lower limit (default: from the data)"), \
+    LG_NUM("xmax", FO, f.xmax, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "x axis upper limit (default: from the data)"), \
+    LG_NUM("ymin", FO, f.ymin, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "y axis lower limit (default: from the data)"), \
+    LG_NUM("ymax", FO, f.ymax, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "y axis upper limit (default: from the data)"), \
+    LG_BOOL("text", FO, d.text, 0, "return the drawing as text instead of showing it"), \
+    LG_INTW("width", FO, d.width, 0, 2000, 0, 0, "1..2000 cells", "text width in cells (0: the host's)"), \
+    { "ascii", LG_OPT_BOOL, LG_OPT_NODEF, 0, 1, -1, NULL, offsetof(FO, d.ascii), \
+      "ASCII only, no braille (default: the host's choice)", NULL }
+
+static const lg_opt plot_decl[] = {
+    FIG_COMMON,
+    LG_VALUE("labels", 0, "legend entries, one string per series"),
+    LG_VALUE("x", 0, "x values: one vector for all series, or a list of one per series"),
+    LG_BOOL("xlog", FO, f.xlog, 0, "logarithmic x axis"),
+    LG_BOOL("ylog", FO, f.ylog, 0, "logarithmic y axis"),
+    LG_BOOL("hold", FO, hold, 0, "draw onto the last figure instead of a new one"),
+    LG_OPT_END
+};
+static const lg_opt raster_decl[] = {
+    FIG_COMMON,
+    LG_SIZEW("n", FO, n, 0, HUGE_VAL, 0, 0, ">= 1", "neurons shown (0: the run's, or the largest index)"),
+    LG_NUMW("T", FO, T, 0, HUGE_VAL, 0, 0, "a positive time", "time span, ms (0: the run's, or the last spike)"),
+    LG_OPT_END
+};
+static const lg_opt heatmap_decl[] = {
+    FIG_COMMON,
+    LG_NUM("min", FO, f.zmin, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "colour scale lower end (default: from the data)"),
+    LG_NUM("max", FO, f.zmax, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "colour scale upper end (default: from the data)"),
+    LG_OPT_END
+};
+static const lg_opt phase_decl[] = {
+    FIG_COMMON,
+    LG_VALUE("lines", 0, "extra lines: a list of {x=, y=, label=} or T x 2 matrices"),
+    LG_OPT_END
+};
+static const lg_opt bars_decl[] = {
+    FIG_COMMON,
+    LG_VALUE("labels", 0, "one label per bar"),
+    LG_OPT_END
+};
+static const lg_opt play_decl[] = {
+    FIG_COMMON,
+    LG_INTW("frames", FO, frames, 1, 1000, 4, 0, "1..1000", "frames printed when there is no animation"),
+    LG_OPT_END
+};
+#undef FO
+
+/* Reads the options table at t (absolute index, or 0) against decl and
+ * checks the limits that involve two values.  Strings stay valid: they
+ * live in the options table. */
+static void read_opts(lua_State *L, int t, const char *fn, const lg_opt *decl, fig_opts *o)
 {
-    dest d = {0, 0, 0, -1};
-    gn_figure_opts_init(o);
-    if (t == 0 || lua_isnoneornil(L, t)) return d;
-    if (!lua_istable(L, t))
-        lg_errorf(L, "%s: options must be a table (got %s)", fn, luaL_typename(L, t));
-    const char *allowed[32];
-    size_t n = 0;
-    for (size_t i = 0; i < NCOMMON; i++) allowed[n++] = COMMON[i];
-    for (size_t i = 0; extra && extra[i] && n < 31; i++) allowed[n++] = extra[i];
-    allowed[n] = NULL;
-    lg_checkkeys(L, t, fn, allowed);
-    o->title = lg_optstring(L, t, "title", NULL);
-    o->xlabel = lg_optstring(L, t, "xlabel", NULL);
-    o->ylabel = lg_optstring(L, t, "ylabel", NULL);
-    o->xmin = lg_optnumber(L, t, "xmin", NAN);
-    o->xmax = lg_optnumber(L, t, "xmax", NAN);
-    o->ymin = lg_optnumber(L, t, "ymin", NAN);
-    o->ymax = lg_optnumber(L, t, "ymax", NAN);
-    if (!isnan(o->xmin) && !isnan(o->xmax) && !(o->xmin < o->xmax))
-        lg_errorf(L, "%s: xmin (%g) must be less than xmax (%g)", fn, o->xmin, o->xmax);
-    if (!isnan(o->ymin) && !isnan(o->ymax) && !(o->ymin < o->ymax))
-        lg_errorf(L, "%s: ymin (%g) must be less than ymax (%g)", fn, o->ymin, o->ymax);
-    lua_Integer h = lg_optinteger(L, t, "height", 0);
-    if (h < 0 || h > 1000) lg_errorf(L, "%s: option 'height' must be 1..1000 lines, got %lld", fn, (long long)h);
-    o->height = (int)h;
-    lua_Integer p = lg_optinteger(L, t, "pane", 0);
-    if (p < 0 || p > 64) lg_errorf(L, "%s: option 'pane' must be a pane number >= 1, got %lld", fn, (long long)p);
-    d.pane = (int)p;
-    d.text = lg_optboolean(L, t, "text", 0);
-    lua_Integer w = lg_optinteger(L, t, "width", 0);
-    if (w < 0 || w > 2000) lg_errorf(L, "%s: option 'width' must be 1..2000 cells, got %lld", fn, (long long)w);
-    d.width = (int)w;
-    lua_getfield(L, t, "ascii");
-    if (!lua_isnil(L, -1)) d.ascii = lg_optboolean(L, t, "ascii", 0);
-    lua_pop(L, 1);
-    return d;
+    memset(o, 0, sizeof *o);
+    gn_figure_opts_init(&o->f);
+    lg_opt_defaults(decl, o);
+    lg_opt_read(L, t, fn, decl, o);
+    const gn_figure_opts *f = &o->f;
+    if (!isnan(f->xmin) && !isnan(f->xmax) && !(f->xmin < f->xmax))
+        lg_errorf(L, "%s: xmin (%g) must be less than xmax (%g)", fn, f->xmin, f->xmax);
+    if (!isnan(f->ymin) && !isnan(f->ymax) && !(f->ymin < f->ymax))
+        lg_errorf(L, "%s: ymin (%g) must be less than ymax (%g)", fn, f->ymin, f->ymax);
 }
 
 /* The options argument's index (pos), or 0 when it is absent or nil. */
@@ -282,13 +316,12 @@ static void read_x(lua_State *L, int ot, xopt *x)
 
 static int l_plot(lua_State *L)
 {
-    static const char *const extra[] = {"labels", "x", "xlog", "ylog", "hold", NULL};
     int ot = opts_index(L, 2);
-    gn_figure_opts o;
-    dest d = read_opts(L, ot, "plot", extra, &o);
-    o.xlog = ot ? lg_optboolean(L, ot, "xlog", 0) : 0;
-    o.ylog = ot ? lg_optboolean(L, ot, "ylog", 0) : 0;
-    int hold = ot ? lg_optboolean(L, ot, "hold", 0) : 0;
+    fig_opts fo;
+    read_opts(L, ot, "plot", plot_decl, &fo);
+    gn_figure_opts o = fo.f;
+    dest d = fo.d;
+    int hold = fo.hold;
     if (o.xlog && ((!isnan(o.xmin) && o.xmin <= 0) || (!isnan(o.xmax) && o.xmax <= 0)))
         lg_errorf(L, "plot: xmin and xmax must be > 0 on a log axis (xlog=true)");
     if (o.ylog && ((!isnan(o.ymin) && o.ymin <= 0) || (!isnan(o.ymax) && o.ymax <= 0)))
@@ -395,14 +428,13 @@ static size_t compact_spikes(lua_State *L, int sp, double **tp, size_t **idxp)
 
 static int l_raster(lua_State *L)
 {
-    static const char *const extra[] = {"n", "T", NULL};
     int ot = opts_index(L, 2);
-    gn_figure_opts o;
-    dest d = read_opts(L, ot, "raster", extra, &o);
-    lua_Integer n = ot ? lg_optinteger(L, ot, "n", 0) : 0;
-    if (n < 0) lg_errorf(L, "raster: option 'n' must be >= 1, got %lld", (long long)n);
-    double T = ot ? lg_optnumber(L, ot, "T", 0) : 0;
-    if (T < 0 || !isfinite(T)) lg_errorf(L, "raster: option 'T' must be a positive time, got %g", T);
+    fig_opts fo;
+    read_opts(L, ot, "raster", raster_decl, &fo);
+    gn_figure_opts o = fo.f;
+    dest d = fo.d;
+    lua_Integer n = (lua_Integer)fo.n;
+    double T = fo.T;
     if (!o.xlabel) o.xlabel = "t (ms)";
     if (!o.ylabel) o.ylabel = "neuron";
 
@@ -476,12 +508,11 @@ static const double *checkmatrix_data(lua_State *L, int idx, const char *fn, con
 
 static int l_heatmap(lua_State *L)
 {
-    static const char *const extra[] = {"min", "max", NULL};
     int ot = opts_index(L, 2);
-    gn_figure_opts o;
-    dest d = read_opts(L, ot, "heatmap", extra, &o);
-    o.zmin = ot ? lg_optnumber(L, ot, "min", NAN) : NAN;
-    o.zmax = ot ? lg_optnumber(L, ot, "max", NAN) : NAN;
+    fig_opts fo;
+    read_opts(L, ot, "heatmap", heatmap_decl, &fo);
+    gn_figure_opts o = fo.f;
+    dest d = fo.d;
     if (!isnan(o.zmin) && !isnan(o.zmax) && !(o.zmin < o.zmax))
         lg_errorf(L, "heatmap: min (%g) must be less than max (%g)", o.zmin, o.zmax);
     size_t r, c;
@@ -511,7 +542,6 @@ static void xy_matrix(lua_State *L, int a, const char *fn, const char *what,
 
 static int l_phase(lua_State *L)
 {
-    static const char *const extra[] = {"lines", NULL};
     const double *x, *y;
     size_t len;
     /* An options table is the argument after the data; a plain table of
@@ -519,8 +549,10 @@ static int l_phase(lua_State *L)
     int second_is_data = lua_type(L, 2) == LUA_TUSERDATA ||
                          (lua_type(L, 2) == LUA_TTABLE && lua_rawlen(L, 2) > 0);
     int ot = opts_index(L, second_is_data ? 3 : 2);
-    gn_figure_opts o;
-    dest d = read_opts(L, ot, "phase", extra, &o);
+    fig_opts fo;
+    read_opts(L, ot, "phase", phase_decl, &fo);
+    gn_figure_opts o = fo.f;
+    dest d = fo.d;
     if (second_is_data) {
         size_t nx, ny;
         x = checkvector(L, 1, "phase", "x", &nx);
@@ -582,10 +614,11 @@ static int l_phase(lua_State *L)
 
 static int l_bars(lua_State *L)
 {
-    static const char *const extra[] = {"labels", NULL};
     int ot = opts_index(L, 2);
-    gn_figure_opts o;
-    dest d = read_opts(L, ot, "bars", extra, &o);
+    fig_opts fo;
+    read_opts(L, ot, "bars", bars_decl, &fo);
+    gn_figure_opts o = fo.f;
+    dest d = fo.d;
     size_t n;
     const double *v = checkvector(L, 1, "bars", "v", &n);
     if (!any_finite(v, n)) lg_errorf(L, "bars: v has no finite values (all NaN or Inf)");
@@ -631,12 +664,12 @@ static int l_layout(lua_State *L)
 
 static int l_play(lua_State *L)
 {
-    static const char *const extra[] = {"frames", NULL};
     int ot = opts_index(L, 2);
-    gn_figure_opts o;
-    dest d = read_opts(L, ot, "play", extra, &o);
-    lua_Integer nframes = ot ? lg_optinteger(L, ot, "frames", 4) : 4;
-    if (nframes < 1 || nframes > 1000) lg_errorf(L, "play: option 'frames' must be 1..1000, got %lld", (long long)nframes);
+    fig_opts fo;
+    read_opts(L, ot, "play", play_decl, &fo);
+    gn_figure_opts o = fo.f;
+    dest d = fo.d;
+    int nframes = fo.frames;
     size_t steps, n;
     const double *a = checkmatrix_data(L, 1, "play", "activity", &steps, &n);
     if (!any_finite(a, steps * n)) lg_errorf(L, "play: activity has no finite values (all NaN or Inf)");
@@ -668,6 +701,15 @@ static int l_play(lua_State *L)
 
 /* ---- savefig --------------------------------------------------------------------- */
 
+/* savefig's options; the size's range (50..10000 points) is the exporter's
+ * own check, which says so. */
+typedef struct { double w, h; } save_opts;
+static const lg_opt savefig_decl[] = {
+    LG_NUM("width", save_opts, w, -HUGE_VAL, HUGE_VAL, 432, 0, "width in points, 50..10000 (6 inches)"),
+    LG_NUM("height", save_opts, h, -HUGE_VAL, HUGE_VAL, 288, 0, "height in points, 50..10000 (4 inches)"),
+    LG_OPT_END
+};
+
 /* savefig(path [, {width=, height=}]): the last figure shown, drawn by
  * cairo as SVG, PDF or PNG (chosen by the extension), written atomically. */
 static int l_savefig(lua_State *L)
@@ -676,13 +718,10 @@ static int l_savefig(lua_State *L)
         return lg_errorf(L, "savefig: path must be a string ending in .svg, .pdf or .png (got %s)",
                          luaL_typename(L, 1));
     const char *path = lua_tostring(L, 1);
-    int ot = opts_index(L, 2);
-    if (ot && !lua_istable(L, ot))
-        return lg_errorf(L, "savefig: options must be a table (got %s)", luaL_typename(L, ot));
-    static const char *const keys[] = {"width", "height", NULL};
-    if (ot) lg_checkkeys(L, ot, "savefig", keys);
-    double w = ot ? lg_optnumber(L, ot, "width", 432) : 432;
-    double h = ot ? lg_optnumber(L, ot, "height", 288) : 288;
+    save_opts so;
+    lg_opt_defaults(savefig_decl, &so);
+    lg_opt_read(L, opts_index(L, 2), "savefig", savefig_decl, &so);
+    double w = so.w, h = so.h;
     const char *dot = strrchr(path, '.');
     char fmt[8] = "";
     if (dot && strlen(dot) == 4)
@@ -774,5 +813,17 @@ int lg_open_plot(lua_State *L)
         lua_pushcfunction(L, r->func);
         lua_setglobal(L, r->name);
     }
+    static const struct { const char *name; const lg_opt *decl; } decls[] = {
+        {"plot", plot_decl}, {"raster", raster_decl}, {"heatmap", heatmap_decl},
+        {"phase", phase_decl}, {"bars", bars_decl}, {"play", play_decl}};
+    for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++) {
+        fig_opts def;
+        memset(&def, 0, sizeof def);
+        lg_opt_defaults(decls[i].decl, &def);
+        lg_opt_publish(L, decls[i].name, decls[i].decl, &def);
+    }
+    save_opts sdef;
+    lg_opt_defaults(savefig_decl, &sdef);
+    lg_opt_publish(L, "savefig", savefig_decl, &sdef);
     return 0;
 }

@@ -278,6 +278,7 @@ typedef struct {
     size_t n, inputs, outputs;
     double tau, dt, g, noise;
     int activation;   /* index into "tanh|relu|softplus" */
+    double seed;      /* NaN: none (draw from the global generator) */
 } rnn_opts;
 
 #define RO rnn_opts
@@ -290,7 +291,8 @@ static const lg_opt rnn_decl[] = {
     LG_CHOICE("activation", RO, activation, "tanh|relu|softplus", "rate function f"),
     LG_NUM("g", RO, g, 0, HUGE_VAL, 1.5, 0, "gain of the random recurrent weights (std g/sqrt(n))"),
     LG_NUM("noise", RO, noise, 0, HUGE_VAL, 0, 0, "state noise amplitude"),
-    LG_VALUE("seed", 0, "integer seed for this net alone (default: the global generator)"),
+    LG_NUM("seed", RO, seed, -9007199254740992.0, 9007199254740992.0, NAN, LG_OPT_WHOLE | LG_OPT_NODEF,
+           "integer seed for this net alone (default: the global generator)"),
     LG_OPT_END
 };
 #undef RO
@@ -311,10 +313,8 @@ static int rnn_new(lua_State *L)
     lg_opt_push(L, lg_opt_find(rnn_decl, "activation"), &ro);
     gn_act_parse(lua_tostring(L, -1), &act);
     lua_pop(L, 1);
-    lua_getfield(L, 2, "seed");
-    int has_seed = !lua_isnil(L, -1);
-    lua_pop(L, 1);
-    lua_Integer seed = lg_optinteger(L, 2, "seed", 0);
+    int has_seed = !isnan(ro.seed);
+    long long seed = has_seed ? (long long)ro.seed : 0;
     gn_err e = {0};
     gn_rnn *net = gn_rnn_alloc(ro.n, ro.inputs, ro.outputs, &e);
     if (!net) return lg_coreerror(L, "rnn", &e);

@@ -65,6 +65,31 @@ static void push_path(lua_State *L, const char *s, size_t len)
     }
 }
 
+/* Option names, when the word stands at a key position of an options table
+ * (lif{ta|, pop:run{T = 10, d|): from lua/help.lua's ganglion.complete_options,
+ * which reads the bindings' declarations.  Returns 1 when it named any. */
+static int complete_options(lua_State *L, const char *head, const char *prefix,
+                            char ***out, size_t *n, size_t *cap)
+{
+    int top = lua_gettop(L), found = 0;
+    if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
+        lua_getfield(L, -1, "complete_options") == LUA_TFUNCTION) {
+        lua_pushstring(L, head);
+        lua_pushstring(L, prefix);
+        if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+            lua_Integer m = luaL_len(L, -1);
+            for (lua_Integer i = 1; i <= m; i++) {
+                lua_rawgeti(L, -1, i);
+                const char *k = lua_tostring(L, -1);
+                if (k) { add(out, n, cap, head, k); found = 1; }
+                lua_pop(L, 1);
+            }
+        }
+    }
+    lua_settop(L, top);
+    return found;
+}
+
 char **gn_repl_complete(gn_repl *r, const char *word)
 {
     lua_State *L = gn_repl_lua(r);
@@ -84,6 +109,7 @@ char **gn_repl_complete(gn_repl *r, const char *word)
     char head[512];
     if (!sep) {
         snprintf(head, sizeof head, "%.*s", (int)st, word);
+        if (complete_options(L, head, expr, &out, &n, &cap)) goto done;
         lua_pushglobaltable(L);
         collect(L, head, expr, 0, &out, &n, &cap);
         static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false",
@@ -131,6 +157,7 @@ char **gn_repl_complete(gn_repl *r, const char *word)
             }
         }
     }
+done:
     lua_settop(L, top);
     if (!out) out = malloc(sizeof *out);
     out[n] = NULL;
