@@ -25,12 +25,14 @@ static void on_int(int sig) { (void)sig; got_int = 1; }
  * name path (a.b:c) that gn_repl_complete completes. */
 static const char WORD_BREAKS[] = " \t\n\"\\'`@$><=;|&{}()[]+-*/%^#~,";
 
+static char *before;   /* the input line up to the word being completed */
+
 static char *complete_gen(const char *text, int state)
 {
     static char **c;
     static int i;
     if (state == 0) {
-        c = gn_repl_complete(repl, text);
+        c = gn_repl_complete_ctx(repl, before ? before : "", text);
         i = 0;
     }
     if (!c) return NULL;
@@ -44,10 +46,15 @@ static char *complete_gen(const char *text, int state)
 
 static char **attempt(const char *text, int start, int end)
 {
-    (void)start; (void)end;
+    (void)end;
+    free(before);
+    before = strndup(rl_line_buffer, start > 0 ? (size_t)start : 0);
     rl_attempted_completion_over = 1;
     rl_completion_append_character = '\0';
-    return rl_completion_matches(text, complete_gen);
+    char **m = rl_completion_matches(text, complete_gen);
+    free(before);
+    before = NULL;
+    return m;
 }
 
 static void on_line(char *line)

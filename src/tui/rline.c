@@ -68,11 +68,13 @@ static void free_cands(void)
     cand_base = NULL;
 }
 
+static char *cand_before;   /* the input line up to the word being completed */
+
 static char *generate(const char *text, int state)
 {
     if (state == 0) {
         free_cands();
-        cands = tui_complete(T, text);
+        cands = tui_complete(T, cand_before ? cand_before : "", text);
         cand_i = 0;
         const char *a = strrchr(text, '.'), *b = strrchr(text, ':');
         const char *sep = a > b ? a : b;
@@ -93,12 +95,16 @@ static char *generate(const char *text, int state)
 
 static char **attempt(const char *text, int start, int end)
 {
-    (void)start;
     (void)end;
+    /* the line before the word: tells an option name (lif{ta) from a global */
+    free(cand_before);
+    cand_before = strndup(rl_line_buffer, start > 0 ? (size_t)start : 0);
     rl_attempted_completion_over = 1;   /* never fall back to file names */
     rl_completion_append_character = '\0';
     char **m = rl_completion_matches(text, generate);
     free_cands();
+    free(cand_before);
+    cand_before = NULL;
     return m;
 }
 

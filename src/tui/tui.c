@@ -57,6 +57,9 @@ static void end_run(tui *t)
     tui_term_drain(t);
     t->running = 0;
     t->last_time = gn_repl_last_time(t->repl);
+    /* a live view the chunk left (training stopped by Ctrl-C or an error)
+     * stays in its pane's history as it was last drawn */
+    for (int k = 0; k < TUI_MAXPANES; k++) t->slot[k].live = 0;
     if (t->prog_on && t->prog_total > 0 && t->prog_done < t->prog_total) t->prog_stopped = 1;
     tui_mode_prompt();
 }
