@@ -56,7 +56,7 @@ BIN      := $(if $(filter build,$(BUILD)),ganglion,$(BUILD)/ganglion)
 CTEST_SRC := $(wildcard tests/core/test_*.c) $(wildcard tests/plot/test_*.c)
 CTEST_BIN := $(patsubst %.c,$(BUILD)/%,$(CTEST_SRC))
 
-.PHONY: all run test asan bench fuzz install clean check-layers check-docs deps tests-bin
+.PHONY: all run test asan bench fuzz install clean check-layers check-docs deps tests-bin study
 all: $(BIN) tests-bin
 
 $(BIN): $(APP_OBJ) $(LIBPLOT) $(LIB)
@@ -164,6 +164,23 @@ check-layers:
 # document, a path in a test or the README) fails the build of the docs.
 check-docs:
 	@sh scripts/check_docs.sh
+
+# The condensation study (scripts/study.lua): its runs (per task and seed,
+# per task, size and seed) as resumable slices through scripts/sweep_parallel.sh,
+# side by side here (STUDY_JOBS) or as a Slurm array with SLURM=1 (waits for
+# the merge job), then study/REPORT.md from the merged rows.  Rerunning
+# resumes; STUDY_ARGS=--quick gives the small version (study/REPORT-quick.md).
+STUDY_JOBS ?= 2
+STUDY_ARGS ?=
+STUDY_OUT = study/$(if $(findstring --quick,$(STUDY_ARGS)),REPORT-quick,REPORT)
+study: all
+	@mkdir -p study
+	@start=$$(date +%s); \
+	scripts/sweep_parallel.sh -j $(STUDY_JOBS) -o $(STUDY_OUT).csv $(if $(SLURM),--slurm --wait) \
+	    scripts/study.lua -- $(STUDY_ARGS) && \
+	./$(BIN) -b scripts/study.lua --report $(STUDY_OUT).csv --out $(STUDY_OUT).md $(STUDY_ARGS) \
+	    --wall $$(( $$(date +%s) - start )) \
+	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(STUDY_ARGS), STUDY_ARGS=$(STUDY_ARGS)) (STUDY_JOBS=$(STUDY_JOBS) slices)"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ganglion/lua $(DESTDIR)$(PREFIX)/share/man/man1

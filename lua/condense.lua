@@ -42,6 +42,7 @@
 -- accepted = false.  The returned net is the smallest accepted net of the
 -- first operator; log.nets[op] is each operator's, log.final[op] its row,
 -- log.best the returned net's row.  time is wall seconds since the start.
+-- keep = true also stores every accepted net in its row (row.net).
 -- Ctrl-C returns what was reached so far (log.interrupted = true).
 
 local function isnet(x)
@@ -64,6 +65,7 @@ local DEFAULTS = {
   eval = 200,          -- trials in the selection batch
   heldout = 1000,      -- trials in the held-out batch (drawn and scored in chunks of 250)
   plot = true,         -- figure of held-out score against size (live at the prompt)
+  keep = false,        -- keep every accepted net in its log row (row.net)
   verbose = true,      -- one printed row per accepted step
   max_steps = nil,     -- stop each operator after this many accepted steps
   max_merges = nil,    -- legacy name of max_steps
@@ -310,6 +312,7 @@ function condense(net, task, opts)
           if r.accepted then
             local h = heldout_measure(cand, task, chunks, parentR)
             for k, v in pairs(h) do r[k] = v end
+            if o.keep then r.net = cand end   -- later steps work on copies of it
           end
           r.time = clock() - t0
           log[#log + 1] = r

@@ -14,18 +14,33 @@
 -- runs; every finished run's row is appended to the CSV at once (whole rows
 -- only, see lua/slice.lua), so a slice that was killed resumes where it stopped.
 --
--- Indices behind the solution label (stated, so they can be argued with):
---   npcs     principal components for 90% of the rate variance (all trials);
---   pr       participation ratio (Σλ)²/Σλ²;
---   nstable  stable fixed points of the autonomous dynamics (input = 0), from
---            `fixedpoints` starts sampled along the evaluation trajectories;
---   ramp     mean over trials of R² of a straight line fitted to the PC1
---            score against time within the trial: near 1 when the population
---            state drifts steadily (ramping), low for step-like or transient
---            activity.
---   label    "attractors" when nstable >= 2 (decisions or memories held as
---            separate stable states), else "ramping" when ramp >= 0.8, else
---            "transient".  Pass label=function(row) -> string to use your own.
+-- Indices behind the solution label (stated, so they can be argued with);
+-- T is the trial length in steps, eigenvalues are those of the continuous-time
+-- Jacobian at each fixed point (fixedpoints: input 0, starts along the
+-- evaluation trajectories):
+--   npcs      principal components for 90% of the rate variance (all trials);
+--   pr        participation ratio (Σλ)²/Σλ²;
+--   nfixed, nstable  fixed points found, and those with all Re(eig) < 0;
+--   nmarginal fixed points with ONE slow direction: |Re λ1|·T < 0.2 (that mode
+--             outlives five trials) while Re λ2·T < -1 (the rest decays within a
+--             trial) — points on a line attractor;
+--   slow      the smallest |Re λ1|·T over the fixed points (small = marginal);
+--   ramp      mean over trials of R² of a straight line fitted to the PC1
+--             score against time within the trial: near 1 when the population
+--             state drifts steadily (ramping), low for step-like or transient
+--             activity;
+--   cycles    regular oscillation: PC1 crossings between ±half its s.d. over
+--             the last three quarters of each trial, /2, counted only when the
+--             intervals between crossings are regular (c.v. <= 0.3) and there
+--             are at least 4; mean over trials.
+--   label (sweep_label(row), the first rule that holds):
+--     "oscillator"      cycles >= 2 (a rhythm, whatever the fixed points);
+--     "line attractor"  nmarginal >= 1 (an integrator: a continuum of states);
+--     "attractors"      nstable - nmarginal >= 2 (separate stable states);
+--     "ramping"         ramp >= 0.8;
+--     "transient"       otherwise (activity that rises and decays).
+--   Validated on networks built to have each type (tests/lua/test_labels.lua).
+--   Pass label=function(row) -> string to use your own.
 
 -- R² of PC1 score vs time, averaged over trials.
 local function ramp_index(scores, B, T)
@@ -43,15 +58,60 @@ local function ramp_index(scores, B, T)
   return tot / B
 end
 
-local function default_label(row)
-  if row.nstable >= 2 then return "attractors" end
+-- Regular oscillation of the PC1 score over the last three quarters of each
+-- trial (after the start's transient): crossings between +h and -h (h = half the
+-- segment's s.d.) counted with hysteresis, cycles = crossings / 2; a trial
+-- whose intervals between crossings vary (coefficient of variation > 0.3:
+-- noise, not a rhythm) or that crosses fewer than 4 times counts 0.  The mean
+-- over trials.
+local function cycles_index(scores, B, T)
+  local tot = 0
+  local a = T // 4 + 1
+  if T - a < 4 then return 0 end
+  for b = 1, B do
+    local y = scores:sub((b - 1) * T + a, b * T, 1, 1)
+    local sd = y:std()
+    if sd > 1e-9 then
+      local v = (y - y:mean()):totable()
+      local h, state, times = 0.5 * sd, 0, {}
+      for t = 1, #v do
+        local s = v[t] > h and 1 or v[t] < -h and -1 or 0
+        if s ~= 0 and s ~= state then
+          if state ~= 0 then times[#times + 1] = t end
+          state = s
+        end
+      end
+      if #times >= 4 then
+        local d, m = {}, 0
+        for k = 2, #times do d[k - 1] = times[k] - times[k - 1]; m = m + d[k - 1] end
+        m = m / #d
+        local var = 0
+        for _, x in ipairs(d) do var = var + (x - m) ^ 2 end
+        if math.sqrt(var / #d) <= 0.3 * m then tot = tot + #times / 2 end
+      end
+    end
+  end
+  return tot / B
+end
+
+-- The solution label of a row from sweep_measure (rule above).
+function sweep_label(row)
+  if type(row) ~= "table" then error("sweep_label: row must be a table from sweep_measure, got " .. type(row), 2) end
+  for _, k in ipairs { "cycles", "nmarginal", "nstable", "ramp" } do
+    if type(row[k]) ~= "number" then error("sweep_label: row." .. k .. " must be a number (a row from sweep_measure)", 2) end
+  end
+  if row.cycles >= 2 then return "oscillator" end
+  if row.nmarginal >= 1 then return "line attractor" end
+  if row.nstable - row.nmarginal >= 2 then return "attractors" end
   if row.ramp >= 0.8 then return "ramping" end
   return "transient"
 end
+local default_label = sweep_label
 
 require "slice"
 
-local COLUMNS = { "n", "seed", "score", "loss", "npcs", "pr", "nfixed", "nstable", "ramp", "label", "time" }
+local COLUMNS = { "n", "seed", "score", "loss", "npcs", "pr", "nfixed", "nstable", "nmarginal", "slow", "ramp",
+                  "cycles", "label", "time" }
 
 -- sweep_csv(rows, path [, header=true]): writes the rows as CSV.
 function sweep_csv(rows, path, header)
@@ -101,11 +161,19 @@ function sweep_measure(net, task, ev, nfp)
                 pr = participation(R) }
   local p = pca(R)
   row.ramp = ramp_index(p.scores, B, T)
-  row.nfixed, row.nstable = 0, 0
+  row.cycles = cycles_index(p.scores, B, T)
+  row.nfixed, row.nstable, row.nmarginal, row.slow = 0, 0, 0, 0 / 0
   if nfp and nfp > 0 then
     local fps = fixedpoints(net, { trace = X, starts = nfp })
     row.nfixed = #fps
-    for _, fp in ipairs(fps) do if fp.stable then row.nstable = row.nstable + 1 end end
+    for _, fp in ipairs(fps) do
+      if fp.stable then row.nstable = row.nstable + 1 end
+      local l1 = fp.eig:get(1, 1)
+      local l2 = fp.eig:rows() > 1 and fp.eig:get(2, 1) or -math.huge
+      local s = math.abs(l1) * T
+      if not (row.slow <= s) then row.slow = s end
+      if s < 0.2 and l2 * T < -1 then row.nmarginal = row.nmarginal + 1 end
+    end
   end
   return row
 end
@@ -173,8 +241,8 @@ function sweep(opts)
         row.label = label(row)
         rows[#rows + 1] = row
         slice:add(row)
-        say(("sweep: n=%-4d seed=%-3d score %.3f  npcs %d  PR %.2f  stable fp %d  ramp %.2f  -> %s  (%.1fs)"):format(
-            n, s, row.score, row.npcs, row.pr, row.nstable, row.ramp, row.label, row.time))
+        say(("sweep: n=%-4d seed=%-3d score %.3f  npcs %d  PR %.2f  stable fp %d  marginal %d  ramp %.2f  cycles %.1f  -> %s  (%.1fs)"):format(
+            n, s, row.score, row.npcs, row.pr, row.nstable, row.nmarginal, row.ramp, row.cycles, row.label, row.time))
       end
     end
   end

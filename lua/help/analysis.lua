@@ -99,7 +99,7 @@ return {
   ["condense"] = {
     usage = "condense(net, task [, {ops={\"merge_ls\",\"merge_mean\",\"delete\",\"delete_comp\"}, criterion=\"pca\"|\"corr\"|fn,\n" ..
             "          retrain=100, method=, train={...}, threshold=0.9, min_n=1, eval=200, heldout=1000,\n" ..
-            "          patience=3, max_steps=, plot=true, verbose=true, k=}])\n" ..
+            "          patience=3, max_steps=, plot=true, verbose=true, keep=false, k=}])\n" ..
             "  -> condensed net, log",
     text = "Shrinks a trained net one unit at a time with each shrink operator in `ops`, each on its\n" ..
            "own copy of the parent, under identical rules (lua/condense.lua: read it, copy it, change\n" ..
@@ -119,7 +119,8 @@ return {
            "the parent's rates), select (selection score), accepted, merged={i,j}, a, c, similarity,\n" ..
            "attempt, time (wall s)}; log[1] is the parent (op=\"parent\"); rejected attempts have no\n" ..
            "held-out fields.  Returns the first operator's smallest net; log.nets[op] and log.final[op]\n" ..
-           "hold each operator's net and row; log.best indexes the returned net's row.\n" ..
+           "hold each operator's net and row; log.best indexes the returned net's row; keep=true\n" ..
+           "also stores every accepted net in its row (row.net).\n" ..
            "Display: one table row per accepted step; at the prompt the figure of held-out score\n" ..
            "against size (accepted steps only, one labelled series per operator) is redrawn after each,\n" ..
            "in batch mode it is drawn once at the end.  Ctrl-C returns the nets reached so far\n" ..
@@ -138,9 +139,19 @@ return {
     usage = "sweep{task=, sizes={...}, seeds=N|{...}, method=, iters=500, batch=, eval=200, fixedpoints=32,\n" ..
             "      part=\"K/N\", csv=path, resume=false, label=fn, rnn={...}, train={...}} -> rows",
     text = "Trains one net per (size, seed) and tabulates {n, seed, score, loss, npcs, pr, nfixed,\n" ..
-           "nstable, ramp, label, time}.  ramp: mean R^2 of a line fitted to the PC1 score against time\n" ..
-           "within each trial.  label: \"attractors\" if >= 2 stable fixed points (input 0), else\n" ..
-           "\"ramping\" if ramp >= 0.8, else \"transient\" (or label=function(row)).  part=\"K/N\" runs only\n" ..
+           "nstable, nmarginal, slow, ramp, cycles, label, time (wall s)}.  With T the trial length and\n" ..
+           "eig the continuous-time Jacobian eigenvalues at each fixed point (input 0, starts along the\n" ..
+           "evaluation trajectories): nmarginal counts points with ONE slow direction, |Re l1|*T < 0.2\n" ..
+           "while Re l2*T < -1 (points of a line attractor); slow = min |Re l1|*T; ramp = mean R^2 of a\n" ..
+           "line fitted to the PC1 score against time within each trial; cycles = regular oscillation\n" ..
+           "of the PC1 score: crossings between +-half its s.d. over the last 3/4 of each trial, /2,\n" ..
+           "counted when >= 4 crossings with regular intervals (c.v. <= 0.3).  Labelling rule\n" ..
+           "(sweep_label(row), the first that holds): \"oscillator\" if cycles >= 2; \"line attractor\"\n" ..
+           "if nmarginal >= 1; \"attractors\" if nstable - nmarginal >= 2; \"ramping\" if ramp >= 0.8;\n" ..
+           "else \"transient\".  Checked on nets built to be each type (tests/lua/test_labels.lua:\n" ..
+           "bistable units, a ReLU integrator, a leaky unit under constant drive, a rotation-like pair\n" ..
+           "with a limit cycle, a feed-forward chain).  label=function(row) uses your own rule.\n" ..
+           "part=\"K/N\" runs only\n" ..
            "every N-th run starting at K, for parallel slices (scripts/sweep.lua and\n" ..
            "scripts/sweep_parallel.sh, which runs slices side by side or as a Slurm job array).\n" ..
            "With csv=, each finished run's row is appended to the file at once; resume=true keeps the\n" ..
@@ -150,13 +161,18 @@ return {
   },
   ["sweep_csv"] = {
     usage = "sweep_csv(rows, path [, header=true])",
-    text = "Writes the rows of a sweep as CSV (n, seed, score, loss, npcs, pr, nfixed, nstable, ramp, label, time).",
+    text = "Writes the rows of a sweep as CSV (n, seed, score, loss, npcs, pr, nfixed, nstable, nmarginal, slow, ramp, cycles, label, time).",
     example = "sweep_csv({{n = 4, seed = 1, score = 0.5}}, os.tmpname())",
   },
   ["sweep_measure"] = {
     usage = "sweep_measure(net, task, ev [, nfp]) -> row",
-    text = "The measurements a sweep makes of one trained net on an evaluation batch ev: score, loss, npcs, participation ratio, fixed points from nfp starts (stable ones, and a label of the dynamics).",
-    example = "t = tasks.flipflop{T = 60}\nnet = rnn{n = 8, inputs = 3, outputs = 3, seed = 1}\nrow = sweep_measure(net, t, t:sample(8), 4)\nprint(row.npcs, row.label)",
+    text = "The measurements a sweep makes of one trained net on an evaluation batch ev: score, loss, npcs, participation ratio, ramp, cycles, fixed points from nfp starts (nfixed, nstable, nmarginal, slow).  sweep_label(row) gives the solution label (rule in help(\"sweep\")).",
+    example = "t = tasks.flipflop{T = 60}\nnet = rnn{n = 8, inputs = 3, outputs = 3, seed = 1}\nrow = sweep_measure(net, t, t:sample(8), 4)\nprint(row.npcs, sweep_label(row))",
+  },
+  ["sweep_label"] = {
+    usage = "sweep_label(row) -> \"oscillator\"|\"line attractor\"|\"attractors\"|\"ramping\"|\"transient\"",
+    text = "The solution label of a row from sweep_measure, by the rule in help(\"sweep\").",
+    example = "t = tasks.flipflop{T = 60}\nnet = rnn{n = 8, inputs = 3, outputs = 3, seed = 1}\nprint(sweep_label(sweep_measure(net, t, t:sample(8), 4)))",
   },
   ["sweep_slice"] = {
     usage = "sweep_slice{part=\"K/N\", csv=path, columns={...}, key={...}, resume=false} -> s;\n" ..

@@ -1,0 +1,527 @@
+-- study.lua — the condensation study: does merging beat pruning, and what do small
+-- networks do?  For every task and seed it trains a parent, condenses it with every shrink
+-- operator (condense, lua/condense.lua), labels the solution type along the way, sweeps
+-- network sizes, and writes a Markdown report with text figures.
+--
+--   ganglion -b scripts/study.lua [--quick] [--out PATH]
+--       runs everything here, one run after another, then writes the report
+--       (default study/REPORT.md; with --quick study/REPORT-quick.md and a CSV beside it)
+--   ganglion -b scripts/study.lua --part K/N --csv PATH [--quick]
+--       one slice (the contract of scripts/sweep_parallel.sh): runs K, K+N, ... appending
+--       each finished run's rows to PATH and skipping runs already there
+--   ganglion -b scripts/study.lua --report MERGED.csv [--quick] [--out PATH]
+--           [--wall SECONDS] [--command TEXT]
+--       the report from the merged rows of all slices
+-- `make study` runs the slices with scripts/sweep_parallel.sh (SLURM=1: as a Slurm array)
+-- and then the report.  Other options: --tasks a,b,c  --seeds N (both change the run list).
+require "condense"
+require "sweep"
+
+local T0 = clock()
+local opt = { quick = false, part = nil, csv = nil, report = nil, out = nil, wall = nil,
+              command = nil, tasks = nil, seeds = nil }
+do
+  local args, k = arg or {}, 1
+  local takes = { part = 1, csv = 1, report = 1, out = 1, wall = 1, command = 1, tasks = 1, seeds = 1 }
+  while k <= #args do
+    local key = args[k]:match("^%-%-([%w_]+)$")
+    if key == "quick" then opt.quick, k = true, k + 1
+    elseif key and takes[key] and args[k + 1] then opt[key], k = args[k + 1], k + 2
+    else
+      error("study.lua: unknown argument " .. tostring(args[k]) ..
+            " (known: --quick --part K/N --csv PATH --report CSV --out PATH --wall S --command TEXT" ..
+            " --tasks a,b --seeds N)")
+    end
+  end
+end
+
+---------------------------------------------------------------------------
+-- Settings.  The full study: every task, 5 seeds, 64-unit parents, sizes 2..128.
+local ALL_TASKS = { "flipflop", "decision", "context", "timing", "romo", "dms", "sine" }
+-- The quick version: three tasks with shorter trials, small nets, few steps: a
+-- check that the whole pipeline runs (minutes), not an answer.
+local S = opt.quick and {
+  tasks = { "decision", "context", "flipflop" }, seeds = 2, parent_n = 8, iters = 30, method = "hf",
+  retrain = 5, patience = 2, min_n = 2, max_steps = 3, heldout = 1000, eval = 100,
+  sizes = { 2, 4, 8 }, sweep_seeds = 2, sweep_iters = 20, fixedpoints = 12, label_trials = 16,
+  task_opts = { decision = { fix = 5, stim = 40, resp = 20 }, flipflop = { T = 100 },
+                context = { fix = 5, stim = 40, delay_min = 5, delay_max = 15, resp = 20 } },
+} or {
+  tasks = ALL_TASKS, seeds = 5, parent_n = 64, iters = 300, method = "hf",
+  retrain = 40, patience = 3, min_n = 2, max_steps = nil, heldout = 1000, eval = 200,
+  sizes = { 2, 4, 8, 16, 32, 64, 128 }, sweep_seeds = 5, sweep_iters = 300, fixedpoints = 32,
+  label_trials = 64,
+}
+if opt.tasks then
+  S.tasks = {}
+  for name in opt.tasks:gmatch("[^,]+") do
+    if not tasks[name] then error("study.lua: no task named " .. name) end
+    S.tasks[#S.tasks + 1] = name
+  end
+end
+if opt.seeds then
+  S.seeds = math.tointeger(tonumber(opt.seeds)) or error("study.lua: --seeds needs an integer")
+  S.sweep_seeds = S.seeds
+end
+local OPS = { "merge_ls", "merge_mean", "delete", "delete_comp" }
+local TASK_OPTS = S.task_opts or {}
+-- The task of a run, and its chance level: the stated one at the default
+-- options, else measured over the baseline policies (tasks.chance).
+local chance_of = {}
+local function make_task(name)
+  local t = tasks[name](TASK_OPTS[name] or {})
+  if TASK_OPTS[name] then
+    if not chance_of[name] then
+      seed(424242)
+      chance_of[name] = tasks.chance(t, 1000)
+    end
+    t.chance = chance_of[name]
+  end
+  return t
+end
+local MODE = opt.quick and "quick" or "full"
+local DEFAULT_OUT = opt.quick and "study/REPORT-quick.md" or "study/REPORT.md"
+
+local COLUMNS = { "kind", "task", "seed", "op", "size", "n", "score", "loss", "npcs", "pr", "cca",
+                  "nfixed", "nstable", "nmarginal", "slow", "ramp", "cycles", "label", "threshold",
+                  "chance", "curve", "path", "kinds", "time" }
+local KEY = { "kind", "task", "seed", "op", "size" }
+
+-- The fixed run list: condense runs (task, seed), then sweep runs (task, size, seed).
+local function runs()
+  local list = {}
+  for ti, name in ipairs(S.tasks) do
+    for s = 1, S.seeds do list[#list + 1] = { kind = "condense", task = name, ti = ti, seed = s } end
+  end
+  for ti, name in ipairs(S.tasks) do
+    for _, n in ipairs(S.sizes) do
+      for s = 1, S.sweep_seeds do list[#list + 1] = { kind = "sweep", task = name, ti = ti, seed = s, size = n } end
+    end
+  end
+  return list
+end
+
+---------------------------------------------------------------------------
+-- One run.
+local function train_net(task, ti, s, n, iters)
+  seed(1000 * ti + s)
+  local net = rnn { n = n, inputs = task.inputs, outputs = task.outputs }
+  if iters > 0 then
+    local h = net:train(task, { method = S.method, iters = iters, monitor = 0 })
+    if h.interrupted then error("interrupted", 0) end
+  end
+  return net
+end
+
+-- The measurements and label of a net on the run's fixed labelling trials.
+local function measure(net, task, ti, s)
+  seed(7000 + 1000 * ti + s)
+  local ev = task:sample(S.label_trials)
+  local row = sweep_measure(net, task, ev, S.fixedpoints)
+  row.label = sweep_label(row)
+  return row
+end
+
+local function copy_fields(dst, src, names)
+  for _, k in ipairs(names) do dst[k] = src[k] end
+end
+local LABEL_FIELDS = { "nfixed", "nstable", "nmarginal", "slow", "ramp", "cycles", "label" }
+
+-- Canonical response types of a net's units on one trial: the centroids,
+-- 40 points per type, as "v v v|v v v" (no commas: a CSV cell).
+local function kinds_cell(net, task, k)
+  seed(99)
+  local tr = net:run(task:sample(1))[1]
+  local K = kinds(tr, math.max(1, math.min(k, net.n)))
+  local C = K.centroids
+  local parts = {}
+  for j = 1, C:cols() do
+    local v = {}
+    for p = 1, 40 do
+      local t = math.max(1, math.floor((p - 1) * (C:rows() - 1) / 39 + 1.5))
+      v[p] = ("%.3g"):format(C:get(t, j))
+    end
+    parts[j] = table.concat(v, " ") .. ":" .. K.counts[j]
+  end
+  return table.concat(parts, "|")
+end
+
+local function run_condense(r, add)
+  local task = make_task(r.task)
+  local t0 = clock()
+  local parent = train_net(task, r.ti, r.seed, S.parent_n, S.iters)
+  seed(5000 + 1000 * r.ti + r.seed)
+  local chunks, hs = {}, 0
+  local ho = {}
+  for k = 1, S.heldout // 250 do ho[k] = task:sample(250) end
+  local solved, total = 0, 0
+  for _, ch in ipairs(ho) do
+    solved = solved + task:score(ch, parent:run(ch)) * #ch.u
+    total = total + #ch.u
+  end
+  local pscore = solved / total
+  local m = measure(parent, task, r.ti, r.seed)
+  local prow = { kind = "condense", task = r.task, seed = r.seed, op = "parent", size = S.parent_n, n = parent.n,
+                 score = pscore, loss = m.loss, npcs = m.npcs, pr = m.pr, cca = 1, chance = task.chance }
+  copy_fields(prow, m, LABEL_FIELDS)
+  -- A parent that did not learn the task (not clearly above chance) is not condensed.
+  local learnt = pscore >= task.chance + 0.5 * (1 - task.chance)
+  local thr = pscore - 0.05
+  prow.threshold = thr
+  local results = { prow }
+  local log
+  if learnt then
+    seed(6000 + 1000 * r.ti + r.seed)
+    local _
+    _, log = condense(parent, task, { ops = OPS, retrain = S.retrain, method = S.method, threshold = thr,
+                                     min_n = S.min_n, max_steps = S.max_steps, patience = S.patience,
+                                     eval = S.eval, heldout = S.heldout, plot = false, verbose = false,
+                                     keep = true })
+    if log.interrupted then error("interrupted", 0) end
+  end
+  local kn = S.parent_n
+  for _, op in ipairs(OPS) do
+    local row = { kind = "condense", task = r.task, seed = r.seed, op = op, size = S.parent_n, threshold = thr,
+                  chance = task.chance }
+    if log then
+      local fin = log.final[op]
+      local net = log.nets[op]
+      row.n, row.score, row.loss, row.npcs, row.pr, row.cca = fin.n, fin.score, fin.loss, fin.npcs, fin.pr, fin.cca
+      local fm = measure(net, task, r.ti, r.seed)
+      copy_fields(row, fm, LABEL_FIELDS)
+      -- held-out score against size, and the label at checkpoints along the way
+      local curve, acc = { ("%d:%.4g"):format(S.parent_n, pscore) }, {}
+      for _, lr in ipairs(log) do
+        if lr.op == op and lr.accepted then
+          curve[#curve + 1] = ("%d:%.4g"):format(lr.n, lr.score)
+          acc[#acc + 1] = lr
+        end
+      end
+      row.curve = table.concat(curve, ";")
+      local path = { ("%d:%s"):format(parent.n, prow.label) }
+      local picked = {}
+      for _, frac in ipairs { 0.75, 0.5 } do
+        local want = math.floor(S.parent_n * frac + 0.5)
+        for k = #acc - 1, 1, -1 do   -- the first accepted net at or below the checkpoint size
+          if acc[k].n <= want and not picked[k] and (k == 1 or acc[k - 1].n > want) then
+            picked[k] = true
+            local lm = measure(acc[k].net, task, r.ti, r.seed)
+            path[#path + 1] = ("%d:%s"):format(acc[k].n, lm.label)
+          end
+        end
+      end
+      if #acc > 0 then path[#path + 1] = ("%d:%s"):format(net.n, fm.label) end
+      row.path = table.concat(path, ";")
+      if op == "merge_ls" then kn = net.n end
+    else
+      row.n, row.score, row.label = parent.n, pscore, "not learnt"
+    end
+    results[#results + 1] = row
+  end
+  prow.kinds = kinds_cell(parent, task, math.min(kn, 6))
+  for _, row in ipairs(results) do
+    row.time = clock() - t0
+    add(row)
+  end
+end
+
+local function run_sweep(r, add)
+  local task = make_task(r.task)
+  local t0 = clock()
+  local net = train_net(task, r.ti, r.seed, r.size, S.sweep_iters)
+  seed(5000 + 1000 * r.ti + r.seed)
+  local ev = task:sample(S.heldout)
+  local row = { kind = "sweep", task = r.task, seed = r.seed, op = "-", size = r.size, n = net.n,
+                score = task:score(ev, net:run(ev)), chance = task.chance }
+  local m = measure(net, task, r.ti, r.seed)
+  row.loss, row.npcs, row.pr = m.loss, m.npcs, m.pr
+  copy_fields(row, m, LABEL_FIELDS)
+  row.time = clock() - t0
+  add(row)
+end
+
+local function run_slice(part, csv)
+  local slice = sweep_slice { part = part, csv = csv, columns = COLUMNS, key = KEY, resume = csv ~= nil }
+  local all = {}
+  local function add(row)
+    if not slice:row(row) then slice:add(row) end
+    all[#all + 1] = row
+  end
+  for p, r in ipairs(runs()) do
+    if slice:mine(p) then
+      local last = { kind = r.kind, task = r.task, seed = r.seed, op = r.kind == "sweep" and "-" or OPS[#OPS],
+                     size = r.kind == "sweep" and r.size or S.parent_n }
+      if slice:row(last) then
+        print(("study: %s %s seed %d%s already done, skipped"):format(r.kind, r.task, r.seed,
+              r.size and (" n=" .. r.size) or ""))
+      else
+        local t0 = clock()
+        if r.kind == "condense" then run_condense(r, add) else run_sweep(r, add) end
+        print(("study: %s %s seed %d%s done in %.1f s"):format(r.kind, r.task, r.seed,
+              r.size and (" n=" .. r.size) or "", clock() - t0))
+      end
+    end
+  end
+  return all
+end
+
+---------------------------------------------------------------------------
+-- The report.
+local function read_csv(path)
+  local f = io.open(path, "r")
+  if not f then error("study.lua: cannot read " .. path) end
+  local header = f:read("l")
+  local cols = {}
+  for c in (header .. ","):gmatch("([^,]*),") do cols[#cols + 1] = c end
+  local rows = {}
+  for line in f:lines() do
+    if line ~= "" then
+      local r, k = {}, 0
+      for c in (line .. ","):gmatch("([^,]*),") do
+        k = k + 1
+        r[cols[k]] = tonumber(c) or (c ~= "" and c or nil)
+      end
+      rows[#rows + 1] = r
+    end
+  end
+  f:close()
+  return rows
+end
+
+local function stats(xs)
+  local n, s = #xs, 0
+  if n == 0 then return nil end
+  for _, x in ipairs(xs) do s = s + x end
+  local m = s / n
+  local v = 0
+  for _, x in ipairs(xs) do v = v + (x - m) ^ 2 end
+  return m, n > 1 and math.sqrt(v / (n - 1)) or 0, n
+end
+local function msd(xs, fmt)
+  local m, sd = stats(xs)
+  if not m then return "–" end
+  fmt = fmt or "%.2f"
+  return (fmt .. " ± " .. fmt):format(m, sd)
+end
+
+local function select(rows, f)
+  local out = {}
+  for _, r in ipairs(rows) do if f(r) then out[#out + 1] = r end end
+  return out
+end
+local function field(rows, k)
+  local out = {}
+  for _, r in ipairs(rows) do if type(r[k]) == "number" and r[k] == r[k] then out[#out + 1] = r[k] end end
+  return out
+end
+
+-- The held-out score of a curve "n:score;..." at size n (nil if not reached).
+local function score_at(curve, n)
+  if not curve then return nil end
+  for a, b in curve:gmatch("(%d+):([^;]+)") do
+    if tonumber(a) == n then return tonumber(b) end
+  end
+end
+local function smallest(curve)
+  local m
+  if curve then for a in curve:gmatch("(%d+):") do a = tonumber(a); m = (not m or a < m) and a or m end end
+  return m
+end
+
+local function text_plot(ys, o)
+  o.text, o.width, o.height = true, 72, o.height or 14
+  local ok, txt = pcall(plot, ys, o)
+  return ok and txt or ("(figure not drawn: " .. tostring(txt) .. ")")
+end
+
+local function report(rows, out, wall, command)
+  local L = {}
+  local function w(s) L[#L + 1] = s or "" end
+  w(("# Condensation study (%s)"):format(MODE == "quick" and "QUICK run: small settings, a structural check, not the study's answer" or "full"))
+  w()
+  w(("Command: `%s`  "):format(command))
+  w(("Wall time: %.0f s (%s, %s)"):format(wall, os.date("!%Y-%m-%d %H:%M UTC"), "written by scripts/study.lua"))
+  w()
+  w(("Settings: tasks %s; %d seeds; parents of %d units trained with %s for %d iterations; condense with ops %s, "
+     .. "retrain %d, patience %d, threshold = parent held-out score - 0.05, selection batch %d trials, held-out "
+     .. "batch %d trials; sweep sizes %s, %d seeds, %d iterations; labels from %d trials, %d fixed-point starts.")
+     :format(table.concat(S.tasks, ", "), S.seeds, S.parent_n, S.method, S.iters, table.concat(OPS, ", "),
+             S.retrain, S.patience, S.eval, S.heldout, table.concat(S.sizes, ", "), S.sweep_seeds, S.sweep_iters,
+             S.label_trials, S.fixedpoints)
+     .. (S.max_steps and (" Each operator stops after %d accepted steps (quick)."):format(S.max_steps) or "")
+     .. (S.task_opts and " Quick tasks have shorter trials (decision{fix=5, stim=40, resp=20}, "
+         .. "context{fix=5, stim=40, delay_min=5, delay_max=15, resp=20}, flipflop{T=100}); their chance "
+         .. "levels are measured over the baseline policies (tasks.chance, 1000 trials)." or ""))
+  w()
+  w("All scores are strict task scores (help(\"tasks\")) on held-out trials that selected nothing; "
+    .. "mean ± s.d. over seeds. Solution labels follow help(\"sweep\").")
+  w()
+  -- The answer first.
+  w("## Does merging beat compensated deletion?")
+  w()
+  w("Per task and seed: the size each operator kept (fewer is better) and, at the smallest size both "
+    .. "reached, the held-out score of merge_ls minus that of delete_comp.")
+  w()
+  w("| task | merge_ls size | delete_comp size | size difference (delete_comp - merge_ls) | merge smaller / equal / larger | score difference at equal size | verdict |")
+  w("|---|---|---|---|---|---|---|")
+  for _, name in ipairs(S.tasks) do
+    local ml = select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "merge_ls" and r.label ~= "not learnt" end)
+    local dc = {}
+    for _, r in ipairs(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "delete_comp" end)) do
+      dc[r.seed] = r
+    end
+    local dn, ds, win, tie, lose = {}, {}, 0, 0, 0
+    for _, a in ipairs(ml) do
+      local b = dc[a.seed]
+      if b and b.curve and a.curve then
+        local d = b.n - a.n
+        dn[#dn + 1] = d
+        if d > 0 then win = win + 1 elseif d == 0 then tie = tie + 1 else lose = lose + 1 end
+        local n = math.max(smallest(a.curve), smallest(b.curve))
+        local sa, sb = score_at(a.curve, n), score_at(b.curve, n)
+        if sa and sb then ds[#ds + 1] = sa - sb end
+      end
+    end
+    local verdict
+    local m, sd, k = stats(dn)
+    if not m then verdict = "no learnt parents"
+    elseif k < 2 then verdict = "one seed: no spread"
+    elseif m - 2 * sd / math.sqrt(k) > 0 then verdict = "merging keeps fewer units"
+    elseif m + 2 * sd / math.sqrt(k) < 0 then verdict = "merging LOSES: compensated deletion keeps fewer units"
+    else verdict = "no clear difference (within 2 s.e.)" end
+    w(("| %s | %s | %s | %s | %d / %d / %d | %s | %s |"):format(name, msd(field(ml, "n"), "%.1f"),
+      msd(field(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "delete_comp" and r.label ~= "not learnt" end), "n"), "%.1f"),
+      msd(dn, "%.1f"), win, tie, lose, msd(ds, "%.3f"), verdict))
+  end
+  w()
+  for _, name in ipairs(S.tasks) do
+    local task = make_task(name)
+    w(("## %s"):format(name))
+    w()
+    local par = select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "parent" end)
+    w(("Parent (%d units): held-out score %s over %d seeds (chance %.2f); label %s; fixed points %s, stable %s."):format(
+      S.parent_n, msd(field(par, "score"), "%.3f"), #par, task.chance,
+      (function() local c = {} for _, r in ipairs(par) do c[#c + 1] = tostring(r.label) end return table.concat(c, ", ") end)(),
+      msd(field(par, "nfixed"), "%.1f"), msd(field(par, "nstable"), "%.1f")))
+    w()
+    w("| operator | size kept | held-out score | CCA with parent | npcs | PR | fixed / stable points after | label after (per seed) | label changed |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for _, op in ipairs(OPS) do
+      local rs = select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == op end)
+      local labels, changed = {}, 0
+      for _, r in ipairs(rs) do
+        labels[#labels + 1] = tostring(r.label)
+        local first = r.path and r.path:match("^%d+:([^;]+)")
+        if first and r.path:find(";") then
+          for l in r.path:gmatch("%d+:([^;]+)") do if l ~= first then changed = changed + 1; break end end
+        end
+      end
+      w(("| %s | %s | %s | %s | %s | %s | %s / %s | %s | %d of %d |"):format(op, msd(field(rs, "n"), "%.1f"),
+        msd(field(rs, "score"), "%.3f"), msd(field(rs, "cca"), "%.3f"), msd(field(rs, "npcs"), "%.1f"),
+        msd(field(rs, "pr"), "%.2f"), msd(field(rs, "nfixed"), "%.1f"), msd(field(rs, "nstable"), "%.1f"),
+        table.concat(labels, ", "), changed, #rs))
+    end
+    w()
+    w("Solution label along the condensation (size:label, parent first; a change toward \"ramping\" is the known failure mode):")
+    w()
+    w("```")
+    for _, op in ipairs(OPS) do
+      for _, r in ipairs(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == op end)) do
+        w(("%-11s seed %d  %s"):format(op, r.seed, r.path or "(not condensed)"))
+      end
+    end
+    w("```")
+    w()
+    -- held-out score against size, mean over seeds, one series per operator
+    local ys, xs, labs = {}, {}, {}
+    for _, op in ipairs(OPS) do
+      local acc, cnt = {}, {}
+      for _, r in ipairs(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == op end)) do
+        if r.curve then
+          for a, b in r.curve:gmatch("(%d+):([^;]+)") do
+            a = tonumber(a); acc[a] = (acc[a] or 0) + tonumber(b); cnt[a] = (cnt[a] or 0) + 1
+          end
+        end
+      end
+      local ns = {}
+      for n in pairs(acc) do ns[#ns + 1] = n end
+      table.sort(ns)
+      if #ns >= 2 then
+        local x, y = {}, {}
+        for k, n in ipairs(ns) do x[k] = n; y[k] = acc[n] / cnt[n] end
+        xs[#xs + 1], ys[#ys + 1], labs[#labs + 1] = matrix(x), matrix(y), op
+      end
+    end
+    if #ys > 0 then
+      w("Held-out score against size (accepted steps, mean over the seeds that reached each size):")
+      w()
+      w("```")
+      w(text_plot(ys, { x = xs, labels = labs, xlabel = "units", ylabel = "score",
+                        title = name .. ": held-out score vs size" }))
+      w("```")
+      w()
+    end
+    -- canonical response types of the parent (seed 1)
+    local p1 = par[1]
+    if p1 and p1.kinds then
+      local cs, counts = {}, {}
+      for part in p1.kinds:gmatch("[^|]+") do
+        local vals, cnt = part:match("^(.*):(%d+)$")
+        local v = {}
+        for x in vals:gmatch("%S+") do v[#v + 1] = tonumber(x) end
+        cs[#cs + 1] = matrix(v)
+        counts[#counts + 1] = ("type %d (%s units)"):format(#cs, cnt)
+      end
+      w(("Canonical response types of the parent's units (kinds, k = %d, seed %d, one trial, z-scored, 40 points):"):format(#cs, p1.seed))
+      w()
+      w("```")
+      w(text_plot(cs, { labels = counts, xlabel = "time (1/40 of the trial)", ylabel = "z",
+                        title = name .. ": response types" }))
+      w("```")
+      w()
+    end
+    -- solution type against size
+    w("Solution type against size (sweep: one net per size and seed, trained from scratch):")
+    w()
+    w("| size | held-out score | labels | npcs | PR |")
+    w("|---|---|---|---|---|")
+    for _, n in ipairs(S.sizes) do
+      local rs = select(rows, function(r) return r.kind == "sweep" and r.task == name and r.size == n end)
+      local c, keys = {}, {}
+      for _, r in ipairs(rs) do
+        local l = tostring(r.label)
+        if not c[l] then keys[#keys + 1] = l end
+        c[l] = (c[l] or 0) + 1
+      end
+      table.sort(keys)
+      local lab = {}
+      for _, k in ipairs(keys) do lab[#lab + 1] = ("%s %d"):format(k, c[k]) end
+      w(("| %d | %s | %s | %s | %s |"):format(n, msd(field(rs, "score"), "%.3f"), table.concat(lab, ", "),
+        msd(field(rs, "npcs"), "%.1f"), msd(field(rs, "pr"), "%.2f")))
+    end
+    w()
+  end
+  local text = table.concat(L, "\n") .. "\n"
+  local dir = out:match("^(.*)/[^/]*$")
+  if dir and dir ~= "" then os.execute("mkdir -p '" .. dir:gsub("'", "'\\''") .. "'") end
+  writefile(out, text)
+  print(("study: wrote %s (%d lines)"):format(out, #L))
+end
+
+---------------------------------------------------------------------------
+if opt.report then
+  report(read_csv(opt.report), opt.out or DEFAULT_OUT, tonumber(opt.wall) or (clock() - T0),
+         opt.command or ("ganglion -b scripts/study.lua --report " .. opt.report))
+elseif opt.part then
+  if not opt.csv then error("study.lua: --part needs --csv PATH") end
+  run_slice(opt.part, opt.csv)
+else
+  local out = opt.out or DEFAULT_OUT
+  local csv = out:gsub("%.md$", "") .. ".csv"
+  local dir = out:match("^(.*)/[^/]*$")
+  if dir and dir ~= "" then os.execute("mkdir -p '" .. dir:gsub("'", "'\\''") .. "'") end
+  run_slice("1/1", csv)
+  local cmd = "ganglion -b scripts/study.lua" .. (opt.quick and " --quick" or "") ..
+              (opt.out and (" --out " .. opt.out) or "")
+  report(read_csv(csv), out, clock() - T0, cmd)
+end
