@@ -27,7 +27,10 @@ return {
            "Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
            "stopped=\"target\"|\"converged\"|\"nan\"|\"diverged\"|false, best_loss=, best_iter=,\n" ..
            "seconds= (wall), score_seconds= (the part of seconds spent scoring), method=, rollbacks=}\n" ..
-           "(hf adds lambda={...} and cg={...}, CG steps per iteration).  score[i] is the last score\n" ..
+           "(hf adds lambda={...} and cg={...}, CG steps per iteration), and profile= -- where the\n" ..
+           "wall time went: sample= (seconds in task:sample), and {seconds=, calls=} for grad, loss,\n" ..
+           "curvature, gv (Gauss-Newton products) and sqgrad (hf's preconditioner) as used.\n" ..
+           "score[i] is the last score\n" ..
            "computed at or before iteration i.  The net ends with the final parameters.\n" ..
            "loss[i] is each method's own number (hf: after its step, on the batch it fitted; adam:\n" ..
            "before its step), so use history.monitor to compare methods: monitor={iter=, loss=, time=,\n" ..

@@ -3,6 +3,7 @@
 #include "cca.h"
 #include "procrustes.h"
 #include "pca.h"
+#include "gram.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,74 @@ static void test_cca(gsl_rng *r)
     gsl_matrix_free(D); gsl_vector_free(rho); gsl_vector_free(rho3);
 }
 
+/* Rate-like data (tanh of mixed latents whose scales span three decades,
+ * covariance eigenvalue ratios near 1e-6, means far from zero): the Gram
+ * path of gn_cca against the QR path and against NumPy (QR bases + SVD,
+ * Björck–Golub); gn_cov_eigen against NumPy's eigvalsh of np.cov. */
+static void test_cca_gram(gsl_rng *r)
+{
+    size_t T = 3000, p = 12, q = 9, nl = 14;
+    gsl_matrix *Z = gsl_matrix_alloc(T, nl), *A = gsl_matrix_alloc(T, p), *B = gsl_matrix_alloc(T, q);
+    for (size_t t = 0; t < T; t++)
+        for (size_t l = 0; l < nl; l++)
+            gsl_matrix_set(Z, t, l, pow(10, -3.0 * (double)l / (double)(nl - 1)) * gsl_ran_gaussian(r, 1) +
+                                    (l < 3 ? sin(0.01 * (double)t * (double)(l + 1)) : 0));
+    for (size_t t = 0; t < T; t++) {
+        for (size_t i = 0; i < p; i++) {
+            double v = 0.3 + 0.05 * (double)i;
+            for (size_t l = 0; l < nl; l++) v += (l == i ? 1.0 : 0.15 * cos((double)(i * nl + l))) * gsl_matrix_get(Z, t, l);
+            gsl_matrix_set(A, t, i, tanh(v));
+        }
+        for (size_t j = 0; j < q; j++) {
+            double v = -0.2 + 0.1 * (double)j;
+            for (size_t l = 0; l < nl; l++) v += (l == j + 3 ? 1.0 : 0.2 * sin((double)(j * nl + l + 7))) * gsl_matrix_get(Z, t, l);
+            gsl_matrix_set(B, t, j, tanh(v) + 1e-4 * gsl_ran_gaussian(r, 1));
+        }
+        /* a nearly collinear unit, as after a merge: eigenvalue ratio ~1e-6 */
+        gsl_matrix_set(A, t, p - 1, 0.8 * gsl_matrix_get(A, t, 0) + 0.2 * gsl_matrix_get(A, t, 1) +
+                                    1e-3 * gsl_ran_gaussian(r, 1));
+    }
+    gsl_vector *rg = gsl_vector_alloc(q), *rq = gsl_vector_alloc(q), *var = gsl_vector_alloc(p);
+    size_t cg = 0, cq = 0;
+    gn_err e = {0};
+    CHECK(gn_cca(A, B, rg, &cg, &e) == GN_OK && gn_cca_qr(A, B, rq, &cq, &e) == GN_OK && cg == q && cq == q,
+          "rate-like data: both CCA paths run (%zu, %zu correlations) %s", cg, cq, e.msg);
+    double d = 0;
+    for (size_t c = 0; c < q; c++) d = fmax(d, fabs(gsl_vector_get(rg, c) - gsl_vector_get(rq, c)));
+    CHECK(d < 1e-9, "Gram path agrees with the QR path (max diff %.2g, smallest rho %.3g)", d, gsl_vector_get(rq, q - 1));
+    CHECK(gn_cov_eigen(A, var, NULL, &e) == GN_OK, "covariance spectrum runs %s", e.msg);
+    if (system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) SKIP("NumPy references for the Gram path: numpy absent");
+    else {
+        char path[] = "/tmp/gn_ccag_XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fdopen(fd, "w");
+        for (size_t t = 0; t < T; t++) {
+            for (size_t i = 0; i < p; i++) fprintf(f, "%.17g ", gsl_matrix_get(A, t, i));
+            for (size_t j = 0; j < q; j++) fprintf(f, "%.17g%c", gsl_matrix_get(B, t, j), j + 1 < q ? ' ' : '\n');
+        }
+        fclose(f);
+        char cmd[900];
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import numpy as np; X=np.loadtxt('%s'); X=X-X.mean(0); "
+                 "qa,_=np.linalg.qr(X[:,:%zu]); qb,_=np.linalg.qr(X[:,%zu:]); "
+                 "print(' '.join('%%.17g'%%v for v in np.linalg.svd(qa.T@qb,compute_uv=False))); "
+                 "print(' '.join('%%.17g'%%v for v in np.linalg.eigvalsh(np.cov(X[:,:%zu].T))[::-1]))\"",
+                 path, p, p, p);
+        FILE *pp = popen(cmd, "r");
+        double ref[32]; size_t got = 0;
+        while (got < q + p && fscanf(pp, "%lg", &ref[got]) == 1) got++;
+        pclose(pp); remove(path);
+        double dr = 0, dv = 0, vmax = gsl_vector_get(var, 0);
+        for (size_t c = 0; c < q && got == q + p; c++) dr = fmax(dr, fabs(ref[c] - gsl_vector_get(rg, c)));
+        for (size_t c = 0; c < p && got == q + p; c++) dv = fmax(dv, fabs(ref[q + c] - gsl_vector_get(var, c)));
+        CHECK(got == q + p && dr < 1e-9, "Gram-path canonical correlations match NumPy (max diff %.2g)", dr);
+        CHECK(got == q + p && dv < 1e-13 * vmax && ref[q + p - 1] / ref[q] < 1e-5 && ref[q + p - 1] / ref[q] > GN_SVD_GRAM_RCOND,
+              "covariance spectrum matches NumPy eigvalsh (max diff %.2g of %.3g; spread %.2g, Gram path)", dv, vmax,
+              got == q + p ? ref[q + p - 1] / ref[q] : 0.0);
+    }
+    gsl_matrix_free(Z); gsl_matrix_free(A); gsl_matrix_free(B);
+    gsl_vector_free(rg); gsl_vector_free(rq); gsl_vector_free(var);
+}
+
 static void test_procrustes(gsl_rng *r)
 {
     size_t T = 80;
@@ -179,6 +248,7 @@ int main(void)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 385);
     test_cca(r);
+    test_cca_gram(r);
     test_procrustes(r);
     gsl_rng_free(r);
     CHECK_DONE();

@@ -98,6 +98,26 @@ for k = 1, B do
 end
 local trs = net:run(batch)
 T.ok(#trs == B and trs[2].y:rows() == Tn, "run on a batch returns one trace per trial")
+-- The stacked traces R, X, Y hold trial k in rows (k-1)T+1..kT; each
+-- trial's r, x, y is a view of them; both equal a single-trial run.
+do
+  local one = net:run(batch.u[2])
+  T.ok(trs.R:rows() == B * Tn and trs.X:cols() == net.n and trs.Y:cols() == 3, "stacked traces are B*T rows")
+  local d = (trs.R:sub(Tn + 1, 2 * Tn) - one.r):abs():max() + (trs[2].x - one.x):abs():max() +
+            (trs[2].y - one.y):abs():max()
+  T.ok(d < 1e-13 and (trs.Y:sub(Tn + 1, 2 * Tn) - trs[2].y):abs():max() == 0,
+       "stacked trace rows = the trial's trace = a single-trial run (" .. d .. ")")
+  trs.R:set(Tn + 1, 1, 42)
+  T.ok(trs[2].r:get(1, 1) == 42, "a trial's r is a view of the stacked R")
+  -- the kept workspace follows a change of size (another net, longer trials)
+  local other = rnn { n = 5, inputs = 2, outputs = 3, seed = 2 }
+  local long = { u = { matrix.randn(2 * Tn, 2), batch.u[1] } }
+  T.raises(function() other:run(long) end, "", "trials of unequal length refused")
+  long.u[2] = matrix.randn(2 * Tn, 2)
+  local tl = other:run(long)
+  local d2 = (tl[2].y - other:run(long.u[2]).y):abs():max() + (net:run(batch)[3].y - trs[3].y):abs():max()
+  T.ok(tl.Y:rows() == 4 * Tn and d2 < 1e-13, "runs of other sizes and nets between runs agree (" .. d2 .. ")")
+end
 local num, den = 0, 0
 for k = 1, B do
   local _, Yk = naive(net, batch.u[k])

@@ -24,6 +24,14 @@ do
   T.ok(#h.loss == h.iters and #h.score == h.iters and #h.time == h.iters and #h.lambda == h.iters
        and #h.cg == h.iters, "hf: history has one entry per iteration")
   T.ok(h.loss[#h.loss] < 0.2 * h.loss[1], ("hf: loss fell from %.4g to %.4g"):format(h.loss[1], h.loss[#h.loss]))
+  -- the profile: one gradient and one curvature pass per iteration, at least
+  -- one Gv product per CG step, parts within the wall time
+  local P, cg = h.profile, 0
+  for i = 1, #h.cg do cg = cg + h.cg[i] end
+  local parts = P.sample + P.grad.seconds + P.loss.seconds + P.curvature.seconds + P.gv.seconds + P.sqgrad.seconds
+  T.ok(P.grad.calls == h.iters and P.curvature.calls == h.iters and P.sqgrad.calls == h.iters and
+       P.gv.calls >= cg and P.loss.calls >= h.iters and parts > 0.5 * h.seconds and parts <= h.seconds,
+       ("hf: profile counts (%d Gv for %d CG steps) and times (%.2f of %.2f s)"):format(P.gv.calls, cg, parts, h.seconds))
   local l1 = heldout_loss(net, ff)
   T.ok(l1 < 0.2 * l0, ("hf: held-out loss fell from %.4g to %.4g"):format(l0, l1))
   seed(77)

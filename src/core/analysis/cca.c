@@ -1,9 +1,14 @@
-/* cca.c — canonical correlations by orthonormal bases and one small SVD. */
+/* cca.c — canonical correlations: from the centred Gram matrix when both
+ * covariances are well conditioned, else by orthonormal bases (QR + SVD)
+ * of the data; one small SVD either way. */
 #include "cca.h"
+#include "gram.h"
 #include "pca.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
 
 /* Fills w->A with the centred X, runs the thin SVD and returns the rank
  * (number of singular values above 1e-10 of the largest). */
@@ -32,7 +37,84 @@ static int basis(gn_svd *w, const gsl_matrix *X, size_t *rank, gn_err *err)
     return GN_OK;
 }
 
-int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, gn_err *err)
+/* The singular values of the tall-or-square M (hi×lo), clipped to 1, into
+ * rho[0..lo-1]. */
+static int small_svd(const gsl_matrix *M, gsl_vector *rho, gn_err *err)
+{
+    size_t lo = M->size2;
+    gn_svd *wc = gn_svd_alloc(M->size1, lo, 0, err);
+    if (!wc) return err ? err->code : GN_ENOMEM;
+    gsl_matrix_memcpy(wc->A, M);
+    int st = gn_svd_run(wc, err);
+    for (size_t c = 0; !st && c < lo; c++) {
+        double v = gsl_vector_get(wc->s, c);
+        gsl_vector_set(rho, c, v > 1 ? 1 : v);
+    }
+    gn_svd_free(wc);
+    return st;
+}
+
+/* Whitening W = V Λ^(-1/2) of the covariance block S (p×p, destroyed),
+ * when its eigenvalues satisfy λmin >= GN_SVD_GRAM_RCOND·λmax > 0; else
+ * returns 0 (the caller takes the QR path). */
+static int whiten(gsl_matrix *S, gsl_matrix *W, gsl_vector *lam, gsl_eigen_symmv_workspace *ws)
+{
+    if (gsl_eigen_symmv(S, lam, W, ws)) return 0;
+    size_t p = lam->size;
+    double lmax = gsl_vector_max(lam), lmin = gsl_vector_min(lam);
+    if (!(lmax > 0) || !(lmin >= GN_SVD_GRAM_RCOND * lmax)) return 0;
+    for (size_t j = 0; j < p; j++) {
+        gsl_vector_view c = gsl_matrix_column(W, j);
+        gsl_vector_scale(&c.vector, 1 / sqrt(gsl_vector_get(lam, j)));
+    }
+    return 1;
+}
+
+/* Gram path: G = [A B]ᵀ[A B] centred (gram.h, one pass over the data), the
+ * whitenings Wa, Wb of its diagonal blocks, and the singular values of
+ * Waᵀ Gab Wb.  The whitened cross-covariance squares the conditioning of
+ * the data, so this runs only when both covariances have λmin/λmax >=
+ * GN_SVD_GRAM_RCOND (*done = 1); the correlations then agree with the QR
+ * path to about eps/GN_SVD_GRAM_RCOND, and every direction is kept (the QR
+ * path would keep them too: their s/s_max >= 1e-4 > 1e-10). */
+static int cca_gram(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count,
+                    int *done, gn_err *err)
+{
+    size_t p = A->size2, q = B->size2, P = p + q;
+    int st = GN_OK;
+    *done = 0;
+    gsl_matrix *G = gsl_matrix_alloc(P, P), *Wa = gsl_matrix_alloc(p, p), *Wb = gsl_matrix_alloc(q, q);
+    gsl_matrix *tmp = gsl_matrix_alloc(p, q), *M = gsl_matrix_alloc(p >= q ? p : q, p >= q ? q : p);
+    gsl_vector *la = gsl_vector_alloc(p), *lb = gsl_vector_alloc(q);
+    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(p > q ? p : q);
+    if (!G || !Wa || !Wb || !tmp || !M || !la || !lb || !ws) {
+        st = gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu canonical correlation", p, q);
+        goto out;
+    }
+    if ((st = gn_gram_centred(A, B, G, NULL, err))) goto out;
+    gsl_matrix_view Saa = gsl_matrix_submatrix(G, 0, 0, p, p), Sbb = gsl_matrix_submatrix(G, p, p, q, q);
+    gsl_matrix_view Sab = gsl_matrix_submatrix(G, 0, p, p, q);
+    /* Sab first: the eigen-solver destroys the diagonal blocks' lower triangles only. */
+    if (!whiten(&Saa.matrix, Wa, la, ws) || !whiten(&Sbb.matrix, Wb, lb, ws)) goto out;
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &Sab.matrix, Wb, 0.0, tmp);   /* Gab Wb */
+    if (p >= q) gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Wa, tmp, 0.0, M);   /* Waᵀ Gab Wb */
+    else gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, tmp, Wa, 0.0, M);           /* its transpose */
+    if ((st = small_svd(M, rho, err))) goto out;
+    if (count) *count = p < q ? p : q;
+    *done = 1;
+out:
+    if (G) gsl_matrix_free(G);
+    if (Wa) gsl_matrix_free(Wa);
+    if (Wb) gsl_matrix_free(Wb);
+    if (tmp) gsl_matrix_free(tmp);
+    if (M) gsl_matrix_free(M);
+    if (la) gsl_vector_free(la);
+    if (lb) gsl_vector_free(lb);
+    if (ws) gsl_eigen_symmv_free(ws);
+    return st;
+}
+
+static int check_args(const gsl_matrix *A, const gsl_matrix *B, const gsl_vector *rho, gn_err *err)
 {
     size_t T = A->size1, p = A->size2, q = B->size2, m = p < q ? p : q;
     if (B->size1 != T)
@@ -43,7 +125,24 @@ int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *co
         return gn_fail(err, GN_EINVAL, "rho must have length %zu, got %zu", m, rho->size);
     if (!gn_pca_finite(A) || !gn_pca_finite(B))
         return gn_fail(err, GN_EINVAL, "traces contain NaN or Inf");
-    int st = GN_OK;
+    return GN_OK;
+}
+
+int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, gn_err *err)
+{
+    int st = check_args(A, B, rho, err), done = 0;
+    if (st) return st;
+    gsl_vector_set_zero(rho);
+    if (count) *count = 0;
+    if ((st = cca_gram(A, B, rho, count, &done, err)) || done) return st;
+    return gn_cca_qr(A, B, rho, count, err);
+}
+
+int gn_cca_qr(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, gn_err *err)
+{
+    size_t T = A->size1, p = A->size2, q = B->size2;
+    int st = check_args(A, B, rho, err);
+    if (st) return st;
     gn_svd *wa = gn_svd_alloc(T, p, 1, err), *wb = gn_svd_alloc(T, q, 1, err), *wc = NULL;
     size_t ra = 0, rb = 0;
     gsl_vector_set_zero(rho);

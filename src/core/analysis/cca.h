@@ -10,7 +10,17 @@
 #include "gn.h"
 
 /* Canonical correlations of A (T×p) and B (T×q), T > max(p, q), finite.
- * Method (Björck & Golub 1973): centre both; orthonormal bases Ua, Ub of
+ *
+ * gn_cca: when both covariances are well conditioned (eigenvalue ratio
+ * >= GN_SVD_GRAM_RCOND, pca.h; trained networks' rates are, by orders of
+ * magnitude), from the centred Gram matrix of [A B] (one blocked DSYRK
+ * pass over the data, gram.h): whiten its diagonal blocks by their
+ * eigen-decompositions and take the singular values of the whitened
+ * cross block — about T(p+q)² flops, no T×p copies.  The result agrees
+ * with gn_cca_qr to about eps/GN_SVD_GRAM_RCOND.  Otherwise (duplicated or
+ * constant columns, nearly collinear data) it runs gn_cca_qr.
+ *
+ * gn_cca_qr (Björck & Golub 1973): centre both; orthonormal bases Ua, Ub of
  * their column spaces from a thin SVD (Householder QR + Golub–Kahan,
  * gn_svd_run), keeping only the
  * directions with s > 1e-10·s_max so that duplicated or constant columns
@@ -21,5 +31,7 @@
  * *count (may be NULL).  Allocates its own scratch. */
 int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count,
            gn_err *err);
+int gn_cca_qr(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count,
+              gn_err *err);
 
 #endif

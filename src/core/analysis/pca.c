@@ -1,5 +1,6 @@
 /* pca.c — PCA by the thin SVD of centred data (Gram eigen-decomposition when well conditioned, else Householder QR (LAPACK) + Golub–Kahan SVD of R). */
 #include "pca.h"
+#include "gram.h"
 
 #include <float.h>
 #include <math.h>
@@ -288,22 +289,10 @@ int gn_pca_fit(gn_pca *p, const gsl_matrix *X, gn_err *err)
 
 size_t gn_pca_npcs(const gn_pca *p, double frac)
 {
-    double acc = 0;
-    if (gsl_vector_get(p->explained, 0) <= 0) return 0;
-    /* A tiny slack so that frac = 1 is reached despite rounding in the sum. */
-    for (size_t c = 0; c < p->k; c++) {
-        acc += gsl_vector_get(p->explained, c);
-        if (acc >= frac - 1e-12) return c + 1;
-    }
-    return p->k;
+    return gn_spectrum_npcs(p->explained, frac);
 }
 
 double gn_pca_participation(const gn_pca *p)
 {
-    double s1 = 0, s2 = 0;
-    for (size_t c = 0; c < p->k; c++) {
-        double l = gsl_vector_get(p->var, c);
-        s1 += l; s2 += l * l;
-    }
-    return s2 > 0 ? s1 * s1 / s2 : 0.0;
+    return gn_spectrum_participation(p->var);
 }

@@ -1,16 +1,17 @@
 /* similarity.c — neuron similarity by correlation and by PCA loadings. */
 #include "similarity.h"
+#include "gram.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_blas.h>
 
-/* Cosines of the rows of L (n×m) into S; rows of norm <= tol[i] count as
- * zero (row/column 0, diagonal 1). */
-static void row_cosines(const gsl_matrix *L, const double *norm, const int *dead, gsl_matrix *S)
+/* S holds the products of n vectors (a Gram matrix) with norms norm[i]:
+ * turns it into their cosines; vectors marked dead count as zero (row and
+ * column 0, diagonal 1). */
+static void cosines(const double *norm, const int *dead, gsl_matrix *S)
 {
-    size_t n = L->size1;
-    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, L, L, 0.0, S);
+    size_t n = S->size1;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
             double v;
@@ -24,6 +25,15 @@ static void row_cosines(const gsl_matrix *L, const double *norm, const int *dead
         }
 }
 
+/* Cosines of the rows of L (n×m) into S. */
+static void row_cosines(const gsl_matrix *L, const double *norm, const int *dead, gsl_matrix *S)
+{
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, L, L, 0.0, S);
+    cosines(norm, dead, S);
+}
+
+/* The centred columns' products come from one blocked pass (gram.h), with
+ * no T×n copy. */
 int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err)
 {
     size_t T = R->size1, n = R->size2;
@@ -31,29 +41,22 @@ int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err)
     if (S->size1 != n || S->size2 != n)
         return gn_fail(err, GN_EINVAL, "similarity matrix must be %zux%zu, got %zux%zu", n, n, S->size1, S->size2);
     if (!gn_pca_finite(R)) return gn_fail(err, GN_EINVAL, "activity contains NaN or Inf");
-    gsl_matrix *Lt = gsl_matrix_alloc(n, T);
-    double *norm = malloc(n * sizeof *norm);
+    double *norm = malloc(n * sizeof *norm), *amax = malloc(n * sizeof *amax);
     int *dead = malloc(n * sizeof *dead);
-    if (!Lt || !norm || !dead) {
-        if (Lt) gsl_matrix_free(Lt);
-        free(norm); free(dead);
-        return gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
+    int st = GN_OK;
+    if (!norm || !amax || !dead) {
+        st = gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
+        goto out;
     }
+    if ((st = gn_gram_centred(R, NULL, S, amax, err))) goto out;
     for (size_t j = 0; j < n; j++) {
-        double m = 0, amax = 0, ss = 0;
-        for (size_t t = 0; t < T; t++) { double v = gsl_matrix_get(R, t, j); m += v; amax = fmax(amax, fabs(v)); }
-        m /= (double)T;
-        for (size_t t = 0; t < T; t++) {
-            double v = gsl_matrix_get(R, t, j) - m;
-            gsl_matrix_set(Lt, j, t, v);
-            ss += v * v;
-        }
-        norm[j] = sqrt(ss);
-        dead[j] = norm[j] <= 1e-12 * (1 + amax) * sqrt((double)T);
+        norm[j] = sqrt(gsl_matrix_get(S, j, j));
+        dead[j] = norm[j] <= 1e-12 * (1 + amax[j]) * sqrt((double)T);
     }
-    row_cosines(Lt, norm, dead, S);
-    gsl_matrix_free(Lt); free(norm); free(dead);
-    return GN_OK;
+    cosines(norm, dead, S);
+out:
+    free(norm); free(amax); free(dead);
+    return st;
 }
 
 int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, gn_err *err)

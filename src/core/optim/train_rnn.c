@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A workspace with the sizes it was made for (gn_rnn_work is opaque). */
 typedef struct {
@@ -27,7 +28,35 @@ struct gn_train_rnn {
     double *xc;           /* curvature point */
     double *g1;           /* one trial's gradient */
     int net_at_xc;        /* net holds xc and wc holds its forward pass */
+    double prof_s[GN_TRAIN_NPROF];   /* wall seconds per kind of work */
+    size_t prof_n[GN_TRAIN_NPROF];   /* calls */
 };
+
+const char *const gn_train_prof_names[GN_TRAIN_NPROF] = { "grad", "loss", "curvature", "gv", "sqgrad" };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Adds the time since t0 to kind k; passes st through. */
+static int prof(gn_train_rnn *c, int k, double t0, int st)
+{
+    c->prof_s[k] += now() - t0;
+    c->prof_n[k]++;
+    return st;
+}
+
+void gn_train_rnn_profile(const gn_train_rnn *c, double seconds[GN_TRAIN_NPROF],
+                          size_t calls[GN_TRAIN_NPROF])
+{
+    for (int k = 0; k < GN_TRAIN_NPROF; k++) {
+        if (seconds) seconds[k] = c->prof_s[k];
+        if (calls) calls[k] = c->prof_n[k];
+    }
+}
 
 gn_train_rnn *gn_train_rnn_alloc(gn_rnn *net, size_t Bc, int nthreads, gsl_rng *rng,
                                  gn_err *err)
@@ -132,10 +161,11 @@ static int cb_fdf(void *ctx, const double *x, double *f, double *g, gn_err *err)
 {
     gn_train_rnn *c = ctx;
     if (!c->bat) return gn_fail(err, GN_EINVAL, "train: no batch set");
+    double t0 = now();
     gn_rnn_set_params(c->net, x);
     c->net_at_xc = 0;
-    if (g) return gn_rnn_grad(c->net, c->bat, c->w.w, noise(c), f, g, err);
-    return gn_rnn_loss(c->net, c->bat, c->w.w, noise(c), f, err);
+    if (g) return prof(c, GN_TRAIN_GRAD, t0, gn_rnn_grad(c->net, c->bat, c->w.w, noise(c), f, g, err));
+    return prof(c, GN_TRAIN_LOSS, t0, gn_rnn_loss(c->net, c->bat, c->w.w, noise(c), f, err));
 }
 
 /* Runs the curvature batch forward at xc (kept for the gv calls). */
@@ -153,26 +183,36 @@ static int cb_curv(void *ctx, const double *x, gn_err *err)
 {
     gn_train_rnn *c = ctx;
     if (!c->cbat) return gn_fail(err, GN_EINVAL, "train: no curvature batch (Bc = 0)");
+    double t0 = now();
     memcpy(c->xc, x, c->np * sizeof(double));
     c->net_at_xc = 0;
-    return at_xc(c, err);
+    return prof(c, GN_TRAIN_CURV, t0, at_xc(c, err));
 }
 
 static int cb_gv(void *ctx, const double *v, double sdamp, double *out, gn_err *err)
 {
     gn_train_rnn *c = ctx;
+    double t0 = now();
     int st = at_xc(c, err);
-    if (st) return st;
-    return gn_rnn_gv(c->net, c->cbat, c->wc.w, v, sdamp, out, err);
+    if (st) return prof(c, GN_TRAIN_GV, t0, st);
+    return prof(c, GN_TRAIN_GV, t0, gn_rnn_gv(c->net, c->cbat, c->wc.w, v, sdamp, out, err));
 }
 
 /* Mean over the curvature trials of (w_k ∇ℓ_k)², ℓ_k trial k's own masked
  * MSE and w_k = B·M_k/M its weight in the batch loss (M_k its mask sum), so
  * that the batch gradient is the mean of w_k ∇ℓ_k.  One single-trial BPTT
  * per trial: cheap next to the CG products that follow. */
+static int sqgrad(gn_train_rnn *c, double *d, gn_err *err);
+
 static int cb_sqgrad(void *ctx, double *d, gn_err *err)
 {
     gn_train_rnn *c = ctx;
+    double t0 = now();
+    return prof(c, GN_TRAIN_SQGRAD, t0, sqgrad(c, d, err));
+}
+
+static int sqgrad(gn_train_rnn *c, double *d, gn_err *err)
+{
     size_t B = c->cbat->B;
     double M = gn_batch_mask_sum(c->cbat);
     memset(d, 0, c->np * sizeof(double));

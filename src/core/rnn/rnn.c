@@ -415,6 +415,17 @@ gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int 
     return w;
 }
 
+int gn_rnn_work_fits(const gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T)
+{
+    return w && net && w->n == net->n && w->nin == net->nin && w->nout == net->nout &&
+           B <= w->Bmax && T <= w->Tmax;
+}
+
+int gn_rnn_work_threads(const gn_rnn_work *w)
+{
+    return w ? w->nth : 0;
+}
+
 int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix *r,
                       gsl_matrix *y, gn_err *err)
 {

@@ -128,6 +128,10 @@ typedef struct gn_rnn_work gn_rnn_work;
 gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int nthreads,
                                gn_err *err);
 void gn_rnn_work_free(gn_rnn_work *w);
+/* 1 when w can serve net (same n, nin, nout) for B trials of T steps. */
+int gn_rnn_work_fits(const gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T);
+/* The number of threads w was made for (after clamping to Bmax). */
+int gn_rnn_work_threads(const gn_rnn_work *w);
 /* The trial k traces of the last forward pass into T×n, T×n, T×nout
  * matrices (any may be NULL): row t is x_t, r_t, y_t for t = 1..T. */
 int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix *r,

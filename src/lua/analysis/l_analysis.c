@@ -18,6 +18,7 @@
 #include "procrustes.h"
 #include "rnn_merge.h"
 #include "similarity.h"
+#include "gram.h"
 
 
 /* ---- data arguments ------------------------------------------------------------
@@ -189,6 +190,46 @@ static void donepca(gn_pca **box)
     *box = NULL;
 }
 
+static void free_vec(void *s) { if (*(gsl_vector **)s) gsl_vector_free(*(gsl_vector **)s); }
+
+/* The PCA variances of X from its covariance's eigenvalues (gram.h), for
+ * npcs and participation, which need nothing else: no copy of the data, no
+ * scores.  Boxed on the stack like fitpca's result; NULL when T <= n
+ * (gn_pca_fit handles the wide case). */
+static gsl_vector **spectrum(lua_State *L, const gsl_matrix *X, const char *fn)
+{
+    if (X->size1 <= X->size2) return NULL;
+    checkfinite(L, X, fn, "data");
+    gsl_vector **box = lg_newbox(L, sizeof *box, free_vec);
+    gsl_vector *var = *box = gsl_vector_alloc(X->size2);
+    if (!var) lg_errorf(L, "%s: out of memory", fn);
+    gn_err e = {0};
+    if (gn_cov_eigen(X, var, NULL, &e)) analysis_error(L, fn, &e, X, NULL);
+    checkoutv(L, var, fn, "var", X, NULL);
+    return box;
+}
+
+static void donevec(gsl_vector **box)
+{
+    gsl_vector_free(*box);
+    *box = NULL;
+}
+
+/* A PCA with axes and variances only (gn_pca_axes: the covariance's
+ * eigen-decomposition, no SVD of the data), boxed like fitpca's. */
+static gn_pca **axespca(lua_State *L, const gsl_matrix *X, const char *fn)
+{
+    gn_err e = {0};
+    checkfinite(L, X, fn, "data");
+    gn_pca **box = lg_newbox(L, sizeof *box, free_pca);
+    gn_pca *p = *box = gn_pca_axes(X, &e);
+    if (!p) analysis_error(L, fn, &e, X, NULL);
+    checkoutv(L, p->var, fn, "var", X, NULL);
+    checkoutv(L, p->explained, fn, "explained", X, NULL);
+    checkout(L, p->components, fn, "components", X, NULL);
+    return box;
+}
+
 /* pca(X) -> {components=n×k, explained=k×1, var=k×1, scores=T×k, mean=n×1} */
 static int l_pca(lua_State *L)
 {
@@ -216,6 +257,12 @@ static int l_npcs(lua_State *L)
 {
     double f = checkfrac(L, 2, "npcs");
     gsl_matrix *X = checkdata(L, 1, "npcs", "r");
+    gsl_vector **var = spectrum(L, X, "npcs");
+    if (var) {
+        lua_pushinteger(L, (lua_Integer)gn_spectrum_npcs(*var, f));
+        donevec(var);
+        return 1;
+    }
     gn_pca **box = fitpca(L, X, "npcs"), *p = *box;
     lua_pushinteger(L, (lua_Integer)gn_pca_npcs(p, f));
     donepca(box);
@@ -226,6 +273,14 @@ static int l_npcs(lua_State *L)
 static int l_participation(lua_State *L)
 {
     gsl_matrix *X = checkdata(L, 1, "participation", "r");
+    gsl_vector **var = spectrum(L, X, "participation");
+    if (var) {
+        double pr = gn_spectrum_participation(*var);
+        donevec(var);
+        checkoutd(L, pr, "participation", "the participation ratio", X, NULL);
+        lua_pushnumber(L, pr);
+        return 1;
+    }
     gn_pca **box = fitpca(L, X, "participation"), *p = *box;
     lua_pushnumber(L, gn_pca_participation(p));
     donepca(box);
@@ -254,7 +309,8 @@ static int l_similarity(lua_State *L)
         checkout(L, S, "similarity", "the similarity", X, NULL);
         return 1;
     }
-    gn_pca **box = fitpca(L, X, "similarity"), *p = *box;
+    /* axes and variances suffice when T > n: no SVD of the data */
+    gn_pca **box = X->size1 > X->size2 ? axespca(L, X, "similarity") : fitpca(L, X, "similarity"), *p = *box;
     if (k == 0) {
         k = (lua_Integer)gn_pca_npcs(p, 0.9);
         if (k < 1) k = 1;

@@ -255,6 +255,7 @@ typedef struct {
     const train_opts *to;
     gn_optim_fn fn;
     double t0, score, scoring;   /* start (s), last score, seconds spent scoring */
+    double sampling;             /* seconds in task:sample and converting its batches */
     double monitoring;           /* seconds spent on the monitoring loss */
     gn_batch *mon;               /* the monitoring batch (NULL: none) */
     size_t good_it;              /* last iteration with a finite loss (0: none) */
@@ -500,6 +501,23 @@ static void loop_finish(lua_State *L, const loop_state *ls, size_t it, const cha
     lua_setfield(L, I_HIST, "monitor_seconds");
     lua_pushinteger(L, ls->nevents);
     lua_setfield(L, I_HIST, "rollbacks");
+    /* where the wall time went: sampling batches (Lua), then the core's work */
+    double sec[GN_TRAIN_NPROF];
+    size_t calls[GN_TRAIN_NPROF];
+    gn_train_rnn_profile(ls->r->ctx, sec, calls);
+    lua_createtable(L, 0, GN_TRAIN_NPROF + 1);
+    lua_pushnumber(L, ls->sampling);
+    lua_setfield(L, -2, "sample");
+    for (int k = 0; k < GN_TRAIN_NPROF; k++) {
+        if (!calls[k]) continue;
+        lua_createtable(L, 0, 2);
+        lua_pushnumber(L, sec[k]);
+        lua_setfield(L, -2, "seconds");
+        lua_pushinteger(L, (lua_Integer)calls[k]);
+        lua_setfield(L, -2, "calls");
+        lua_setfield(L, -2, gn_train_prof_names[k]);
+    }
+    lua_setfield(L, I_HIST, "profile");
 }
 
 static int train_loop(lua_State *L)
@@ -526,7 +544,11 @@ static int train_loop(lua_State *L)
     const char *stopped = NULL;
     size_t it;
     for (it = 1; it <= ls.to->iters && !stopped; it++) {
-        if (it > 1 && ls.to->stochastic) new_batch(L, ls.net, ls.r, ls.to);
+        if (it > 1 && ls.to->stochastic) {
+            double ts = now_s();
+            new_batch(L, ls.net, ls.r, ls.to);
+            ls.sampling += now_s() - ts;
+        }
         st = gn_optim_iterate(o, &e);
         if (st == GN_EINTR || lg_poll()) return lg_interrupted(L);
         if (st && st != GN_ENUM) return lg_coreerror(L, "train", &e);

@@ -12,6 +12,7 @@
 
 #include "l_util.h"
 #include "l_opt.h"
+#include "l_matrix.h"
 
 #define METHODS_KEY "ganglion.rnn.methods"
 
@@ -436,45 +437,75 @@ static int rnn_tostring(lua_State *L)
 
 /* ---- methods ---------------------------------------------------------------------- */
 
-/* Pushes {x=, r=, y=} for trial k of the last forward pass in w. */
-static void push_trace(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t k, size_t T)
+/* net:run's workspace is kept between calls (one per Lua state, in the
+ * registry): a 200-trial evaluation batch needs tens of megabytes of
+ * traces, and faulting them in afresh on every call cost more than the
+ * run's arithmetic.  Workspaces above RUNWORK_MAX doubles are not kept. */
+#define RUNWORK_KEY "ganglion.rnn.runwork"
+#define RUNWORK_MAX 4e7
+
+/* A workspace for net on B×T pushed on the stack: the kept one when it fits
+ * (taken out of the registry while in use, so that a finaliser running a
+ * net meanwhile makes its own), else a new one. */
+static gn_rnn_work *run_work(lua_State *L, const gn_rnn *net, size_t B, size_t T)
 {
-    lua_createtable(L, 0, 3);
-    gsl_matrix *x = lg_newmatrix(L, T, net->n);
-    lua_setfield(L, -2, "x");
-    gsl_matrix *r = lg_newmatrix(L, T, net->n);
-    lua_setfield(L, -2, "r");
-    gsl_matrix *y = lg_newmatrix(L, T, net->nout);
-    lua_setfield(L, -2, "y");
-    gn_err e = {0};
-    if (gn_rnn_work_trace(w, k, x, r, y, &e)) lg_coreerror(L, "rnn:run", &e);
+    int want = default_threads(net, B, T);
+    lua_getfield(L, LUA_REGISTRYINDEX, RUNWORK_KEY);
+    lg_workud *u = luaL_testudata(L, -1, LG_RNNWORK_MT);
+    if (u && u->w && gn_rnn_work_fits(u->w, net, B, T) &&
+        (gn_rnn_work_threads(u->w) == want || B == 1)) {
+        lua_pushnil(L);
+        lua_setfield(L, LUA_REGISTRYINDEX, RUNWORK_KEY);
+        return u->w;
+    }
+    if (u && u->w) {   /* not in use (it is in the registry): free its memory now */
+        gn_rnn_work_free(u->w);
+        u->w = NULL;
+    }
+    lua_pop(L, 1);
+    return lg_newrnnwork(L, net, B, T, want);
 }
 
-/* Raises an error naming the first non-finite state of trial k (the trace
- * table on top of the stack) and the likely cause: no run returns NaN or
- * Inf without a word. */
-static void check_trace(lua_State *L, const gn_rnn *net, size_t k, size_t B)
+/* Keeps the workspace userdata at idx for the next run (when not too big). */
+static void run_work_keep(lua_State *L, int idx, const gn_rnn *net, size_t B, size_t T)
 {
-    lua_getfield(L, -1, "x");
-    const gsl_matrix *x = lg_checkmatrix(L, -1);
-    lua_getfield(L, -2, "y");
-    const gsl_matrix *y = lg_checkmatrix(L, -1);
-    const gsl_matrix *m[2] = { x, y };
+    double size = (double)(T + 1) * (double)B * (double)(5 * net->n + net->nin + 2 * net->nout);
+    if (size > RUNWORK_MAX) return;
+    lua_pushvalue(L, idx);
+    lua_setfield(L, LUA_REGISTRYINDEX, RUNWORK_KEY);
+}
+
+/* 1 when all of a's len values are finite (x·0 is 0 unless x is NaN or
+ * Inf; the sum vectorises). */
+static int all_finite(const double *a, size_t len)
+{
+    double z = 0;
+    for (size_t i = 0; i < len; i++) z += a[i] * 0.0;
+    return z == 0;
+}
+
+/* Raises an error naming the first non-finite state (x or y, stacked
+ * B·T×cols, trial-major) and the likely cause: no run returns NaN or Inf
+ * without a word. */
+static void check_traces(lua_State *L, const gn_rnn *net, const gsl_matrix *X, const gsl_matrix *Y,
+                         size_t B, size_t T)
+{
+    if (all_finite(X->data, X->size1 * X->size2) && all_finite(Y->data, Y->size1 * Y->size2)) return;
+    const gsl_matrix *m[2] = { X, Y };
     for (int q = 0; q < 2; q++)
-        for (size_t t = 0; t < m[q]->size1; t++)
+        for (size_t row = 0; row < m[q]->size1; row++)
             for (size_t i = 0; i < m[q]->size2; i++) {
-                double v = gsl_matrix_get(m[q], t, i);
+                double v = m[q]->data[row * m[q]->tda + i];
                 if (isfinite(v)) continue;
                 double wmax = 0;
                 for (size_t a = 0; a < net->n * net->n; a++) wmax = fmax(wmax, fabs(net->W->data[a]));
                 char trial[32] = "";
-                if (B > 1) snprintf(trial, sizeof trial, " of trial %zu", k + 1);
+                if (B > 1) snprintf(trial, sizeof trial, " of trial %zu", row / T + 1);
                 lg_errorf(L, "rnn:run: %s[%zu,%zu]%s is %g: the network diverged (max|W| %.3g, "
                           "dt/tau %.3g, noise %.3g, activation %s); reduce g or W, dt/tau or noise",
-                          q ? "y" : "x", t + 1, i + 1, trial, v, wmax, net->dt / net->tau,
+                          q ? "y" : "x", row % T + 1, i + 1, trial, v, wmax, net->dt / net->tau,
                           net->noise, gn_act_name(net->act));
             }
-    lua_pop(L, 2);
 }
 
 /* A loss that is NaN or Inf is an error here (training handles its own:
@@ -492,6 +523,46 @@ static void check_loss(lua_State *L, const gn_rnn *net, double loss, const char 
 static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
 {
     return net->noise > 0 ? lg_rng(L) : NULL;
+}
+
+/* The traces of the last forward pass in w: all trials stacked into three
+ * matrices (x, r: B·T×n, y: B·T×nout, trial k in rows kT+1..(k+1)T), each
+ * allocated once; trial k's {x=, r=, y=} are views into them.  A single
+ * trial (is_batch = 0) pushes its {x=, r=, y=}; a batch pushes the list of
+ * trials with the stacked matrices as its fields X, R, Y (lower-case
+ * fields would make the list look like one trace to task:score). */
+static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t B, size_t T,
+                        int is_batch)
+{
+    size_t n = net->n, no = net->nout;
+    lua_createtable(L, is_batch ? (int)B : 0, 3);
+    int tab = lua_gettop(L);
+    gsl_matrix *S[3];
+    size_t cols[3] = { n, n, no };
+    const char *names[3] = { "x", "r", "y" }, *stacked[3] = { "X", "R", "Y" };
+    for (int q = 0; q < 3; q++) S[q] = lgm_new(L, B * T, cols[q], 1);   /* at tab+1..tab+3 */
+    gn_err e = {0};
+    for (size_t k = 0; k < B; k++) {
+        gsl_matrix_view v[3];
+        for (int q = 0; q < 3; q++) v[q] = gsl_matrix_submatrix(S[q], k * T, 0, T, cols[q]);
+        if (gn_rnn_work_trace(w, k, &v[0].matrix, &v[1].matrix, &v[2].matrix, &e))
+            lg_coreerror(L, "rnn:run", &e);
+    }
+    check_traces(L, net, S[0], S[2], B, T);
+    for (int q = 0; q < 3; q++) {
+        lua_pushvalue(L, tab + 1 + q);
+        lua_setfield(L, tab, is_batch ? stacked[q] : names[q]);
+    }
+    if (is_batch)
+        for (size_t k = 0; k < B; k++) {
+            lua_createtable(L, 0, 3);
+            for (int q = 0; q < 3; q++) {
+                lgm_pushview(L, tab + 1 + q, gsl_matrix_submatrix(S[q], k * T, 0, T, cols[q]).matrix);
+                lua_setfield(L, -2, names[q]);
+            }
+            lua_rawseti(L, tab, (lua_Integer)k + 1);
+        }
+    lua_settop(L, tab);
 }
 
 static int rnn_run(lua_State *L)
@@ -520,19 +591,11 @@ static int rnn_run(lua_State *L)
         if (!b) return lg_coreerror(L, "rnn:run", &e);
         gn_batch_set_trial(b, 0, u, NULL, NULL, &e);
     }
-    gn_rnn_work *w = lg_newrnnwork(L, net, b->B, b->T, 0);
+    gn_rnn_work *w = run_work(L, net, b->B, b->T);
+    int wi = lua_gettop(L);
     if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
-    if (!is_batch) {
-        push_trace(L, net, w, 0, b->T);
-        check_trace(L, net, 0, 1);
-        return 1;
-    }
-    lua_createtable(L, (int)b->B, 0);
-    for (size_t k = 0; k < b->B; k++) {
-        push_trace(L, net, w, k, b->T);
-        check_trace(L, net, k, b->B);
-        lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
+    push_traces(L, net, w, b->B, b->T, is_batch);
+    run_work_keep(L, wi, net, b->B, b->T);
     return 1;
 }
 
