@@ -9,8 +9,8 @@ last chunk's wall time, progress of long work with its ETA, key hints).
 
 At the prompt (GNU readline: your ~/.inputrc applies)
   Enter            run the line; an unfinished chunk continues at the >> prompt
-  Tab              complete globals, fields after '.', methods after ':'
-                   and option names inside an options table: lif{tau_a -> lif{tau_ampa=
+  Tab              complete globals, fields after '.', methods after ':',
+                   option names inside an options table (lif{vr -> vrest)
   Tab Tab          list the candidates
   Up / Down        history (a multi-line chunk is one entry; kept in
                    ~/.ganglion_history or $GANGLION_HISTORY)

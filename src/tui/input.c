@@ -111,9 +111,9 @@ void tui_wait_input(tui *t)
 
 /* ---- completion display ------------------------------------------------------------ */
 
-char **tui_complete(tui *t, const char *before, const char *word)
+char **tui_complete(tui *t, const char *word)
 {
-    return t->repl ? gn_repl_complete_ctx(t->repl, before, word) : NULL;
+    return t->repl ? gn_repl_complete(t->repl, word) : NULL;
 }
 
 void tui_show_matches(tui *t, char **matches, int n, int maxlen)

@@ -25,14 +25,12 @@ static void on_int(int sig) { (void)sig; got_int = 1; }
  * name path (a.b:c) that gn_repl_complete completes. */
 static const char WORD_BREAKS[] = " \t\n\"\\'`@$><=;|&{}()[]+-*/%^#~,";
 
-static char *before;   /* the input line up to the word being completed */
-
 static char *complete_gen(const char *text, int state)
 {
     static char **c;
     static int i;
     if (state == 0) {
-        c = gn_repl_complete_ctx(repl, before ? before : "", text);
+        c = gn_repl_complete(repl, text);
         i = 0;
     }
     if (!c) return NULL;
@@ -47,13 +45,11 @@ static char *complete_gen(const char *text, int state)
 static char **attempt(const char *text, int start, int end)
 {
     (void)end;
-    free(before);
-    before = strndup(rl_line_buffer, start > 0 ? (size_t)start : 0);
     rl_attempted_completion_over = 1;
     rl_completion_append_character = '\0';
+    gn_repl_complete_context(rl_line_buffer, (size_t)start);   /* option names in lif{vr| */
     char **m = rl_completion_matches(text, complete_gen);
-    free(before);
-    before = NULL;
+    gn_repl_complete_context(NULL, 0);
     return m;
 }
 

@@ -68,13 +68,11 @@ static void free_cands(void)
     cand_base = NULL;
 }
 
-static char *cand_before;   /* the input line up to the word being completed */
-
 static char *generate(const char *text, int state)
 {
     if (state == 0) {
         free_cands();
-        cands = tui_complete(T, cand_before ? cand_before : "", text);
+        cands = tui_complete(T, text);
         cand_i = 0;
         const char *a = strrchr(text, '.'), *b = strrchr(text, ':');
         const char *sep = a > b ? a : b;
@@ -96,15 +94,12 @@ static char *generate(const char *text, int state)
 static char **attempt(const char *text, int start, int end)
 {
     (void)end;
-    /* the line before the word: tells an option name (lif{ta) from a global */
-    free(cand_before);
-    cand_before = strndup(rl_line_buffer, start > 0 ? (size_t)start : 0);
     rl_attempted_completion_over = 1;   /* never fall back to file names */
     rl_completion_append_character = '\0';
+    gn_repl_complete_context(rl_line_buffer, (size_t)start);   /* option names in lif{vr| */
     char **m = rl_completion_matches(text, generate);
+    gn_repl_complete_context(NULL, 0);
     free_cands();
-    free(cand_before);
-    cand_before = NULL;
     return m;
 }
 

@@ -164,8 +164,7 @@ void tui_mode_running(void);
 void tui_on_line(tui *t, char *line);           /* accepted line, or NULL on EOF */
 void tui_redraw(tui *t);                        /* redraw now */
 void tui_show_matches(tui *t, char **matches, int n, int maxlen);
-/* gn_repl_complete_ctx: before is the input line up to the word */
-char **tui_complete(tui *t, const char *before, const char *word);
+char **tui_complete(tui *t, const char *word);  /* gn_repl_complete */
 /* readline wants a key and none is queued (a few commands read keys
  * themselves): block until some are fed. */
 void tui_wait_input(tui *t);

@@ -28,6 +28,13 @@ typeln 's = "abc"'
 T send-keys -l 's:up'; T send-keys Tab
 expect_input '^> s:upper$' "Tab completes a method after ':' (s:up -> s:upper)"
 T send-keys C-c
+T send-keys -l 'pop = lif{n = 3, vr'; T send-keys Tab
+expect_input '^> pop = lif\{n = 3, vrest$' "Tab completes an option name inside lif{...} (vr -> vrest, from lif's declaration)"
+T send-keys C-c
+T send-keys -l 'pop = lif{n = 3, vr'; T send-keys Tab
+T send-keys -l ' = -70, tau_nmda = math.fl'; T send-keys Tab
+expect_input '^> pop = lif\{n = 3, vrest = -70, tau_nmda = math\.floor$' "at a value position names complete as before (math.fl -> math.floor)"
+T send-keys C-c
 T send-keys -l 'string.'; T send-keys Tab Tab
 if wait_for 'format' 3 && screen | grep -q 'rep'; then ok "double Tab lists the candidates"
 else bad "double Tab lists the candidates"; fi

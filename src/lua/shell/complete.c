@@ -9,7 +9,6 @@
 #include "repl.h"
 
 lua_State *gn_repl_lua(gn_repl *r);
-const char *gn_repl_pending(const gn_repl *r);
 
 /* Appends head..k to the candidate list unless it is there already. */
 static void add(char ***out, size_t *n, size_t *cap, const char *head, const char *k)
@@ -66,31 +65,37 @@ static void push_path(lua_State *L, const char *s, size_t len)
     }
 }
 
+/* The line before the word, from gn_repl_complete_context (NULL: unknown). */
+static char *ctx_before;
+
+void gn_repl_complete_context(const char *line, size_t start)
+{
+    free(ctx_before);
+    ctx_before = line ? strndup(line, start) : NULL;
+}
+
 /* Option names, when the word stands at a key position of an options table
- * (lif{ta|, pop:run{T = 10, d|): from lua/help.lua's ganglion.complete_options,
- * which reads the bindings' declarations.  ctx is all the text before the
- * word being completed; head the part of the word before the name.  Each
- * name comes with '=' (lif{tau_a -> lif{tau_ampa=).  Returns 1 when it
- * named any. */
-static int complete_options(lua_State *L, const char *ctx, const char *head, const char *prefix,
+ * (lif{ta|, pop:run{T = 10, d|; head is the word's text before the name): from
+ * lua/help.lua's ganglion.complete_options, which reads the bindings'
+ * declarations.  Returns 1 when it named any. */
+static int complete_options(lua_State *L, const char *head, const char *prefix,
                             char ***out, size_t *n, size_t *cap)
 {
+    if (!ctx_before && !*head) return 0;
     int top = lua_gettop(L), found = 0;
     if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
         lua_getfield(L, -1, "complete_options") == LUA_TFUNCTION) {
-        lua_pushstring(L, ctx);
+        /* what precedes the name: the front end's line, then the word's own head */
+        lua_pushstring(L, ctx_before ? ctx_before : "");
+        lua_pushstring(L, head);
+        lua_concat(L, 2);
         lua_pushstring(L, prefix);
         if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_istable(L, -1)) {
             lua_Integer m = luaL_len(L, -1);
             for (lua_Integer i = 1; i <= m; i++) {
                 lua_rawgeti(L, -1, i);
                 const char *k = lua_tostring(L, -1);
-                if (k) {
-                    lua_pushfstring(L, "%s=", k);
-                    add(out, n, cap, head, lua_tostring(L, -1));
-                    lua_pop(L, 1);
-                    found = 1;
-                }
+                if (k) { add(out, n, cap, head, k); found = 1; }
                 lua_pop(L, 1);
             }
         }
@@ -100,11 +105,6 @@ static int complete_options(lua_State *L, const char *ctx, const char *head, con
 }
 
 char **gn_repl_complete(gn_repl *r, const char *word)
-{
-    return gn_repl_complete_ctx(r, "", word);
-}
-
-char **gn_repl_complete_ctx(gn_repl *r, const char *before, const char *word)
 {
     lua_State *L = gn_repl_lua(r);
     int top = lua_gettop(L);
@@ -123,13 +123,7 @@ char **gn_repl_complete_ctx(gn_repl *r, const char *before, const char *word)
     char head[512];
     if (!sep) {
         snprintf(head, sizeof head, "%.*s", (int)st, word);
-        /* the context of an option name: the unfinished chunk, the line
-         * before the word, the word before the name */
-        const char *pend = gn_repl_pending(r);
-        lua_pushfstring(L, "%s%s%s%s", pend, *pend ? "\n" : "", before ? before : "", head);
-        int opt = complete_options(L, lua_tostring(L, -1), head, expr, &out, &n, &cap);
-        lua_pop(L, 1);
-        if (opt) goto done;
+        if (complete_options(L, head, expr, &out, &n, &cap)) goto done;
         lua_pushglobaltable(L);
         collect(L, head, expr, 0, &out, &n, &cap);
         static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false",

@@ -694,7 +694,6 @@ gn_repl *gn_repl_new(gn_host *host, const char *journal, int interactive, char *
 }
 
 lua_State *gn_repl_lua(gn_repl *r) { return r->L; }
-const char *gn_repl_pending(const gn_repl *r) { return r->pending_len ? r->pending : ""; }
 const char *gn_repl_journal(const gn_repl *r) { return r->journal.fd >= 0 ? r->journal.path : NULL; }
 size_t gn_repl_journal_unsaved(const gn_repl *r) { return gn_journal_unsaved(&r->journal); }
 

@@ -36,11 +36,11 @@ void gn_repl_set_rerun_unfinished(int on);
  * each and the array) for the word ending at the cursor, e.g. "net:tr" or
  * "math.fl" or "pri".  Globals, table fields after '.', methods after ':'. */
 char **gn_repl_complete(gn_repl *r, const char *word);
-/* The same, knowing the text before the word: `before` is the input line
- * up to the word's start (the unfinished chunk's earlier lines are added
- * by the REPL).  Inside an options table (`lif{ta`, `pop:run{T = 10, d`)
- * it offers the option names of the callee, each followed by '='. */
-char **gn_repl_complete_ctx(gn_repl *r, const char *before, const char *word);
+/* The line being edited and where the word to complete starts in it, set
+ * by the front end just before it asks for candidates (NULL: none): inside
+ * an options table (lif{vr|) the candidates are then the option names the
+ * binding declares.  The text is copied. */
+void gn_repl_complete_context(const char *line, size_t start);
 
 /* Feeds one line (without its newline).  Runs the chunk when complete. */
 int gn_repl_feed(gn_repl *r, const char *line);
