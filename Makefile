@@ -26,6 +26,10 @@ CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(SAN) $(WARN) -MMD -MP \
 # src/core/base/cpu.c picks one at run time, so the binary runs on any x86-64.
 SIMD_FLAGS := -O3 -ffast-math
 SIMD_AVX2  := -O3 -ffast-math -mavx2 -mfma -DGN_SIMD_AVX2
+# The array vocabulary's element-wise loops and reductions (mat_*.c) are
+# memory-bound runs that GCC 12 vectorises only at -O3; -fno-math-errno lets
+# sqrt vectorise (nothing reads errno).  IEEE semantics (NaN, ±inf) unchanged.
+ARRAY_OPT  := -O3 -fno-math-errno
 
 # ---- sources per layer -----------------------------------------------------
 # The core has one folder per module (base, io, models, rnn, optim,
@@ -80,6 +84,8 @@ $(BUILD)/%_simd_avx2.o: %_simd.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<  (simd, avx2)"
 	@$(CC) $(CFLAGS_ALL) $(SIMD_AVX2) -MF $(@:.o=.d) -c -o $@ $<
+
+$(BUILD)/src/core/array/mat_%.o: CFLAGS += $(ARRAY_OPT)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -169,18 +175,20 @@ check-docs:
 # per task, size and seed) as resumable slices through scripts/sweep_parallel.sh,
 # side by side here (STUDY_JOBS) or as a Slurm array with SLURM=1 (waits for
 # the merge job), then study/REPORT.md from the merged rows.  Rerunning
-# resumes; STUDY_ARGS=--quick gives the small version (study/REPORT-quick.md).
+# resumes; STUDY_ARGS=--quick gives the small version (study/REPORT-quick.md);
+# SLURM_OPTS reach sweep_parallel.sh (e.g. "-c 1 --mem 1G --time 1:00:00").
 STUDY_JOBS ?= 2
 STUDY_ARGS ?=
+SLURM_OPTS ?=
 STUDY_OUT = study/$(if $(findstring --quick,$(STUDY_ARGS)),REPORT-quick,REPORT)
 study: all
 	@mkdir -p study
 	@start=$$(date +%s); \
-	scripts/sweep_parallel.sh -j $(STUDY_JOBS) -o $(STUDY_OUT).csv $(if $(SLURM),--slurm --wait) \
+	scripts/sweep_parallel.sh -j $(STUDY_JOBS) -o $(STUDY_OUT).csv $(if $(SLURM),--slurm --wait $(SLURM_OPTS)) \
 	    scripts/study.lua -- $(STUDY_ARGS) && \
 	./$(BIN) -b scripts/study.lua --report $(STUDY_OUT).csv --out $(STUDY_OUT).md $(STUDY_ARGS) \
 	    --wall $$(( $$(date +%s) - start )) \
-	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(STUDY_ARGS), STUDY_ARGS=$(STUDY_ARGS)) (STUDY_JOBS=$(STUDY_JOBS) slices)"
+	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(SLURM_OPTS), SLURM_OPTS='$(SLURM_OPTS)') STUDY_JOBS=$(STUDY_JOBS)$(if $(STUDY_ARGS), STUDY_ARGS='$(STUDY_ARGS)')"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ganglion/lua $(DESTDIR)$(PREFIX)/share/man/man1

@@ -146,20 +146,24 @@ local function kinds_cell(net, task, k)
   return table.concat(parts, "|")
 end
 
+-- The score on `heldout` fresh trials, drawn and run in chunks of 250 (the
+-- traces of 1000 trials of a 128-unit net at once would take ~0.5 GB).
+local function heldout_score(net, task)
+  local solved, total, left = 0, 0, S.heldout
+  while left > 0 do
+    local ch = task:sample(math.min(250, left))
+    solved = solved + task:score(ch, net:run(ch)) * #ch.u
+    total, left = total + #ch.u, left - #ch.u
+  end
+  return solved / total
+end
+
 local function run_condense(r, add)
   local task = make_task(r.task)
   local t0 = clock()
   local parent = train_net(task, r.ti, r.seed, S.parent_n, S.iters)
   seed(5000 + 1000 * r.ti + r.seed)
-  local chunks, hs = {}, 0
-  local ho = {}
-  for k = 1, S.heldout // 250 do ho[k] = task:sample(250) end
-  local solved, total = 0, 0
-  for _, ch in ipairs(ho) do
-    solved = solved + task:score(ch, parent:run(ch)) * #ch.u
-    total = total + #ch.u
-  end
-  local pscore = solved / total
+  local pscore = heldout_score(parent, task)
   local m = measure(parent, task, r.ti, r.seed)
   local prow = { kind = "condense", task = r.task, seed = r.seed, op = "parent", size = S.parent_n, n = parent.n,
                  score = pscore, loss = m.loss, npcs = m.npcs, pr = m.pr, cca = 1, chance = task.chance }
@@ -230,9 +234,8 @@ local function run_sweep(r, add)
   local t0 = clock()
   local net = train_net(task, r.ti, r.seed, r.size, S.sweep_iters)
   seed(5000 + 1000 * r.ti + r.seed)
-  local ev = task:sample(S.heldout)
   local row = { kind = "sweep", task = r.task, seed = r.seed, op = "-", size = r.size, n = net.n,
-                score = task:score(ev, net:run(ev)), chance = task.chance }
+                score = heldout_score(net, task), chance = task.chance }
   local m = measure(net, task, r.ti, r.seed)
   row.loss, row.npcs, row.pr = m.loss, m.npcs, m.pr
   copy_fields(row, m, LABEL_FIELDS)
@@ -360,7 +363,8 @@ local function report(rows, out, wall, command)
   w("## Does merging beat compensated deletion?")
   w()
   w("Per task and seed: the size each operator kept (fewer is better) and, at the smallest size both "
-    .. "reached, the held-out score of merge_ls minus that of delete_comp.")
+    .. "reached, the held-out score of merge_ls minus that of delete_comp; mean ± s.d. over seeds. "
+    .. "A difference is called only with at least 3 seeds and when its mean is more than 2 standard errors from 0.")
   w()
   w("| task | merge_ls size | delete_comp size | size difference (delete_comp - merge_ls) | merge smaller / equal / larger | score difference at equal size | verdict |")
   w("|---|---|---|---|---|---|---|")
@@ -382,13 +386,18 @@ local function report(rows, out, wall, command)
         if sa and sb then ds[#ds + 1] = sa - sb end
       end
     end
+    -- A difference counts when its mean is more than 2 standard errors from 0.
     local verdict
     local m, sd, k = stats(dn)
+    local ms, sds, ks = stats(ds)
+    local function clear(mm, ss, kk) return kk and kk >= 2 and math.abs(mm) > 2 * ss / math.sqrt(kk) and mm or nil end
     if not m then verdict = "no learnt parents"
-    elseif k < 2 then verdict = "one seed: no spread"
-    elseif m - 2 * sd / math.sqrt(k) > 0 then verdict = "merging keeps fewer units"
-    elseif m + 2 * sd / math.sqrt(k) < 0 then verdict = "merging LOSES: compensated deletion keeps fewer units"
-    else verdict = "no clear difference (within 2 s.e.)" end
+    elseif k < 3 then verdict = ("%d seed(s): too few to call"):format(k)
+    elseif clear(m, sd, k) and m > 0 then verdict = "merging keeps fewer units"
+    elseif clear(m, sd, k) and m < 0 then verdict = "merging LOSES: compensated deletion keeps fewer units"
+    elseif ms and clear(ms, sds, ks) and ms > 0 then verdict = "sizes not clearly different; merging scores higher at equal size"
+    elseif ms and clear(ms, sds, ks) and ms < 0 then verdict = "sizes not clearly different; merging LOSES: lower score at equal size"
+    else verdict = "no clear difference (sizes and scores within 2 s.e.)" end
     w(("| %s | %s | %s | %s | %d / %d / %d | %s | %s |"):format(name, msd(field(ml, "n"), "%.1f"),
       msd(field(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "delete_comp" and r.label ~= "not learnt" end), "n"), "%.1f"),
       msd(dn, "%.1f"), win, tie, lose, msd(ds, "%.3f"), verdict))

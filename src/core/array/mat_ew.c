@@ -57,7 +57,7 @@ static void row_op(double *o, const double *x, size_t sx, const double *y, size_
 int gn_mat_binary(gsl_matrix *out, const gsl_matrix *a, const gsl_matrix *b, gn_mat_binop op,
                   gn_err *err)
 {
-    size_t r, c;
+    size_t r = 0, c = 0;   /* set by gn_mat_bshape; -O3 cannot see it */
     if (gn_mat_bshape(a->size1, a->size2, b->size1, b->size2, &r, &c, OPNAMES[op], err)) return GN_EINVAL;
     if (out->size1 != r || out->size2 != c)
         return gn_fail(err, GN_EINVAL, "%s: output is %zux%zu, expected %zux%zu", OPNAMES[op],
@@ -83,7 +83,7 @@ void gn_mat_scalar(gsl_matrix *out, const gsl_matrix *a, double s, gn_mat_binop 
 
 int gn_mat_axpy(gsl_matrix *out, double alpha, const gsl_matrix *x, const char *opname, gn_err *err)
 {
-    size_t r, c;
+    size_t r = 0, c = 0;
     if (gn_mat_bshape(out->size1, out->size2, x->size1, x->size2, &r, &c, opname, err)) return GN_EINVAL;
     if (r != out->size1 || c != out->size2)
         return gn_fail(err, GN_EINVAL, "%s: %zux%zu does not broadcast to the %zux%zu target", opname,
@@ -131,7 +131,7 @@ void gn_mat_clamp(gsl_matrix *out, const gsl_matrix *a, double lo, double hi)
 
 int gn_mat_assign(gsl_matrix *out, const gsl_matrix *a, gn_err *err)
 {
-    size_t r, c;
+    size_t r = 0, c = 0;
     if (gn_mat_bshape(out->size1, out->size2, a->size1, a->size2, &r, &c, "assign", err)) return GN_EINVAL;
     if (r != out->size1 || c != out->size2)
         return gn_fail(err, GN_EINVAL, "assign: a %zux%zu matrix does not fit a %zux%zu target",
