@@ -329,7 +329,9 @@ local function resolve(name)
     local obj = evalpath(base)
     local tn = obj ~= nil and typename(obj)
     if tn then
-      for _, k in ipairs { tn .. ":" .. last, tn .. "." .. last } do
+      -- matrix methods are documented as m:name (lua/help/matrix.lua)
+      local self = tn == "matrix" and "m" or tn
+      for _, k in ipairs { tn .. ":" .. last, tn .. "." .. last, self .. ":" .. last } do
         if entries[k] then return k, entries[k] end
       end
       local e = entries[tn]

@@ -82,11 +82,14 @@ return {
            "and aug-E bursts stay well below 1).  A column whose range is < min_range is silent.\n" ..
            "Returns {period (ms, median interval of the reference column's onsets), ref, active\n" ..
            "(columns bursting in at least half the cycles), phase[j] (circular-mean onset phase in\n" ..
-           "[0,1) after the reference onset; NaN when silent), duty[j], threshold[j], order (names\n" ..
-           "sorted by phase, silent last), onsets[j] (times, ms), names}.\n" ..
+           "[0,1) after the reference onset; NaN when silent), duty[j], threshold[j], order (the\n" ..
+           "populations that burst, sorted by phase: #order == active), silent (the others: silent,\n" ..
+           "or bursting in fewer than half the cycles), onsets[j] (times, ms), names}.\n" ..
            "Also c:phases(r, opts) and c:period(r, opts) (the period only).",
     example = "r = cpg{}:run{t = 30000, dt = 2}\nph = cpg.phases(r, {skip = 6000})\n" ..
-              "print(ph.period, table.concat(ph.order, ' > '))  --> 2518.5  pre-I > early-I > post-I > aug-E",
+              "print(ph.period, table.concat(ph.order, ' > '))  --> 2518.5  pre-I > early-I > post-I > aug-E\n" ..
+              "two = cpg.phases(cpg{Drive1 = 0}:run{t = 30000, dt = 2}, {skip = 6000})\n" ..
+              "print(table.concat(two.order, ' > '), 'silent: ' .. table.concat(two.silent, ', '))",
   },
   ["cpg:rhs"] = {
     usage = "d = c:rhs([y])",

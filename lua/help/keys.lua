@@ -24,7 +24,8 @@ Anywhere (also while a chunk runs)
   PgUp / PgDn      scroll the REPL pane back / forward
   F1               list the keys in the REPL pane
   F2               zoom the current pane to the whole screen; again: back
-  F3               make the next pane current (where figures go)
+  F3               make the next pane current (where figures go); when the
+                   panes are tabs, show the next tab
   F4               give the REPL the whole screen; again: back
   F5 / F6          an older / newer figure in the current pane (each pane keeps
                    its last 8; the pane's label shows "fig k/n")
@@ -35,6 +36,11 @@ While play() runs
   Left / Right     one step back / forward (pauses)
   Home / End       first / last step
   q or Esc         stop playing (the chunk goes on);  Ctrl-C stops the chunk
+
+A plot pane needs at least 8 rows and 20 columns.  When the layout's panes do
+not fit (a 2x2 layout at 80x24), they become tabs: one pane is shown with a tab
+bar under it ("1 2 3 4  tabs: F3 next"), F3 shows the next, a new figure
+brings its tab forward.  A single pane that does not fit is hidden (F2 zooms).
 
 The window can shrink to 20x5; smaller, it says "window too small" and keeps
 running.  Figures keep their data and are redrawn at the new size.  With

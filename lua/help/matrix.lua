@@ -71,6 +71,17 @@ add("matrix.range", "matrix.range(a, b [, step])", "a, a+step, ... up to b inclu
 add("matrix.diag", "matrix.diag(v)", "Square matrix with the vector v on its diagonal (m:diag() reads one).",
     "D = matrix.diag{1, 2, 3}")
 add("m:copy", "m:copy()", "A new matrix with m's values (a view's copy owns its storage).", "B = A:sub(1, 2):copy()")
+add("m:rows", "m:rows()", "The number of rows.", "print(A:rows(), A:cols())")
+add("m:cols", "m:cols()", "The number of columns.", "for j = 1, A:cols() do print(j, A:col(j):sum()) end")
+add("m:get", "m:get(i, j)", "The element in row i, column j (1-based).",
+    "print(A:get(1, 1), A:get(A:rows(), A:cols()))")
+add("m:set", "m:set(i, j, v)", "Sets the element in row i, column j to the number v (in place; through a view\n" ..
+    "it writes into the matrix the view shares).", "A:set(2, 3, 0.5); print(A:get(2, 3))")
+add("m:totable", "m:totable()", "A plain Lua table of rows ({{...}, {...}}); a column (n×1) gives a flat list.",
+    "t = A:totable(); print(#t, #t[1])")
+add("m:csv", "m:csv(path)", "Writes m as comma-separated text, one row a line, full precision (%.17g),\n" ..
+    "through the atomic writer; for spreadsheets, R or pandas.read_csv(path, header=None).",
+    "A:csv(\"A.csv\")")
 
 -- views
 add("m:sub", "m:sub(r1, r2, c1, c2)",

@@ -39,7 +39,9 @@ return {
            "lif run result, n and T come from the run; otherwise from the data.  With more neurons\n" ..
            "or time bins than the pane has dots they are binned: a dot means at least one spike.\n" ..
            "Options: n= (neurons), T= (time span [0, T], ms)." .. "\n" .. common,
-    example = "r = lif{n = 50}:run{T = 500, I = 1.2}\nraster(r, {title = \"50 LIF neurons\"})",
+    example = "pop = lif{n = 50, inputs = 20, p_in = 0.2, w_in = 0.03}   -- Poisson inputs through random synapses\n" ..
+              "r = pop:run{T = 500, I = 0.05 + 0.04 * matrix.rand(50, 1), rates = 20}   -- each neuron its own drive\n" ..
+              "raster(r, {title = \"50 LIF neurons, ~20 Hz\"})",
   },
   ["heatmap"] = {
     usage = "heatmap(m [, opts])",
@@ -70,12 +72,14 @@ return {
     usage = "pane(k)",
     text = "Chooses the pane (1-based, numbered left to right, top to bottom) where the next figure\n" ..
            "goes.  The option pane=k of a display function does the same for one figure.",
-    example = "layout(\"1x2\")\npane(1); plot(tr.y)\nr = lif{n = 50}:run{T = 300, I = 1.2}\npane(2); raster(r)",
+    example = "layout(\"1x2\")\npane(1); plot(tr.y)\nr = lif{n = 50, inputs = 20, p_in = 0.2, w_in = 0.03}:run{T = 300, I = 0.07, rates = 20}\npane(2); raster(r)",
   },
   ["layout"] = {
     usage = "layout(\"1\" | \"1x2\" | \"2x1\" | \"2x2\")",
     text = "Arranges the plot panes: one, two side by side (1x2), two stacked (2x1), or a 2x2 grid.\n" ..
-           "Figures already shown are kept where they fit.  In batch mode it only checks the spec.",
+           "Figures already shown are kept where they fit.  A pane needs 8 rows and 20 columns: when\n" ..
+           "the grid does not fit (2x2 at 80x24) the panes become tabs, F3 shows the next one.\n" ..
+           "In batch mode it only checks the spec.",
     example = "layout(\"2x2\")\nfor k = 1, 4 do plot(tr.r:col(k), {pane = k, title = \"unit \" .. k}) end",
   },
   ["play"] = {

@@ -25,7 +25,7 @@ return {
            "history, the notebook and for savefig) and one summary line is printed: iterations,\n" ..
            "seconds, final and best loss, score, why it stopped.\n" ..
            "Returns {loss={...}, score={...}, time={...} (seconds since start), iters=,\n" ..
-           "stopped=\"target\"|\"converged\"|\"nan\"|\"diverged\"|false, best_loss=, best_iter=,\n" ..
+           "stopped=\"target\"|\"converged\"|\"nan\"|\"diverged\"|\"exploded\"|false, best_loss=, best_iter=,\n" ..
            "seconds= (wall), score_seconds= (the part of seconds spent scoring), method=, rollbacks=}\n" ..
            "(hf adds lambda={...} and cg={...}, CG steps per iteration), and profile= -- where the\n" ..
            "wall time went: sample= (seconds in task:sample), and {seconds=, calls=} for grad, loss,\n" ..
@@ -46,7 +46,10 @@ return {
            "the first) -- rolls back to the best parameters and cuts the step (adam: lr/10; hf: lambda\n" ..
            "x10; cg/bfgs: step/10), saying so once; rollbacks counts the events.  Five events within\n" ..
            "50 iterations stop training (stopped=\"nan\" when the last was non-finite, else\n" ..
-           "\"diverged\") with the best parameters.  A last step that diverged is undone too.",
+           "\"diverged\") with the best parameters.  A last step that diverged is undone too.\n" ..
+           "A start whose loss is over 1000x that of an all-zero output (the activity explodes, e.g.\n" ..
+           "relu with g = 20) is told at once; if after 10 iterations the best loss is still that\n" ..
+           "high and has not fallen 1000-fold, training stops (stopped=\"exploded\", best kept).",
     example = "seed(1)\nt = tasks.flipflop{T=100}\nnet = rnn{n=64, inputs=3, outputs=3}\n" ..
               "h = net:train(t, {method=\"hf\", iters=100, target=0.95})\n" ..
               "print(h.iters, h.loss[#h.loss], net:score(t))\nplot(h.loss)",

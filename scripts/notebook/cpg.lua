@@ -30,6 +30,7 @@ local function outputs(c, title)
   local x = r.t:sub(first, n) / 1000
   local per = ph.period == ph.period and string.format("%.2f s", ph.period / 1000) or "none"
   local sub = string.format("%s: period %s, order %s", title, per, table.concat(ph.order, " > "))
+  if #ph.silent > 0 then sub = sub .. "; not bursting: " .. table.concat(ph.silent, ", ") end
   print(sub)
   if plot then
     -- stacked traces, as in the paper's figure: population j drawn at offset 4 - j

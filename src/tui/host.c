@@ -22,6 +22,7 @@ static void h_figure(gn_host *h, struct gn_figure *fig, int pane)
     tui *t = h->ud;
     int k = pane >= 1 && pane <= TUI_MAXPANES ? pane - 1 : t->cur;
     tui_panes_push(&t->slot[k], fig, 0);
+    t->lay.tab = k;   /* shown panes as tabs: a new figure brings its tab forward */
     tui_screen_relayout(t);
     if (t->geom.pane[k].w <= 0 && !t->geom.too_small) {
         char msg[96];
@@ -38,6 +39,7 @@ static void h_figure_live(gn_host *h, struct gn_figure *fig, int pane)
     tui *t = h->ud;
     int k = pane >= 1 && pane <= TUI_MAXPANES ? pane - 1 : t->cur;
     tui_panes_push(&t->slot[k], fig, 1);
+    t->lay.tab = k;
     tui_screen_draw(t);
 }
 
@@ -70,6 +72,7 @@ static int h_pane(gn_host *h, int k)
     tui *t = h->ud;
     if (k < 1 || k > t->lay.grid_r * t->lay.grid_c) return -1;
     t->cur = k - 1;
+    t->lay.tab = t->cur;
     tui_screen_draw(t);
     return 0;
 }
@@ -104,6 +107,7 @@ static int h_play(gn_host *h, struct gn_figure *frames, int pane)
     tui *t = h->ud;
     int k = pane >= 1 && pane <= t->lay.grid_r * t->lay.grid_c ? pane - 1 : t->cur;
     tui_panes_push(&t->slot[k], frames, 0);
+    t->lay.tab = k;
     size_t n = gn_figure_frame_count(frames);
     if (n == 0) return 0;
     int saved_zoom = t->lay.zoom;

@@ -64,7 +64,9 @@ int tui_input_ui_key(tui *t, int ch)
     case KEY_F(1): show_keys(t); t->scroll = 0; break;
     case KEY_F(2): toggle_zoom(t, t->cur + 1); break;
     case KEY_F(3):
-        t->cur = (t->cur + 1) % (t->lay.grid_r * t->lay.grid_c);
+        /* as tabs: the tab after the one shown */
+        t->cur = ((t->geom.tabs ? t->lay.tab : t->cur) + 1) % (t->lay.grid_r * t->lay.grid_c);
+        t->lay.tab = t->cur;
         if (t->lay.zoom >= 1 && t->lay.zoom <= TUI_MAXPANES) t->lay.zoom = t->cur + 1;
         break;
     case KEY_F(4): toggle_zoom(t, TUI_MAXPANES + 1); break;

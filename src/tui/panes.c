@@ -65,11 +65,38 @@ void tui_panes_draw(tui *t, int k)
     }
 }
 
+/* The tab bar under the one pane shown when the grid does not fit:
+ * every pane's number, the shown one in reverse video (with its figure
+ * count), and the key that switches. */
+static void draw_tabs(tui *t, int k, tui_rect l)
+{
+    int x = l.x + 1, end = l.x + l.w;
+    for (int i = 0; i < t->geom.npanes && i < TUI_MAXPANES; i++) {
+        char tab[48];
+        const tui_figslot *s = &t->slot[i];
+        if (i == k && s->n > 1) snprintf(tab, sizeof tab, " %d fig %d/%d ", i + 1, s->pos + 1, s->n);
+        else snprintf(tab, sizeof tab, " %d ", i + 1);
+        int len = (int)strlen(tab);
+        if (x + len >= end) return;
+        if (i == k) attron(A_REVERSE);
+        mvaddstr(l.y, x, tab);
+        if (i == k) attroff(A_REVERSE);
+        x += len + 1;
+    }
+    const char *hint = " tabs: F3 next ";
+    int hl = (int)strlen(hint);
+    if (x + hl + 1 <= end) mvaddstr(l.y, end - hl - 1, hint);
+}
+
 void tui_panes_draw_label(tui *t, int k)
 {
     tui_rect l = t->geom.label[k];
     if (l.w <= 0) return;
     tui_screen_hrule(l.y, l.x, l.w, t->ascii);
+    if (t->geom.tabs && t->lay.zoom != k + 1) {
+        draw_tabs(t, k, l);
+        return;
+    }
     char num[64];
     const tui_figslot *s = &t->slot[k];
     char hist[32] = "";

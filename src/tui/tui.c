@@ -57,6 +57,9 @@ static void end_run(tui *t)
     tui_term_drain(t);
     t->running = 0;
     t->last_time = gn_repl_last_time(t->repl);
+    /* a live view the chunk left (training stopped by Ctrl-C or an error)
+     * stays in its pane's history as it was last drawn */
+    for (int k = 0; k < TUI_MAXPANES; k++) t->slot[k].live = 0;
     if (t->prog_on && t->prog_total > 0 && t->prog_done < t->prog_total) t->prog_stopped = 1;
     tui_mode_prompt();
 }
@@ -112,6 +115,36 @@ static void step_wait(void *ud)
     tui_screen_draw(t);
 }
 
+/* The greeting, filled into lines of at most w cells (the REPL column) at
+ * the joints between its phrases (the separator dropped), so no phrase
+ * is broken across lines;
+ * a journal path longer than the column goes on a line of its own. */
+static void say_banner(tui *t, int w)
+{
+    const char *part[] = { "ganglion " GN_VERSION, " -- ", "help() lists topics", ", ",
+                           "F1 the keys", ", ", "Ctrl-D quits" };
+    char line[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof part / sizeof part[0]; i += 2) {
+        const char *sep = i ? part[i - 1] : "";
+        size_t need = strlen(sep) + strlen(part[i]);
+        if (len && (int)(len + need) > w) {
+            tui_say(t, line);
+            tui_say(t, "\n");
+            len = 0;
+            sep = "";
+        }
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", sep, part[i]);
+    }
+    tui_say(t, line);
+    tui_say(t, "\n");
+    const char *j = gn_repl_journal(t->repl) ? gn_repl_journal(t->repl) : "(none)";
+    tui_say(t, "journal:");
+    tui_say(t, (int)(strlen("journal: ") + strlen(j)) > w ? "\n" : " ");
+    tui_say(t, j);
+    tui_say(t, "\n");
+}
+
 /* ---- main ------------------------------------------------------------------------- */
 
 int tui_main(const tui_opts *o)
@@ -160,11 +193,7 @@ int tui_main(const tui_opts *o)
         free(err);
         return 1;
     }
-    char hello[256];
-    snprintf(hello, sizeof hello,
-             "ganglion %s -- help() lists topics, F1 the keys, Ctrl-D quits\njournal: %s\n", GN_VERSION,
-             gn_repl_journal(t->repl) ? gn_repl_journal(t->repl) : "(none)");
-    tui_say(t, hello);
+    say_banner(t, t->host.text_width);
     tui_history_load();
     tui_screen_draw(t);
 

@@ -63,15 +63,22 @@ typedef struct { int y, x, h, w; } tui_rect;   /* h or w 0: hidden */
 #define TUI_MAXPANES 4
 #define TUI_MIN_W 20
 #define TUI_MIN_H 5
+/* The smallest useful plot pane: a title, a few rows of plot, an axis.  A
+ * grid whose panes would be smaller shows its panes as tabs, one at a
+ * time (F3 switches); a single pane smaller than this is hidden. */
+#define TUI_PANE_MIN_H 8
+#define TUI_PANE_MIN_W 20
 
 typedef struct {
     int grid_r, grid_c;    /* layout("RxC"): rows × columns of plot panes */
     int zoom;              /* 0: none; 1..4 plot pane k full screen; 5: the REPL */
+    int tab;               /* when the panes are tabs: the one shown, 0-based */
 } tui_layout;
 
 typedef struct {
     int too_small;                 /* below TUI_MIN_W × TUI_MIN_H */
     int npanes;                    /* grid_r * grid_c */
+    int tabs;                      /* too little room for the grid: one pane shown, its label is a tab bar */
     tui_rect pane[TUI_MAXPANES];   /* plot panes (w == 0: not shown now) */
     tui_rect label[TUI_MAXPANES];  /* the rule line under each pane, holding its number */
     tui_rect vrule[2];             /* vertical rules (between columns, before the REPL) */

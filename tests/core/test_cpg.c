@@ -259,6 +259,21 @@ static void test_bursts_synthetic(void)
     CHECK(rc == GN_OK && isnan(r.phase[2]) && r.order[2] == 2 && r.nactive == 2,
           "flat signal is silent and ordered last");
     CHECK(circdist(r.phase[1], 0) < 0.01, "leading signal has phase ~0 (%.4f)", r.phase[1]);
+    /* A signal with one burst in a dozen cycles has a phase but does not
+     * burst: the order lists the two that do, by phase, and it after them. */
+    for (size_t i = 0; i < n; i++) {
+        double rel = t[i] - shift[0];
+        double ph = fmod(rel + 10 * P, P) / P;
+        x[i * 3 + 1] = (rel >= 5 * P && rel < 6 * P && ph >= 0.1 && ph < 0.3) ? 1.0 : 0.0;
+        double ph2 = fmod(t[i] - shift[2] + 10 * P, P) / P;
+        x[i * 3 + 2] = ph2 < 0.3 ? 0.2 : 0.0;
+    }
+    rc = gn_rhythm_analyse(t, x, n, 3, 0.5, 0.3, 0.05, 0, 500, &r, &e);
+    CHECK(rc == GN_OK && r.nonsets[1] == 1 && !isnan(r.phase[1]) && !r.bursts[1] && r.bursts[0] && r.bursts[2],
+          "a signal with one onset has a phase (%.3f) but does not burst", r.phase[1]);
+    CHECK(r.nactive == 2 && r.order[0] == 0 && r.order[1] == 2 && r.order[2] == 1,
+          "order: the bursting signals by phase (%d %d), the rare one last (%d), though its phase is earlier",
+          r.order[0], r.order[1], r.order[2]);
     /* Errors. */
     CHECK(gn_rhythm_analyse(t, x, 1, 3, 0.5, 0.3, 0.05, 0, 0, &r, &e) == GN_EINVAL, "n < 2 rejected");
     CHECK(gn_rhythm_analyse(t, x, n, 3, 0.3, 0.5, 0.05, 0, 0, &r, &e) == GN_EINVAL, "off > on rejected");

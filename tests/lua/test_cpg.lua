@@ -53,6 +53,7 @@ local ph = cpg.phases(r, {skip = 6000})
 print(string.format("# three-phase period %.1f ms; phases %.3f %.3f %.3f %.3f; order %s",
   ph.period, ph.phase[1], ph.phase[2], ph.phase[3], ph.phase[4], table.concat(ph.order, " ")))
 T.ok(ph.active == 4, "all four populations burst every cycle")
+T.ok(#ph.order == 4 and #ph.silent == 0, "three-phase: all four ordered, none silent")
 T.ok(ph.period > 2000 and ph.period < 4000, string.format("period %.0f ms in 2-4 s", ph.period))
 T.ok(math.min(ph.phase[2], 1 - ph.phase[2]) < 0.05, "early-I starts with pre-I")
 T.ok(ph.order[3] == "post-I" and ph.order[4] == "aug-E", "then post-I, then aug-E")
@@ -102,6 +103,12 @@ do
   local c3 = cpg{Drive1 = 0}
   local p3 = cpg.phases(c3:run{t = 30000, dt = 2}, {skip = 6000})
   T.ok(p3.active == 3 and p3.phase[3] ~= p3.phase[3], "Drive1 = 0: post-I silent (two-phase)")
+  T.ok(#p3.order == p3.active and #p3.order + #p3.silent == 4,
+       string.format("Drive1 = 0: order lists only the %d bursting populations (%s), silent the rest (%s)",
+                     p3.active, table.concat(p3.order, " > "), table.concat(p3.silent, ", ")))
+  local in_order = false
+  for _, name in ipairs(p3.order) do in_order = in_order or name == "post-I" end
+  T.ok(not in_order and p3.silent[1] == "post-I", "Drive1 = 0: post-I is not in the order; silent says so")
   T.ok(p3.period > ph.period, string.format("Drive1 = 0: period %.0f > %.0f ms", p3.period, ph.period))
   local c4 = cpg{Drive3 = 4}
   local p4 = cpg.phases(c4:run{t = 30000, dt = 2}, {skip = 6000})

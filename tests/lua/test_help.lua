@@ -157,6 +157,22 @@ T.ok(ganglion.wrap("  hf    one two three four five six", 20) == "  hf    one tw
 T.ok(not ganglion.helpentries()["rnn:train"].text:find("decay, CG backtracking,\n", 1, true),
      "help text is kept as paragraphs, not hard-wrapped lines")
 
+-- Every matrix method has a help entry of its own (?m:sum, ?m:rows), not the
+-- general "matrix" page.
+do
+  mm = matrix.randn(2, 2)
+  local names, miss = ganglion.complete("mm", ":", ""), {}
+  for _, n in ipairs(names) do
+    local k = ganglion.helpkey("mm:" .. n)
+    if k == nil or k == "matrix" then miss[#miss + 1] = n end
+  end
+  T.ok(#names >= 60 and #miss == 0, ("all %d matrix methods have their own help entry%s"):format(#names,
+       #miss > 0 and " (missing: " .. table.concat(miss, " ") .. ")" or ""))
+  T.ok(ganglion.helpkey("mm:sum") == "m:sum" and ganglion.helpkey("mm:rows") == "m:rows",
+       "?mm:sum and ?mm:rows resolve through the value's type to m:sum, m:rows")
+  mm = nil
+end
+
 -- ---- every example runs as typed at the prompt -----------------------------------
 -- Examples build on the objects a session has: the fixtures below are the
 -- ones help("rnn") makes (net, t, b, batch, tr) and a few more.

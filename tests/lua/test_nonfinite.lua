@@ -109,4 +109,19 @@ for _, p in ipairs(pts) do
   end
 end
 T.ok(#pts >= 1 and allfinite, "fixedpoints of a sane net: finite points and eigenvalues")
+-- Training from an exploding start (relu, g = 20: a loss near 1e140 against
+-- ~0.75 for an all-zero output) is told at once and stops after 10
+-- iterations that do not fix it, keeping the best parameters.
+do
+  seed(7)
+  local task = tasks.flipflop { T = 60 }
+  local boom = rnn { n = 16, inputs = 3, outputs = 3, activation = "relu", g = 20, seed = 1 }
+  local h = boom:train(task, { method = "hf", iters = 40, batch = 16 })
+  T.ok(h.stopped == "exploded" and h.iters == 10,
+       string.format("hf on a relu net with g = 20 stops as exploded after 10 iterations (stopped %s, %d iterations, best %.3g)",
+                     tostring(h.stopped), h.iters, h.best_loss))
+  local calm = rnn { n = 16, inputs = 3, outputs = 3, seed = 1 }
+  local hc = calm:train(task, { method = "hf", iters = 12, batch = 16 })
+  T.ok(hc.stopped ~= "exploded" and hc.iters == 12, "a tanh net with the default g trains on (stopped " .. tostring(hc.stopped) .. ")")
+end
 T.done()

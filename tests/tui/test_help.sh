@@ -13,6 +13,24 @@ for c in 'net:tr|net:train' 'pop:ru|pop:run' 'r:bu|r:bump' 'lin:ei|lin:eig' 't:s
     T send-keys C-c
 done
 
+# option names inside an options table, from ganglion.options
+for c in 'lif{tau_a|lif{tau_ampa' 'pop:run{T=10, kee|pop:run{T=10, keep_state' 'net:train(t, {met|net:train(t, {method' 'ring{n = 8, w|ring{n = 8, w'; do
+    typed=${c%|*}; want=${c#*|}
+    T send-keys -l "$typed"; T send-keys Tab
+    expect_input "^> $(echo "$want" | sed 's/[.{(]/\\&/g')\$" "Tab completes $typed to $want"
+    T send-keys C-c
+done
+T send-keys -l 'lif{ta'; T send-keys Tab; sleep 0.3; T send-keys Tab Tab
+if wait_for 'tau_ampa' 3 && screen | grep -q 'tau_nmda' && screen | grep -q 'taum'; then
+    ok "lif{ta Tab (-> lif{tau) Tab Tab lists the option names tau_ampa tau_nmda taum"
+else bad "lif{ta Tab Tab lists the option names"; fi
+T send-keys C-c
+typeln 'A = matrix.randn(3, 3)'
+typeln '?A:sum'
+expect '^m:sum\(\[dim\]\)' "?A:sum finds the matrix method's own entry"
+typeln '?A:rows'
+expect '^m:rows\(\)' "?A:rows too"
+
 typeln 'small = net:copy()'
 typeln '?small:train'
 expect '^  h = net:train\(t, \{method="hf"' "?small:train shows rnn:train (its example)"

@@ -31,6 +31,19 @@ expect 'train adam: iteration 3000/3000' "F5 again: the training figure" 5
 T send-keys F6 F6
 expect 'second extra' "F6 comes back to the newest" 5
 
+# training stopped by Ctrl-C: its last live frame stays in the pane's history
+typeln 'h2 = net:train(t, {method="adam", iters=1000000, score_every=50})'
+expect 'train adam: iteration [0-9]+/1000000' "a long training run draws live" 15
+sleep 1
+T send-keys C-c
+wait_for '^> *$' 10
+typeln 'plot({5, 1, 5}, {title = "after the stop"})'
+expect 'after the stop' "a figure after the interrupted run" 5
+T send-keys F5
+expect 'train adam: iteration [0-9]+/1000000' "F5: the interrupted run's last frame is kept in the history" 5
+T send-keys F6
+expect 'after the stop' "F6 back to the newest" 5
+
 typeln 'for i = 1, 5 do plot({i, i + 1, 2 * i}, {title = "loop figure"}) end'
 wait_for '^> *$' 5
 typeln 'play(ring{}:run{steps = 40}, {title = "bump"})'

@@ -40,6 +40,16 @@ static void geometry(const char *spec, int zoom, int H, int W)
     }
     snprintf(msg, sizeof msg, "layout %s zoom %d at %dx%d: rectangles inside the screen, disjoint", spec, zoom, W, H);
     CHECK(ok, msg);
+    int shown = 0, small = 0;
+    for (int k = 0; k < g.npanes; k++) {
+        if (g.pane[k].w == 0) continue;
+        shown++;
+        if (g.pane[k].h < TUI_PANE_MIN_H || g.pane[k].w < TUI_PANE_MIN_W) small = 1;
+    }
+    snprintf(msg, sizeof msg, "layout %s zoom %d at %dx%d: no pane under %dx%d rows (%d shown%s)", spec, zoom,
+             W, H, TUI_PANE_MIN_W, TUI_PANE_MIN_H, shown, g.tabs ? ", as tabs" : "");
+    CHECK(zoom || !small, msg);
+    CHECK(!g.tabs || shown == 1, "tabs show one pane");
 }
 
 int main(void)
@@ -98,8 +108,21 @@ int main(void)
     tui_layout_compute(&l, 5, 20, &g);
     CHECK(!g.too_small && g.repl.h == 4 && g.pane[0].w == 0, "20x5: the REPL only, plots hidden");
     tui_layout_compute(&l, 24, 80, &g);
-    CHECK(g.pane[0].w + g.pane[1].w + 1 == 80 && g.pane[0].y == 0 && g.repl.y > g.pane[2].y,
-          "80x24 2x2: panes above the REPL, split by a one-column rule");
+    CHECK(g.tabs && g.pane[0].w == 80 && g.pane[0].h >= TUI_PANE_MIN_H && g.pane[1].w == 0 &&
+          g.pane[2].w == 0 && g.pane[3].w == 0 && g.label[0].y == g.pane[0].y + g.pane[0].h &&
+          g.repl.y > g.label[0].y, "80x24 2x2: too little room for 4 panes, so they are tabs above the REPL");
+    l.tab = 2;
+    tui_layout_compute(&l, 24, 80, &g);
+    CHECK(g.tabs && g.pane[2].w == 80 && g.pane[0].w == 0, "80x24 2x2: the tab shown is lay.tab");
+    l.tab = 0;
+    tui_layout_compute(&l, 48, 160, &g);
+    CHECK(!g.tabs && g.repl.x > g.pane[1].x && g.repl.h == 47 && g.pane[3].h >= TUI_PANE_MIN_H,
+          "160x48 2x2: four panes beside the REPL");
+    tui_layout_parse(&l, "1x2");
+    tui_layout_compute(&l, 24, 80, &g);
+    CHECK(!g.tabs && g.pane[0].w + g.pane[1].w + 1 == 80 && g.pane[0].y == 0 && g.repl.y > g.pane[1].y,
+          "80x24 1x2: panes above the REPL, split by a one-column rule");
+    tui_layout_parse(&l, "2x2");
     tui_layout_compute(&l, 40, 160, &g);
     CHECK(g.repl.x > g.pane[1].x && g.repl.h == 39, "160x40: plots beside the REPL");
     l.zoom = 3;

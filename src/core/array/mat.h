@@ -49,6 +49,25 @@ void gn_mat_clamp(gsl_matrix *out, const gsl_matrix *a, double lo, double hi);
 int gn_mat_assign(gsl_matrix *out, const gsl_matrix *a, gn_err *err);
 void gn_mat_fill(gsl_matrix *out, double v);
 
+/* ---- long operations, interruptible (mat_tiled.c) -------------------------------
+ * The same element-wise ops, the matrix product and the transpose, done in
+ * tiles of about 2^20 elements (the product: panels of about 2^30 flops) with
+ * a gn_cancel_check before each tile; GN_EINTR when it stops (out is then
+ * partly written).  Operations smaller than one tile do not poll. */
+int gn_mat_binary_c(gsl_matrix *out, const gsl_matrix *a, const gsl_matrix *b, gn_mat_binop op,
+                    const gn_cancel *cancel, gn_err *err);
+int gn_mat_scalar_c(gsl_matrix *out, const gsl_matrix *a, double s, gn_mat_binop op, int swap,
+                    const gn_cancel *cancel, gn_err *err);
+int gn_mat_unary_c(gsl_matrix *out, const gsl_matrix *a, gn_mat_unop op, const gn_cancel *cancel,
+                   gn_err *err);
+int gn_mat_clamp_c(gsl_matrix *out, const gsl_matrix *a, double lo, double hi, const gn_cancel *cancel,
+                   gn_err *err);
+/* c = a b (c m×n, a m×k, b k×n; c must not overlap a or b). */
+int gn_mat_matmul(gsl_matrix *c, const gsl_matrix *a, const gsl_matrix *b, const gn_cancel *cancel,
+                  gn_err *err);
+/* t = mᵀ (t c×r for m r×c; no overlap). */
+int gn_mat_transpose(gsl_matrix *t, const gsl_matrix *m, const gn_cancel *cancel, gn_err *err);
+
 /* ---- reductions ------------------------------------------------------------------
  * dim 0: over everything (out 1×1); 1: over rows (out 1×c); 2: over
  * columns (out r×1). */

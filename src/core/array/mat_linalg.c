@@ -9,6 +9,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lapacke.h>
@@ -31,6 +32,18 @@ static int square(const gsl_matrix *a, const char *fn, gn_err *err)
 
 static int nomem(const char *fn, gn_err *err) { return gn_fail(err, GN_ENOMEM, "%s: out of memory", fn); }
 
+/* The workspace a routine needs, `doubles` of our own copies, checked
+ * against the memory budget before anything is allocated.  LAPACKE's
+ * row-major interface transposes every matrix argument into a copy of its
+ * own, and the drivers take workspaces of their own (dsyevd ~2n², dgesdd
+ * ~4k² + 7k, dgelsd ~ 12 max(r, c) + ...): `lapack` estimates those. */
+static int budget(const char *fn, double doubles, double lapack, gn_err *err)
+{
+    char what[64];
+    snprintf(what, sizeof what, "%s (workspace)", fn);
+    return gn_check_bytes((2 * doubles + lapack) * sizeof(double), what, err);
+}
+
 int gn_mat_solve(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, gn_err *err)
 {
     if (square(a, "solve", err)) return GN_EINVAL;
@@ -39,6 +52,7 @@ int gn_mat_solve(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, gn_err
         return gn_fail(err, GN_EINVAL, "solve: right-hand side has %zu rows, the %zux%zu matrix needs %zu",
                        b->size1, n, n, n);
     if (n == 0 || k == 0) return GN_OK;
+    if (budget("solve", (double)n * n + (double)n * k, 0, err)) return GN_ENOMEM;
     double *A = packed(a, 0), *B = packed(b, 0);
     lapack_int *piv = malloc(n * sizeof *piv);
     int rc = GN_OK;
@@ -59,6 +73,7 @@ int gn_mat_inv(gsl_matrix *out, const gsl_matrix *a, gn_err *err)
     if (square(a, "inv", err)) return GN_EINVAL;
     size_t n = a->size1;
     if (n == 0) return GN_OK;
+    if (budget("inv", (double)n * n, 64.0 * n, err)) return GN_ENOMEM;
     double *A = packed(a, 0);
     lapack_int *piv = malloc(n * sizeof *piv);
     int rc = GN_OK;
@@ -80,6 +95,7 @@ int gn_mat_det(double *out, const gsl_matrix *a, gn_err *err)
     size_t n = a->size1;
     *out = 1;
     if (n == 0) return GN_OK;
+    if (budget("det", (double)n * n, 0, err)) return GN_ENOMEM;
     double *A = packed(a, 0);
     lapack_int *piv = malloc(n * sizeof *piv);
     int rc = GN_OK;
@@ -102,6 +118,7 @@ int gn_mat_chol(gsl_matrix *out, const gsl_matrix *a, gn_err *err)
     if (square(a, "chol", err)) return GN_EINVAL;
     size_t n = a->size1;
     if (n == 0) return GN_OK;
+    if (budget("chol", (double)n * n, 0, err)) return GN_ENOMEM;
     double *A = packed(a, 0);
     if (!A) return nomem("chol", err);
     lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, A, (lapack_int)n);
@@ -122,6 +139,7 @@ int gn_mat_eigsym(gsl_matrix *values, gsl_matrix *vectors, const gsl_matrix *a, 
     if (square(a, "eig", err)) return GN_EINVAL;
     size_t n = a->size1;
     if (n == 0) return GN_OK;
+    if (budget("eig", (double)n * n, 2.0 * n * n + 6.0 * n, err)) return GN_ENOMEM;
     double *A = packed(a, 0), *w = malloc(n * sizeof *w);
     int rc = GN_OK;
     if (!A || !w) rc = nomem("eig", err);
@@ -144,6 +162,7 @@ int gn_mat_eiggen(gsl_matrix *re, gsl_matrix *im, gsl_matrix *vre, gsl_matrix *v
     if (square(a, "eig", err)) return GN_EINVAL;
     size_t n = a->size1;
     if (n == 0) return GN_OK;
+    if (budget("eig", 2.0 * n * n, 4.0 * n, err)) return GN_ENOMEM;
     double *A = packed(a, 0), *wr = malloc(n * sizeof *wr), *wi = malloc(n * sizeof *wi);
     double *V = malloc(n * n * sizeof *V);
     int rc = GN_OK;
@@ -177,6 +196,8 @@ int gn_mat_svd(gsl_matrix *U, gsl_matrix *S, gsl_matrix *V, const gsl_matrix *a,
 {
     size_t r = a->size1, c = a->size2, k = r < c ? r : c;
     if (k == 0) return GN_OK;
+    if (budget("svd", (double)r * c + (double)r * k + (double)k * c, 4.0 * k * k + 7.0 * k, err))
+        return GN_ENOMEM;
     double *A = packed(a, 0), *s = malloc(k * sizeof *s), *u = malloc(r * k * sizeof *u),
            *vt = malloc(k * c * sizeof *vt);
     int rc = GN_OK;
@@ -205,6 +226,7 @@ int gn_mat_lstsq(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, gn_err
                        b->size1, r, c, r);
     if (r == 0 || c == 0 || k == 0) { gn_mat_fill(x, 0); return GN_OK; }
     size_t m = r > c ? r : c;
+    if (budget("lstsq", (double)r * c + (double)m * k, 12.0 * m + 2.0 * m * k, err)) return GN_ENOMEM;
     double *A = packed(a, 0), *B = calloc(m * k, sizeof *B), *s = malloc((r < c ? r : c) * sizeof *s);
     int rc = GN_OK;
     if (!A || !B || !s) rc = nomem("lstsq", err);

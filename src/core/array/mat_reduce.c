@@ -235,6 +235,8 @@ int gn_mat_cov(gsl_matrix *out, const gsl_matrix *a, int corr, gn_err *err)
     if (T < 2) return gn_fail(err, GN_EINVAL, "%s needs at least 2 rows (observations), got %zu",
                               corr ? "corr" : "cov", T);
     if (out->size1 != n || out->size2 != n) return gn_fail(err, GN_EINVAL, "cov: output must be %zux%zu", n, n);
+    if (gn_check_bytes((double)T * (double)n * sizeof(double), corr ? "corr (centred copy)" : "cov (centred copy)", err))
+        return GN_ENOMEM;
     gsl_matrix *X = gsl_matrix_alloc(T, n);
     gsl_matrix *m = gsl_matrix_alloc(1, n);
     if (!X || !m) {

@@ -150,8 +150,9 @@ typedef struct {
     double lo[16], hi[16];/* range of each signal after skip */
     double thr[16];       /* absolute onset threshold used per signal (NaN: silent) */
     size_t nonsets[16];   /* onsets found per population */
-    int order[16];        /* populations sorted by phase; silent ones last */
+    int order[16];        /* the nactive bursting populations by phase, then the others */
     int nactive;          /* signals with an onset in at least half the reference cycles */
+    int bursts[16];       /* 1: this signal counts in nactive (it bursts) */
 } gn_rhythm;
 
 /* ref: preferred reference population (falls back to the first one with at

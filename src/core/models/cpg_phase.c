@@ -121,6 +121,8 @@ int gn_rhythm_analyse(const double *t, const double *x, size_t n, size_t npop,
     r->ref = ref;
     r->period = NAN;
     r->nactive = 0;
+    for (size_t j = 0; j < 16; j++)
+        r->bursts[j] = 0;
     /* Window for duty cycles: whole reference cycles, else everything. */
     double w0 = ts[0], w1 = ts[m - 1];
     size_t ncycles = 0;
@@ -146,8 +148,10 @@ int gn_rhythm_analyse(const double *t, const double *x, size_t n, size_t npop,
 
         r->phase[j] = NAN;
         if (ref < 0) {
-            if (cnt[j] > 0)
+            if (cnt[j] > 0) {
                 r->nactive++;
+                r->bursts[j] = 1;
+            }
             continue;
         }
         /* Circular mean of the phase of each onset inside the cycle that
@@ -175,14 +179,18 @@ int gn_rhythm_analyse(const double *t, const double *x, size_t n, size_t npop,
                 ph = 0;
             r->phase[j] = ph;
         }
-        if (2 * used >= ncycles && used > 0)
+        if (2 * used >= ncycles && used > 0) {
             r->nactive++;
+            r->bursts[j] = 1;
+        }
     }
-    /* Order by phase (insertion sort: at most 16), silent last. */
+    /* Order by phase (insertion sort: at most 16): the populations that
+     * burst first, then those with a few onsets, then the silent ones, so
+     * order[0 .. nactive) is the phase order of the rhythm itself. */
     int ord[16];
     size_t no = 0;
     for (size_t j = 0; j < npop; j++) {
-        if (isnan(r->phase[j]))
+        if (!r->bursts[j] || isnan(r->phase[j]))
             continue;
         size_t p = no++;
         while (p > 0 && r->phase[ord[p - 1]] > r->phase[j]) {
@@ -191,8 +199,23 @@ int gn_rhythm_analyse(const double *t, const double *x, size_t n, size_t npop,
         }
         ord[p] = (int)j;
     }
+    /* (with no reference nothing has a phase: bursting ones in column order) */
     for (size_t j = 0; j < npop; j++)
-        if (isnan(r->phase[j]))
+        if (r->bursts[j] && isnan(r->phase[j]))
+            ord[no++] = (int)j;
+    size_t nb = no;
+    for (size_t j = 0; j < npop; j++) {
+        if (r->bursts[j] || isnan(r->phase[j]))
+            continue;
+        size_t p = no++;
+        while (p > nb && r->phase[ord[p - 1]] > r->phase[j]) {
+            ord[p] = ord[p - 1];
+            p--;
+        }
+        ord[p] = (int)j;
+    }
+    for (size_t j = 0; j < npop; j++)
+        if (!r->bursts[j] && isnan(r->phase[j]))
             ord[no++] = (int)j;
     for (size_t j = 0; j < 16; j++)
         r->order[j] = j < npop ? ord[j] : -1;

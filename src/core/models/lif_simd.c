@@ -397,7 +397,10 @@ void gn_lif_bits_sum(const uint64_t *const *rows, size_t m, size_t w0, size_t w1
 #else   /* ---- x86-64 baseline: the same arithmetic, one neuron at a time ---- */
 
 /* fma() keeps every result bit-identical to the AVX2 code's _mm256_fmadd_pd
- * (glibc's fma is exact, in hardware where the CPU has it). */
+ * (glibc's fma is exact, in hardware where the CPU has it).  A seeded run
+ * gives the same spikes at every dispatch level (tests/cli/
+ * test_simd_baseline.sh); two unseeded runs differ because each session
+ * starts from its own seed, not because of -ffast-math. */
 static int step1(double *v, double *ampa, double *nmda, int32_t *ref, uint16_t *cnt, double I,
                  const gn_lif_params *p, const gn_lif_prop *q, double pinh, double wc, int syn,
                  int hascnt)

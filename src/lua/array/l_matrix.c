@@ -54,6 +54,7 @@ int lgm_is(lua_State *L, int idx)
 
 void lgm_check(lua_State *L, int rc, const gn_err *e)
 {
+    if (rc == GN_EINTR) lg_interrupted(L);   /* a Ctrl-C, recorded for replay */
     if (rc != GN_OK) lg_errorf(L, "%s", e->msg[0] ? e->msg : "matrix operation failed");
 }
 

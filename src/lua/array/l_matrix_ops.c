@@ -2,6 +2,7 @@
  * operators with broadcasting, the matrix product, maps, comparisons and
  * the in-place updates. */
 #include "l_matrix.h"
+#include "interrupt.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,14 +19,16 @@ static int binop(lua_State *L, const char *fn, gn_mat_binop op)
         gsl_matrix *a = lgm_arg(L, na ? 2 : 1, fn, "matrix");
         double s = lua_tonumber(L, na ? 1 : 2);
         gsl_matrix *o = lgm_new(L, a->size1, a->size2, 1);
-        gn_mat_scalar(o, a, s, op, na);
+        gn_cancel cc = lg_cancel();
+        lgm_check(L, gn_mat_scalar_c(o, a, s, op, na, &cc, &e), &e);
         return 1;
     }
     gsl_matrix *a = lgm_arg(L, 1, fn, "left operand"), *b = lgm_arg(L, 2, fn, "right operand");
     size_t r, c;
     lgm_check(L, gn_mat_bshape(a->size1, a->size2, b->size1, b->size2, &r, &c, fn, &e), &e);
     gsl_matrix *o = lgm_new(L, r, c, 1);
-    lgm_check(L, gn_mat_binary(o, a, b, op, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_binary_c(o, a, b, op, &cc, &e), &e);
     return 1;
 }
 
@@ -54,14 +57,9 @@ static int m_mul(lua_State *L)
         return lg_errorf(L, "matrix *: inner dimensions differ (%zux%zu * %zux%zu); use emul for the element-wise product",
                          a->size1, a->size2, b->size1, b->size2);
     gsl_matrix *c = lgm_new(L, a->size1, b->size2, 1);
-    if (c->size1 && c->size2) {
-        if (a->size2 == 0) gn_mat_fill(c, 0);
-        else if (c->size2 == 1 && b->size1 > 0) {   /* matrix-vector: dgemv */
-            gsl_vector_const_view x = gsl_matrix_const_column(b, 0);
-            gsl_vector_view y = gsl_matrix_column(c, 0);
-            gsl_blas_dgemv(CblasNoTrans, 1.0, a, &x.vector, 0.0, &y.vector);
-        } else gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a, b, 0.0, c);
-    }
+    gn_err e = {0};
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_matmul(c, a, b, &cc, &e), &e);   /* dgemm (dgemv for a column) in panels */
     return 1;
 }
 
@@ -69,7 +67,9 @@ static int m_unm(lua_State *L)
 {
     gsl_matrix *a = lg_checkmatrix(L, 1);
     gsl_matrix *o = lgm_new(L, a->size1, a->size2, 1);
-    gn_mat_unary(o, a, GN_MAT_NEG);
+    gn_err e = {0};
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_unary_c(o, a, GN_MAT_NEG, &cc, &e), &e);
     return 1;
 }
 
@@ -77,7 +77,9 @@ static int unary(lua_State *L, gn_mat_unop op)
 {
     gsl_matrix *a = lg_checkmatrix(L, 1);
     gsl_matrix *o = lgm_new(L, a->size1, a->size2, 1);
-    gn_mat_unary(o, a, op);
+    gn_err e = {0};
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_unary_c(o, a, op, &cc, &e), &e);
     return 1;
 }
 
@@ -104,7 +106,9 @@ static int m_clamp(lua_State *L)
     double hi = lua_isnoneornil(L, 3) ? INFINITY : numarg(L, 3, "clamp", "hi");
     if (lo > hi) return lg_errorf(L, "clamp: lo (%g) is above hi (%g)", lo, hi);
     gsl_matrix *o = lgm_new(L, a->size1, a->size2, 1);
-    gn_mat_clamp(o, a, lo, hi);
+    gn_err e = {0};
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_clamp_c(o, a, lo, hi, &cc, &e), &e);
     return 1;
 }
 

@@ -2,6 +2,7 @@
  * row, col), transpose, gathering (take, mask), concatenation, reshape,
  * flatten, repeat, diagonal and trace. */
 #include "l_matrix.h"
+#include "interrupt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -63,16 +64,16 @@ static int m_col(lua_State *L)
     return 1;
 }
 
-/* m:t(): the transpose, a copy (in blocks of 32×32 for the cache). */
+/* m:t(): the transpose, a copy (in blocks of 32×32 for the cache; Ctrl-C
+ * acts between strips of rows). */
 static int m_t(lua_State *L)
 {
     gsl_matrix *m = lg_checkmatrix(L, 1);
     size_t r = m->size1, c = m->size2;
     gsl_matrix *t = lgm_new(L, c, r, 1);
-    for (size_t i0 = 0; i0 < r; i0 += 32)
-        for (size_t j0 = 0; j0 < c; j0 += 32)
-            for (size_t i = i0; i < r && i < i0 + 32; i++)
-                for (size_t j = j0; j < c && j < j0 + 32; j++) t->data[j * t->tda + i] = m->data[i * m->tda + j];
+    gn_err e = {0};
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_transpose(t, m, &cc, &e), &e);
     return 1;
 }
 

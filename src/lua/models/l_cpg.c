@@ -381,13 +381,24 @@ static void push_rhythm(lua_State *L, const gn_rhythm *r, size_t k)
     lua_setfield(L, -2, "duty");
     push_array(L, r->thr, k);
     lua_setfield(L, -2, "threshold");
-    lua_createtable(L, (int)k, 0);   /* order: names (4 columns) or column numbers */
+    /* order: the bursting populations by phase; silent: the others (names
+     * with 4 columns, else column numbers) */
+    size_t nb = (size_t)r->nactive;
+    lua_createtable(L, (int)nb, 0);
     for (size_t j = 0; j < k; j++) {
+        if (j == nb) {
+            lua_setfield(L, -2, "order");
+            lua_createtable(L, (int)(k - nb), 0);
+        }
         if (named) lua_pushstring(L, gn_cpg_pop_names[r->order[j]]);
         else lua_pushinteger(L, r->order[j] + 1);
-        lua_rawseti(L, -2, (lua_Integer)j + 1);
+        lua_rawseti(L, -2, (lua_Integer)(j < nb ? j + 1 : j - nb + 1));
     }
-    lua_setfield(L, -2, "order");
+    if (nb == k) {
+        lua_setfield(L, -2, "order");
+        lua_createtable(L, 0, 0);
+    }
+    lua_setfield(L, -2, "silent");
     if (!named) return;
     lua_createtable(L, GN_CPG_NPOP, 0);
     for (int j = 0; j < GN_CPG_NPOP; j++) {

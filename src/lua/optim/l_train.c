@@ -28,6 +28,15 @@
 #define DIVERGE_FACTOR 10.0
 #define DIVERGE_MAX 5
 #define DIVERGE_WINDOW 50
+/* An exploding start: a starting loss more than EXPLODE_FACTOR times the
+ * loss of an all-zero output on the same batch (Σ mask·target² / Σ mask)
+ * means the network's activity explodes (a relu net with g = 20 starts near
+ * 1e9..1e140).  Training says so at once, and stops (stopped = "exploded",
+ * the best parameters kept) when after EXPLODE_PATIENCE iterations the best
+ * loss is still that far above and has not fallen a thousandfold (losses of
+ * an exploding net vary tenfold from batch to batch). */
+#define EXPLODE_FACTOR 1e3
+#define EXPLODE_PATIENCE 10
 
 /* Everything training allocates, owned by one userdata so that an error
  * anywhere (a failing task:sample, Ctrl-C) frees it through __gc. */
@@ -236,7 +245,7 @@ static void hist_push(lua_State *L, const char *field, lua_Integer i, double v)
 }
 
 /* Samples a training batch, keeps it at I_BATCH and gives it to the context. */
-static void new_batch(lua_State *L, gn_rnn *net, train_res *r, const train_opts *to)
+static gn_batch *new_batch(lua_State *L, gn_rnn *net, train_res *r, const train_opts *to)
 {
     gn_err e = {0};
     call_sample(L, I_TASK, to->batch, "train");
@@ -246,6 +255,21 @@ static void new_batch(lua_State *L, gn_rnn *net, train_res *r, const train_opts 
     if (b->B != (size_t)to->batch)
         lg_errorf(L, "train: task:sample(%d) returned %d trials", (int)to->batch, (int)b->B);
     if (gn_train_rnn_set_batch(r->ctx, b, &e)) lg_coreerror(L, "train", &e);
+    return b;
+}
+
+/* The loss of an all-zero output on batch b: the scale a trained loss is
+ * judged against (0 when every target under the mask is 0). */
+static double zero_output_loss(const gn_batch *b)
+{
+    double num = 0, den = 0;
+    size_t len = b->B * b->T * b->nout;
+    for (size_t i = 0; i < len; i++) {
+        double m = b->mask ? b->mask[i] : 1, y = b->target ? b->target[i] : 0;
+        num += m * y * y;
+        den += m;
+    }
+    return den > 0 ? num / den : 0;
 }
 
 /* What the loop carries from one iteration to the next. */
@@ -264,6 +288,9 @@ typedef struct {
     int nevents, last_nonfinite; /* events so far; whether the last was NaN/Inf */
     char what[32];               /* "train hf", for progress */
     int user;                    /* called from the user's own code (not the library's) */
+    double zero_loss;            /* loss of an all-zero output on the first batch */
+    double f_start;              /* loss at the starting parameters (first batch) */
+    int exploding;               /* the start exploded and training has not recovered */
     double last_view;            /* when the live view was last drawn (s) */
 } loop_state;
 
@@ -370,6 +397,69 @@ static int loop_diverged(lua_State *L, loop_state *ls, size_t it, int nonfinite)
     int st = gn_optim_init(o, &ls->fn, ls->r->x_best, &e);
     if (st && st != GN_ENUM) lg_coreerror(L, "train", &e);
     return 0;
+}
+
+/* The start exploded: say why once. */
+static void explode_warn(lua_State *L, loop_state *ls)
+{
+    ls->exploding = 1;
+    double wmax = 0;
+    const gn_rnn *net = ls->net;
+    for (size_t a = 0; a < net->n * net->n; a++) wmax = fmax(wmax, fabs(net->W->data[a]));
+    char msg[600];
+    snprintf(msg, sizeof msg, "train: the starting loss %.3g is %.2g times that of an all-zero output "
+             "(%.3g): the network's activity explodes (activation %s, max|W| %.3g, dt/tau %.3g); "
+             "training seldom recovers -- reduce g or W (relu nets need g near 1) or use tanh.  "
+             "Training stops (stopped=\"exploded\") if after %d iterations the best loss is still "
+             "above %g times it and has not fallen a thousandfold\n", ls->f_start, ls->f_start / ls->zero_loss,
+             ls->zero_loss, gn_act_name(net->act), wmax, net->dt / net->tau, EXPLODE_PATIENCE,
+             EXPLODE_FACTOR);
+    lg_write(L, msg, strlen(msg));
+}
+
+/* One loss at the start (methods do not all evaluate it in init): an
+ * exploding start is told before any iteration runs. */
+static void explode_start(lua_State *L, loop_state *ls, const gn_batch *b0)
+{
+    gn_err e = {0};
+    ls->zero_loss = zero_output_loss(b0);
+    ls->f_start = ls->r->opt->f;
+    if (!isfinite(ls->f_start)) {
+        int fs = ls->fn.fdf(ls->fn.ctx, ls->r->x_start, &ls->f_start, NULL, &e);
+        if (fs && fs != GN_ENUM) lg_coreerror(L, "train", &e);
+    }
+    if (ls->zero_loss > 0 && isfinite(ls->f_start) && ls->f_start > EXPLODE_FACTOR * ls->zero_loss)
+        explode_warn(L, ls);
+}
+
+/* Whether an exploding start has had its chance (EXPLODE_PATIENCE
+ * iterations) without recovering. */
+static int explode_stop(loop_state *ls, size_t it)
+{
+    if (!ls->exploding) return 0;
+    double best = ls->r->best;
+    if (best <= EXPLODE_FACTOR * ls->zero_loss || best <= 1e-3 * ls->f_start) {
+        ls->exploding = 0;   /* recovering: the usual rules from here on */
+        return 0;
+    }
+    return it >= EXPLODE_PATIENCE;
+}
+
+/* After the loop: an exploding start that stopped training, or that
+ * training has not cured, is said so. */
+static void explode_end(lua_State *L, loop_state *ls, size_t it, const char *stopped)
+{
+    char msg[300];
+    if (stopped && !strcmp(stopped, "exploded")) {
+        gn_rnn_set_params(ls->net, ls->r->x_best);
+        snprintf(msg, sizeof msg, "train: stopped after %zu iterations: the best loss %.3g is still %.2g "
+                 "times that of an all-zero output (the activity explodes); kept the best parameters\n",
+                 it, ls->r->best, ls->r->best / ls->zero_loss);
+    } else if (ls->exploding) {
+        snprintf(msg, sizeof msg, "train: the best loss %.3g is still %.2g times that of an all-zero "
+                 "output: the network's activity still explodes\n", ls->r->best, ls->r->best / ls->zero_loss);
+    } else return;
+    lg_write(L, msg, strlen(msg));
 }
 
 /* Scores the current parameters on fresh trials (time kept apart). */
@@ -532,11 +622,11 @@ static int train_loop(lua_State *L)
     gn_train_rnn_objective(ls.r->ctx, &ls.fn);
     snprintf(ls.what, sizeof ls.what, "train %s", ls.to->type->name);
     ls.user = called_by_user(L);
-    new_batch(L, ls.net, ls.r, ls.to);
+    gn_batch *b0 = new_batch(L, ls.net, ls.r, ls.to);
     int st = gn_optim_init(o, &ls.fn, ls.r->x_start, &e);
-    if (st == GN_ENUM)
-        return lg_errorf(L, "train: the loss is not finite at the starting parameters");
+    if (st == GN_ENUM) return lg_errorf(L, "train: the loss is not finite at the starting parameters");
     if (st) return lg_coreerror(L, "train", &e);
+    explode_start(L, &ls, b0);
     o->cancel = lg_cancel();
     if (ls.to->monitor > 0) monitor_batch(L, &ls);
     ls.t0 = now_s();
@@ -555,9 +645,11 @@ static int train_loop(lua_State *L)
         if (diverged(&ls, st, o->f)) {
             if (loop_diverged(L, &ls, it, st == GN_ENUM || !isfinite(o->f)))
                 stopped = ls.last_nonfinite ? "nan" : "diverged";
+            else if (explode_stop(&ls, it)) stopped = "exploded";
             continue;
         }
         stopped = loop_good(L, &ls, it);
+        if (!stopped && explode_stop(&ls, it)) stopped = "exploded";
         loop_view(L, &ls, it, 0);
     }
     it--;   /* the last iteration run */
@@ -584,7 +676,7 @@ static int train_loop(lua_State *L)
         snprintf(msg, sizeof msg, "train: stopped after %d divergence events within %d iterations; "
                  "kept the best parameters (loss %.6g)\n", DIVERGE_MAX, DIVERGE_WINDOW, ls.r->best);
         lg_write(L, msg, strlen(msg));
-    }
+    } else explode_end(L, &ls, it, stopped);
     if (ls.user) {
         /* The figure and the line the chunk leaves behind (notebook too). */
         loop_view(L, &ls, it, 1);
