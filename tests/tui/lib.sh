@@ -24,7 +24,11 @@ if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
 fi
 case ${TERM:-dumb} in dumb|unknown) TERM=xterm-256color; export TERM ;; esac
 
-SOCK="ganglion-test-$$-$NAME"
+# One tmux server per launch: a server told to kill-server may still hold its
+# socket for a moment, and a new session on the same socket then dies with
+# "server exited unexpectedly".
+SOCKBASE="ganglion-test-$$-$NAME"
+SOCK="$SOCKBASE-0"
 TMP=$(mktemp -d)
 GANGLION_HISTORY=$TMP/history
 export GANGLION_HISTORY
@@ -32,10 +36,15 @@ FAILED=0
 
 T() { tmux -L "$SOCK" "$@"; }
 cleanup() {
-    tmux -L "$SOCK" kill-server >/dev/null 2>&1
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+    i=0
+    while [ "$i" -le "$LAUNCHES" ]; do
+        tmux -L "$SOCKBASE-$i" kill-server >/dev/null 2>&1
+        rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCKBASE-$i"
+        i=$((i + 1))
+    done
     rm -rf "$TMP"
 }
+LAUNCHES=0
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
@@ -43,9 +52,9 @@ trap 'exit 1' INT TERM
 # 100×30), journal in the temp dir ($TMP/session.lua, then session2.lua...:
 # a journal is never reused).  The shell around it records the tty
 # settings before and after and prints ganglion's exit status.
-LAUNCHES=0
 launch() {
     LAUNCHES=$((LAUNCHES + 1))
+    SOCK="$SOCKBASE-$LAUNCHES"
     JOURNAL="$TMP/session.lua"
     [ "$LAUNCHES" -gt 1 ] && JOURNAL="$TMP/session$LAUNCHES.lua"
     cat > "$TMP/run.sh" <<EOS
