@@ -14,7 +14,7 @@ for c in 'net:tr|net:train' 'pop:ru|pop:run' 'r:bu|r:bump' 'lin:ei|lin:eig' 't:s
 done
 
 # option names inside an options table, from ganglion.options
-for c in 'lif{tau_a|lif{tau_ampa' 'pop:run{T=10, kee|pop:run{T=10, keep_state' 'net:train(t, {met|net:train(t, {method' 'ring{n = 8, w|ring{n = 8, w'; do
+for c in 'lif{tau_a|lif{tau_ampa=' 'pop:run{T=10, kee|pop:run{T=10, keep_state=' 'net:train(t, {met|net:train(t, {method=' 'rnn{n=8, act|rnn{n=8, activation=' 'ring{n = 8, w|ring{n = 8, w'; do
     typed=${c%|*}; want=${c#*|}
     T send-keys -l "$typed"; T send-keys Tab
     expect_input "^> $(echo "$want" | sed 's/[.{(]/\\&/g')\$" "Tab completes $typed to $want"
