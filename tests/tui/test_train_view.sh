@@ -36,11 +36,12 @@ typeln 'h2 = net:train(t, {method="adam", iters=1000000, score_every=50})'
 expect 'train adam: iteration [0-9]+/1000000' "a long training run draws live" 15
 sleep 1
 T send-keys C-c
+expect 'train adam: stopped at iteration [0-9]+/1000000, loss' "Ctrl-C leaves the run's last state in the pane, titled as stopped" 10
 wait_for '^> *$' 10
 typeln 'plot({5, 1, 5}, {title = "after the stop"})'
 expect 'after the stop' "a figure after the interrupted run" 5
 T send-keys F5
-expect 'train adam: iteration [0-9]+/1000000' "F5: the interrupted run's last frame is kept in the history" 5
+expect 'train adam: stopped at iteration [0-9]+/1000000' "F5: the interrupted run's last frame is kept in the history" 5
 T send-keys F6
 expect 'after the stop' "F6 back to the newest" 5
 
@@ -58,4 +59,5 @@ n=$(grep -c '^ *loop figure *$' "$TMP/n.md")
 grep -q '^(play bump: still frame, step [0-9]* of 40)' "$TMP/n.md" && ok "play() leaves a still frame with a caption" || bad "play() leaves a still frame with a caption"
 grep -q '^train adam: 3000 iterations in' "$TMP/n.md" && ok "the training chunk's summary line is in the notebook" || bad "the training chunk's summary line is in the notebook"
 [ "$(grep -c 'train adam: iteration 3000/3000' "$TMP/n.md")" = 1 ] && ok "and its final figure, once" || bad "and its final figure, once"
+[ "$(grep -c 'train adam: stopped at iteration [0-9]*/1000000' "$TMP/n.md")" = 1 ] && ok "the interrupted training's last frame is in the notebook, once" || bad "the interrupted training's last frame is in the notebook, once"
 finish
