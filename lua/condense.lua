@@ -133,13 +133,6 @@ local function checkopts(opts)
   return o
 end
 
--- All trials' rates stacked (observations × units).
-local function stack(traces)
-  local rs = {}
-  for b, tr in ipairs(traces) do rs[b] = tr.r end
-  return matrix.vcat(rs)
-end
-
 -- Σ mask·(y - target)² and Σ mask of the traces on the batch.
 local function sq_err(ev, traces)
   local se, nm = 0, 0
@@ -154,8 +147,8 @@ end
 -- The selection measurement: score on the selection batch and its rates
 -- (for ranking the next candidates and for the least-squares merge).
 local function select_measure(net, task, sel)
-  local traces = net:run(sel)
-  return task:score(sel, traces), stack(traces)
+  local traces = net:run(sel, { traces = "ry" })
+  return task:score(sel, traces), traces.R   -- all trials' rates stacked (observations × units)
 end
 
 -- The held-out measurement, chunk by chunk (1000 trials of traces at once
@@ -165,13 +158,13 @@ local function heldout_measure(net, task, chunks, parentR)
   local solved, total, se, nm = 0, 0, 0, 0
   local R
   for k, ch in ipairs(chunks) do
-    local traces = net:run(ch)
+    local traces = net:run(ch, { traces = k == 1 and "ry" or "y" })
     local B = #ch.u
     solved = solved + task:score(ch, traces) * B
     total = total + B
     local a, b = sq_err(ch, traces)
     se, nm = se + a, nm + b
-    if k == 1 then R = stack(traces) end
+    if k == 1 then R = traces.R end
   end
   local row = { n = net.n, score = solved / total, loss = se / nm, npcs = npcs(R, 0.9), pr = participation(R) }
   if parentR then
