@@ -214,6 +214,14 @@ local function train(net, task, o)
   if o.train then for k, v in pairs(o.train) do topts[k] = v end end
   topts.iters = o.retrain
   if o.method then topts.method = o.method end
+  -- Hessian-free retraining starts next to a solution: its curvature products run on
+  -- 16 trials of the 128-trial gradient batch (curvature on a subset of the gradient's
+  -- data, as in Martens 2010) unless train={cbatch=} says otherwise.  On a 64-unit
+  -- decision net this kept the held-out scores of net:train's 64-trial default at 2.5x
+  -- less CPU time per merge step.
+  if (topts.method or "hf") == "hf" and topts.cbatch == nil then
+    topts.cbatch = math.min(16, topts.batch or 128)
+  end
   -- Scores and the monitoring loss during retraining would only feed the
   -- history; condense measures on its own batches.
   if topts.score_every == nil and topts.target == nil then topts.score_every = 0 end
