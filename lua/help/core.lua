@@ -77,7 +77,9 @@ return {
            "did; a chunk " ..
            "that never finished (kill -9) is skipped unless --rerun-unfinished.  save(), " ..
            "notebook() and journal(path) are not repeated.  The replayed chunks go into the new " ..
-           "session's journal, so today's journal alone rebuilds today's state.\n" ..
+           "session's journal, so today's journal alone rebuilds today's state.  A journal " ..
+           "written by another ganglion version replays after a warning naming both versions " ..
+           "(a default may have changed; man ganglion, VERSIONS).\n" ..
            "At the prompt, Ctrl-C during net:train or condense stops that work, which keeps its " ..
            "best parameters and returns what it has (h.interrupted, log.interrupted); the chunk " ..
            "goes on, and any training or condense it starts later returns at once, also marked " ..

@@ -158,6 +158,14 @@ fi
 # ---- a full disk never tears a record ----------------------------------------------
 MNT=$D/small
 mkdir "$MNT"
+# ---- a journal from another version replays, with a warning -------------------
+printf -- '-- ganglion session 2\n-- ganglion 0.0.1, started x, seed 1, pid 2\n-- [1] 10 bytes\nprint(6*7)\n-- [1] ok\n' > old.lua
+$G -b old.lua > vout 2> verr; st=$?
+[ $st = 0 ] && [ "$(cat vout)" = 42 ] && grep -q "written by ganglion 0.0.1, this is $($G --version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+')" verr
+ok $? "a journal of another version replays (status $st) and the warning names both versions ($(cat verr))"
+$G -b today.lua > /dev/null 2> verr2
+[ ! -s verr2 ] ; ok $? "a journal of this version replays without a version warning ($(cat verr2))"
+
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$MNT" 2>/dev/null; then
     mkfifo in4
     ( printf 'a = 1\n'; sleep 1

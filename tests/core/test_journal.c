@@ -134,6 +134,24 @@ static void test_v1(void)
     free(c);
 }
 
+static void test_version(void)
+{
+    char v[32];
+    const char *j2 = GN_JOURNAL_MAGIC2 "\n-- ganglion 0.1.0, started x, seed 1, pid 2\n-- [1] 1 bytes\nx\n";
+    CHECK(gn_journal_version(j2, strlen(j2), v, sizeof v) && strcmp(v, "0.1.0") == 0,
+          "the version of a format-2 journal (%s)", v);
+    const char *j1 = GN_JOURNAL_MAGIC "\n-- ganglion 0.2.0, started x, seed 1\n-- [1]\nx\n";
+    CHECK(gn_journal_version(j1, strlen(j1), v, sizeof v) && strcmp(v, "0.2.0") == 0,
+          "the version of a format-1 journal (%s)", v);
+    const char *bad[] = { "-- ganglion session 2\nx = 1\n", "-- ganglion session 2\n-- ganglion 0.1.0\n",
+                          "print(1)\n-- ganglion 1.0, started\n", "-- ganglion session 2\n-- ganglion , x\n",
+                          "-- ganglion session 2\n-- ganglion 0.1.0" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(!gn_journal_version(bad[i], strlen(bad[i]), v, sizeof v), "no version in bad header %zu", i);
+    char tiny[4];
+    CHECK(!gn_journal_version(j2, strlen(j2), tiny, sizeof tiny), "a version longer than the buffer is refused");
+}
+
 static void test_names(void)
 {
     gn_journal a, b;
@@ -211,6 +229,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     test_roundtrip();
     test_v1();
+    test_version();
     test_names();
     test_full_disk();
     char cmd[600];

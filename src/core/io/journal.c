@@ -31,6 +31,23 @@ char *gn_journal_header(const char *version, const char *started, unsigned long 
                version, started, seed, pid);
 }
 
+int gn_journal_version(const char *text, size_t len, char *buf, size_t size)
+{
+    static const char tag[] = "\n-- ganglion ";
+    size_t m = strlen(GN_JOURNAL_MAGIC2);
+    if (len < m || strncmp(text, GN_JOURNAL_MAGIC2, m) != 0) m = strlen(GN_JOURNAL_MAGIC);
+    if (size == 0 || len < m + sizeof tag || strncmp(text, GN_JOURNAL_MAGIC, strlen(GN_JOURNAL_MAGIC)) != 0 ||
+        strncmp(text + m, tag, sizeof tag - 1) != 0)
+        return 0;
+    const char *v = text + m + sizeof tag - 1, *end = text + len;
+    size_t n = 0;
+    while (v + n < end && v[n] != ',' && v[n] != '\n' && v[n] != ' ') n++;
+    if (n == 0 || v + n >= end || v[n] != ',' || n >= size) return 0;
+    memcpy(buf, v, n);
+    buf[n] = 0;
+    return 1;
+}
+
 char *gn_journal_frame(int k, const char *code)
 {
     return fmt("-- [%d] %zu bytes\n%s\n", k, strlen(code), code);

@@ -5,7 +5,7 @@
  * Format 2 (written since journals became framed):
  *
  *   -- ganglion session 2
- *   -- ganglion 0.1.0, started 2026-12-04 10:23:45 UTC, seed 42, pid 1234
+ *   -- ganglion 0.2.0, started 2026-12-04 10:23:45 UTC, seed 42, pid 1234
  *   -- [1] 9 bytes
  *   seed(42)
  *   -- [1] ok
@@ -98,5 +98,10 @@ typedef struct {
  * array in *out; *framed is 1 when the byte-exact framing held throughout,
  * 0 when the text had to be split at marker lines. */
 int gn_journal_parse(const char *text, size_t len, gn_chunk **out, int *framed, gn_err *err);
+
+/* The ganglion version named in a format-2 journal's second line
+ * ("-- ganglion VERSION, started ..."), copied into buf (NUL-terminated);
+ * 1 when found, 0 when the journal names none (older formats, edited). */
+int gn_journal_version(const char *text, size_t len, char *buf, size_t size);
 
 #endif

@@ -537,11 +537,18 @@ static int replay_journal(gn_repl *r, const char *text, size_t len, int echo, in
     if (!framed && strncmp(text, GN_JOURNAL_MAGIC2 "\n", strlen(GN_JOURNAL_MAGIC2) + 1) == 0)
         report_error(r, "replay: this journal was edited (chunk lengths no longer match); "
                         "split at its marker lines instead");
+    char ver[32], msg[400];
+    if (gn_journal_version(text, len, ver, sizeof ver) && strcmp(ver, GN_VERSION) != 0) {
+        /* Defaults change between versions (e.g. ring{}'s first cue in 0.2.0),
+         * so the replay may differ from what was seen: say so, run anyway. */
+        snprintf(msg, sizeof msg, "replay: this journal was written by ganglion %s, this is %s; "
+                 "results may differ where defaults changed (see the man page, VERSIONS)", ver, GN_VERSION);
+        report_error(r, msg);
+    }
     int saved = r->interactive, failed = 0;
     r->interactive = 1;
     gn_session_set_replaying(r->session, 1);
     for (int k = 0; k < n && !failed; k++) {
-        char msg[400];
         if (c[k].status == GN_CHUNK_UNFINISHED && !rerun_unfinished) {
             snprintf(msg, sizeof msg, "replay: chunk %d never finished when it was recorded "
                      "(the session was killed during it); skipped — --rerun-unfinished runs it", c[k].k);
