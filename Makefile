@@ -183,11 +183,11 @@ SLURM_OPTS ?=
 STUDY_OUT = study/$(if $(findstring --quick,$(STUDY_ARGS)),REPORT-quick,REPORT)
 study: all
 	@mkdir -p study
-	@start=$$(date +%s); \
+	@start=$$(date +%s); load=$$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); \
 	scripts/sweep_parallel.sh -j $(STUDY_JOBS) -o $(STUDY_OUT).csv $(if $(SLURM),--slurm --wait $(SLURM_OPTS)) \
 	    scripts/study.lua -- $(STUDY_ARGS) && \
 	./$(BIN) -b scripts/study.lua --report $(STUDY_OUT).csv --out $(STUDY_OUT).md $(STUDY_ARGS) \
-	    --wall $$(( $$(date +%s) - start )) \
+	    --wall $$(( $$(date +%s) - start )) --load "$$load" \
 	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(SLURM_OPTS), SLURM_OPTS='$(SLURM_OPTS)') STUDY_JOBS=$(STUDY_JOBS)$(if $(STUDY_ARGS), STUDY_ARGS='$(STUDY_ARGS)')"
 
 install: all
