@@ -464,6 +464,62 @@ local function report(rows, out, wall, command)
       msd(dn, "%.1f"), win, tie, lose, msd(ds, "%.3f"), verdict))
   end
   w()
+  -- The known failure mode: the solution turning into a ramp as units go.
+  w("## Does the solution label drift toward ramping along the condensation?")
+  w()
+  w("Per task and operator, over the condensed seeds: chains whose label at any checkpoint (3/4, 1/2 and "
+    .. "1/4 of the parent's size, and the end) differs from the parent's, and chains that reach \"ramping\" "
+    .. "from a parent that was not ramping.")
+  w()
+  w("| task | parent labels | " .. table.concat(OPS, " | ") .. " |")
+  w("|---|---|" .. ("---|"):rep(#OPS))
+  for _, name in ipairs(S.tasks) do
+    local par = select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == "parent" end)
+    local pl, cells = {}, {}
+    for _, r in ipairs(par) do pl[#pl + 1] = tostring(r.label) end
+    for _, op in ipairs(OPS) do
+      local changed, toramp, k = 0, 0, 0
+      for _, r in ipairs(select(rows, function(r) return r.kind == "condense" and r.task == name and r.op == op end)) do
+        local first = r.path and r.path:match("^%d+:([^;]+)")
+        if first and r.path:find(";") then
+          k = k + 1
+          local ch, rp = false, false
+          for l in r.path:gmatch("%d+:([^;]+)") do
+            if l ~= first then ch = true end
+            if l == "ramping" and first ~= "ramping" then rp = true end
+          end
+          changed, toramp = changed + (ch and 1 or 0), toramp + (rp and 1 or 0)
+        end
+      end
+      cells[#cells + 1] = k > 0 and ("changed %d of %d, to ramping %d"):format(changed, k, toramp) or "not condensed"
+    end
+    w(("| %s | %s | %s |"):format(name, table.concat(pl, ", "), table.concat(cells, " | ")))
+  end
+  w()
+  -- Solution type against size, all tasks side by side.
+  w("## Solution type against size")
+  w()
+  w("Nets trained from scratch at each size (sweep, " .. S.sweep_seeds .. " seeds): the most frequent label "
+    .. "(how many seeds) and the mean held-out score; the per-task sections list every label.")
+  w()
+  w("| size | " .. table.concat(S.tasks, " | ") .. " |")
+  w("|---|" .. ("---|"):rep(#S.tasks))
+  for _, n in ipairs(S.sizes) do
+    local cells = {}
+    for _, name in ipairs(S.tasks) do
+      local rs = select(rows, function(r) return r.kind == "sweep" and r.task == name and r.size == n end)
+      local c, best = {}, nil
+      for _, r in ipairs(rs) do
+        local l = tostring(r.label)
+        c[l] = (c[l] or 0) + 1
+        if not best or c[l] > c[best] or (c[l] == c[best] and l < best) then best = l end
+      end
+      local m = stats(field(rs, "score"))
+      cells[#cells + 1] = best and ("%s (%d of %d), score %.2f"):format(best, c[best], #rs, m or 0 / 0) or "–"
+    end
+    w(("| %d | %s |"):format(n, table.concat(cells, " | ")))
+  end
+  w()
   for _, name in ipairs(S.tasks) do
     local task = make_task(name)
     w(("## %s"):format(name))
