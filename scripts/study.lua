@@ -53,7 +53,7 @@ local S = opt.quick and {
   tasks = { "decision", "context", "flipflop" }, seeds = 5, parent_n = 32, method = "adam",
   iters = { decision = 1500, context = 3000, flipflop = 2000, timing = 2000, romo = 3000, dms = 3000, sine = 2000 },
   retrain = 40, patience = 3, min_n = 2, max_steps = nil, heldout = 1000, eval = 200,
-  sizes = { 2, 4, 8, 16, 32, 64, 128 }, sweep_seeds = 5, sweep_iters = 600, fixedpoints = 48,
+  sizes = { 2, 4, 8, 16, 32, 64, 128 }, sweep_seeds = 5, sweep_iters = "parent", sweep_target = 0.9, fixedpoints = 48,
   label_trials = 64, train = { threads = 1 },
   why = "Why these settings (measured on this machine under a load average of 5-12, one `clock()` "
     .. "per training, before the run): the earlier full settings (64-unit parents trained with hf for 300 "
@@ -68,7 +68,10 @@ local S = opt.quick and {
     .. "learn (adam 3000 -> 0.82), so parents have 32 units. One condense chain of a 32-unit decision "
     .. "parent (adam retrain 100) took 96 s for merge_ls (32 -> 4 units, 28 accepted steps) and 26 s for "
     .. "8 delete_comp steps; with retrain 40 and 4 operators a parent costs ~2-3 min, 15 parents ~40 "
-    .. "core-min, the sweep (105 nets, adam 600 iterations) ~20 core-min. So `make study` runs the three "
+    .. "core-min. A first full run (41 min) swept with a fixed 600 adam iterations, too few: flipflop "
+    .. "nets below 64 units and context nets of every size stayed below chance, so their labels described "
+    .. "untrained nets; the sweep now trains each size with the parents' budget, stopping early at a score "
+    .. "of 0.9 (large nets stop early, small ones are cheap). So `make study` runs the three "
     .. "tasks of the research question (decision, context, flipflop), 5 seeds, all four operators, sizes "
     .. "2-128, within the hour; the other tasks run with the same settings through --tasks (32-unit adam "
     .. "parents, measured: timing 2000 iterations 58 s -> 1.00, romo 3000 78 s -> 1.00, dms 3000 68 s -> "
@@ -116,6 +119,11 @@ local function iters_of(name)
   return type(S.iters) == "table" and (S.iters[name] or 2000) or S.iters
 end
 
+-- Sweep training iterations of a task: a number, or "parent" (the parents' budget).
+local function sweep_iters_of(name)
+  return S.sweep_iters == "parent" and iters_of(name) or S.sweep_iters
+end
+
 -- The fixed run list: condense runs (task, seed), then sweep runs (task,
 -- seed, size): a run cut short still has every size for its first seeds.
 local function runs()
@@ -133,11 +141,13 @@ end
 
 ---------------------------------------------------------------------------
 -- One run.
-local function train_net(task, ti, s, n, iters)
+local function train_net(task, ti, s, n, iters, target)
   seed(1000 * ti + s)
   local net = rnn { n = n, inputs = task.inputs, outputs = task.outputs }
   if iters > 0 then
     local to = { method = S.method, iters = iters, monitor = 0 }
+    -- to criterion: stop once a fresh 100-trial batch (every 20 iterations) scores `target`
+    if target then to.target, to.score_every, to.score_batch = target, 20, 100 end
     for k, v in pairs(S.train or {}) do to[k] = v end
     local h = net:train(task, to)
     if h.interrupted then error("interrupted", 0) end
@@ -264,7 +274,7 @@ end
 local function run_sweep(r, add)
   local task = make_task(r.task)
   local t0 = clock()
-  local net = train_net(task, r.ti, r.seed, r.size, S.sweep_iters)
+  local net = train_net(task, r.ti, r.seed, r.size, sweep_iters_of(r.task), S.sweep_target)
   seed(5000 + 1000 * r.ti + r.seed)
   local row = { kind = "sweep", task = r.task, seed = r.seed, op = "-", size = r.size, n = net.n,
                 score = heldout_score(net, task), chance = task.chance }
@@ -383,19 +393,35 @@ local function report(rows, out, wall, command)
     if f then f:close() end
     return l and l:match("^(%S+ %S+ %S+)") or "unknown"
   end
+  do   -- the compute behind the rows (each run's wall seconds), next to this invocation's wall time
+    local ct, st, nc, ns = 0, 0, 0, 0
+    for _, r in ipairs(rows) do
+      if r.kind == "condense" and r.op == "parent" and type(r.time) == "number" then ct, nc = ct + r.time, nc + 1 end
+      if r.kind == "sweep" and type(r.time) == "number" then st, ns = st + r.time, ns + 1 end
+    end
+    w(("Run time (sum of each run's wall seconds; slices run side by side): %d condense runs %.0f s, "
+       .. "%d sweep runs %.0f s."):format(nc, ct, ns, st)
+       .. ((ct + st) > 2.5 * wall and " Most of it is not in the wall time above: rows of an earlier invocation "
+           .. "were reused (rerunning resumes)." or ""))
+    w()
+  end
   local pn = io.popen and io.popen("nproc 2>/dev/null")
   local ncores = pn and pn:read("l")
   if pn then pn:close() end
   w(("Machine: %s cores; load average (1, 5, 15 min) %s at the start, %s when the report was written."):format(
     ncores or "?", opt.load or "not recorded", loadavg()))
   w()
-  local its = {}
-  for _, name in ipairs(S.tasks) do its[#its + 1] = ("%s %d"):format(name, iters_of(name)) end
+  local its, sits = {}, {}
+  for _, name in ipairs(S.tasks) do
+    its[#its + 1] = ("%s %d"):format(name, iters_of(name))
+    sits[#sits + 1] = ("%s %d"):format(name, sweep_iters_of(name))
+  end
   w(("Settings: tasks %s; %d seeds; parents of %d units trained with %s (iterations: %s); condense with ops %s, "
      .. "retrain %d, patience %d, threshold = parent held-out score - 0.05, selection batch %d trials, held-out "
-     .. "batch %d trials; sweep sizes %s, %d seeds, %d iterations; labels from %d trials, %d fixed-point starts.")
+     .. "batch %d trials; sweep sizes %s, %d seeds, at most %s iterations%s; labels from %d trials, %d fixed-point starts.")
      :format(table.concat(S.tasks, ", "), S.seeds, S.parent_n, S.method, table.concat(its, ", "), table.concat(OPS, ", "),
-             S.retrain, S.patience, S.eval, S.heldout, table.concat(S.sizes, ", "), S.sweep_seeds, S.sweep_iters,
+             S.retrain, S.patience, S.eval, S.heldout, table.concat(S.sizes, ", "), S.sweep_seeds, table.concat(sits, ", "),
+             S.sweep_target and (", stopping once a fresh 100-trial batch scores %.2f (checked every 20)"):format(S.sweep_target) or "",
              S.label_trials, S.fixedpoints)
      .. (S.max_steps and (" Each operator stops after %d accepted steps (quick)."):format(S.max_steps) or "")
      .. (S.task_opts and " Quick tasks have shorter trials (decision{fix=5, stim=40, resp=20}, "
