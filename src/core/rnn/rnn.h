@@ -137,6 +137,14 @@ int gn_rnn_work_threads(const gn_rnn_work *w);
 int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix *r,
                       gsl_matrix *y, gn_err *err);
 
+/* 1 when every x_t and y_t of the last forward pass is finite; else 0 and
+ * the first non-finite value in trial order, every x before any y:
+ * trial *k (0-based), step *t (1..T), column *i (0-based), *which 0 for x,
+ * 2 for y, and the *value.  Reads the workspace in place (for runs that
+ * copy out no x). */
+int gn_rnn_work_finite(const gn_rnn_work *w, size_t *k, size_t *t, size_t *i, int *which,
+                       double *value);
+
 /* ---- computations ------------------------------------------------------------
  * rng: noise source when net->noise > 0; NULL runs without noise.
  * loss / grad may be NULL where noted.  All return GN_OK or GN_EINVAL (shape
@@ -154,6 +162,14 @@ int gn_rnn_loss(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng 
  * flat order above).  The traces stay in w for gn_rnn_gv. */
 int gn_rnn_grad(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
                 double *loss, double *grad, gn_err *err);
+
+/* gn_rnn_grad plus the squares of the per-trial gradients, from the same
+ * pass: sq[i] = Σ_k g_k[i]², g_k trial k's term of the batch gradient
+ * (grad = Σ_k g_k, g_k = ∇ Σ_{trial k} mask·(y − target)² / M with M the
+ * whole batch's Σ mask) — the diagonal of Martens' (2010) preconditioner
+ * without one BPTT per trial.  grad and sq have nparams entries. */
+int gn_rnn_grad_sq(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                   double *loss, double *grad, double *sq, gn_err *err);
 
 /* Gauss-Newton–vector product for the masked MSE loss, with structural
  * damping (Martens & Sutskever 2011), never forming the matrix:
