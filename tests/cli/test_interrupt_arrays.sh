@@ -8,34 +8,8 @@ G=${GANGLION:-./ganglion}
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 ok() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi; }
-now() { date +%s.%N; }
 
-# Runs $1 in batch mode, sends SIGINT 0.5 s after it printed "start"; sets st
-# and secs (from the signal to "interrupted" on stderr, what the user waits
-# for; the exit after it frees gigabytes, which takes its own time).
-interrupt() {
-    $G -b "$1" > "$D/out" 2> "$D/err" &
-    pid=$!
-    i=0
-    while [ $i -lt 300 ] && ! grep -q start "$D/out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-    sleep 0.5
-    t0=$(now)
-    kill -INT $pid
-    while kill -0 $pid 2>/dev/null && ! grep -q interrupted "$D/err" 2>/dev/null; do sleep 0.02; done
-    secs=$(echo "$(now) - $t0" | bc)
-    wait $pid; st=$?
-}
-
-# Under ASan (make asan sets ASAN_OPTIONS) everything is several times
-# slower, the operations too; the bound is about ganglion's polling.
-case "${ASAN_OPTIONS:-}" in '') bound=3 ;; *) bound=10 ;; esac
-
-check() {   # $1 = what was interrupted
-    [ $st = 1 ] ; ok $? "SIGINT during $1: exit status 1 (got $st)"
-    grep -q "interrupted" "$D/err" ; ok $? "SIGINT during $1: \"interrupted\" on stderr ($(tr '\n' '|' < "$D/err" | cut -c1-120))"
-    ! grep -q "not reached" "$D/out" ; ok $? "SIGINT during $1: the rest of the chunk did not run"
-    [ "$(echo "$secs < $bound" | bc)" = 1 ] ; ok $? "SIGINT during $1: stops within $bound s (took $secs s)"
-}
+. "$(dirname "$0")/interrupt_lib.sh"
 
 # 6000^3 multiply-adds: 4.3e11 flops, 3 s or more even on both cores at full
 # AVX-512 speed; before the product was split into panels Ctrl-C waited for
