@@ -1,8 +1,9 @@
 #!/bin/sh
 # test_interrupt_arrays.sh — SIGINT during one long array operation (a matrix
 # product of many seconds, a transpose and an element-wise map of a large
-# matrix) stops it between tiles: "interrupted" on stderr, exit 1, well
-# before the operation could have finished.  (Poll placement and partial
+# matrix, a reduction, sort or covariance, one LAPACK call) stops it between
+# tiles (or kills the LAPACK call's child process): "interrupted" on stderr,
+# exit 1, well before the operation could have finished.  (Poll placement and partial
 # results are checked exactly in tests/core/test_mat_tiled.c.)
 G=${GANGLION:-./ganglion}
 D=$(mktemp -d)
@@ -25,4 +26,19 @@ interrupt "$D/pow.lua"; check "element-wise pow on 1e8 elements"
 
 printf 'local a = matrix(10000, 10000, 1.1)\nprint("start")\nlocal b = a:t()\nb = a:t()\nprint("not reached")\n' > "$D/t.lua"
 interrupt "$D/t.lua"; check "the transpose of a 10000x10000 matrix"
+# One LAPACK call: the eigenvalues of a general 3000x3000 matrix (minutes
+# of dgeev) run in a child process, which Ctrl-C kills.
+printf 'local a = matrix.randn(3000, 3000)\nprint("start")\nlocal e = a:eig()\nprint("not reached")\n' > "$D/eig.lua"
+interrupt "$D/eig.lua"; check "eig of a 3000x3000 matrix (one LAPACK call)"
+
+# The SVD inside pca() (a 2000-wide eigenproblem in GSL): in a child too.
+printf 'local X = matrix.rand(5000, 2000)\nprint("start")\nlocal p = pca(X)\nprint("not reached")\n' > "$D/pca.lua"
+interrupt "$D/pca.lua"; check "pca of 5000x2000 data"
+
+# Reductions and sorts over 1e8 elements poll every 2^20 elements.
+printf 'local a = matrix(10000, 10000, 1.1)\nprint("start")\nlocal s = a:std()\ns = a:sort(2)\ns = a:cumsum(1)\ns = a:std()\nprint("not reached")\n' > "$D/red.lua"
+interrupt "$D/red.lua"; check "std, sort and cumsum of 1e8 elements"
+
+printf 'local a = matrix.rand(20000, 2000)\nprint("start")\nlocal c = a:cov()\nc = a:cov()\nprint("not reached")\n' > "$D/cov.lua"
+interrupt "$D/cov.lua"; check "cov of 20000x2000 data"
 exit 0

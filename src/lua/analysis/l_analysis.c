@@ -174,7 +174,12 @@ static gn_pca **fitpca(lua_State *L, const gsl_matrix *X, const char *fn)
     gn_pca **box = lg_newbox(L, sizeof *box, free_pca);
     gn_pca *p = *box = gn_pca_alloc(X->size1, X->size2, &e);
     if (!p) lg_coreerror(L, fn, &e);
-    if (gn_pca_fit(p, X, &e)) analysis_error(L, fn, &e, X, NULL);
+    gn_cancel cc = lg_cancel();
+    p->ws->cancel = &cc;   /* a large SVD runs in a child that Ctrl-C kills */
+    int st = gn_pca_fit(p, X, &e);
+    p->ws->cancel = NULL;
+    if (st == GN_EINTR) lg_interrupted(L);
+    if (st) analysis_error(L, fn, &e, X, NULL);
     checkoutv(L, p->mean, fn, "mean", X, NULL);
     checkoutv(L, p->var, fn, "var", X, NULL);
     checkoutv(L, p->explained, fn, "explained", X, NULL);
