@@ -240,6 +240,66 @@ static void test_gv(gsl_rng *rng, int act, double sdamp)
     gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
 }
 
+/* gn_rnn_grad_sq: its gradient is gn_rnn_grad's, and its squares are those
+ * of the per-trial gradients computed one trial at a time (each trial's
+ * gradient of its own loss, scaled by M_k/M into its term of the batch
+ * gradient); a trial with no mask contributes nothing. */
+static void test_grad_sq(gsl_rng *rng, int act, int nth)
+{
+    size_t n = 7, ni = 2, no = 3, B = 5, T = 11;
+    gn_rnn *net = make_net(n, ni, no, act, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    for (size_t t = 0; t < T; t++)
+        for (size_t o = 0; o < no; o++) bat->mask[(t * B + 2) * no + o] = 0;   /* trial 3: no mask */
+    gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, nth, NULL), *w1 = gn_rnn_work_alloc(net, 1, T, 1, NULL);
+    gn_batch *one = gn_batch_alloc(1, T, ni, no, 1, NULL);
+    size_t np = gn_rnn_nparams(net);
+    double *g = malloc(np * sizeof *g), *g0 = malloc(np * sizeof *g0), *sq = malloc(np * sizeof *sq);
+    double *g1 = malloc(np * sizeof *g1), *want = calloc(np, sizeof *want), *gsum = calloc(np, sizeof *gsum);
+    double l, l0, M = gn_batch_mask_sum(bat);
+    gn_err e = {0};
+    CHECK(gn_rnn_grad(net, bat, w, NULL, &l0, g0, &e) == GN_OK, "grad runs");
+    CHECK(gn_rnn_grad_sq(net, bat, w, NULL, &l, g, sq, &e) == GN_OK, "grad_sq runs (%s)", e.msg);
+    for (size_t k = 0; k < B; k++) {
+        gn_batch_subset(one, bat, k, NULL);
+        double Mk = gn_batch_mask_sum(one), lk;
+        if (!(Mk > 0)) continue;
+        gn_rnn_grad(net, one, w1, NULL, &lk, g1, NULL);
+        for (size_t i = 0; i < np; i++) {
+            double gk = g1[i] * Mk / M;
+            want[i] += gk * gk;
+            gsum[i] += gk;
+        }
+    }
+    double dg = 0, dsum = 0, dsq = 0;
+    for (size_t i = 0; i < np; i++) {
+        dg = fmax(dg, fabs(g[i] - g0[i]));
+        dsum = fmax(dsum, fabs(gsum[i] - g0[i]));
+        dsq = fmax(dsq, fabs(sq[i] - want[i]));
+    }
+    CHECK_NEAR(l, l0, 1e-14, "%s, %d thread(s): grad_sq's loss is grad's", gn_act_name(act), nth);
+    CHECK(dsum < 1e-12 * max_abs(g0, np), "per-trial gradients (scaled by M_k/M) sum to the batch gradient (%.1e)", dsum);
+    CHECK(dg < 1e-12 * max_abs(g0, np), "%s, %d thread(s): grad_sq's gradient is grad's (max diff %.1e of %.2g)",
+          gn_act_name(act), nth, dg, max_abs(g0, np));
+    CHECK(dsq < 1e-12 * max_abs(want, np) && max_abs(want, np) > 0,
+          "%s, %d thread(s): squares of the per-trial gradients match one BPTT per trial (max diff %.1e of %.2g)",
+          gn_act_name(act), nth, dsq, max_abs(want, np));
+    /* the traces stay usable for Gv (same as after gn_rnn_grad) */
+    double *v = malloc(np * sizeof *v), *h1 = malloc(np * sizeof *h1), *h2 = malloc(np * sizeof *h2);
+    for (size_t i = 0; i < np; i++) v[i] = gsl_ran_gaussian(rng, 1);
+    CHECK(gn_rnn_gv(net, bat, w, v, 0.2, h1, &e) == GN_OK, "Gv after grad_sq runs");
+    gn_rnn_grad(net, bat, w, NULL, &l0, g0, NULL);
+    gn_rnn_gv(net, bat, w, v, 0.2, h2, NULL);
+    double dh = 0;
+    for (size_t i = 0; i < np; i++) dh = fmax(dh, fabs(h1[i] - h2[i]));
+    CHECK(dh == 0, "Gv after grad_sq equals Gv after grad (%.1e)", dh);
+    CHECK(gn_rnn_grad_sq(net, bat, w, NULL, &l, g, NULL, &e) == GN_EINVAL, "grad_sq without sq refused: %s", e.msg);
+    free(v); free(h1); free(h2);
+    free(g); free(g0); free(sq); free(g1); free(want); free(gsum);
+    gn_batch_free(one); gn_rnn_work_free(w1);
+    gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+}
+
 static void test_noise(gsl_rng *rng)
 {
     size_t n = 6, ni = 2, no = 1, B = 4, T = 9;
@@ -438,6 +498,8 @@ int main(void)
         test_grad_fd(rng, act, 1);
         test_gv(rng, act, 0);
         test_gv(rng, act, 0.37);
+        test_grad_sq(rng, act, 1);
+        test_grad_sq(rng, act, 2);
     }
     test_threads(rng);
     test_noise(rng);

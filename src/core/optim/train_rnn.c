@@ -23,10 +23,10 @@ struct gn_train_rnn {
     gsl_rng *noise;       /* working copy, reset before every evaluation */
     const gn_batch *bat;  /* gradient batch (driver's) */
     gn_batch *cbat;       /* curvature batch (ours) */
-    gn_batch *one;        /* one trial, for per-case gradients */
-    work w, wc, w1, we;   /* gradient, curvature, one-trial, evaluation workspaces */
+    work w, wc, we;       /* gradient, curvature, evaluation workspaces */
     double *xc;           /* curvature point */
-    double *g1;           /* one trial's gradient */
+    double *gc;           /* the curvature batch's gradient at xc (not used) */
+    double *sq;           /* Σ over curvature trials of their gradient terms squared */
     int net_at_xc;        /* net holds xc and wc holds its forward pass */
     double prof_s[GN_TRAIN_NPROF];   /* wall seconds per kind of work */
     size_t prof_n[GN_TRAIN_NPROF];   /* calls */
@@ -76,8 +76,9 @@ gn_train_rnn *gn_train_rnn_alloc(gn_rnn *net, size_t Bc, int nthreads, gsl_rng *
     c->noise0 = gsl_rng_alloc(gsl_rng_mt19937);
     c->noise = gsl_rng_alloc(gsl_rng_mt19937);
     c->xc = calloc(c->np, sizeof(double));
-    c->g1 = calloc(c->np, sizeof(double));
-    if (!c->noise0 || !c->noise || !c->xc || !c->g1) {
+    c->gc = calloc(c->np, sizeof(double));
+    c->sq = calloc(c->np, sizeof(double));
+    if (!c->noise0 || !c->noise || !c->xc || !c->gc || !c->sq) {
         gn_train_rnn_free(c);
         gn_fail(err, GN_ENOMEM, "train: no memory for %zu parameters", c->np);
         return NULL;
@@ -91,13 +92,12 @@ void gn_train_rnn_free(gn_train_rnn *c)
     if (c->noise0) gsl_rng_free(c->noise0);
     if (c->noise) gsl_rng_free(c->noise);
     gn_batch_free(c->cbat);
-    gn_batch_free(c->one);
     gn_rnn_work_free(c->w.w);
     gn_rnn_work_free(c->wc.w);
-    gn_rnn_work_free(c->w1.w);
     gn_rnn_work_free(c->we.w);
     free(c->xc);
-    free(c->g1);
+    free(c->gc);
+    free(c->sq);
     free(c);
 }
 
@@ -138,9 +138,7 @@ int gn_train_rnn_set_batch(gn_train_rnn *c, const gn_batch *bat, gn_err *err)
     if (c->Bc > 0) {
         size_t Bc = c->Bc < bat->B ? c->Bc : bat->B;
         if ((st = fit_work(net, &c->wc, Bc, bat->T, c->nth, err))) return st;
-        if ((st = fit_work(net, &c->w1, 1, bat->T, 1, err))) return st;
         if ((st = fit_batch(&c->cbat, Bc, bat->T, bat->nin, bat->nout, err))) return st;
-        if ((st = fit_batch(&c->one, 1, bat->T, bat->nin, bat->nout, err))) return st;
         if ((st = gn_batch_subset(c->cbat, bat, 0, err))) return st;
     }
     c->bat = bat;
@@ -179,14 +177,21 @@ static int at_xc(gn_train_rnn *c, gn_err *err)
     return GN_OK;
 }
 
+/* The curvature point: the curvature batch runs forward and backward at x
+ * once, leaving the traces the Gv products linearise about and, from the
+ * same pass, the per-trial squared gradients for the preconditioner. */
 static int cb_curv(void *ctx, const double *x, gn_err *err)
 {
     gn_train_rnn *c = ctx;
     if (!c->cbat) return gn_fail(err, GN_EINVAL, "train: no curvature batch (Bc = 0)");
     double t0 = now();
     memcpy(c->xc, x, c->np * sizeof(double));
-    c->net_at_xc = 0;
-    return prof(c, GN_TRAIN_CURV, t0, at_xc(c, err));
+    gn_rnn_set_params(c->net, c->xc);
+    double l;
+    int st = gn_rnn_grad_sq(c->net, c->cbat, c->wc.w, noise(c), &l, c->gc, c->sq, err);
+    if (st == GN_ENUM) st = GN_OK;   /* the step's own loss was finite; sq is checked below */
+    c->net_at_xc = st == GN_OK;
+    return prof(c, GN_TRAIN_CURV, t0, st);
 }
 
 static int cb_gv(void *ctx, const double *v, double sdamp, double *out, gn_err *err)
@@ -200,37 +205,17 @@ static int cb_gv(void *ctx, const double *v, double sdamp, double *out, gn_err *
 
 /* Mean over the curvature trials of (w_k ∇ℓ_k)², ℓ_k trial k's own masked
  * MSE and w_k = B·M_k/M its weight in the batch loss (M_k its mask sum), so
- * that the batch gradient is the mean of w_k ∇ℓ_k.  One single-trial BPTT
- * per trial: cheap next to the CG products that follow. */
-static int sqgrad(gn_train_rnn *c, double *d, gn_err *err);
-
+ * that the batch gradient is the mean of w_k ∇ℓ_k.  w_k ∇ℓ_k = B·g_k with g_k
+ * trial k's term of the batch gradient, so this is B·Σ_k g_k², which
+ * cb_curv's pass (gn_rnn_grad_sq) left in c->sq. */
 static int cb_sqgrad(void *ctx, double *d, gn_err *err)
 {
     gn_train_rnn *c = ctx;
     double t0 = now();
-    return prof(c, GN_TRAIN_SQGRAD, t0, sqgrad(c, d, err));
-}
-
-static int sqgrad(gn_train_rnn *c, double *d, gn_err *err)
-{
-    size_t B = c->cbat->B;
-    double M = gn_batch_mask_sum(c->cbat);
-    memset(d, 0, c->np * sizeof(double));
-    gn_rnn_set_params(c->net, c->xc);
-    c->net_at_xc = 0;
-    for (size_t k = 0; k < B; k++) {
-        int st = gn_batch_subset(c->one, c->cbat, k, err);
-        if (st) return st;
-        double Mk = gn_batch_mask_sum(c->one);
-        if (!(Mk > 0)) continue;
-        double l;
-        st = gn_rnn_grad(c->net, c->one, c->w1.w, NULL, &l, c->g1, err);
-        if (st) return st;
-        double wk = (double)B * Mk / M;
-        for (size_t i = 0; i < c->np; i++) d[i] += (wk * c->g1[i]) * (wk * c->g1[i]);
-    }
-    for (size_t i = 0; i < c->np; i++) d[i] /= (double)B;
-    return GN_OK;
+    if (!c->cbat) return gn_fail(err, GN_EINVAL, "train: no curvature batch (Bc = 0)");
+    double B = (double)c->cbat->B;
+    for (size_t i = 0; i < c->np; i++) d[i] = B * c->sq[i];
+    return prof(c, GN_TRAIN_SQGRAD, t0, GN_OK);
 }
 
 void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn)

@@ -324,7 +324,10 @@ typedef struct {
     double *NZ;        /* Bs×n noise of one step */
     uint64_t *seed;    /* Bs×4 per-trial noise generator state */
     double *grad;      /* nparams: this slice's gradient (slice 1 only) */
+    double *sq;        /* nparams: this slice's per-trial squares (slice 1 only) */
     double *GA, *GO;   /* n×la and nout×la augmented weight gradients */
+    double *GK, *GOK;  /* one trial's GA and GO (per-trial squares) */
+    double *GA2, *GO2, *X02;   /* Σ over trials of GK², GOK², dL/dx0 squared */
     double loss;       /* Σ mask·(y−target)² over the slice */
 } slice;
 
@@ -344,6 +347,7 @@ struct gn_rnn_work {
     const gn_rnn *net;
     double alpha, Minv, sdamp;
     double *out;       /* slice 0's gradient / Gv goes straight here */
+    double *outsq;     /* slice 0's per-trial squares (JOB_GRADSQ) */
     const double *vx0; /* Gv direction's x0 block */
     int job, noisy;
     /* cancellation (see poll_due): polled by the calling thread only */
@@ -359,6 +363,7 @@ static void slice_free(slice *s)
 {
     free(s->X); free(s->RA); free(s->DA); free(s->RR); free(s->RX); free(s->D0);
     free(s->Y); free(s->NZ); free(s->seed); free(s->grad); free(s->GA); free(s->GO);
+    free(s->sq); free(s->GK); free(s->GOK); free(s->GA2); free(s->GO2); free(s->X02);
 }
 
 void gn_rnn_work_free(gn_rnn_work *w)
@@ -411,10 +416,17 @@ gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int 
         s->Y = malloc(Tmax * bs * no * sizeof(double));
         s->seed = malloc(bs * 4 * sizeof(uint64_t));
         s->grad = i > 0 ? malloc(w->np * sizeof(double)) : NULL;
+        s->sq = i > 0 ? malloc(w->np * sizeof(double)) : NULL;
         s->GA = malloc(n * la * sizeof(double));
         s->GO = malloc(no * la * sizeof(double));
+        s->GK = malloc(n * la * sizeof(double));
+        s->GOK = malloc(no * la * sizeof(double));
+        s->GA2 = malloc(n * la * sizeof(double));
+        s->GO2 = malloc(no * la * sizeof(double));
+        s->X02 = malloc(n * sizeof(double));
         ok = s->X && s->RA && s->DA && s->RR && s->RX && s->D0 && s->NZ && s->Y &&
-             s->seed && (i == 0 || s->grad) && s->GA && s->GO;
+             s->seed && (i == 0 || (s->grad && s->sq)) && s->GA && s->GO && s->GK && s->GOK &&
+             s->GA2 && s->GO2 && s->X02;
     }
     if (!ok) {
         gn_rnn_work_free(w);
@@ -508,7 +520,7 @@ static uint64_t splitmix(uint64_t *x)
 #define NT CblasNoTrans
 #define TR CblasTrans
 
-enum { JOB_FWD, JOB_GRAD, JOB_GV };
+enum { JOB_FWD, JOB_GRAD, JOB_GV, JOB_GRADSQ };
 
 /* Up to this n the weight gradient is summed step by step, with the step's
  * rows still in cache (measured: 10-15% faster than one big GEMM at both
@@ -648,23 +660,62 @@ static void slice_forward(gn_rnn_work *w, slice *s, int noisy)
     if (s != &w->s[0]) atomic_store_explicit(&w->done1, T, memory_order_release);
 }
 
-/* Scatters the augmented weight gradients GA = [dW | dWin | db] and
- * GO = [dWout | 0 | dbout] into the flat order. */
-static void scatter_grad(gn_rnn_work *w, slice *s, double *g)
+/* Scatters augmented weight gradients GA = [dW | dWin | db] and
+ * GO = [dWout | 0 | dbout] into the flat order (the x0 block is the
+ * caller's). */
+static void scatter_grad(gn_rnn_work *w, const double *GA, const double *GO, double *g)
 {
     size_t n = w->n, ni = w->nin, no = w->nout, la = w->la, off[7];
     gn_rnn_param_offsets(w->net, off);
     for (size_t i = 0; i < n; i++) {
-        const double *ga = s->GA + i * la;
+        const double *ga = GA + i * la;
         memcpy(g + off[0] + i * n, ga, n * sizeof(double));
         memcpy(g + off[1] + i * ni, ga + n, ni * sizeof(double));
         g[off[2] + i] = ga[n + ni];
     }
     for (size_t o = 0; o < no; o++) {
-        const double *go = s->GO + o * la;
+        const double *go = GO + o * la;
         memcpy(g + off[3] + o * n, go, n * sizeof(double));
         g[off[4] + o] = go[n + ni];
     }
+}
+
+/* After a backward pass: each trial's own weight gradient from its rows of
+ * the traces (one GEMM over the T steps per trial, strided through the
+ * time-major blocks), summed into GA / GO for the batch gradient, and the
+ * squares of every trial's gradient summed into sq (flat order). */
+static void per_trial(gn_rnn_work *w, slice *s, double *sq)
+{
+    size_t n = w->n, no = w->nout, la = w->la, ld = w->ld, Bs = s->Bs, T = w->T;
+    size_t SA = Bs * la, SD = Bs * ld, off[7];
+    int lda = (int)SD, ldr = (int)SA;
+    double a = w->alpha;
+    gn_rnn_param_offsets(w->net, off);
+    memset(s->GA, 0, n * la * sizeof(double));
+    memset(s->GO, 0, no * la * sizeof(double));
+    memset(s->GA2, 0, n * la * sizeof(double));
+    memset(s->GO2, 0, no * la * sizeof(double));
+    memset(s->X02, 0, n * sizeof(double));
+    for (size_t k = 0; k < Bs; k++) {
+        /* δx_t (block t−1) against RA_{t−1}; dy_t (tail of block t) against RA_t */
+        GEMM(RM, TR, NT, (int)n, (int)la, (int)T, a, s->DA + k * ld, lda, s->RA + k * la, ldr, 0.0,
+             s->GK, (int)la);
+        GEMM(RM, TR, NT, (int)no, (int)la, (int)T, 1.0, s->DA + SD + n + k * ld, lda,
+             s->RA + SA + k * la, ldr, 0.0, s->GOK, (int)la);
+        for (size_t i = 0; i < n * la; i++) {
+            double v = s->GK[i];
+            s->GA[i] += v;
+            s->GA2[i] += v * v;
+        }
+        for (size_t i = 0; i < no * la; i++) {
+            double v = s->GOK[i];
+            s->GO[i] += v;
+            s->GO2[i] += v * v;
+        }
+        for (size_t i = 0; i < n; i++) s->X02[i] += s->D0[k * n + i] * s->D0[k * n + i];
+    }
+    scatter_grad(w, s->GA2, s->GO2, sq);
+    memcpy(sq + off[5], s->X02, n * sizeof(double));
 }
 
 /* Backward pass over one slice from dL/dy in the tails of s->DA (plus, when
@@ -693,7 +744,7 @@ static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *in
              inject ? 1.0 : 0.0, dt, (int)ld);
         gn_rnn_k_back(act, Bs, n, s->RA + t * SA, la, dt, ld, 1 - a, t < T ? dn : NULL, ld);
         /* [dW | dWin | db] += α δx_tᵀ RA_{t−1} while both are in cache */
-        if (n <= GA_STEP_MAX_N)
+        if (n <= GA_STEP_MAX_N && w->job != JOB_GRADSQ)
             GEMM(RM, TR, NT, (int)n, (int)la, (int)Bs, a, dt, (int)ld, s->RA + (t - 1) * SA,
                  (int)la, t < T ? 1.0 : 0.0, s->GA, (int)la);
     }
@@ -707,9 +758,12 @@ static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *in
         for (size_t i = 0; i < n; i++) gx0[i] += s->D0[k * n + i];
     /* all steps at once: [dW | dWin | db] = α Dᵀ RA[0..T−1]; the readout's
      * part (GO) was summed step by step in the forward pass */
-    if (n > GA_STEP_MAX_N)
+    if (w->job == JOB_GRADSQ) {
+        per_trial(w, s, s == &w->s[0] ? w->outsq : s->sq);
+    } else if (n > GA_STEP_MAX_N) {
         GEMM(RM, TR, NT, (int)n, (int)la, TB, a, s->DA, (int)ld, s->RA, (int)la, 0.0, s->GA, (int)la);
-    scatter_grad(w, s, g);
+    }
+    scatter_grad(w, s->GA, s->GO, g);
 }
 
 /* R-operator forward pass over one slice for the direction in w->Vaug /
@@ -776,6 +830,7 @@ static void slice_job(gn_rnn_work *w, int i)
         slice_forward(w, s, w->noisy);
         break;
     case JOB_GRAD:
+    case JOB_GRADSQ:
         slice_forward(w, s, w->noisy);
         if (w->stop_t || atomic_load(&w->abort1)) break;
         slice_backward(w, s, g, NULL, 0);
@@ -821,6 +876,8 @@ static void run_job(gn_rnn_work *w)
     if (w->stop_t) return;
     if (two && w->out && w->job != JOB_FWD)
         for (size_t i = 0; i < w->np; i++) w->out[i] += w->s[1].grad[i];
+    if (two && w->job == JOB_GRADSQ)
+        for (size_t i = 0; i < w->np; i++) w->outsq[i] += w->s[1].sq[i];
 }
 
 /* Checks sizes, splits the batch into slices and fills the per-call fields. */
@@ -902,7 +959,7 @@ static void seed_noise(gn_rnn_work *w, const gn_batch *bat, gsl_rng *rng)
 static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
                        int job, double *loss, double *grad, gn_err *err)
 {
-    int need = loss != NULL || job == JOB_GRAD;
+    int need = loss != NULL || job == JOB_GRAD || job == JOB_GRADSQ;
     w->valid = 0;
     int st = setup(net, bat, w, need, err);
     if (st) return st;
@@ -942,6 +999,14 @@ int gn_rnn_grad(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng 
 {
     if (!grad) return gn_fail(err, GN_EINVAL, "rnn grad: no output vector");
     return forward_job(net, bat, w, rng, JOB_GRAD, loss, grad, err);
+}
+
+int gn_rnn_grad_sq(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                   double *loss, double *grad, double *sq, gn_err *err)
+{
+    if (!grad || !sq) return gn_fail(err, GN_EINVAL, "rnn grad_sq: no output vector");
+    if (w) w->outsq = sq;
+    return forward_job(net, bat, w, rng, JOB_GRADSQ, loss, grad, err);
 }
 
 int gn_rnn_gv(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, const double *v,

@@ -163,6 +163,14 @@ int gn_rnn_loss(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng 
 int gn_rnn_grad(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
                 double *loss, double *grad, gn_err *err);
 
+/* gn_rnn_grad plus the squares of the per-trial gradients, from the same
+ * pass: sq[i] = Σ_k g_k[i]², g_k trial k's term of the batch gradient
+ * (grad = Σ_k g_k, g_k = ∇ Σ_{trial k} mask·(y − target)² / M with M the
+ * whole batch's Σ mask) — the diagonal of Martens' (2010) preconditioner
+ * without one BPTT per trial.  grad and sq have nparams entries. */
+int gn_rnn_grad_sq(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                   double *loss, double *grad, double *sq, gn_err *err);
+
 /* Gauss-Newton–vector product for the masked MSE loss, with structural
  * damping (Martens & Sutskever 2011), never forming the matrix:
  *
