@@ -35,6 +35,10 @@ interrupt "$D/eig.lua"; check "eig of a 3000x3000 matrix (one LAPACK call)"
 printf 'local X = matrix.rand(5000, 2000)\nprint("start")\nlocal p = pca(X)\nprint("not reached")\n' > "$D/pca.lua"
 interrupt "$D/pca.lua"; check "pca of 5000x2000 data"
 
+# npcs: the covariance's eigenvalues (GSL, unblocked), in a child as well.
+printf 'local X = matrix.rand(6000, 2500)\nprint("start")\nlocal k = npcs(X, 0.9)\nprint("not reached")\n' > "$D/npcs.lua"
+interrupt "$D/npcs.lua"; check "npcs of 6000x2500 data"
+
 # Reductions and sorts over 1e8 elements poll every 2^20 elements.
 printf 'local a = matrix(10000, 10000, 1.1)\nprint("start")\nlocal s = a:std()\ns = a:sort(2)\ns = a:cumsum(1)\ns = a:std()\nprint("not reached")\n' > "$D/red.lua"
 interrupt "$D/red.lua"; check "std, sort and cumsum of 1e8 elements"

@@ -1,6 +1,7 @@
 /* test_pca.c — PCA against GSL's symmetric eigensolver on the covariance and against NumPy. */
 #include "check.h"
 #include "pca.h"
+#include "gram.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,18 @@ int main(void)
                   e.msg);
             gn_pca_free(p1); gn_pca_free(p2);
         }
+        /* the covariance eigenproblem (npcs, participation, PCA similarity) */
+        gn_err e = {0};
+        volatile int flag = 0;
+        gn_cancel cc = {.stop = &flag};
+        gn_pca *a1 = gn_pca_axes(tall, NULL, &e), *a2 = gn_pca_axes(tall, &cc, &e);
+        CHECK(a1 && a2 && !memcmp(a1->var->data, a2->var->data, 9 * sizeof(double)) &&
+              !memcmp(a1->components->data, a2->components->data, 81 * sizeof(double)),
+              "covariance eigenvalues and axes in a child: bit for bit those made here");
+        flag = 1;
+        gn_pca *a3 = gn_pca_axes(tall, &cc, &e);
+        CHECK(!a3 && e.code == GN_EINTR, "covariance eigenvalues: a raised stop gives GN_EINTR (%s)", e.msg);
+        gn_pca_free(a1); gn_pca_free(a2);
         gsl_matrix_free(tall); gsl_matrix_free(wide); gsl_matrix_free(col);
         unsetenv("GANGLION_LAPACK_CHILD");
     }
