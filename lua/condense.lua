@@ -133,13 +133,6 @@ local function checkopts(opts)
   return o
 end
 
--- All trials' rates stacked (observations × units).
-local function stack(traces)
-  local rs = {}
-  for b, tr in ipairs(traces) do rs[b] = tr.r end
-  return matrix.vcat(rs)
-end
-
 -- Σ mask·(y - target)² and Σ mask of the traces on the batch.
 local function sq_err(ev, traces)
   local se, nm = 0, 0
@@ -154,8 +147,8 @@ end
 -- The selection measurement: score on the selection batch and its rates
 -- (for ranking the next candidates and for the least-squares merge).
 local function select_measure(net, task, sel)
-  local traces = net:run(sel)
-  return task:score(sel, traces), stack(traces)
+  local traces = net:run(sel, { traces = "ry" })
+  return task:score(sel, traces), traces.R   -- all trials' rates stacked (observations × units)
 end
 
 -- The held-out measurement, chunk by chunk (1000 trials of traces at once
@@ -165,13 +158,13 @@ local function heldout_measure(net, task, chunks, parentR)
   local solved, total, se, nm = 0, 0, 0, 0
   local R
   for k, ch in ipairs(chunks) do
-    local traces = net:run(ch)
+    local traces = net:run(ch, { traces = k == 1 and "ry" or "y" })
     local B = #ch.u
     solved = solved + task:score(ch, traces) * B
     total = total + B
     local a, b = sq_err(ch, traces)
     se, nm = se + a, nm + b
-    if k == 1 then R = stack(traces) end
+    if k == 1 then R = traces.R end
   end
   local row = { n = net.n, score = solved / total, loss = se / nm, npcs = npcs(R, 0.9), pr = participation(R) }
   if parentR then
@@ -221,6 +214,14 @@ local function train(net, task, o)
   if o.train then for k, v in pairs(o.train) do topts[k] = v end end
   topts.iters = o.retrain
   if o.method then topts.method = o.method end
+  -- Hessian-free retraining starts next to a solution: its curvature products run on
+  -- 16 trials of the 128-trial gradient batch (curvature on a subset of the gradient's
+  -- data, as in Martens 2010) unless train={cbatch=} says otherwise.  On a 64-unit
+  -- decision net this kept the held-out scores of net:train's 64-trial default at 2.5x
+  -- less CPU time per merge step.
+  if (topts.method or "hf") == "hf" and topts.cbatch == nil then
+    topts.cbatch = math.min(16, topts.batch or 128)
+  end
   -- Scores and the monitoring loss during retraining would only feed the
   -- history; condense measures on its own batches.
   if topts.score_every == nil and topts.target == nil then topts.score_every = 0 end

@@ -115,6 +115,8 @@ return {
            "variance), try the `patience` best pairs in turn (apply, retrain `retrain` iterations, score\n" ..
            "on the selection batch), accept the first scoring >= threshold; stop when none is, at\n" ..
            "min_n or after max_steps.  Accepted steps are measured on the held-out batch.\n" ..
+           "Hessian-free retraining computes its curvature products on 16 trials of the gradient\n" ..
+           "batch (train={cbatch=} overrides): retraining starts next to a solution.\n" ..
            "log[k] = {op, n, score, loss, npcs, pr, cca (held-out: mean canonical correlation with\n" ..
            "the parent's rates), select (selection score), accepted, merged={i,j}, a, c, similarity,\n" ..
            "attempt, time (wall s)}; log[1] is the parent (op=\"parent\"); rejected attempts have no\n" ..

@@ -94,7 +94,7 @@ return {
            "the last result; a trailing ; silences the echo; an unfinished chunk continues on the\n" ..
            "next line (prompt >>).  Ctrl-C stops a running chunk (never the program); at the prompt\n" ..
            "it drops the line.  Ctrl-D quits.  History (one entry per chunk) is kept in\n" ..
-           "~/.ganglion_history or $GANGLION_HISTORY.  Tab completes globals, fields, methods and option names (lif{vr<Tab>).",
+           "~/.ganglion_history or $GANGLION_HISTORY.  Tab completes globals, fields, methods and option names with their = (lif{vr<Tab> gives lif{vrest=), also on a chunk's later lines.",
     example = "1 + 1\n_ * 10",
   },
 }

@@ -30,7 +30,7 @@ return {
       dt = "Euler step",
       phase = "cue phase now, radians",
       state = "rates now, n×1 (assignable)",
-      theta = "unit angles, n×1 (radians)",
+      theta = "unit angles 2pi(i-1)/n, n×1 (radians)",
     },
     example = "r = ring{}\ncued = r:run{steps=300, phase=1}       -- cue at 1 rad\n" ..
               "free = r:run{steps=1000, cue=0}         -- cue removed: the bump stays\n" ..
@@ -54,7 +54,8 @@ return {
     text = "Euler-integrates steps steps.  The cue c cos(theta - psi) has amplitude cue (0 removes it)\n" ..
            "and its peak rotates at speed radians per unit time: during step k it peaks at\n" ..
            "psi = phase + speed (k-1) dt.  phase defaults to where the previous run left the cue\n" ..
-           "(0 at first), so consecutive runs continue one another.  a0 (a number or n-vector)\n" ..
+           "(pi at first: the middle unit, so a heatmap shows the bump in its middle), so\n" ..
+           "consecutive runs continue one another.  a0 (a number or n-vector)\n" ..
            "is the state before step 1; default the last state.  Row k of the result is the\n" ..
            "state after step k.  Each step is O(n): W has rank 3, so W r needs only the sums\n" ..
            "of r, r cos theta and r sin theta.",

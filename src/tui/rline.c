@@ -93,12 +93,18 @@ static char *generate(const char *text, int state)
 
 static char **attempt(const char *text, int start, int end)
 {
-    (void)end;
     rl_attempted_completion_over = 1;   /* never fall back to file names */
     rl_completion_append_character = '\0';
     gn_repl_complete_context(rl_line_buffer, (size_t)start);   /* option names in lif{vr| */
     char **m = rl_completion_matches(text, generate);
     gn_repl_complete_context(NULL, 0);
+    /* An option name completed alone gets its "=" (rnn{act| -> activation=),
+     * unless one follows already. */
+    if (gn_repl_complete_named_options()) {
+        const char *after = rl_line_buffer + end;
+        while (*after == ' ' || *after == '\t') after++;
+        if (*after != '=') rl_completion_append_character = '=';
+    }
     free_cands();
     return m;
 }

@@ -10,10 +10,24 @@ void tui_screen_relayout(tui *t)
     int H, W;
     getmaxyx(stdscr, H, W);
     tui_layout_compute(&t->lay, H, W, &t->geom);
-    /* what a figure made now would get: the current pane, or a sensible
-     * default while it is hidden */
+    /* What a figure made now would get: the current pane; while it is
+     * hidden, the size it gets when shown (its tab brought forward, or
+     * zoomed when no layout fits it); 80×20 when not even that fits. */
     tui_rect r = t->geom.pane[t->cur];
-    t->host.width = r.w > 0 ? r.w : (W > 20 ? W : 80);
+    if (r.w <= 0) {
+        tui_layout l = t->lay;
+        tui_geom g;
+        l.tab = t->cur;
+        l.zoom = 0;
+        tui_layout_compute(&l, H, W, &g);
+        r = g.pane[t->cur];
+        if (r.w <= 0) {
+            l.zoom = t->cur + 1;
+            tui_layout_compute(&l, H, W, &g);
+            r = g.pane[t->cur];
+        }
+    }
+    t->host.width = r.w > 0 ? r.w : 80;
     t->host.height = r.h > 0 ? r.h : 20;
     t->host.text_width = t->geom.repl.w > 0 ? t->geom.repl.w : W;
 }
@@ -129,51 +143,88 @@ static void fmt_secs(char *buf, size_t n, double s)
     else snprintf(buf, n, "%dh%02dm", (int)s / 3600, ((int)s / 60) % 60);
 }
 
+/* The tail of path that fits in w columns, from a '/', behind "…" (ASCII
+ * "..."): "…/run3/session.lua"; the whole path when it fits.  Empty when
+ * not even "…/" and the last name fit. */
+static void short_path(char *out, size_t n, const char *path, int w, int ascii)
+{
+    const char *ell = ascii ? "..." : "\u2026";
+    int ew = ascii ? 3 : 1;
+    size_t len = strlen(path);
+    if (tui_blit_width(path, len, ascii) <= w) {
+        snprintf(out, n, "%s", path);
+        return;
+    }
+    const char *tail = NULL;
+    for (const char *p = path + 1; *p; p++)
+        if (*p == '/' && tui_blit_width(p, strlen(p), ascii) + ew <= w) {
+            tail = p;
+            break;
+        }
+    if (tail) snprintf(out, n, "%s%s", ell, tail);
+    else out[0] = 0;
+}
+
 static void draw_status(tui *t)
 {
     tui_rect S = t->geom.status;
-    char left[512], tmp[64], tmp2[64];
+    char rest[512], left[1024], path[512], tmp[64], tmp2[64];
     const char *j = t->repl ? gn_repl_journal(t->repl) : NULL;
     size_t unsaved = t->repl ? gn_repl_journal_unsaved(t->repl) : 0;
-    int n = snprintf(left, sizeof left, " %s", j ? j : "(no journal)");
+    int n = 0;
+    rest[0] = 0;
     if (unsaved)
-        n += snprintf(left + n, sizeof left - n, " (! %zu bytes not on disk)", unsaved);
+        n += snprintf(rest + n, sizeof rest - n, " (! %zu bytes not on disk)", unsaved);
     if (t->running) {
         fmt_secs(tmp, sizeof tmp, tui_now() - t->run_t0);
-        n += snprintf(left + n, sizeof left - n, " | running %s", tmp);
+        n += snprintf(rest + n, sizeof rest - n, " | running %s", tmp);
     } else if (t->last_time >= 0) {
         fmt_secs(tmp, sizeof tmp, t->last_time);
-        n += snprintf(left + n, sizeof left - n, " | last %s", tmp);
+        n += snprintf(rest + n, sizeof rest - n, " | last %s", tmp);
     }
-    if (t->prog_on && (size_t)n < sizeof left) {
+    if (t->prog_on && (size_t)n < sizeof rest) {
         double d = t->prog_done, tot = t->prog_total;
         fmt_secs(tmp, sizeof tmp, t->prog_elapsed);
         if (t->prog_stopped) {
-            n += snprintf(left + n, sizeof left - n, " | %s stopped at %.0f/%.0f after %s",
+            n += snprintf(rest + n, sizeof rest - n, " | %s stopped at %.0f/%.0f after %s",
                           t->prog_what, d, tot, tmp);
         } else if (tot > 0 && d >= tot) {
-            n += snprintf(left + n, sizeof left - n, " | %s done %.0f in %s", t->prog_what, tot, tmp);
+            n += snprintf(rest + n, sizeof rest - n, " | %s done %.0f in %s", t->prog_what, tot, tmp);
         } else if (tot > 0) {
             double eta = d > 0 ? t->prog_elapsed * (tot - d) / d : -1;
             if (eta >= 0) fmt_secs(tmp2, sizeof tmp2, eta);
             else snprintf(tmp2, sizeof tmp2, "?");
-            n += snprintf(left + n, sizeof left - n, " | %s %.0f/%.0f %.0f%% %s ETA %s",
+            n += snprintf(rest + n, sizeof rest - n, " | %s %.0f/%.0f %.0f%% %s ETA %s",
                           t->prog_what, d, tot, 100.0 * d / tot, tmp, tmp2);
         } else {
-            n += snprintf(left + n, sizeof left - n, " | %s %.0f %s", t->prog_what, d, tmp);
+            n += snprintf(rest + n, sizeof rest - n, " | %s %.0f %s", t->prog_what, d, tmp);
         }
-        if (t->prog_extra[0] && (size_t)n < sizeof left)
-            n += snprintf(left + n, sizeof left - n, " %s", t->prog_extra);
+        if (t->prog_extra[0] && (size_t)n < sizeof rest)
+            n += snprintf(rest + n, sizeof rest - n, " %s", t->prog_extra);
     }
     (void)n;
     const char *hints = t->banner ? t->banner
                       : t->running ? "^C stop  PgUp/PgDn scroll"
                       : "F1 keys  F2 zoom  F3 pane  PgUp/PgDn  ^D quit";
+    int hl = (int)strlen(hints);
+    int rw = tui_blit_width(rest, strlen(rest), t->ascii);
+    const char *jp = j ? j : "(no journal)";
+    /* A long journal path gives way first (shortened from the left, to its
+     * last names), so the run's time and progress stay on the line; then
+     * the key hints. */
+    int with_hints = 1;
+    short_path(path, sizeof path, jp, S.w - hl - 2 - rw - 1, t->ascii);
+    if (!path[0]) {
+        with_hints = 0;
+        short_path(path, sizeof path, jp, S.w - rw - 1, t->ascii);
+    }
+    const char *r = rest;
+    if (!path[0]) r += strncmp(r, " | ", 3) == 0 ? 3 : r[0] == ' ';
+    snprintf(left, sizeof left, " %s%s", path, r);
     attron(A_REVERSE);
     for (int i = 0; i < S.w; i++) mvaddch(S.y, S.x + i, ' ');
-    int hl = (int)strlen(hints);
     int lw = tui_blit_width(left, strlen(left), t->ascii);
-    if (lw + hl + 2 <= S.w) {
+    if (with_hints && lw + hl + 2 <= S.w) {
         tui_blit_line(stdscr, S.y, S.x, S.w, left, strlen(left), t->ascii, A_REVERSE);
         mvaddstr(S.y, S.x + S.w - hl - 1, hints);
     } else if (t->banner) {

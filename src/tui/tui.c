@@ -140,9 +140,26 @@ static void say_banner(tui *t, int w)
     tui_say(t, "\n");
     const char *j = gn_repl_journal(t->repl) ? gn_repl_journal(t->repl) : "(none)";
     tui_say(t, "journal:");
-    tui_say(t, (int)(strlen("journal: ") + strlen(j)) > w ? "\n" : " ");
-    tui_say(t, j);
+    if ((int)(strlen("journal: ") + strlen(j)) <= w) {
+        tui_say(t, " ");
+        tui_say(t, j);
+        tui_say(t, "\n");
+        return;
+    }
+    /* Too long for the column: on lines of their own, broken after a '/'
+     * (only a single name wider than the column is cut inside). */
     tui_say(t, "\n");
+    size_t cap = w > 1 ? (size_t)w : 1;
+    while (*j) {
+        size_t len = strlen(j), take = 0;
+        for (size_t i = 0; i < len && i < cap; i++)
+            if (j[i] == '/') take = i + 1;
+        if (len <= cap) take = len;
+        else if (take == 0) take = cap;
+        snprintf(line, sizeof line, "%.*s\n", (int)(take < sizeof line - 2 ? take : sizeof line - 2), j);
+        tui_say(t, line);
+        j += strlen(line) - 1;
+    }
 }
 
 /* ---- main ------------------------------------------------------------------------- */

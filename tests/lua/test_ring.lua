@@ -37,6 +37,16 @@ for k = 1500, 3000 do worst = math.max(worst, math.abs(wrap(bb.position:get(k, 1
 T.ok(worst < 0.1, string.format("bump tracks a slowly rotating cue (max lag %.3f rad)", worst))
 T.near(r.phase, wrap(1.0 + 0.001 * 3000), 1e-12, "cue phase kept for the next run")
 
+-- a new ring's first cue points at its middle unit (θ = π): the bump sits in
+-- the middle of its heatmap, not split across the edges
+local rc = ring {}
+T.near(rc.phase, math.pi, 1e-15, "a new ring's cue phase is pi")
+local ac = rc:run { steps = 300 }
+local _, imax = ac:row(300):t():max()
+T.ok(imax == rc.n // 2 + 1, string.format("the default bump peaks at the middle unit (%d of %d)", imax, rc.n))
+local bc = rc:bump(ac)
+T.near(math.abs(bc.position:get(300, 1)), math.pi, 1e-6, "and its position is pi")
+
 -- consecutive runs continue each other (state and cue phase)
 local r2 = ring { n = 64 }
 local whole = r2:run { steps = 200, speed = 0.02, a0 = 0.3, phase = 0.5 }
@@ -52,6 +62,7 @@ T.ok(nb.w0 == 0.9 and nb.w1 == 1 and nb.h0 == 2 and nb.h1 == 1 and nb.T == 2, "n
 T.ok(tostring(nb):find("input-driven", 1, true) ~= nil, "notebook preset is labelled input-driven")
 local nb2 = ring { preset = "notebook", n = 50 }
 T.ok(nb2.n == 50 and nb2.w1 == 1, "ring{preset='notebook'} with an override")
+local p0 = nb.phase
 local wave = nb:run { steps = 600, speed = 0.01 }
 local hw = nb:bump(wave).height:get(600, 1)
 local gone = nb:run { steps = 400, cue = 0 }
@@ -59,7 +70,7 @@ local hg = nb:bump(gone).height:get(400, 1)
 T.ok(hw > 0.5 and hg < 1e-3 * hw, string.format("notebook: profile %.3g while cued, %.2g after removal", hw, hg))
 -- the input-driven wave lags the cue: still tracks it (it is driven) but with a lag
 local bw = nb:bump(wave)
-local lag = wrap((0.01 * 599) - bw.position:get(600, 1))
+local lag = wrap(p0 + 0.01 * 599 - bw.position:get(600, 1))
 T.ok(lag > 0 and lag < 1, string.format("notebook: travelling wave lags the cue by %.3f rad", lag))
 
 -- bump() on a synthetic cosine bump

@@ -117,6 +117,20 @@ do
   local tl = other:run(long)
   local d2 = (tl[2].y - other:run(long.u[2]).y):abs():max() + (net:run(batch)[3].y - trs[3].y):abs():max()
   T.ok(tl.Y:rows() == 4 * Tn and d2 < 1e-13, "runs of other sizes and nets between runs agree (" .. d2 .. ")")
+  -- {traces = ...} copies out only the traces asked for, the same numbers
+  local full = net:run(batch)
+  local ry, y = net:run(batch, { traces = "ry" }), net:run(batch, { traces = "y" })
+  T.ok(ry.X == nil and ry[2].x == nil and (ry.R - full.R):abs():max() == 0 and (ry.Y - full.Y):abs():max() == 0 and (ry[2].r - full[2].r):abs():max() == 0 and
+       y.R == nil and y.X == nil and #y == B and y[3].r == nil and (y.Y - full.Y):abs():max() == 0 and (y[3].y - full[3].y):abs():max() == 0,
+       "run(batch, {traces=\"ry\" / \"y\"}) returns only those traces, equal to the full run's")
+  local one = net:run(batch.u[2], { traces = "y" })
+  T.ok(one.x == nil and one.r == nil and (one.y - net:run(batch.u[2]).y):abs():max() == 0, "a single trial's traces option")
+  T.ok(net:run(batch, {}).X ~= nil and net:run(batch, { traces = "yrx" }).X ~= nil, "no option or all three: x, r, y")
+  T.raises(function() net:run(batch, { traces = "q" }) end, "letters x, r, y", "unknown trace letter refused")
+  T.raises(function() net:run(batch, { traces = "yy" }) end, "at most once", "a repeated trace letter refused")
+  T.raises(function() net:run(batch, { traces = "" }) end, "letters x, r, y", "no trace refused")
+  T.raises(function() net:run(batch, { trace = "y" }) end, "unknown option 'trace'", "unknown option refused")
+  T.raises(function() net:run(batch, 3) end, "options must be a table", "options not a table refused")
 end
 local num, den = 0, 0
 for k = 1, B do
@@ -227,6 +241,14 @@ do
     "rnn:run with g=1e308 raises instead of returning NaN/Inf")
   local ok, err = pcall(big.run, big, matrix(20, 3, 1))
   T.ok(not ok and err:find("x%[%d+,%d+%] is") and err:find("max|W|", 1, true), "the error names the first non-finite state and the weights: " .. tostring(err))
+  -- without x copied out, the same check on the workspace, the same message
+  local ok2, err2 = pcall(big.run, big, matrix(20, 3, 1), { traces = "y" })
+  T.ok(not ok2 and err2 == err, "traces=\"y\": the same error from the workspace: " .. tostring(err2))
+  local bb = { u = { matrix(20, 3, 0), matrix(20, 3, 1) } }
+  local ok3, err3 = pcall(big.run, big, bb)
+  local ok4, err4 = pcall(big.run, big, bb, { traces = "r" })
+  T.ok(not ok3 and not ok4 and err3 == err4 and err4:find("of trial", 1, true),
+       "batch: the same first non-finite state named with or without x copied out: " .. tostring(err4))
   local path = os.tmpname()
   local f = io.open(path, "w")
   f:write("ganglion-rnn 1\nn 2\ninputs 1\noutputs 1\ntau 10\ndt 1\nactivation tanh\nnoise 1.79e308\n",

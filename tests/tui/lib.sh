@@ -50,13 +50,14 @@ trap 'exit 1' INT TERM
 
 # launch [ganglion args...]: ganglion in a fresh COLS×ROWS session (default
 # 100×30), journal in the temp dir ($TMP/session.lua, then session2.lua...:
-# a journal is never reused).  The shell around it records the tty
+# a journal is never reused; JOURNAL_AT=path names another).  The shell around it records the tty
 # settings before and after and prints ganglion's exit status.
 launch() {
     LAUNCHES=$((LAUNCHES + 1))
     SOCK="$SOCKBASE-$LAUNCHES"
     JOURNAL="$TMP/session.lua"
     [ "$LAUNCHES" -gt 1 ] && JOURNAL="$TMP/session$LAUNCHES.lua"
+    [ -n "${JOURNAL_AT:-}" ] && JOURNAL=$JOURNAL_AT
     cat > "$TMP/run.sh" <<EOS
 cd '$PWD'
 stty -g > '$TMP/stty.before'
@@ -99,6 +100,18 @@ wait_gone() {
     n=$(( ${2:-5} * 10 ))
     while [ "$n" -gt 0 ]; do
         screen | grep -Eq -- "$1" || return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+
+# wait_until 'shell condition' [seconds]: polls until the condition holds
+# (for checks that read the screen more than once or compare numbers).
+wait_until() {
+    n=$(( ${2:-5} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        eval "$1" && return 0
         sleep 0.1
         n=$((n - 1))
     done

@@ -18,6 +18,8 @@ typeln 'print("interrupted=" .. tostring(h.interrupted))'
 expect '^interrupted=true$' "the interrupted train returned its history"
 typeln 'print(string.format("draw=%.17g", matrix.randn(1, 1):get(1, 1)))'
 expect '^draw=' "a draw after the interrupt"
+# the prompt comes back once the chunk's end is in the journal
+wait_for '^> *$' 5
 live=$(screen | grep -o 'draw=[-0-9.e]*' | tail -1)
 T kill-server; sleep 0.3
 replay=$("$GANGLION" -b "$TMP/session.lua" 2>/dev/null | grep -o 'draw=[-0-9.e]*' | tail -1)

@@ -13,12 +13,16 @@ a=$(screen | grep -o 'play [0-9]*/400' | head -1)
 sleep 0.5
 b=$(screen | grep -o 'play [0-9]*/400' | head -1)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok "paused: the frame stays ($a)" || bad "paused: the frame stays ($a, $b)"
+na=${a#play }; na=${na%/400}
 T send-keys Right Right Right Right
+# four steps of one frame each: the cursor reaches a+4 (and stays there)
+wait_for "play $((na + 4))/400" 5
 sleep 0.3
 c=$(screen | grep -o 'play [0-9]*/400' | head -1)
-na=${a#play }; na=${na%/400}; nc=${c#play }; nc=${nc%/400}
+nc=${c#play }; nc=${nc%/400}
 [ -n "$nc" ] && [ "$nc" = "$((na + 4))" ] && ok "right arrow steps one frame ($a -> $c)" || bad "right arrow steps one frame ($a -> $c)"
 T send-keys Left Left
+wait_for "play $((nc - 2))/400" 5
 sleep 0.3
 d=$(screen | grep -o 'play [0-9]*/400' | head -1)
 nd=${d#play }; nd=${nd%/400}

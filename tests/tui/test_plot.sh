@@ -20,13 +20,14 @@ if wait_for '─ 3 ' 5 && wait_for '─ 4 ' 5 && wait_for 'first figure' 2 && wa
 else bad "layout(\"2x2\") shows four panes and keeps the figures"; fi
 typeln 'layout("2x1")'
 expect '─ 2 ' "layout(\"2x1\") stacks two panes"
+# said_after LINE ERE: a line matching ERE shows below the typed LINE
+said_after() { screen | sed -n "/^> $1\$/,\$p" | grep -Eqi -- "$2"; }
+colours() { T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; }
 typeln 'layout("3x7")'
-sleep 0.5
-if screen | sed -n '/^> layout("3x7")$/,$p' | grep -qi 'unknown\|error\|bad\|expected\|invalid'; then ok "a bad layout is an error"
+if wait_until "said_after 'layout(\"3x7\")' 'unknown|error|bad|expected|invalid'"; then ok "a bad layout is an error"
 else bad "a bad layout is an error"; fi
 typeln 'pane(9)'
-sleep 0.5
-if screen | sed -n '/^> pane(9)$/,$p' | grep -qi 'no pane\|error\|bad\|expected\|invalid\|range'; then ok "a bad pane is an error"
+if wait_until "said_after 'pane(9)' 'no pane|error|bad|expected|invalid|range'"; then ok "a bad pane is an error"
 else bad "a bad pane is an error"; fi
 
 # zoom: F2 shows the current pane (2) over the whole screen, again goes back
@@ -43,15 +44,16 @@ T send-keys F4
 expect '^─ 1 ' "F4 again brings the panes back"
 
 # colour: a heatmap is coloured unless NO_COLOR is set
-typeln 'layout("1") heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}})'
-sleep 0.7
-if T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then ok "the heatmap has colours"
+typeln 'layout("1") heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}, {title = "hm colour"})'
+wait_for 'hm colour' 5
+if wait_until colours; then ok "the heatmap has colours"
 else bad "the heatmap has colours"; fi
 T kill-server; sleep 0.3
 ENVS="NO_COLOR=1"
 start
-typeln 'heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}})'
-sleep 0.7
-if T capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m"; then bad "NO_COLOR: no colours"
+typeln 'heatmap({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}, {title = "hm plain"})'
+wait_for 'hm plain' 5 || bad "NO_COLOR: the heatmap is drawn"
+wait_for '^> *$' 5
+if colours; then bad "NO_COLOR: no colours"
 else ok "NO_COLOR: no colours"; fi
 finish

@@ -29,12 +29,20 @@ T send-keys -l 's:up'; T send-keys Tab
 expect_input '^> s:upper$' "Tab completes a method after ':' (s:up -> s:upper)"
 T send-keys C-c
 T send-keys -l 'pop = lif{n = 3, vr'; T send-keys Tab
-expect_input '^> pop = lif\{n = 3, vrest$' "Tab completes an option name inside lif{...} (vr -> vrest, from lif's declaration)"
+expect_input '^> pop = lif\{n = 3, vrest=$' "Tab completes an option name inside lif{...} with its = (vr -> vrest=, from lif's declaration)"
+T send-keys -l ' -70, tau_nmda = math.fl'; T send-keys Tab
+expect_input '^> pop = lif\{n = 3, vrest= -70, tau_nmda = math\.floor$' "at a value position names complete as before (math.fl -> math.floor)"
 T send-keys C-c
-T send-keys -l 'pop = lif{n = 3, vr'; T send-keys Tab
-T send-keys -l ' = -70, tau_nmda = math.fl'; T send-keys Tab
-expect_input '^> pop = lif\{n = 3, vrest = -70, tau_nmda = math\.floor$' "at a value position names complete as before (math.fl -> math.floor)"
+T send-keys -l 'pop = lif{vr = -70}'; T send-keys Left Left Left Left Left Left Left; T send-keys Tab
+expect_input '^> pop = lif\{vrest = -70\}$' "an option name followed by its = already gets no second ="
 T send-keys C-c
+T send-keys -l 'net = rnn{n = 8,'; T send-keys Enter
+expect '^>> *$' "an options table left open continues the chunk"
+T send-keys -l '  act'; T send-keys Tab
+expect_input '^>>   activation=$' "on the chunk's next line Tab still completes the table's options (act -> activation=)"
+T send-keys -l '"relu", inputs = 2, outputs = 1}'; T send-keys Enter
+typeln 'net.n'
+expect '^8$' "and the chunk built with them runs"
 T send-keys -l 'string.'; T send-keys Tab Tab
 if wait_for 'format' 3 && screen | grep -q 'rep'; then ok "double Tab lists the candidates"
 else bad "double Tab lists the candidates"; fi

@@ -10,12 +10,11 @@ wait_for '^> *$' 5
 typeln 'h = net:train(t, {method="adam", iters=3000, score_every=50})'
 expect 'train adam: iteration [0-9]+/3000, loss' "the pane shows training live (title with iteration and loss)" 15
 a=$(screen | grep -o 'iteration [0-9]*/3000' | head -1)
-sleep 1.5
-b=$(screen | grep -o 'iteration [0-9]*/3000' | head -1)
+wait_until 'b=$(screen | grep -o "iteration [0-9]*/3000" | head -1); [ -n "$b" ] && [ "$b" != "$a" ]' 10
 if [ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ]; then ok "the live view advances ($a, then $b)"
 else bad "the live view advances ('$a', '$b')"; fi
-screen | grep -q 'seconds' && ok "the score panel runs against wall time" || bad "the score panel runs against wall time"
-screen | grep -q '─ loss' && ok "the loss has its legend" || bad "the loss has its legend"
+expect 'seconds' "the score panel runs against wall time" 10
+expect '─ loss' "the loss has its legend" 5
 expect '^train adam: 3000 iterations in [0-9.]+ s, loss' "training leaves a summary line" 120
 screen | grep -q 'train adam: iteration 3000/3000' && ok "the pane keeps the final state" || bad "the pane keeps the final state"
 
@@ -36,26 +35,28 @@ typeln 'h2 = net:train(t, {method="adam", iters=1000000, score_every=50})'
 expect 'train adam: iteration [0-9]+/1000000' "a long training run draws live" 15
 sleep 1
 T send-keys C-c
+expect 'train adam: stopped at iteration [0-9]+/1000000, loss' "Ctrl-C leaves the run's last state in the pane, titled as stopped" 10
 wait_for '^> *$' 10
 typeln 'plot({5, 1, 5}, {title = "after the stop"})'
 expect 'after the stop' "a figure after the interrupted run" 5
 T send-keys F5
-expect 'train adam: iteration [0-9]+/1000000' "F5: the interrupted run's last frame is kept in the history" 5
+expect 'train adam: stopped at iteration [0-9]+/1000000' "F5: the interrupted run's last frame is kept in the history" 5
 T send-keys F6
 expect 'after the stop' "F6 back to the newest" 5
 
 typeln 'for i = 1, 5 do plot({i, i + 1, 2 * i}, {title = "loop figure"}) end'
 wait_for '^> *$' 5
-typeln 'play(ring{}:run{steps = 40}, {title = "bump"})'
-sleep 1
+typeln 'play(ring{}:run{steps = 200}, {title = "bump"})'
+wait_for 'play [0-9]+/200' 10
 T send-keys q
 wait_for '^> *$' 10
 typeln "notebook('$TMP/n.md')"
 wait_for '^> *$' 5
-sleep 0.5
+wait_until '[ -s "$TMP/n.md" ]' 5
 n=$(grep -c '^ *loop figure *$' "$TMP/n.md")
 [ "$n" = 1 ] && ok "the notebook keeps one figure for a chunk that drew five" || bad "the notebook keeps one figure for a chunk that drew five ($n)"
-grep -q '^(play bump: still frame, step [0-9]* of 40)' "$TMP/n.md" && ok "play() leaves a still frame with a caption" || bad "play() leaves a still frame with a caption"
+grep -q '^(play bump: still frame, step [0-9]* of 200)' "$TMP/n.md" && ok "play() leaves a still frame with a caption" || bad "play() leaves a still frame with a caption"
 grep -q '^train adam: 3000 iterations in' "$TMP/n.md" && ok "the training chunk's summary line is in the notebook" || bad "the training chunk's summary line is in the notebook"
 [ "$(grep -c 'train adam: iteration 3000/3000' "$TMP/n.md")" = 1 ] && ok "and its final figure, once" || bad "and its final figure, once"
+[ "$(grep -c 'train adam: stopped at iteration [0-9]*/1000000' "$TMP/n.md")" = 1 ] && ok "the interrupted training's last frame is in the notebook, once" || bad "the interrupted training's last frame is in the notebook, once"
 finish

@@ -85,6 +85,10 @@ gn_ring *gn_ring_alloc(const gn_ring_params *p, gn_err *err)
         ring->cs[i] = cos(th);
         ring->sn[i] = sin(th);
     }
+    /* The first cue points at the middle unit (θ = π), so a bump drawn as a
+     * heatmap (units left to right) sits in its middle, not split across
+     * its edges. */
+    ring->phase = M_PI;
     return ring;
 }
 

@@ -474,6 +474,38 @@ int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix 
     return GN_OK;
 }
 
+int gn_rnn_work_finite(const gn_rnn_work *w, size_t *k, size_t *t, size_t *i, int *which,
+                       double *value)
+{
+    if (!w->valid) return 1;
+    size_t n = w->n, no = w->nout, T = w->T;
+    int ok = 1;
+    for (int q = 0; q < w->nth && ok; q++) {
+        const slice *s = &w->s[q];
+        if (!s->Bs) continue;
+        const double *x = s->X + s->Bs * n, *y = s->Y;
+        for (size_t j = 0; j < T * s->Bs * n && ok; j++) ok = isfinite(x[j]);
+        for (size_t j = 0; j < T * s->Bs * no && ok; j++) ok = isfinite(y[j]);
+    }
+    if (ok) return 1;
+    /* the first one in trial order, every x before any y */
+    for (int q = 0; q < 2; q++)
+        for (size_t kk = 0; kk < w->B; kk++) {
+            const slice *s = (w->nth > 1 && kk >= w->s[1].k0) ? &w->s[1] : &w->s[0];
+            size_t r = kk - s->k0;
+            for (size_t tt = 1; tt <= T; tt++) {
+                size_t cols = q ? no : n;
+                const double *row = q ? s->Y + ((tt - 1) * s->Bs + r) * no : s->X + (tt * s->Bs + r) * n;
+                for (size_t c = 0; c < cols; c++)
+                    if (!isfinite(row[c])) {
+                        *k = kk; *t = tt; *i = c; *which = q ? 2 : 0; *value = row[c];
+                        return 0;
+                    }
+            }
+    }
+    return 0;
+}
+
 /* ---- noise ----------------------------------------------------------------------
  * Each trial gets its own xoshiro256+ stream seeded from the caller's
  * gsl_rng in trial order, so results do not depend on the thread split and

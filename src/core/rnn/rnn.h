@@ -145,6 +145,14 @@ int gn_rnn_work_threads(const gn_rnn_work *w);
 int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix *r,
                       gsl_matrix *y, gn_err *err);
 
+/* 1 when every x_t and y_t of the last forward pass is finite; else 0 and
+ * the first non-finite value in trial order, every x before any y:
+ * trial *k (0-based), step *t (1..T), column *i (0-based), *which 0 for x,
+ * 2 for y, and the *value.  Reads the workspace in place (for runs that
+ * copy out no x). */
+int gn_rnn_work_finite(const gn_rnn_work *w, size_t *k, size_t *t, size_t *i, int *which,
+                       double *value);
+
 /* ---- computations ------------------------------------------------------------
  * rng: noise source when net->noise > 0; NULL runs without noise.
  * loss / grad may be NULL where noted.  All return GN_OK or GN_EINVAL (shape

@@ -824,6 +824,19 @@ static int rnn_train(lua_State *L)
     /* Ctrl-C: at the prompt the history so far is the result and the chunk
      * goes on; a batch script stops (interrupt.h). */
     if (!interrupted_history(L, r, i_hist)) return lua_error(L);
+    /* The live view's last state becomes the chunk's figure (the pane's
+     * history and the notebook keep it, titled as stopped). */
+    if (called_by_user(L)) {
+        lua_getfield(L, i_hist, "loss");
+        size_t done = lua_rawlen(L, -1);
+        lua_rawgeti(L, -1, (lua_Integer)done);
+        double f = done ? lua_tonumber(L, -1) : NAN;
+        lua_pop(L, 2);
+        char title[160];
+        snprintf(title, sizeof title, "train %s: stopped at iteration %zu/%zu, loss %.4g",
+                 to->type->name, done, to->iters, f);
+        lg_train_view(L, i_hist, title, 1);
+    }
     lua_pushvalue(L, i_hist);
     return 1;
 }

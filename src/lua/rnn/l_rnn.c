@@ -536,9 +536,10 @@ static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
  * allocated once; trial k's {x=, r=, y=} are views into them.  A single
  * trial (is_batch = 0) pushes its {x=, r=, y=}; a batch pushes the list of
  * trials with the stacked matrices as its fields X, R, Y (lower-case
- * fields would make the list look like one trace to task:score). */
+ * fields would make the list look like one trace to task:score).  want:
+ * bit q set for each of x, r, y to copy out (the others are left out). */
 static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t B, size_t T,
-                        int is_batch)
+                        int is_batch, int want)
 {
     size_t n = net->n, no = net->nout;
     lua_createtable(L, is_batch ? (int)B : 0, 3);
@@ -546,16 +547,39 @@ static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t 
     gsl_matrix *S[3];
     size_t cols[3] = { n, n, no };
     const char *names[3] = { "x", "r", "y" }, *stacked[3] = { "X", "R", "Y" };
-    for (int q = 0; q < 3; q++) S[q] = lgm_new(L, B * T, cols[q], 1);   /* at tab+1..tab+3 */
+    for (int q = 0; q < 3; q++) {   /* at tab+1..tab+3 (nil when not wanted) */
+        S[q] = NULL;
+        if (want & (1 << q)) S[q] = lgm_new(L, B * T, cols[q], 1);
+        else lua_pushnil(L);
+    }
     gn_err e = {0};
     for (size_t k = 0; k < B; k++) {
         gsl_matrix_view v[3];
-        for (int q = 0; q < 3; q++) v[q] = gsl_matrix_submatrix(S[q], k * T, 0, T, cols[q]);
-        if (gn_rnn_work_trace(w, k, &v[0].matrix, &v[1].matrix, &v[2].matrix, &e))
+        for (int q = 0; q < 3; q++)
+            if (S[q]) v[q] = gsl_matrix_submatrix(S[q], k * T, 0, T, cols[q]);
+        if (gn_rnn_work_trace(w, k, S[0] ? &v[0].matrix : NULL, S[1] ? &v[1].matrix : NULL,
+                              S[2] ? &v[2].matrix : NULL, &e))
             lg_coreerror(L, "rnn:run", &e);
     }
-    check_traces(L, net, S[0], S[2], B, T);
+    if (S[0] && S[2]) {
+        check_traces(L, net, S[0], S[2], B, T);
+    } else {   /* x or y not copied out: check them in the workspace */
+        size_t k, t, i;
+        int which;
+        double v;
+        if (!gn_rnn_work_finite(w, &k, &t, &i, &which, &v)) {
+            double wmax = 0;
+            for (size_t a = 0; a < net->n * net->n; a++) wmax = fmax(wmax, fabs(net->W->data[a]));
+            char trial[32] = "";
+            if (B > 1) snprintf(trial, sizeof trial, " of trial %zu", k + 1);
+            lg_errorf(L, "rnn:run: %s[%zu,%zu]%s is %g: the network diverged (max|W| %.3g, "
+                      "dt/tau %.3g, noise %.3g, activation %s); reduce g or W, dt/tau or noise",
+                      which ? "y" : "x", t, i + 1, trial, v, wmax, net->dt / net->tau,
+                      net->noise, gn_act_name(net->act));
+        }
+    }
     for (int q = 0; q < 3; q++) {
+        if (!S[q]) continue;
         lua_pushvalue(L, tab + 1 + q);
         lua_setfield(L, tab, is_batch ? stacked[q] : names[q]);
     }
@@ -563,6 +587,7 @@ static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t 
         for (size_t k = 0; k < B; k++) {
             lua_createtable(L, 0, 3);
             for (int q = 0; q < 3; q++) {
+                if (!S[q]) continue;
                 lgm_pushview(L, tab + 1 + q, gsl_matrix_submatrix(S[q], k * T, 0, T, cols[q]).matrix);
                 lua_setfield(L, -2, names[q]);
             }
@@ -571,10 +596,40 @@ static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t 
     lua_settop(L, tab);
 }
 
+/* net:run's options {traces = "xry"}: which traces to copy out (bits x, r, y). */
+static int run_want(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx)) return 7;
+    if (lua_type(L, idx) != LUA_TTABLE)
+        return lg_errorf(L, "rnn:run: options must be a table {traces=\"xry\"}, got %s", luaL_typename(L, idx));
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING || strcmp(lua_tostring(L, -1), "traces") != 0)
+            return lg_errorf(L, "rnn:run: unknown option '%s' (known: traces)", luaL_tolstring(L, -1, NULL));
+    }
+    int want = 7;
+    if (lua_getfield(L, idx, "traces") != LUA_TNIL) {
+        const char *t = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        want = 0;
+        for (const char *c = t; c && *c; c++) {
+            int q = *c == 'x' ? 0 : *c == 'r' ? 1 : *c == 'y' ? 2 : -1;
+            if (q < 0 || (want & (1 << q))) { want = 0; break; }
+            want |= 1 << q;
+        }
+        if (!want)
+            return lg_errorf(L, "rnn:run: traces must be a string of the letters x, r, y (each at most once), "
+                             "e.g. \"ry\"; got %s", t ? t : luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    return want;
+}
+
 static int rnn_run(lua_State *L)
 {
-    gn_rnn *net = lg_usernn(L, 2, "net:run");
+    gn_rnn *net = lg_usernn(L, 3, "net:run");
     gn_err e = {0};
+    int want = run_want(L, 3);
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:run", &e);
     int is_batch = lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "u") != LUA_TNIL;
     if (lua_type(L, 2) == LUA_TTABLE) lua_pop(L, 1);
@@ -600,7 +655,7 @@ static int rnn_run(lua_State *L)
     gn_rnn_work *w = run_work(L, net, b->B, b->T);
     int wi = lua_gettop(L);
     if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
-    push_traces(L, net, w, b->B, b->T, is_batch);
+    push_traces(L, net, w, b->B, b->T, is_batch, want);
     run_work_keep(L, wi, net, b->B, b->T);
     return 1;
 }

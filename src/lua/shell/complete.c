@@ -67,6 +67,10 @@ static void push_path(lua_State *L, const char *s, size_t len)
 
 /* The line before the word, from gn_repl_complete_context (NULL: unknown). */
 static char *ctx_before;
+/* The last gn_repl_complete named options of an options table. */
+static int named_options;
+
+int gn_repl_complete_named_options(void) { return named_options; }
 
 void gn_repl_complete_context(const char *line, size_t start)
 {
@@ -78,17 +82,21 @@ void gn_repl_complete_context(const char *line, size_t start)
  * (lif{ta|, pop:run{T = 10, d|; head is the word's text before the name): from
  * lua/help.lua's ganglion.complete_options, which reads the bindings'
  * declarations.  Returns 1 when it named any. */
-static int complete_options(lua_State *L, const char *head, const char *prefix,
-                            char ***out, size_t *n, size_t *cap)
+static int complete_options(lua_State *L, const char *pending, const char *head,
+                            const char *prefix, char ***out, size_t *n, size_t *cap)
 {
-    if (!ctx_before && !*head) return 0;
+    if (!ctx_before && !*head && !pending) return 0;
     int top = lua_gettop(L), found = 0;
     if (lua_getglobal(L, "ganglion") == LUA_TTABLE &&
         lua_getfield(L, -1, "complete_options") == LUA_TFUNCTION) {
-        /* what precedes the name: the front end's line, then the word's own head */
+        /* what precedes the name: the unfinished chunk's earlier lines (an
+         * options table may have opened on one of them), the front end's
+         * line, then the word's own head */
+        lua_pushstring(L, pending ? pending : "");
+        lua_pushstring(L, pending ? "\n" : "");
         lua_pushstring(L, ctx_before ? ctx_before : "");
         lua_pushstring(L, head);
-        lua_concat(L, 2);
+        lua_concat(L, 4);
         lua_pushstring(L, prefix);
         if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_istable(L, -1)) {
             lua_Integer m = luaL_len(L, -1);
@@ -121,9 +129,13 @@ char **gn_repl_complete(gn_repl *r, const char *word)
     char **out = NULL;
     size_t n = 0, cap = 0;
     char head[512];
+    named_options = 0;
     if (!sep) {
         snprintf(head, sizeof head, "%.*s", (int)st, word);
-        if (complete_options(L, head, expr, &out, &n, &cap)) goto done;
+        if (complete_options(L, gn_repl_pending(r), head, expr, &out, &n, &cap)) {
+            named_options = 1;
+            goto done;
+        }
         lua_pushglobaltable(L);
         collect(L, head, expr, 0, &out, &n, &cap);
         static const char *const kw[] = {"and", "break", "do", "else", "elseif", "end", "false",

@@ -469,6 +469,7 @@ int gn_repl_feed(gn_repl *r, const char *line)
     return run_chunk(r, code, name, 1, NULL);
 }
 
+const char *gn_repl_pending(const gn_repl *r) { return r->pending; }
 const char *gn_repl_prompt(const gn_repl *r) { return r->pending ? ">> " : "> "; }
 const char *gn_repl_last_chunk(const gn_repl *r) { return r->last_chunk; }
 double gn_repl_last_time(const gn_repl *r) { return r->last_time; }

@@ -41,6 +41,11 @@ char **gn_repl_complete(gn_repl *r, const char *word);
  * an options table (lif{vr|) the candidates are then the option names the
  * binding declares.  The text is copied. */
 void gn_repl_complete_context(const char *line, size_t start);
+/* 1 when the last gn_repl_complete named options of an options table
+ * (the front end then puts "=" after a unique one). */
+int gn_repl_complete_named_options(void);
+/* The unfinished chunk's lines so far (NULL when a new chunk starts). */
+const char *gn_repl_pending(const gn_repl *r);
 
 /* Feeds one line (without its newline).  Runs the chunk when complete. */
 int gn_repl_feed(gn_repl *r, const char *line);
