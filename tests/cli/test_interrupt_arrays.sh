@@ -43,6 +43,9 @@ interrupt "$D/npcs.lua"; check "npcs of 6000x2500 data"
 printf 'local a = matrix(10000, 10000, 1.1)\nprint("start")\nlocal s = a:std()\ns = a:sort(2)\ns = a:cumsum(1)\ns = a:std()\nprint("not reached")\n' > "$D/red.lua"
 interrupt "$D/red.lua"; check "std, sort and cumsum of 1e8 elements"
 
-printf 'local a = matrix.rand(20000, 2000)\nprint("start")\nlocal c = a:cov()\nc = a:cov()\nprint("not reached")\n' > "$D/cov.lua"
+# (a constant fill: quick to make even on a loaded machine; three products of
+# 8e10 multiply-adds each, so that the work outlasts the half second before
+# the signal on any machine)
+printf 'local a = matrix(20000, 2000, 1.5)\nprint("start")\nlocal c = a:cov()\nc = a:cov()\nc = a:cov()\nprint("not reached")\n' > "$D/cov.lua"
 interrupt "$D/cov.lua"; check "cov of 20000x2000 data"
 exit 0
