@@ -324,6 +324,9 @@ end
 -- Returns key, entry [, field name].
 local function resolve(name)
   if entries[name] then return name, entries[name] end
+  -- help(A.eig) names the function matrix:eig; its entry is m:eig
+  local mm = name:match("^matrix:([%a_][%w_]*)$")
+  if mm and entries["m:" .. mm] then return "m:" .. mm, entries["m:" .. mm] end
   local base, sep, last = name:match("^(.-)([.:])([%a_][%w_]*)$")
   if base and base ~= "" then
     local obj = evalpath(base)
