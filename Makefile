@@ -176,19 +176,20 @@ check-docs:
 # side by side here (STUDY_JOBS) or as a Slurm array with SLURM=1 (waits for
 # the merge job), then study/REPORT.md from the merged rows.  Rerunning
 # resumes; STUDY_ARGS=--quick gives the small version (study/REPORT-quick.md);
-# SLURM_OPTS reach sweep_parallel.sh (e.g. "-c 1 --mem 1G --time 1:00:00").
+# SLURM_OPTS reach sweep_parallel.sh (e.g. "-c 1 --mem 1G --time 1:00:00");
+# STUDY_OUT=study/NAME writes study/NAME.md (e.g. with STUDY_ARGS='--tasks ...').
 STUDY_JOBS ?= 2
 STUDY_ARGS ?=
 SLURM_OPTS ?=
 STUDY_OUT = study/$(if $(findstring --quick,$(STUDY_ARGS)),REPORT-quick,REPORT)
 study: all
 	@mkdir -p study
-	@start=$$(date +%s); \
+	@start=$$(date +%s); load=$$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); \
 	scripts/sweep_parallel.sh -j $(STUDY_JOBS) -o $(STUDY_OUT).csv $(if $(SLURM),--slurm --wait $(SLURM_OPTS)) \
 	    scripts/study.lua -- $(STUDY_ARGS) && \
 	./$(BIN) -b scripts/study.lua --report $(STUDY_OUT).csv --out $(STUDY_OUT).md $(STUDY_ARGS) \
-	    --wall $$(( $$(date +%s) - start )) \
-	    --command "make study$(if $(SLURM), SLURM=$(SLURM))$(if $(SLURM_OPTS), SLURM_OPTS='$(SLURM_OPTS)') STUDY_JOBS=$(STUDY_JOBS)$(if $(STUDY_ARGS), STUDY_ARGS='$(STUDY_ARGS)')"
+	    --wall $$(( $$(date +%s) - start )) --load "$$load" \
+	    --command "make study$(if $(filter command line,$(origin STUDY_OUT)), STUDY_OUT=$(STUDY_OUT))$(if $(SLURM), SLURM=$(SLURM))$(if $(SLURM_OPTS), SLURM_OPTS='$(SLURM_OPTS)') STUDY_JOBS=$(STUDY_JOBS)$(if $(STUDY_ARGS), STUDY_ARGS='$(STUDY_ARGS)')"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ganglion/lua $(DESTDIR)$(PREFIX)/share/man/man1

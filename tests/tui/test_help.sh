@@ -6,7 +6,10 @@ COLS=120 ROWS=40 start
 
 typeln 'net = rnn{n=8, inputs=3, outputs=3, seed=1}; pop = lif{n=4}; r = ring{}; lin = linear{M=matrix.eye(2)*0.5}; t = tasks.flipflop{T=40}'
 wait_for '^> *$' 5
-for c in 'net:tr|net:train' 'pop:ru|pop:run' 'r:bu|r:bump' 'lin:ei|lin:eig' 't:sa|t:sample' 'net.Wo|net.Wout' 'pop.tau_a|pop.tau_ampa'; do
+typeln 'c = cpg{}; M = matrix.randn(3, 3); h0 = net:train(t, {method="adam", iters=2})'
+wait_for '^> *$' 10
+for c in 'net:tr|net:train' 'pop:ru|pop:run' 'r:bu|r:bump' 'lin:ei|lin:eig' 't:sa|t:sample' 'net.Wo|net.Wout' 'pop.tau_a|pop.tau_ampa' \
+         'c:pha|c:phases' 'c.gNa|c.gNaP' 'M:sv|M:svd' 'h0.lo|h0.loss'; do
     typed=${c%|*}; want=${c#*|}
     T send-keys -l "$typed"; T send-keys Tab
     expect_input "^> $(echo "$want" | sed 's/\./\\./g')\$" "Tab completes $typed to $want"
