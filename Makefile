@@ -137,7 +137,7 @@ bench:
 # allocation over 512 MB counts as a failure: no input may make a loader
 # allocate more than its bytes back.
 FUZZ_TIME ?= 60
-FUZZERS   := npy rnn journal
+FUZZERS   := npy rnn journal csv
 fuzz:
 	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \

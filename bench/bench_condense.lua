@@ -41,11 +41,21 @@ local c0 = clock()
 local _, log = condense(net, t, { criterion = "corr", ops = { "merge_ls" }, retrain = 20, method = "adam",
                                   max_steps = merges, threshold = -1, plot = false, verbose = false })
 local total = clock() - c0
-for _, s in ipairs(saved) do s[1][s[2]] = s[3] end
 local tr = acc["net:train"] or 0
+-- the same steps with the held-out batch cut to one trial: what the held-out scoring costs
+local acc1 = acc
+acc = {}
+local c1 = clock()
+condense(net, t, { criterion = "corr", ops = { "merge_ls" }, retrain = 20, method = "adam", heldout = 1,
+                   max_steps = merges, threshold = -1, plot = false, verbose = false })
+local total1, tr1 = clock() - c1, acc["net:train"] or 0
+acc = acc1
+for _, s in ipairs(saved) do s[1][s[2]] = s[3] end
 print(("merge-step overhead, n=64 flipflop, merge_ls, retrain=20 adam, %d merges, selection 200 + held-out 1000 trials:"):format(#log - 1))
 print(("  condense %.3f s, inside net:train %.3f s -> overhead %.1f%% of retraining (target <= 5%%)"):format(
       total, tr, 100 * (total - tr) / tr))
+print(("  without held-out scoring (heldout=1, same steps): condense %.3f s, inside net:train %.3f s -> overhead %.1f%%"):format(
+      total1, tr1, 100 * (total1 - tr1) / tr1))
 local keys = {}
 for k in pairs(acc) do if k ~= "net:train" then keys[#keys + 1] = k end end
 table.sort(keys, function(a, b) return acc[a] > acc[b] end)
@@ -76,10 +86,17 @@ end
 if protocol then
   seed(1)
   local task = tasks.decision {}
-  local pnet = rnn { n = 64, inputs = task.inputs, outputs = task.outputs }
-  local c2 = clock()
-  pnet:train(task, { method = "hf", iters = 200, score_every = 0 })
-  print(("protocol: parent trained (hf, 200 iterations) in %.1f s, score %.3f"):format(clock() - c2, pnet:score(task, 400)))
+  local pnet
+  local parent = os.getenv("PARENT")   -- a saved parent (net:save) instead of training one
+  if parent and parent ~= "" then
+    pnet = rnn.load(parent)
+    print(("protocol: parent loaded from %s, score %.3f"):format(parent, pnet:score(task, 400)))
+  else
+    pnet = rnn { n = 64, inputs = task.inputs, outputs = task.outputs }
+    local c2 = clock()
+    pnet:train(task, { method = "hf", iters = 200, score_every = 0 })
+    print(("protocol: parent trained (hf, 200 iterations) in %.1f s, score %.3f"):format(clock() - c2, pnet:score(task, 400)))
+  end
   local prof, ntrain, tin = { sample = 0 }, 0, 0
   local f = M.train
   M.train = function(...)
@@ -100,8 +117,11 @@ if protocol then
   M.train = f
   local acc = 0
   for k = 2, #plog do if plog[k].accepted then acc = acc + 1 end end
-  print(("protocol: %d accepted of %d tried steps to n=%d in %.1f s wall; %.1f s inside %d net:train calls"):format(
-        acc, #plog - 1, small.n, tot, tin, ntrain))
+  print(("protocol: %d accepted of %d tried steps to n=%d in %.1f s wall (%.1f s per accepted step); %.1f s inside %d net:train calls"):format(
+        acc, #plog - 1, small.n, tot, tot / math.max(acc, 1), tin, ntrain))
+  for k = 2, #plog do
+    if plog[k].accepted and plog[k].n <= 8 then print(("protocol: n=%d reached at %.1f s"):format(plog[k].n, plog[k].time)); break end
+  end
   local parts = { ("sample %.1f s"):format(prof.sample) }
   local core = prof.sample
   for _, k in ipairs { "gv", "loss", "grad", "sqgrad", "curvature" } do

@@ -9,5 +9,6 @@ cd "$(dirname "$0")/.." || exit 1
 echo "condense ($(uptime | sed 's/.*load/load/'); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
 ./ganglion -b bench/bench_condense.lua 6 "$([ "${TOUR:-1}" = 0 ] || echo tour)" 2>/dev/null | grep -v '^train ' || exit 1
 if [ "${PROTOCOL:-0}" = 1 ]; then
-    ./ganglion -b bench/bench_condense.lua 2 protocol 2>/dev/null | grep -v '^train '
+    # PARENT=file.rnn starts from a saved 64-unit decision net; STEPS=56 runs to n = 8
+    ./ganglion -b bench/bench_condense.lua "${STEPS:-2}" protocol 2>/dev/null | grep -v '^train '
 fi

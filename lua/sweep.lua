@@ -39,6 +39,9 @@
 --     "attractors"      nstable - nmarginal >= 2 (separate stable states);
 --     "ramping"         ramp >= 0.8;
 --     "transient"       otherwise (activity that rises and decays).
+--   A net that cannot be measured (its run or loss is not finite: it
+--   diverged) gets label "failed", NaN indices and the message in row.error;
+--   the sweep goes on with the next run.
 --   Validated on networks built to have each type (tests/lua/test_labels.lua).
 --   Pass label=function(row) -> string to use your own.
 
@@ -235,14 +238,28 @@ function sweep(opts)
         if iters > 0 and net:train(task, topts).interrupted then error("interrupted", 0) end
         seed(1000003 + s)   -- the same evaluation trials for every size
         local ev = task:sample(opts.eval or 200)
-        local row = sweep_measure(net, task, ev, nfp)
+        -- A net whose run or loss is not finite (it diverged in training,
+        -- or rnn{} options made it explode) is a result, not a reason to
+        -- abandon the sweep: its row says "failed" (with the message in
+        -- row.error) and the sweep goes on.  Ctrl-C still stops the sweep.
+        local measured, row = pcall(sweep_measure, net, task, ev, nfp)
+        if not measured and tostring(row):find("interrupted", 1, true) then error(row, 0) end
+        local why = not measured and (tostring(row):gsub("^[^:\n]*:%d+: ", "")) or nil
+        if why then
+          local nan = 0 / 0
+          row = { n = n, score = nan, loss = nan, npcs = nan, pr = nan, nfixed = 0, nstable = 0, nmarginal = 0,
+                  slow = nan, ramp = nan, cycles = nan, error = why }
+        end
         row.seed = s
         row.time = clock() - t0
-        row.label = label(row)
+        row.label = why and "failed" or label(row)
         rows[#rows + 1] = row
         slice:add(row)
-        say(("sweep: n=%-4d seed=%-3d score %.3f  npcs %d  PR %.2f  stable fp %d  marginal %d  ramp %.2f  cycles %.1f  -> %s  (%.1fs)"):format(
+        if why then
+          say(("sweep: n=%-4d seed=%-3d failed: %s  (%.1fs)"):format(n, s, why, row.time))
+        else say(("sweep: n=%-4d seed=%-3d score %.3f  npcs %d  PR %.2f  stable fp %d  marginal %d  ramp %.2f  cycles %.1f  -> %s  (%.1fs)"):format(
             n, s, row.score, row.npcs, row.pr, row.nstable, row.nmarginal, row.ramp, row.cycles, row.label, row.time))
+        end
       end
     end
   end

@@ -153,6 +153,8 @@ return {
            "else \"transient\".  Checked on nets built to be each type (tests/lua/test_labels.lua:\n" ..
            "bistable units, a ReLU integrator, a leaky unit under constant drive, a rotation-like pair\n" ..
            "with a limit cycle, a feed-forward chain).  label=function(row) uses your own rule.\n" ..
+           "A net whose run or loss is not finite (it diverged) gets label \"failed\", NaN indices\n" ..
+           "and the message in row.error; the sweep goes on with the next run.\n" ..
            "part=\"K/N\" runs only\n" ..
            "every N-th run starting at K, for parallel slices (scripts/sweep.lua and\n" ..
            "scripts/sweep_parallel.sh, which runs slices side by side or as a Slurm job array).\n" ..

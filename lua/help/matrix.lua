@@ -48,7 +48,7 @@ help("m:sub") etc. gives each one in full.  By group:
                m:repeat_(r,c) m:diag() m:trace()            e.g. matrix.vcat{A, B}
  Linear alg.   m:solve(b) inv() det() chol() eig() svd() lstsq(b)   e.g. x = A:solve(b)
  In place      m:add_(x) m:scale_(a) m:axpy_(a, x) (no allocation)   e.g. W:axpy_(-0.1, G)
- Files         m:save("x.npy") matrix.load("x.npy") m:csv("x.csv"); .npz and .mat hold named arrays:
+ Files         m:save("x.npy") matrix.load("x.npy") m:csv("x.csv") matrix.load("x.csv"); .npz, .mat: named:
                matrix.save("d.npz", {W=W, b=b}), matrix.load("d.mat") -> {W=, b=}
                rnn.from{W=, Win=, Wout=, ...}  net:export("net.npz")
  Time          clock()  time(f, ...)                          e.g. time(function() return A * A end)
@@ -182,8 +182,15 @@ add("matrix.load", "matrix.load(path)",
     "Reads a NumPy .npy file (float64, 1-D as a column or 2-D, C or Fortran order) as a matrix;\n" ..
     "an .npz (np.savez, np.savez_compressed) or .mat file (double, single, integer and logical\n" ..
     "variables, as double; cells, structs, strings and complex skipped) as a table {name = matrix}.\n" ..
-    "Other dtypes, corrupt headers and truncated files give a clear error.",
-    "m = matrix.randn(3, 4); m:save(\"/tmp/m.npy\"); m2 = matrix.load(\"/tmp/m.npy\")")
+    "Other dtypes, corrupt headers and truncated files give a clear error.\n" ..
+    "A .csv file (as np.loadtxt(f, delimiter=\",\") reads it) gives a matrix: one row per line,\n" ..
+    "comma-separated numbers (spaces around them ignored); nan, inf, -inf (any case) are NaN and\n" ..
+    "±Inf, as m:csv writes them; blank lines and '#' comments are skipped; a first line with no\n" ..
+    "number in it is a header and skipped.  Strict: an empty field (write nan for a missing\n" ..
+    "value), a word, a number too large for a double or a row with another number of fields is\n" ..
+    "an error naming the line and column.  The size is checked against the memory budget first.",
+    "m = matrix.randn(3, 4); m:save(\"/tmp/m.npy\"); m2 = matrix.load(\"/tmp/m.npy\")\n" ..
+    "m:csv(\"/tmp/m.csv\"); m3 = matrix.load(\"/tmp/m.csv\")")
 add("rnn.from", "rnn.from{W=, Win=, Wout=, b=, bout=, x0=, tau=, dt=, activation=}",
     "A rate network built from matrices (W n×n, Win n×inputs, Wout outputs×n, b and x0 n×1,\n" ..
     "bout outputs×1; missing vectors are zero), shapes checked — e.g. weights trained in PyTorch\n" ..

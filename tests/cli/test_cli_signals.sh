@@ -7,7 +7,6 @@ G=${GANGLION:-./ganglion}
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 ok() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi; }
-now() { date +%s.%N; }
 
 # An error: message on stderr (with file and line), nothing extra on stdout, exit 1.
 printf 'print("before")\nlocal m = matrix(2, 2)\nm:get(9, 1)\nprint("after")\n' > "$D/err.lua"
@@ -16,34 +15,7 @@ $G -b "$D/err.lua" > "$D/out" 2> "$D/err"; st=$?
 grep -q "err.lua:3: get: row index 9 out of range" "$D/err" ; ok $? "-b: the error names file, line, function and argument ($(head -1 "$D/err"))"
 [ "$(cat "$D/out")" = before ] ; ok $? "-b: output before the error is kept, nothing after it runs"
 
-# Sends SIGINT to a batch run of $1 once it has printed "start"; sets st,
-# secs (seconds from the signal to "interrupted" on stderr: what the user
-# waits for; the exit that follows also frees the run's memory, which under
-# ASan on a loaded machine takes seconds of its own).
-interrupt() {
-    $G -b "$1" > "$D/out" 2> "$D/err" &
-    pid=$!
-    i=0
-    while [ $i -lt 100 ] && ! grep -q start "$D/out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-    sleep 0.5
-    t0=$(now)
-    kill -INT $pid
-    while kill -0 $pid 2>/dev/null && ! grep -q interrupted "$D/err" 2>/dev/null; do sleep 0.02; done
-    secs=$(echo "$(now) - $t0" | bc)
-    wait $pid; st=$?
-}
-
-# Under ASan (make asan sets ASAN_OPTIONS) a large result's shadow memory is
-# set up before the C routine starts polling, which on a loaded machine takes
-# seconds; the bound is about ganglion's polling, so it is wider there.
-case "${ASAN_OPTIONS:-}" in '') bound=3 ;; *) bound=10 ;; esac
-
-check() {   # $1 = what was interrupted
-    [ $st = 1 ] ; ok $? "SIGINT during $1: exit status 1 (got $st)"
-    grep -q "interrupted" "$D/err" ; ok $? "SIGINT during $1: \"interrupted\" on stderr ($(tr '\n' '|' < "$D/err" | cut -c1-120))"
-    [ "$(head -1 "$D/out")" = start ] && ! grep -q "not reached" "$D/out" ; ok $? "SIGINT during $1: earlier output kept, the rest of the chunk not run"
-    [ "$(echo "$secs < $bound" | bc)" = 1 ] ; ok $? "SIGINT during $1: stops within $bound s (took $secs s)"
-}
+. "$(dirname "$0")/interrupt_lib.sh"
 
 printf 'print("start")\nlocal i = 0\nwhile true do i = i + 1 end\nprint("not reached")\n' > "$D/lua.lua"
 interrupt "$D/lua.lua"; check "a Lua loop"

@@ -145,7 +145,7 @@ static void test_cca_gram(gsl_rng *r)
     double d = 0;
     for (size_t c = 0; c < q; c++) d = fmax(d, fabs(gsl_vector_get(rg, c) - gsl_vector_get(rq, c)));
     CHECK(d < 1e-9, "Gram path agrees with the QR path (max diff %.2g, smallest rho %.3g)", d, gsl_vector_get(rq, q - 1));
-    CHECK(gn_cov_eigen(A, var, NULL, &e) == GN_OK, "covariance spectrum runs %s", e.msg);
+    CHECK(gn_cov_eigen(A, var, NULL, NULL, &e) == GN_OK, "covariance spectrum runs %s", e.msg);
     if (system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) SKIP("NumPy references for the Gram path: numpy absent");
     else {
         char path[] = "/tmp/gn_ccag_XXXXXX";

@@ -96,8 +96,8 @@ int main(void)
 
     /* 3. reductions on a view against explicit sums (two-pass var) */
     gsl_matrix *s1 = gsl_matrix_alloc(1, 5), *s2 = gsl_matrix_alloc(6, 1), *ix = gsl_matrix_alloc(6, 1);
-    gn_mat_reduce(s1, NULL, &a.matrix, 1, GN_MAT_VAR, &e);
-    gn_mat_reduce(s2, ix, &a.matrix, 2, GN_MAT_MAXR, &e);
+    gn_mat_reduce(s1, NULL, &a.matrix, 1, GN_MAT_VAR, NULL, &e);
+    gn_mat_reduce(s2, ix, &a.matrix, 2, GN_MAT_MAXR, NULL, &e);
     double worst = 0;
     int idxbad = 0;
     for (size_t j = 0; j < 5; j++) {
@@ -121,12 +121,12 @@ int main(void)
     exact = (double)acc;
     double sv;
     gsl_matrix_view sv1 = gsl_matrix_view_array(&sv, 1, 1);
-    gn_mat_reduce(&sv1.matrix, NULL, big, 0, GN_MAT_SUM, &e);
+    gn_mat_reduce(&sv1.matrix, NULL, big, 0, GN_MAT_SUM, NULL, &e);
     CHECK(reldiff(sv, exact) < 1e-15, "pairwise sum of 1e5 values within 1e-15 of a long-double sum (%.2g)",
           reldiff(sv, exact));
     gsl_matrix *empty = gsl_matrix_alloc(1, 1);
     empty->size1 = 0;
-    CHECK(gn_mat_reduce(&sv1.matrix, NULL, empty, 0, GN_MAT_MINR, &e) == GN_EINVAL && strstr(e.msg, "empty"),
+    CHECK(gn_mat_reduce(&sv1.matrix, NULL, empty, 0, GN_MAT_MINR, NULL, &e) == GN_EINVAL && strstr(e.msg, "empty"),
           "min of an empty matrix is an error: %s", e.msg);
     empty->size1 = 1;
 

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "gn.h"
 #include "npy.h"
+#include "csv.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

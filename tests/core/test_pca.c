@@ -1,6 +1,7 @@
 /* test_pca.c — PCA against GSL's symmetric eigensolver on the covariance and against NumPy. */
 #include "check.h"
 #include "pca.h"
+#include "gram.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,50 @@ int main(void)
         gsl_eigen_symmv_free(ws);
         gsl_matrix_free(G); gsl_matrix_free(A); gsl_matrix_free(EV); gsl_vector_free(ev);
         gn_svd_free(w);
+    }
+    /* In a child process (GANGLION_LAPACK_CHILD=0 sends every run with a
+     * cancellation there): bit for bit the fit made here, on the Gram path
+     * (tall), the QR path (rank-deficient: collinear columns) and the wide
+     * case (U wanted); a stop before the fork gives GN_EINTR. */
+    {
+        setenv("GANGLION_LAPACK_CHILD", "0", 1);
+        gsl_matrix *tall = make_data(r, 200, 9), *wide = make_data(r, 7, 30), *col = make_data(r, 150, 6);
+        for (size_t t = 0; t < 150; t++) gsl_matrix_set(col, t, 5, 2 * gsl_matrix_get(col, t, 1));
+        gsl_matrix *data[3] = {tall, col, wide};
+        const char *tag[3] = {"Gram path", "QR path", "wide"};
+        for (int d = 0; d < 3; d++) {
+            gn_err e = {0};
+            gn_pca *p1 = gn_pca_alloc(data[d]->size1, data[d]->size2, &e);
+            gn_pca *p2 = gn_pca_alloc(data[d]->size1, data[d]->size2, &e);
+            volatile int flag = 0;
+            gn_cancel cc = {.stop = &flag};
+            p2->ws->cancel = &cc;
+            int s1 = gn_pca_fit(p1, data[d], &e), s2 = gn_pca_fit(p2, data[d], &e);
+            int same = !s1 && !s2 && p1->ws->gram == p2->ws->gram &&
+                       !memcmp(p1->components->data, p2->components->data,
+                               p1->components->size1 * p1->components->size2 * sizeof(double)) &&
+                       !memcmp(p1->var->data, p2->var->data, p1->k * sizeof(double)) &&
+                       !memcmp(p1->scores->data, p2->scores->data, p1->T * p1->k * sizeof(double));
+            CHECK(same, "pca in a child (%s, gram=%d): bit for bit the fit made here", tag[d], p2->ws->gram);
+            flag = 1;
+            CHECK(gn_pca_fit(p2, data[d], &e) == GN_EINTR, "pca (%s): a raised stop gives GN_EINTR: %s", tag[d],
+                  e.msg);
+            gn_pca_free(p1); gn_pca_free(p2);
+        }
+        /* the covariance eigenproblem (npcs, participation, PCA similarity) */
+        gn_err e = {0};
+        volatile int flag = 0;
+        gn_cancel cc = {.stop = &flag};
+        gn_pca *a1 = gn_pca_axes(tall, NULL, &e), *a2 = gn_pca_axes(tall, &cc, &e);
+        CHECK(a1 && a2 && !memcmp(a1->var->data, a2->var->data, 9 * sizeof(double)) &&
+              !memcmp(a1->components->data, a2->components->data, 81 * sizeof(double)),
+              "covariance eigenvalues and axes in a child: bit for bit those made here");
+        flag = 1;
+        gn_pca *a3 = gn_pca_axes(tall, &cc, &e);
+        CHECK(!a3 && e.code == GN_EINTR, "covariance eigenvalues: a raised stop gives GN_EINTR (%s)", e.msg);
+        gn_pca_free(a1); gn_pca_free(a2);
+        gsl_matrix_free(tall); gsl_matrix_free(wide); gsl_matrix_free(col);
+        unsetenv("GANGLION_LAPACK_CHILD");
     }
     gsl_matrix_free(X); gsl_matrix_free(Y); gsl_matrix_free(Z); gsl_rng_free(r);
     CHECK_DONE();

@@ -411,6 +411,82 @@ static void test_errors(gsl_rng *rng)
     gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
 }
 
+
+/* Cancellation: a short pass never polls; a long one polls a number of
+ * times fixed by its sizes (the same on one thread and two), gives the same
+ * numbers as without a poll, and a stop at the k-th poll returns GN_EINTR
+ * and leaves no traces; the workspace then serves a full pass again. */
+typedef struct { int polls, stop_at; } poll_counter;
+
+static int count_poll(void *ud)
+{
+    poll_counter *c = ud;
+    c->polls++;
+    return c->stop_at > 0 && c->polls >= c->stop_at;
+}
+
+static void test_cancel(gsl_rng *rng)
+{
+    gn_err e = {0};
+    {
+        size_t n = 7, B = 3, T = 11;
+        gn_rnn *net = make_net(n, 3, 2, GN_ACT_TANH, rng);
+        gn_batch *bat = make_batch(B, T, 3, 2, 1, rng);
+        gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, 2, NULL);
+        poll_counter c = {0, 0};
+        gn_cancel cc = {.poll = count_poll, .ud = &c};
+        gn_rnn_work_set_cancel(w, &cc);
+        double l = NAN, want = naive(net, B, T, bat->u, bat->target, bat->mask, NULL, NULL);
+        CHECK(gn_rnn_loss(net, bat, w, NULL, &l, &e) == GN_OK && c.polls == 0,
+              "a short pass does not poll (%d polls)", c.polls);
+        CHECK_NEAR(l, want, 1e-13, "a short pass with a cancel set gives the naive loss");
+        gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+    }
+    size_t n = 64, ni = 2, no = 2, B = 6, T = 2500;
+    gn_rnn *net = make_net(n, ni, no, GN_ACT_TANH, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    size_t np = gn_rnn_nparams(net);
+    double *g0 = malloc(np * sizeof *g0), *g = malloc(np * sizeof *g);
+    gn_rnn_work *w0 = gn_rnn_work_alloc(net, B, T, 1, NULL);
+    double l0 = NAN;
+    CHECK(gn_rnn_grad(net, bat, w0, NULL, &l0, g0, &e) == GN_OK, "long pass without a cancel runs");
+    int polls[2] = {0, 0};
+    for (int nth = 1; nth <= 2; nth++) {
+        gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, nth, NULL);
+        poll_counter c = {0, 0};
+        gn_cancel cc = {.poll = count_poll, .ud = &c};
+        gn_rnn_work_set_cancel(w, &cc);
+        double l = NAN;
+        int st = gn_rnn_grad(net, bat, w, NULL, &l, g, &e);
+        int same = st == GN_OK && l == l0 && memcmp(g, g0, np * sizeof *g) == 0;
+        if (nth == 2) {   /* two threads sum the gradient in another order */
+            double d = 0;
+            for (size_t i = 0; i < np; i++) d = fmax(d, fabs(g[i] - g0[i]));
+            same = st == GN_OK && fabs(l - l0) <= 1e-14 * l0 && d < 1e-13 * max_abs(g0, np);
+        }
+        polls[nth - 1] = c.polls;
+        CHECK(same && c.polls >= 3, "%d thread(s): a long pass polls (%d polls) and gives the same loss "
+              "and gradient as without a cancel", nth, c.polls);
+        /* stop at the 2nd poll */
+        poll_counter c2 = {0, 2};
+        gn_cancel cs = {.poll = count_poll, .ud = &c2};
+        gn_rnn_work_set_cancel(w, &cs);
+        st = gn_rnn_forward(net, bat, w, NULL, &l, &e);
+        gsl_matrix *x = gsl_matrix_alloc(T, n);
+        gn_err e2 = {0};
+        CHECK(st == GN_EINTR && c2.polls == 2 && gn_rnn_work_trace(w, 0, x, NULL, NULL, &e2) == GN_EINVAL,
+              "%d thread(s): a stop at the 2nd poll returns GN_EINTR (%s) and leaves no traces", nth, e.msg);
+        gn_rnn_work_set_cancel(w, NULL);
+        CHECK(gn_rnn_loss(net, bat, w, NULL, &l, &e) == GN_OK && fabs(l - l0) <= 1e-14 * l0,
+              "%d thread(s): after a stop the workspace runs a full pass again", nth);
+        gsl_matrix_free(x);
+        gn_rnn_work_free(w);
+    }
+    CHECK(polls[0] == polls[1], "the number of polls does not depend on the threads (%d, %d)", polls[0], polls[1]);
+    free(g0); free(g);
+    gn_rnn_work_free(w0); gn_batch_free(bat); gn_rnn_free(net);
+}
+
 int main(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -429,6 +505,7 @@ int main(void)
     test_noise(rng);
     test_large_n(rng);
     test_errors(rng);
+    test_cancel(rng);
     gsl_rng_free(rng);
     CHECK_DONE();
 }

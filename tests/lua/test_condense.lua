@@ -102,6 +102,14 @@ local b = sweep { task = task, sizes = { 4, 8 }, seeds = 1, iters = 10, method =
 T.ok(#a == 1 and #b == 1 and a[1].n == 4 and b[1].n == 8, "sweep: slices 1/2 and 2/2 split the runs")
 T.ok(type(a[1].label) == "string" and a[1].ramp >= 0 and a[1].ramp <= 1 and a[1].nstable >= 0, "sweep: label, ramp, nstable")
 
+-- A net that diverges (relu, g = 1e100: its run overflows) is recorded as a
+-- failed row; the sweep goes on to the next size.
+local quiet = sweep { task = task, sizes = { 4, 6 }, seeds = 1, iters = 0, fixedpoints = 0, plot = false,
+                      verbose = false, rnn = { activation = "relu", g = 1e100 } }
+T.ok(#quiet == 2 and quiet[1].label == "failed" and quiet[2].label == "failed" and quiet[1].score ~= quiet[1].score
+     and tostring(quiet[1].error):find("diverged"), "sweep: a diverged net gives a failed row, the sweep goes on ("
+     .. tostring(quiet[1] and quiet[1].error) .. ")")
+
 -- Sussillo & Barak's check: a net trained on the 3-bit flip-flop holds its 8 memories as 8 stable
 -- fixed points, whose readouts take the 8 sign patterns (±1, ±1, ±1).
 seed(7)

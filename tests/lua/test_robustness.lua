@@ -550,6 +550,38 @@ if #litter > 0 then
 end
 
 ---------------------------------------------------------------------------
+-- Hostile files for the file readers: matrix.load of .csv files (each must
+-- load or give a clear error, quickly; a FIFO must not block the open).
+do
+  local dir = os.tmpname()
+  os.remove(dir)
+  os.execute("mkdir -p " .. dir)
+  local csvs = {
+    empty = "", blank = "\n\n  \n", nul = "1,2\n3,\0\n", ragged = "1,2\n3\n", gap = "1,,2\n",
+    trailing = "1,2,\n", word = "1,x\n", huge = "1e99999\n", hex = "0x10\n", quoted = '"1","2"\n',
+    semicolon = "1;2\n", cr = "1\r2\n", header_only = "a,b\n", nan_payload = "nan(0x1)\n",
+    long_field = string.rep("9", 5000) .. "\n", many_commas = string.rep(",", 100000) .. "\n",
+    wide = string.rep("1,", 200000) .. "1\n", tall = string.rep("1\n", 200000),
+    deep_exponent = "1e-99999999999999999999\n", signs = "+-1\n", dot = ".\n", utf8 = "\xef\xbb\xbf1,2\n",
+    binary = string.rep("\xff\x00\x7f", 1000),
+  }
+  local names = {}
+  for k in pairs(csvs) do names[#names + 1] = k end
+  table.sort(names)
+  for _, k in ipairs(names) do
+    local path = dir .. "/" .. k .. ".csv"
+    local f = io.open(path, "wb"); f:write(csvs[k]); f:close()
+    try("matrix.load (csv)", { "matrix.load" }, matrix.load, { path }, 1, "a CSV file: " .. k)
+  end
+  os.execute("mkdir " .. dir .. "/folder.csv")
+  try("matrix.load (csv)", { "matrix.load" }, matrix.load, { dir .. "/folder.csv" }, 1, "a folder named .csv")
+  if os.execute("mkfifo " .. dir .. "/fifo.csv 2>/dev/null") then
+    try("matrix.load (csv)", { "matrix.load" }, matrix.load, { dir .. "/fifo.csv" }, 1, "a FIFO named .csv")
+  end
+  os.execute("rm -rf " .. dir)
+end
+
+---------------------------------------------------------------------------
 -- Re-entrant callbacks: every method of every object type, called with an
 -- argument table whose lookups free the object under call (its __gc called
 -- by the script), shrink it (rnn: delete a unit), or run a full collection

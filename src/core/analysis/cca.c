@@ -91,7 +91,7 @@ static int cca_gram(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, s
         st = gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu canonical correlation", p, q);
         goto out;
     }
-    if ((st = gn_gram_centred(A, B, G, NULL, err))) goto out;
+    if ((st = gn_gram_centred(A, B, G, NULL, NULL, err))) goto out;
     gsl_matrix_view Saa = gsl_matrix_submatrix(G, 0, 0, p, p), Sbb = gsl_matrix_submatrix(G, p, p, q, q);
     gsl_matrix_view Sab = gsl_matrix_submatrix(G, 0, p, p, q);
     /* Sab first: the eigen-solver destroys the diagonal blocks' lower triangles only. */

@@ -183,6 +183,8 @@ int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix
     }
     gsl_multimin_function_fdf fn = { mm_f, mm_df, mm_fdf, n, &k };
     size_t first_new = out->count;
+    /* an iteration costs a few n² products: poll every ~2^22 n² (n >= 256) */
+    size_t every = n >= 256 ? ((size_t)1 << 22) / (n * n) + 1 : 0;
     for (size_t s = 0; s < starts->size1; s++) {
         if (gn_cancel_check(cancel)) { st = gn_fail(err, GN_EINTR, "interrupted"); break; }
         gsl_vector_const_view row = gsl_matrix_const_row(starts, s);
@@ -190,11 +192,16 @@ int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix
         /* Step ~ 1% of the state's size; line-search tolerance 0.1 as GSL advises for BFGS. */
         double step = 0.01 * fmax(1.0, gsl_blas_dnrm2(x0));
         gsl_multimin_fdfminimizer_set(mm, &fn, x0, step, 0.1);
+        int stop = 0;
         for (size_t it = 0; it < o.maxiter; it++) {
+            /* a large net polls inside a start too, every `every` iterations
+             * (a few ms of work); a small one only between starts */
+            if (every && it && it % every == 0 && gn_cancel_check(cancel)) { stop = 1; break; }
             if (gsl_multimin_fdfminimizer_iterate(mm)) break;   /* no progress possible */
             if (mm->f <= o.qtol * 1e-6) break;
             if (gsl_multimin_test_gradient(mm->gradient, 1e-14) == GSL_SUCCESS) break;
         }
+        if (stop) { st = gn_fail(err, GN_EINTR, "interrupted"); break; }
         double q = mm->f;
         if (!(q <= o.qtol)) continue;
         const double *x = gsl_vector_const_ptr(mm->x, 0);
@@ -216,6 +223,13 @@ int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix
         out->count++;
     }
     for (size_t p = first_new; p < out->count; p++) {
+        /* a stop while the eigenvalues are computed keeps the points that
+         * have theirs (one stop during the starts: all get them, as before) */
+        if (every && !st && gn_cancel_check(cancel)) {
+            st = gn_fail(err, GN_EINTR, "interrupted");
+            out->count = p;
+            break;
+        }
         if (jacobian_eigs(net, out->x + p * n, J, ev, ew, out->eig_re + p * n, out->eig_im + p * n)) {
             st = gn_fail(err, GN_ENUM, "eigenvalues of the Jacobian did not converge at point %zu", p + 1);
             goto done;

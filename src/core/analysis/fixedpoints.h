@@ -49,7 +49,9 @@ double gn_fixedpoints_q(const gn_rnn *net, const gsl_vector *u, const gsl_vector
  * input.  Results are appended to out (GN_ENOMEM style error when full is
  * avoided: extra distinct points beyond out->cap are dropped, and *dropped
  * counts them when non-NULL).  Polls cancel between starts (GN_EINTR, with
- * the points found so far kept). */
+ * the points found so far kept) and, for n >= 256, also every few
+ * milliseconds of a start's iterations and between the points' eigenvalue
+ * computations (a stop there keeps the points whose eigenvalues are done). */
 int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix *starts,
                         const gn_fpopts *opts, gn_fpset *out, size_t *dropped,
                         gn_cancel *cancel, gn_err *err);

@@ -1,5 +1,6 @@
 /* gram.c — centred Gram matrices by blocked DSYRK, and covariance spectra. */
 #include "gram.h"
+#include "child.h"
 #include "pca.h"
 
 #include <math.h>
@@ -26,7 +27,7 @@ static void column_means(const gsl_matrix *X, double *m, double *amax)
 }
 
 int gn_gram_centred(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *G, double *amax,
-                    gn_err *err)
+                    const gn_cancel *cancel, gn_err *err)
 {
     size_t T = A->size1, p = A->size2, q = B ? B->size2 : 0, P = p + q;
     if (B && B->size1 != T)
@@ -43,7 +44,13 @@ int gn_gram_centred(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *G, dou
     }
     column_means(A, m, amax);
     if (B) column_means(B, m + p, amax ? amax + p : NULL);
-    for (size_t t0 = 0; t0 < T; t0 += BLK) {
+    /* a poll every ~2^28 multiply-adds once the whole is over 2^30 */
+    size_t every = (double)T * P * P > (double)(1u << 30) ? ((size_t)1 << 28) / ((size_t)BLK * P * P) + 1 : 0;
+    for (size_t t0 = 0, b = 0; t0 < T; t0 += BLK, b++) {
+        if (every && b && b % every == 0 && gn_cancel_check(cancel)) {
+            free(m); free(Z); free(C);
+            return gn_fail(err, GN_EINTR, "interrupted");
+        }
         size_t rows = T - t0 < BLK ? T - t0 : BLK;
         for (size_t i = 0; i < rows; i++) {
             const double *a = A->data + (t0 + i) * A->tda;
@@ -67,7 +74,22 @@ int gn_gram_centred(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *G, dou
     return GN_OK;
 }
 
-int gn_cov_eigen(const gsl_matrix *X, gsl_vector *var, gsl_matrix *V, gn_err *err)
+/* The eigen-decomposition step of gn_cov_eigen, as a job for gn_child_run. */
+typedef struct {
+    gsl_matrix *G, *V;
+    gsl_vector *var;
+    gsl_eigen_symm_workspace *ws;
+    gsl_eigen_symmv_workspace *wv;
+    int rc;
+} eig_job;
+
+static void eig_run(void *p)
+{
+    eig_job *j = p;
+    j->rc = j->V ? gsl_eigen_symmv(j->G, j->var, j->V, j->wv) : gsl_eigen_symm(j->G, j->var, j->ws);
+}
+
+int gn_cov_eigen(const gsl_matrix *X, gsl_vector *var, gsl_matrix *V, const gn_cancel *cancel, gn_err *err)
 {
     size_t T = X->size1, n = X->size2;
     if (T < 2) return gn_fail(err, GN_EINVAL, "need at least 2 time points, got %zu", T);
@@ -79,8 +101,16 @@ int gn_cov_eigen(const gsl_matrix *X, gsl_vector *var, gsl_matrix *V, gn_err *er
     gsl_eigen_symmv_workspace *wv = V ? gsl_eigen_symmv_alloc(n) : NULL;
     int st = GN_OK;
     if (!G || (!ws && !wv)) { st = gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu covariance", n, n); goto done; }
-    if ((st = gn_gram_centred(X, NULL, G, NULL, err))) goto done;
-    if (V ? gsl_eigen_symmv(G, var, V, wv) : gsl_eigen_symm(G, var, ws)) {
+    if ((st = gn_gram_centred(X, NULL, G, NULL, cancel, err))) goto done;
+    /* a large eigenproblem (GSL's is unblocked: ~10 s at n = 2000) runs in
+     * a child process that Ctrl-C kills, with the same results */
+    eig_job j = {G, V, var, ws, wv, 0};
+    double flops = (V ? 9.0 : 4.0) * (double)n * n * n;
+    const gn_cancel *cc = flops >= gn_child_min_flops() ? cancel : NULL;
+    gn_region out[3] = {{var->data, var->size * var->stride * sizeof(double)}, {&j.rc, sizeof j.rc},
+                        {V ? V->data : NULL, V ? V->size1 * V->tda * sizeof(double) : 0}};
+    if ((st = gn_child_run(eig_run, &j, out, V ? 3 : 2, cc, "covariance eigenvalues", err))) goto done;
+    if (j.rc) {
         st = gn_fail(err, GN_ENUM, "covariance eigenvalues did not converge");
         goto done;
     }
@@ -121,7 +151,7 @@ double gn_spectrum_participation(const gsl_vector *var)
     return s2 > 0 ? s1 * s1 / s2 : 0.0;
 }
 
-gn_pca *gn_pca_axes(const gsl_matrix *X, gn_err *err)
+gn_pca *gn_pca_axes(const gsl_matrix *X, const gn_cancel *cancel, gn_err *err)
 {
     size_t T = X->size1, n = X->size2;
     if (T <= n) {
@@ -139,7 +169,7 @@ gn_pca *gn_pca_axes(const gsl_matrix *X, gn_err *err)
         gn_fail(err, GN_ENOMEM, "out of memory for a PCA of %zu variables", n);
         return NULL;
     }
-    if (gn_cov_eigen(X, p->var, p->components, err)) { gn_pca_free(p); return NULL; }
+    if (gn_cov_eigen(X, p->var, p->components, cancel, err)) { gn_pca_free(p); return NULL; }
     double tot = 0;
     for (size_t c = 0; c < n; c++) tot += gsl_vector_get(p->var, c);
     for (size_t c = 0; c < n; c++) gsl_vector_set(p->explained, c, tot > 0 ? gsl_vector_get(p->var, c) / tot : 0.0);

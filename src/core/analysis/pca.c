@@ -1,6 +1,7 @@
 /* pca.c — PCA by the thin SVD of centred data (Gram eigen-decomposition when well conditioned, else Householder QR (LAPACK) + Golub–Kahan SVD of R). */
 #include "pca.h"
 #include "gram.h"
+#include "child.h"
 
 #include <float.h>
 #include <math.h>
@@ -133,7 +134,44 @@ static int gram_svd(gn_svd *w)
     return 1;
 }
 
+static int svd_body(gn_svd *w, gn_err *err);
+
+typedef struct {
+    gn_svd *w;
+    int rc;
+    gn_err err;
+} svd_job;
+
+static void svd_job_run(void *p)
+{
+    svd_job *j = p;
+    j->rc = svd_body(j->w, &j->err);
+}
+
+/* A large run with a cancellation goes to a child process: everything
+ * svd_body writes (A, R, V, s, U, tau, the path taken, the status) comes
+ * back as regions; the GSL eigen workspace is scratch and stays behind. */
 int gn_svd_run(gn_svd *w, gn_err *err)
+{
+    double M = (double)w->M, N = (double)w->N;
+    if (!w->cancel || 4 * M * N * N + 10 * N * N * N < gn_child_min_flops()) return svd_body(w, err);
+    svd_job j = {.w = w, .rc = GN_OK};
+    gn_region out[8];
+    size_t k = 0;
+    gsl_matrix *mats[4] = {w->A, w->R, w->V, w->U};
+    for (int i = 0; i < 4; i++)
+        if (mats[i]) out[k++] = (gn_region){mats[i]->data, mats[i]->size1 * mats[i]->tda * sizeof(double)};
+    out[k++] = (gn_region){w->s->data, w->s->size * w->s->stride * sizeof(double)};
+    out[k++] = (gn_region){w->tau->data, w->tau->size * w->tau->stride * sizeof(double)};
+    out[k++] = (gn_region){&w->gram, sizeof w->gram};
+    out[k++] = (gn_region){&j, sizeof j};
+    int st = gn_child_run(svd_job_run, &j, out, k, w->cancel, "svd", err);
+    if (st) return st;
+    if (j.rc && err) *err = j.err;
+    return j.rc;
+}
+
+static int svd_body(gn_svd *w, gn_err *err)
 {
     w->gram = 0;
     if (!gn_pca_finite(w->A))

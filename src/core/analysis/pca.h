@@ -43,12 +43,16 @@ typedef struct {
     gsl_vector *work;  /* N scratch */
     gsl_eigen_symmv_workspace *eig;  /* optional: enables the Gram path */
     int gram;          /* 1 when the last run took the Gram path */
+    const gn_cancel *cancel;  /* optional: a large run goes to a child process
+                               * that Ctrl-C kills (child.h); NULL by default */
 } gn_svd;
 
 /* NULL (err filled) when M < N, a size is 0 or absurd, or memory runs out. */
 gn_svd *gn_svd_alloc(size_t M, size_t N, int want_u, gn_err *err);
 void gn_svd_free(gn_svd *w);
-/* GN_EINVAL if A holds a NaN/Inf, GN_ENUM if the QR or the SVD fails. */
+/* GN_EINVAL if A holds a NaN/Inf, GN_ENUM if the QR or the SVD fails;
+ * GN_EINTR when w->cancel stopped a run of more than gn_child_min_flops()
+ * (made in a child process, with results bit for bit those of a run here). */
 int gn_svd_run(gn_svd *w, gn_err *err);
 
 /* Result and workspace of one PCA of a T×n matrix.  k = min(T, n)

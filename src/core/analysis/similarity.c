@@ -48,7 +48,7 @@ int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err)
         st = gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
         goto out;
     }
-    if ((st = gn_gram_centred(R, NULL, S, amax, err))) goto out;
+    if ((st = gn_gram_centred(R, NULL, S, amax, NULL, err))) goto out;
     for (size_t j = 0; j < n; j++) {
         norm[j] = sqrt(gsl_matrix_get(S, j, j));
         dead[j] = norm[j] <= 1e-12 * (1 + amax[j]) * sqrt((double)T);

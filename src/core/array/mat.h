@@ -70,7 +70,10 @@ int gn_mat_transpose(gsl_matrix *t, const gsl_matrix *m, const gn_cancel *cancel
 
 /* ---- reductions ------------------------------------------------------------------
  * dim 0: over everything (out 1×1); 1: over rows (out 1×c); 2: over
- * columns (out r×1). */
+ * columns (out r×1).  cancel (may be NULL) is polled about once per 2^20
+ * elements gone through (cov: also between blocks of its product); an
+ * operation on fewer elements never polls, and polling leaves the results
+ * bit for bit those of the uninterrupted loops.  GN_EINTR when stopped. */
 typedef enum { GN_MAT_SUM, GN_MAT_MEAN, GN_MAT_VAR, GN_MAT_STD, GN_MAT_MINR, GN_MAT_MAXR,
                GN_MAT_NORM } gn_mat_redop;
 /* Sums are accumulated in blocks (pairwise over blocks of 256), as NumPy
@@ -80,18 +83,19 @@ typedef enum { GN_MAT_SUM, GN_MAT_MEAN, GN_MAT_VAR, GN_MAT_STD, GN_MAT_MINR, GN_
  * everything: the row-major position); NaN propagates.  Mean of nothing is
  * NaN; min/max of nothing is an error. */
 int gn_mat_reduce(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim, gn_mat_redop op,
-                  gn_err *err);
+                  const gn_cancel *cancel, gn_err *err);
 /* Running sum along dim (1: down each column, 2: along each row). */
-int gn_mat_cumsum(gsl_matrix *out, const gsl_matrix *a, int dim, gn_err *err);
+int gn_mat_cumsum(gsl_matrix *out, const gsl_matrix *a, int dim, const gn_cancel *cancel, gn_err *err);
 /* Σ a.*b over all elements of two same-sized matrices (any vector shapes of
  * equal length also match). */
-int gn_mat_dot(double *out, const gsl_matrix *a, const gsl_matrix *b, gn_err *err);
+int gn_mat_dot(double *out, const gsl_matrix *a, const gsl_matrix *b, const gn_cancel *cancel, gn_err *err);
 /* Covariance (divisor T-1) or Pearson correlation of the columns of a
  * (T×n, T >= 2): out n×n.  A constant column gives NaN correlations. */
-int gn_mat_cov(gsl_matrix *out, const gsl_matrix *a, int corr, gn_err *err);
+int gn_mat_cov(gsl_matrix *out, const gsl_matrix *a, int corr, const gn_cancel *cancel, gn_err *err);
 /* Sort along dim (1: each column, 2: each row); idx (may be NULL) gets the
  * 1-based source positions.  Stable; NaN sorts last, as in NumPy. */
-int gn_mat_sort(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim, gn_err *err);
+int gn_mat_sort(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim, const gn_cancel *cancel,
+                gn_err *err);
 
 /* ---- structure ------------------------------------------------------------------- */
 /* Contiguous row-major copy of a into buf (a->size1*a->size2 doubles). */
@@ -102,23 +106,31 @@ void gn_mat_tile(gsl_matrix *out, const gsl_matrix *a);
 /* Gathers out(i,j) = a(rows[i], cols[j]) (0-based; cols NULL: all). */
 void gn_mat_gather(gsl_matrix *out, const gsl_matrix *a, const size_t *rows, const size_t *cols);
 
-/* ---- linear algebra (LAPACK through LAPACKE; see mat_linalg.c) ------------------ */
+/* ---- linear algebra (LAPACK through LAPACKE; see mat_linalg.c) ------------------
+ * cancel may be NULL.  With one, a large call (more than ~2^31 flops, or
+ * GANGLION_LAPACK_CHILD flops when set) runs in a forked child and Ctrl-C
+ * kills it (GN_EINTR); it makes two polls, before and after.  Results are
+ * those of the in-process call, bit for bit. */
 /* x = a \ b (a n×n, b n×k).  GN_ENUM when a is singular. */
-int gn_mat_solve(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, gn_err *err);
-int gn_mat_inv(gsl_matrix *out, const gsl_matrix *a, gn_err *err);
-int gn_mat_det(double *out, const gsl_matrix *a, gn_err *err);
+int gn_mat_solve(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, const gn_cancel *cancel,
+                 gn_err *err);
+int gn_mat_inv(gsl_matrix *out, const gsl_matrix *a, const gn_cancel *cancel, gn_err *err);
+int gn_mat_det(double *out, const gsl_matrix *a, const gn_cancel *cancel, gn_err *err);
 /* Lower-triangular L with a = L Lᵀ; GN_ENUM when a is not positive definite. */
-int gn_mat_chol(gsl_matrix *out, const gsl_matrix *a, gn_err *err);
+int gn_mat_chol(gsl_matrix *out, const gsl_matrix *a, const gn_cancel *cancel, gn_err *err);
 /* Symmetric: values ascending (n×1), vectors as columns. */
-int gn_mat_eigsym(gsl_matrix *values, gsl_matrix *vectors, const gsl_matrix *a, gn_err *err);
+int gn_mat_eigsym(gsl_matrix *values, gsl_matrix *vectors, const gsl_matrix *a, const gn_cancel *cancel,
+                  gn_err *err);
 /* General: values re/im (n×1), right eigenvectors re/im as columns,
  * normalised to unit length (LAPACK's dgeev order). */
 int gn_mat_eiggen(gsl_matrix *re, gsl_matrix *im, gsl_matrix *vre, gsl_matrix *vim,
-                  const gsl_matrix *a, gn_err *err);
+                  const gsl_matrix *a, const gn_cancel *cancel, gn_err *err);
 /* Thin SVD a = U diag(S) Vᵀ: U r×k, S k×1 (descending), V c×k, k = min(r,c). */
-int gn_mat_svd(gsl_matrix *U, gsl_matrix *S, gsl_matrix *V, const gsl_matrix *a, gn_err *err);
+int gn_mat_svd(gsl_matrix *U, gsl_matrix *S, gsl_matrix *V, const gsl_matrix *a, const gn_cancel *cancel,
+               gn_err *err);
 /* Minimum-norm least-squares solution of a x ≈ b (a r×c, b r×k, x c×k). */
-int gn_mat_lstsq(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, gn_err *err);
+int gn_mat_lstsq(gsl_matrix *x, const gsl_matrix *a, const gsl_matrix *b, const gn_cancel *cancel,
+                 gn_err *err);
 
 /* ---- pair ranking (condensation) ---------------------------------------------- */
 /* One candidate pair: keep unit i, remove unit j (0-based); s its score. */

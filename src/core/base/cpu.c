@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lif.h"
+#include "mat.h"
 #include "rnn_act.h"
 
 static int detect(void)
@@ -70,6 +71,7 @@ VARIANTS(void, gn_lif_bits_sum, (const uint64_t *const *rows, size_t m, size_t w
                                  uint16_t *cnt, int avx2_only))
 VARIANTS(void, gn_lif_uniform_block, (uint64_t *st, size_t m, double *u))
 VARIANTS(void, gn_lif_geom_block, (size_t m, const double *u, double inv_lq, uint64_t *gap))
+VARIANTS(void, gn_mat_unary_simd, (gsl_matrix *out, const gsl_matrix *a, gn_mat_unop op))
 #undef VARIANTS
 
 #define PICK(name) (gn_cpu_level() ? name##_avx2 : name##_base)
@@ -100,6 +102,11 @@ void gn_rnn_k_rstep(int act, size_t rows, size_t n, double alpha, const double *
                     const double *r, size_t ldr, double *rx)
 {
     PICK(gn_rnn_k_rstep)(act, rows, n, alpha, rxprev, z, r, ldr, rx);
+}
+
+void gn_mat_unary_simd(gsl_matrix *out, const gsl_matrix *a, gn_mat_unop op)
+{
+    PICK(gn_mat_unary_simd)(out, a, op);
 }
 
 size_t gn_lif_kernel(size_t lo, size_t hi, const gn_lif_kstate *s, double vinh,

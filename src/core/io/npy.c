@@ -282,14 +282,3 @@ int gn_npy_load(gsl_matrix **out, const char *path, gn_err *err)
     fclose(f);
     return rc;
 }
-
-int gn_csv_save(const gsl_matrix *m, const char *path, gn_err *err)
-{
-    gn_atomic a;
-    int rc = gn_atomic_open(&a, path, err);
-    if (rc) return rc;
-    for (size_t i = 0; i < m->size1; i++)
-        for (size_t j = 0; j < m->size2; j++)
-            fprintf(a.f, "%.17g%c", gsl_matrix_get(m, i, j), j + 1 < m->size2 ? ',' : '\n');
-    return gn_atomic_commit(&a, err);
-}

@@ -1,4 +1,4 @@
-/* npy.h — NumPy .npy files (float64) and CSV export for moving data to Python/MATLAB. */
+/* npy.h — NumPy .npy files (float64) for moving data to Python/MATLAB. */
 #ifndef GN_NPY_H
 #define GN_NPY_H
 
@@ -19,7 +19,5 @@ int gn_npy_read(FILE *f, const char *path, gsl_matrix **out, gn_err *err);
  * overflowing shapes and trailing bytes are errors. */
 int gn_npy_parse_header(const char *hdr, size_t len, const char *path, int *fortran,
                         size_t dims[2], int *ndim, gn_err *err);
-/* Writes m as CSV with 17 significant digits. */
-int gn_csv_save(const gsl_matrix *m, const char *path, gn_err *err);
 
 #endif

@@ -4,7 +4,9 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cblas.h>
@@ -348,6 +350,13 @@ struct gn_rnn_work {
     double *outsq;     /* slice 0's per-trial squares (JOB_GRADSQ) */
     const double *vx0; /* Gv direction's x0 block */
     int job, noisy;
+    /* cancellation (see poll_due): polled by the calling thread only */
+    const gn_cancel *cancel;
+    size_t chunk;      /* steps between poll points; 0: this pass never polls */
+    size_t npoll;      /* poll points done in this pass */
+    size_t stop_t;     /* step at which the pass stopped (0: ran to the end) */
+    atomic_size_t done1;   /* steps slice 1's thread has finished */
+    atomic_int abort1;     /* set by the calling thread: slice 1 stops */
 };
 
 static void slice_free(slice *s)
@@ -431,6 +440,11 @@ int gn_rnn_work_fits(const gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T
 {
     return w && net && w->n == net->n && w->nin == net->nin && w->nout == net->nout &&
            B <= w->Bmax && T <= w->Tmax;
+}
+
+void gn_rnn_work_set_cancel(gn_rnn_work *w, const gn_cancel *cancel)
+{
+    if (w) w->cancel = cancel;
 }
 
 int gn_rnn_work_threads(const gn_rnn_work *w)
@@ -548,6 +562,77 @@ enum { JOB_FWD, JOB_GRAD, JOB_GV, JOB_GRADSQ };
 #define GA_STEP_MAX_N 1024
 #endif
 
+/* ---- cancellation ------------------------------------------------------------
+ * A long forward pass polls the caller's gn_cancel between chunks of steps
+ * (w->chunk steps, about CHUNK_FLOPS of work, a few milliseconds); a pass
+ * under POLL_MIN_FLOPS never polls, so small runs in a loop add nothing to
+ * a chunk's count of polls.
+ * Polls must come from the calling thread and their number must not depend
+ * on how the two threads happen to progress (a replay places a recorded
+ * Ctrl-C by that number), so poll point j means "both slices have finished
+ * step j·chunk": the calling thread runs slice 0 and, at each of its chunk
+ * boundaries, makes the polls whose steps slice 1 has also passed; when
+ * slice 0 is done it waits for slice 1 and makes the rest as slice 1 gets
+ * there.  A stop raises abort1, which slice 1 reads at its own boundaries.
+ * The hot path pays one modulo per step. */
+#define CHUNK_FLOPS ((double)(1u << 24))
+/* A pass under this much work never polls. */
+#define POLL_MIN_FLOPS ((double)(1u << 27))
+
+/* Makes the poll points due once the pass has reached step t in both
+ * slices; nonzero (and abort1 raised) when the caller asked to stop. */
+static int poll_due(gn_rnn_work *w, size_t t)
+{
+    size_t last = (w->T - 1) / w->chunk;   /* poll points j·chunk < T */
+    while (w->npoll < last && (w->npoll + 1) * w->chunk <= t) {
+        w->npoll++;
+        if (gn_cancel_check(w->cancel)) {
+            w->stop_t = w->npoll * w->chunk;
+            atomic_store(&w->abort1, 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Called by slice s after step t (a multiple of w->chunk, t < T). */
+static int step_gate(gn_rnn_work *w, slice *s, size_t t)
+{
+    if (s != &w->s[0]) {
+        atomic_store_explicit(&w->done1, t, memory_order_release);
+        return atomic_load_explicit(&w->abort1, memory_order_acquire);
+    }
+    size_t other = (w->nth > 1 && w->s[1].Bs > 0) ? atomic_load_explicit(&w->done1, memory_order_acquire) : t;
+    return poll_due(w, t < other ? t : other);
+}
+
+/* Slice 0 is done: the remaining poll points as slice 1 reaches them. */
+static void poll_rest(gn_rnn_work *w, int two)
+{
+    if (!w->chunk || w->stop_t) return;
+    for (;;) {
+        size_t d = two ? atomic_load_explicit(&w->done1, memory_order_acquire) : w->T;
+        if (poll_due(w, d) || d >= w->T || w->npoll >= (w->T - 1) / w->chunk) return;
+        struct timespec ts = {0, 1000000};   /* 1 ms */
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Steps per poll for this pass (0 when it is too short to poll). */
+static size_t chunk_steps(const gn_rnn_work *w)
+{
+    if (!w->cancel || w->T < 2) return 0;
+    /* the whole batch's step, not one slice's: the number of polls must
+     * not depend on how many threads the workspace has */
+    double Bs = (double)w->B, n = (double)w->n;
+    /* flops of the step's GEMMs and activations, plus the weights it
+     * streams (a one-trial step is a matrix-vector product, bound by memory) */
+    double per_step = 2 * Bs * (double)w->la * (n + (double)w->nout) + 30 * Bs * n + 8 * (double)w->la * n;
+    if (per_step * (double)w->T < POLL_MIN_FLOPS) return 0;
+    double k = CHUNK_FLOPS / per_step;
+    return k < 1 ? 1 : (size_t)k;
+}
+
 /* Forward pass over one slice; also Σ mask·err² and dL/dy when the batch has
  * targets (M⁻¹ in w->Minv).  Everything per step touches only that step's
  * rows, which stay in cache. */
@@ -575,6 +660,8 @@ static void slice_forward(gn_rnn_work *w, slice *s, int noisy)
     double sd = noisy ? sqrt(2 * a) * net->noise : 0;
     s->loss = 0;
     for (size_t t = 1; t <= T; t++) {
+        /* steps 1..t-1 done: a poll point every w->chunk steps */
+        if (w->chunk && (t - 1) % w->chunk == 0 && t > 1 && step_gate(w, s, t - 1)) return;
         double *xt = s->X + t * S, *rat = s->RA + t * SA;
         /* drive W r_{t-1} + Win u_t + b in one GEMM */
         GEMM(RM, NT, NT, (int)Bs, (int)n, (int)la, 1.0, rat - SA, (int)la, w->Waug, (int)n, 0.0,
@@ -602,6 +689,7 @@ static void slice_forward(gn_rnn_work *w, slice *s, int noisy)
             GEMM(RM, TR, NT, (int)no, (int)la, (int)Bs, 1.0, dy, (int)ld, rat, (int)la,
                  t > 1 ? 1.0 : 0.0, s->GO, (int)la);
     }
+    if (s != &w->s[0]) atomic_store_explicit(&w->done1, T, memory_order_release);
 }
 
 /* Scatters augmented weight gradients GA = [dW | dWin | db] and
@@ -776,6 +864,7 @@ static void slice_job(gn_rnn_work *w, int i)
     case JOB_GRAD:
     case JOB_GRADSQ:
         slice_forward(w, s, w->noisy);
+        if (w->stop_t || atomic_load(&w->abort1)) break;
         slice_backward(w, s, g, NULL, 0);
         break;
     case JOB_GV:
@@ -789,7 +878,9 @@ static void slice_job(gn_rnn_work *w, int i)
 
 static void *thread_main(void *p)
 {
-    slice_job((gn_rnn_work *)p, 1);
+    gn_rnn_work *w = p;
+    slice_job(w, 1);
+    atomic_store_explicit(&w->done1, w->T, memory_order_release);
     return NULL;
 }
 
@@ -802,11 +893,19 @@ static void run_job(gn_rnn_work *w)
 {
     if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
     int two = w->nth > 1 && w->s[1].Bs > 0;
+    w->npoll = 0;
+    w->stop_t = 0;
+    atomic_store(&w->done1, 0);
+    atomic_store(&w->abort1, 0);
+    w->chunk = w->job == JOB_GV ? 0 : chunk_steps(w);
     pthread_t th;
     int spawned = two && pthread_create(&th, NULL, thread_main, w) == 0;
+    if (two && !spawned) w->chunk = 0;   /* serial: no progress to wait for */
     slice_job(w, 0);
+    poll_rest(w, spawned);
     if (spawned) pthread_join(th, NULL);
-    else if (two) slice_job(w, 1);   /* no thread available: run it here */
+    else if (two && !w->stop_t) slice_job(w, 1);   /* no thread available: run it here */
+    if (w->stop_t) return;
     if (two && w->out && w->job != JOB_FWD)
         for (size_t i = 0; i < w->np; i++) w->out[i] += w->s[1].grad[i];
     if (two && w->job == JOB_GRADSQ)
@@ -843,14 +942,27 @@ static int setup(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, int nee
     {
         /* the network's parameters as flat blocks, without a copy */
         size_t n = net->n, ni = net->nin, no = net->nout, la = w->la;
+        /* Wᵀ in 32×32 blocks, a strip of 32 rows of Waug at a time (element
+         * by element it took a cache and TLB miss each; on a fresh workspace
+         * every page is also first touched here, about half a second at
+         * n = 2000 on our VMs, so a large one polls between strips) */
+        const double *Wd = net->W->data;
+        double al = net->dt / net->tau;
+        size_t tw = net->W->tda;
+        int poll = w->cancel && (double)n * (double)n > (double)(1u << 20);
+        for (size_t j0 = 0; j0 < n; j0 += 32) {
+            if (poll && gn_cancel_check(w->cancel))
+                return gn_fail(err, GN_EINTR, "interrupted before the first step");
+            for (size_t i0 = 0; i0 < n; i0 += 32)
+                for (size_t j = j0; j < n && j < j0 + 32; j++)
+                    for (size_t i = i0; i < n && i < i0 + 32; i++) w->Waug[j * n + i] = Wd[i * tw + j];
+            for (size_t j = j0; j < n && j < j0 + 32; j++)
+                for (size_t i = 0; i < n; i++) w->Wback[j * n + i] = al * Wd[j * tw + i];
+        }
         for (size_t i = 0; i < n; i++) {
-            for (size_t j = 0; j < n; j++) w->Waug[j * n + i] = gsl_matrix_get(net->W, i, j);
             for (size_t j = 0; j < ni; j++) w->Waug[(n + j) * n + i] = gsl_matrix_get(net->Win, i, j);
             w->Waug[(n + ni) * n + i] = gsl_matrix_get(net->b, i, 0);
         }
-        double al = net->dt / net->tau;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++) w->Wback[i * n + j] = al * gsl_matrix_get(net->W, i, j);
         for (size_t o = 0; o < no; o++)
             for (size_t j = 0; j < n; j++) w->Wback[(n + o) * n + j] = gsl_matrix_get(net->Wout, o, j);
         memset(w->Woaug, 0, la * no * sizeof(double));
@@ -881,13 +993,16 @@ static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, g
 {
     int need = loss != NULL || job == JOB_GRAD || job == JOB_GRADSQ;
     w->valid = 0;
-    if (setup(net, bat, w, need, err)) return GN_EINVAL;
+    int st = setup(net, bat, w, need, err);
+    if (st) return st;
     w->bat = bat; w->B = bat->B; w->T = bat->T;
     w->noisy = rng && net->noise > 0;
     if (w->noisy) seed_noise(w, bat, rng);
     w->job = job;
     w->out = grad;
     run_job(w);
+    if (w->stop_t)
+        return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->T);
     w->valid = 1;
     if (need) {
         double l = w->s[0].loss + (w->nth > 1 && w->s[1].Bs ? w->s[1].loss : 0);
@@ -934,7 +1049,8 @@ int gn_rnn_gv(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, const doub
         return gn_fail(err, GN_EINVAL, "rnn gv: structural damping must be finite and >= 0, got %g", sdamp);
     if (!w || !w->valid || w->bat != bat || w->B != bat->B || w->T != bat->T)
         return gn_fail(err, GN_EINVAL, "rnn gv: run gn_rnn_forward or gn_rnn_grad on this batch first");
-    if (setup(net, bat, w, 1, err)) return GN_EINVAL;
+    int st = setup(net, bat, w, 1, err);
+    if (st) return st;
     size_t off[7];
     gn_rnn_param_offsets(net, off);
     build_aug(w, v, off, w->Vaug, w->Voaug);

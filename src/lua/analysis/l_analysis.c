@@ -174,7 +174,12 @@ static gn_pca **fitpca(lua_State *L, const gsl_matrix *X, const char *fn)
     gn_pca **box = lg_newbox(L, sizeof *box, free_pca);
     gn_pca *p = *box = gn_pca_alloc(X->size1, X->size2, &e);
     if (!p) lg_coreerror(L, fn, &e);
-    if (gn_pca_fit(p, X, &e)) analysis_error(L, fn, &e, X, NULL);
+    gn_cancel cc = lg_cancel();
+    p->ws->cancel = &cc;   /* a large SVD runs in a child that Ctrl-C kills */
+    int st = gn_pca_fit(p, X, &e);
+    p->ws->cancel = NULL;
+    if (st == GN_EINTR) lg_interrupted(L);
+    if (st) analysis_error(L, fn, &e, X, NULL);
     checkoutv(L, p->mean, fn, "mean", X, NULL);
     checkoutv(L, p->var, fn, "var", X, NULL);
     checkoutv(L, p->explained, fn, "explained", X, NULL);
@@ -204,7 +209,10 @@ static gsl_vector **spectrum(lua_State *L, const gsl_matrix *X, const char *fn)
     gsl_vector *var = *box = gsl_vector_alloc(X->size2);
     if (!var) lg_errorf(L, "%s: out of memory", fn);
     gn_err e = {0};
-    if (gn_cov_eigen(X, var, NULL, &e)) analysis_error(L, fn, &e, X, NULL);
+    gn_cancel cc = lg_cancel();
+    int st = gn_cov_eigen(X, var, NULL, &cc, &e);
+    if (st == GN_EINTR) lg_interrupted(L);
+    if (st) analysis_error(L, fn, &e, X, NULL);
     checkoutv(L, var, fn, "var", X, NULL);
     return box;
 }
@@ -222,7 +230,9 @@ static gn_pca **axespca(lua_State *L, const gsl_matrix *X, const char *fn)
     gn_err e = {0};
     checkfinite(L, X, fn, "data");
     gn_pca **box = lg_newbox(L, sizeof *box, free_pca);
-    gn_pca *p = *box = gn_pca_axes(X, &e);
+    gn_cancel cc = lg_cancel();
+    gn_pca *p = *box = gn_pca_axes(X, &cc, &e);
+    if (!p && e.code == GN_EINTR) lg_interrupted(L);
     if (!p) analysis_error(L, fn, &e, X, NULL);
     checkoutv(L, p->var, fn, "var", X, NULL);
     checkoutv(L, p->explained, fn, "explained", X, NULL);

@@ -9,10 +9,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_randist.h>
 
 #include "npy.h"
+#include "csv.h"
 
 /* Lua's collector does not see the storage behind a userdata, so a loop
  * making large temporaries would let garbage pile up; tell it about every
@@ -406,7 +408,9 @@ static int matrix_load(lua_State *L)
     if (fmt) return lgm_loadmulti(L, path, fmt);
     gsl_matrix *m;
     gn_err e = {0};
-    if (gn_npy_load(&m, path, &e)) return lg_coreerror(L, "matrix.load", &e);
+    size_t n = strlen(path);
+    int csv = n >= 4 && strcasecmp(path + n - 4, ".csv") == 0;
+    if ((csv ? gn_csv_load(&m, path, &e) : gn_npy_load(&m, path, &e))) return lg_coreerror(L, "matrix.load", &e);
     lg_pushmatrix(L, m);
     return 1;
 }

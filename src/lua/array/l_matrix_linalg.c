@@ -1,6 +1,7 @@
 /* l_matrix_linalg.c — linear algebra of the matrix binding: solve, inv,
  * det, chol, eig, svd, lstsq (LAPACK through src/core/array/mat_linalg.c). */
 #include "l_matrix.h"
+#include "interrupt.h"
 
 #include <math.h>
 
@@ -18,7 +19,8 @@ static int m_solve(lua_State *L)
     nonfinite(L, a, "solve");
     gsl_matrix *x = lgm_new(L, a->size2, b->size2, 1);
     gn_err e = {0};
-    lgm_check(L, gn_mat_solve(x, a, b, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_solve(x, a, b, &cc, &e), &e);
     return 1;
 }
 
@@ -28,7 +30,8 @@ static int m_inv(lua_State *L)
     nonfinite(L, a, "inv");
     gsl_matrix *x = lgm_new(L, a->size1, a->size2, 1);
     gn_err e = {0};
-    lgm_check(L, gn_mat_inv(x, a, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_inv(x, a, &cc, &e), &e);
     return 1;
 }
 
@@ -38,7 +41,8 @@ static int m_det(lua_State *L)
     nonfinite(L, a, "det");
     double d;
     gn_err e = {0};
-    lgm_check(L, gn_mat_det(&d, a, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_det(&d, a, &cc, &e), &e);
     lua_pushnumber(L, d);
     return 1;
 }
@@ -49,7 +53,8 @@ static int m_chol(lua_State *L)
     nonfinite(L, a, "chol");
     gsl_matrix *x = lgm_new(L, a->size1, a->size2, 0);
     gn_err e = {0};
-    lgm_check(L, gn_mat_chol(x, a, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_chol(x, a, &cc, &e), &e);
     return 1;
 }
 
@@ -70,6 +75,7 @@ static int m_eig(lua_State *L)
     if (a->size1 != a->size2) return lg_errorf(L, "eig: matrix must be square, got %zux%zu", a->size1, a->size2);
     size_t n = a->size1;
     gn_err e = {0};
+    gn_cancel cc = lg_cancel();
     lua_createtable(L, 0, 4);
     int t = lua_gettop(L);
     if (symmetric(a)) {
@@ -77,14 +83,14 @@ static int m_eig(lua_State *L)
         lua_setfield(L, t, "values");
         gsl_matrix *v = lgm_new(L, n, n, 0);
         lua_setfield(L, t, "vectors");
-        lgm_check(L, gn_mat_eigsym(w, v, a, &e), &e);
+        lgm_check(L, gn_mat_eigsym(w, v, a, &cc, &e), &e);
         return 1;
     }
     gsl_matrix *re = lgm_new(L, n, 1, 0); lua_setfield(L, t, "values");
     gsl_matrix *im = lgm_new(L, n, 1, 0); lua_setfield(L, t, "imag");
     gsl_matrix *vr = lgm_new(L, n, n, 0); lua_setfield(L, t, "vectors");
     gsl_matrix *vi = lgm_new(L, n, n, 0); lua_setfield(L, t, "vectors_imag");
-    lgm_check(L, gn_mat_eiggen(re, im, vr, vi, a, &e), &e);
+    lgm_check(L, gn_mat_eiggen(re, im, vr, vi, a, &cc, &e), &e);
     return 1;
 }
 
@@ -95,12 +101,13 @@ static int m_svd(lua_State *L)
     nonfinite(L, a, "svd");
     size_t r = a->size1, c = a->size2, k = r < c ? r : c;
     gn_err e = {0};
+    gn_cancel cc = lg_cancel();
     lua_createtable(L, 0, 3);
     int t = lua_gettop(L);
     gsl_matrix *U = lgm_new(L, r, k, 0); lua_setfield(L, t, "U");
     gsl_matrix *S = lgm_new(L, k, 1, 0); lua_setfield(L, t, "S");
     gsl_matrix *V = lgm_new(L, c, k, 0); lua_setfield(L, t, "V");
-    lgm_check(L, gn_mat_svd(U, S, V, a, &e), &e);
+    lgm_check(L, gn_mat_svd(U, S, V, a, &cc, &e), &e);
     return 1;
 }
 
@@ -111,7 +118,8 @@ static int m_lstsq(lua_State *L)
     nonfinite(L, b, "lstsq");
     gsl_matrix *x = lgm_new(L, a->size2, b->size2, 1);
     gn_err e = {0};
-    lgm_check(L, gn_mat_lstsq(x, a, b, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_lstsq(x, a, b, &cc, &e), &e);
     return 1;
 }
 

@@ -1,6 +1,7 @@
 /* l_matrix_reduce.c — reductions of the matrix binding: sum, mean, var,
  * std, min/max with indices, norm, cumsum, dot, cov/corr, sort/argsort. */
 #include "l_matrix.h"
+#include "interrupt.h"
 
 #include <math.h>
 
@@ -19,11 +20,12 @@ static int reduce(lua_State *L, const char *fn, gn_mat_redop op)
     int dim = lgm_optdim(L, 2, fn, 0);
     size_t r = dim == 2 ? a->size1 : 1, c = dim == 1 ? a->size2 : 1;
     gn_err e = {0};
+    gn_cancel cc = lg_cancel();
     int ext = op == GN_MAT_MINR || op == GN_MAT_MAXR;
     if (dim == 0) {
         double v, ix = 0;
         gsl_matrix_view vv = gsl_matrix_view_array(&v, 1, 1), iv = gsl_matrix_view_array(&ix, 1, 1);
-        lgm_check(L, gn_mat_reduce(&vv.matrix, ext ? &iv.matrix : NULL, a, 0, op, &e), &e);
+        lgm_check(L, gn_mat_reduce(&vv.matrix, ext ? &iv.matrix : NULL, a, 0, op, &cc, &e), &e);
         lua_pushnumber(L, v);
         if (!ext) return 1;
         size_t k = (size_t)ix - 1;
@@ -34,7 +36,7 @@ static int reduce(lua_State *L, const char *fn, gn_mat_redop op)
     }
     gsl_matrix *o = lgm_new(L, r, c, 1);
     gsl_matrix *ix = ext ? lgm_new(L, r, c, 1) : NULL;
-    lgm_check(L, gn_mat_reduce(o, ix, a, dim, op, &e), &e);
+    lgm_check(L, gn_mat_reduce(o, ix, a, dim, op, &cc, &e), &e);
     return ext ? 2 : 1;
 }
 
@@ -52,7 +54,8 @@ static int m_cumsum(lua_State *L)
     int dim = linedim(L, a, "cumsum");
     gsl_matrix *o = lgm_new(L, a->size1, a->size2, 1);
     gn_err e = {0};
-    lgm_check(L, gn_mat_cumsum(o, a, dim, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_cumsum(o, a, dim, &cc, &e), &e);
     return 1;
 }
 
@@ -61,7 +64,8 @@ static int m_dot(lua_State *L)
     gsl_matrix *a = lg_checkmatrix(L, 1), *b = lgm_arg(L, 2, "dot", "the other matrix");
     double s;
     gn_err e = {0};
-    lgm_check(L, gn_mat_dot(&s, a, b, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_dot(&s, a, b, &cc, &e), &e);
     lua_pushnumber(L, s);
     return 1;
 }
@@ -71,7 +75,8 @@ static int covcorr(lua_State *L, int corr)
     gsl_matrix *a = lg_checkmatrix(L, 1);
     gsl_matrix *o = lgm_new(L, a->size2, a->size2, 1);
     gn_err e = {0};
-    lgm_check(L, gn_mat_cov(o, a, corr, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_cov(o, a, corr, &cc, &e), &e);
     return 1;
 }
 
@@ -86,7 +91,8 @@ static int sortf(lua_State *L, int want_values)
     gsl_matrix *o = want_values ? lgm_new(L, a->size1, a->size2, 1) : NULL;
     gsl_matrix *ix = lgm_new(L, a->size1, a->size2, 1);
     gn_err e = {0};
-    lgm_check(L, gn_mat_sort(o, ix, a, dim, &e), &e);
+    gn_cancel cc = lg_cancel();
+    lgm_check(L, gn_mat_sort(o, ix, a, dim, &cc, &e), &e);
     return want_values ? 2 : 1;
 }
 

@@ -13,6 +13,7 @@
 #include "l_util.h"
 #include "l_opt.h"
 #include "l_matrix.h"
+#include "interrupt.h"
 
 #define METHODS_KEY "ganglion.rnn.methods"
 
@@ -248,6 +249,11 @@ gn_rnn_work *lg_newrnnwork(lua_State *L, const gn_rnn *net, size_t B, size_t T, 
     gn_err e = {0};
     ud->w = gn_rnn_work_alloc(net, B, T, nthreads, &e);
     if (!ud->w) lg_coreerror(L, "rnn", &e);
+    /* Long passes (net:run, loss, grad, score on big batches) poll Ctrl-C;
+     * lg_cancel's value never changes, so one static copy serves them all. */
+    static gn_cancel cancel;
+    cancel = lg_cancel();
+    gn_rnn_work_set_cancel(ud->w, &cancel);
     return ud->w;
 }
 
