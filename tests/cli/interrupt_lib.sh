@@ -11,6 +11,10 @@ now() { date +%s.%N; }
 # memory, which under ASan on a loaded machine takes seconds of its own, so
 # it is not counted.
 interrupt() {
+    # The background job truncates out in its own process, after the fork:
+    # without this rm the wait below could see the previous case's "start"
+    # and signal the new run before it started (seen under load).
+    rm -f "$D/out" "$D/err"
     $G -b "$1" > "$D/out" 2> "$D/err" &
     pid=$!
     i=0
