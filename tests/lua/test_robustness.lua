@@ -578,6 +578,18 @@ do
   if os.execute("mkfifo " .. dir .. "/fifo.csv 2>/dev/null") then
     try("matrix.load (csv)", { "matrix.load" }, matrix.load, { dir .. "/fifo.csv" }, 1, "a FIFO named .csv")
   end
+  -- the other readers: a FIFO or a folder named like their files is refused
+  -- at once ("not a regular file"), never waited on in open()
+  for _, ext in ipairs { "npy", "npz", "mat", "rnn" } do
+    local load = ext == "rnn" and rnn.load or matrix.load
+    local fifo = dir .. "/fifo." .. ext
+    if os.execute("mkfifo " .. fifo .. " 2>/dev/null") then
+      try("load (" .. ext .. ")", { "not a regular file" }, load, { fifo }, 1, "a FIFO named ." .. ext)
+    end
+    os.execute("mkdir " .. dir .. "/folder." .. ext)
+    try("load (" .. ext .. ")", { "not a regular file" }, load, { dir .. "/folder." .. ext }, 1,
+        "a folder named ." .. ext)
+  end
   os.execute("rm -rf " .. dir)
 end
 

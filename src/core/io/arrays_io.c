@@ -2,6 +2,7 @@
  * Members of an .npz are parsed by the .npy reader (npy.c) through an
  * in-memory file, so both formats share one strict parser; writers build
  * the whole file in memory and hand it to the atomic writer. */
+#include "open_read.h"
 #include "arrays_io.h"
 #include "atomic_file.h"
 #include "npy.h"
@@ -82,6 +83,9 @@ static int npy_from_memory(gsl_matrix **out, const void *buf, size_t n, const ch
 int gn_npz_load(gn_arrays *out, const char *path, gn_err *err)
 {
     memset(out, 0, sizeof *out);
+    FILE *probe = gn_open_read(path, NULL, err);   /* no FIFO reaches libzip's open */
+    if (!probe) return GN_EIO;
+    fclose(probe);
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
     if (!z) {
@@ -228,8 +232,8 @@ int gn_matfile_load(gn_arrays *out, size_t *skipped, const char *path, gn_err *e
 {
     memset(out, 0, sizeof *out);
     if (skipped) *skipped = 0;
-    FILE *probe = fopen(path, "rb");
-    if (!probe) return gn_fail(err, GN_EIO, "cannot open '%s': %s", path, strerror(errno));
+    FILE *probe = gn_open_read(path, NULL, err);
+    if (!probe) return GN_EIO;
     fclose(probe);
     mat_t *mf = Mat_Open(path, MAT_ACC_RDONLY);
     if (!mf) return gn_fail(err, GN_EFORMAT, "'%s' is not a MATLAB .mat file libmatio can read", path);

@@ -1,5 +1,6 @@
 /* csv.c — CSV files of numbers: a strict two-pass reader (validate and
  * count, check the size, then fill) and the writer behind m:csv. */
+#include "open_read.h"
 #include "csv.h"
 
 #include <ctype.h>
@@ -206,21 +207,9 @@ int gn_csv_parse(const char *text, size_t len, const char *name, gsl_matrix **ou
 int gn_csv_load(gsl_matrix **out, const char *path, gn_err *err)
 {
     *out = NULL;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
-     * refused as not a regular file */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return gn_fail(err, GN_EIO, "cannot open '%s': %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return gn_fail(err, GN_EIO, "'%s' is not a regular file", path);
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        return gn_fail(err, GN_EIO, "cannot open '%s': %s", path, strerror(errno));
-    }
+    FILE *f = gn_open_read(path, &st, err);
+    if (!f) return GN_EIO;
     size_t len = (size_t)st.st_size;
     char what[64];
     snprintf(what, sizeof what, "reading a CSV file");

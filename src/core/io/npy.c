@@ -1,6 +1,7 @@
 /* npy.c — NumPy .npy reader/writer.  The format is small and fixed
  * (magic, version, a Python-dict header, raw data); no maintained C library
  * for it ships in Debian, so it is parsed here, strictly. */
+#include "open_read.h"
 #include "npy.h"
 
 #include "atomic_file.h"
@@ -275,9 +276,8 @@ done:
 int gn_npy_load(gsl_matrix **out, const char *path, gn_err *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gn_fail(err, GN_EIO, "cannot open '%s': %s", path, strerror(errno));
+    FILE *f = gn_open_read(path, NULL, err);
+    if (!f) return GN_EIO;
     int rc = gn_npy_read(f, path, out, err);
     fclose(f);
     return rc;

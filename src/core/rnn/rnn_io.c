@@ -1,5 +1,6 @@
 /* rnn_io.c — rnn save (atomic, text, exact %.17g) and load (a plain
  * tokenizer: the file is data and nothing in it is ever executed). */
+#include "open_read.h"
 #include "rnn.h"
 
 #include "atomic_file.h"
@@ -282,8 +283,9 @@ gn_rnn *gn_rnn_read(FILE *f, const char *name, gn_err *err)
 gn_rnn *gn_rnn_load(const char *path, gn_err *err)
 {
     if (!path || !*path) { gn_fail(err, GN_EINVAL, "rnn load: empty path"); return NULL; }
-    FILE *f = fopen(path, "r");
-    if (!f) { gn_fail(err, GN_EIO, "rnn load: cannot open %s: %s", path, strerror(errno)); return NULL; }
+    gn_err oe = {0};
+    FILE *f = gn_open_read(path, NULL, &oe);
+    if (!f) { gn_fail(err, GN_EIO, "rnn load: %s", oe.msg); return NULL; }
     gn_rnn *net = gn_rnn_read(f, path, err);
     fclose(f);
     return net;
