@@ -11,21 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-typedef struct { int polls, stop_at; } counter;
-
-static int count_poll(void *ud)
-{
-    counter *c = ud;
-    c->polls++;
-    return c->stop_at > 0 && c->polls >= c->stop_at;
-}
-
-static gsl_matrix *randm(gsl_rng *g, size_t r, size_t c)
-{
-    gsl_matrix *m = gsl_matrix_alloc(r, c);
-    for (size_t i = 0; i < r * c; i++) m->data[i] = gsl_ran_gaussian(g, 1.3) + 0.2385;
-    return m;
-}
+#include "poll_count.h"
 
 static int same(const gsl_matrix *a, const gsl_matrix *b)
 {
