@@ -36,6 +36,14 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          END { for (t in seen) k++; if (bad != "" || k != 6) { print bad, k; exit 1 } }' "$D/q.csv"
 ok $? "merged rows: scores in [0, 1], sizes <= the parent's, known labels, 3 tasks x 2 seeds" "$(head -3 "$D/q.csv")"
 grep -q '^Machine: [0-9]* cores; load average' "$R" ; ok $? "the report states the machine's load" "$(sed -n 6p "$R")"
+grep -q '^Run time (sum of each run.s wall seconds; slices run side by side): 6 condense runs [0-9]* s, 18 sweep runs [0-9]* s\.' "$R"
+ok $? "the report states the compute behind its rows" "$(grep '^Run time' "$R")"
+# The quick report in the repository is the one this script writes now: the same
+# top lines and sections (a report in an older format would differ here).
+shape() { grep -o '^\(# Condensation study\|Command:\|Wall time:\|Run time\|Machine:\|Settings:\|All [0-9]* planned\|## .*\)' "$1"; }
+shape "$R" > "$D/shape.new"; shape study/REPORT-quick.md > "$D/shape.repo"
+cmp -s "$D/shape.new" "$D/shape.repo" && [ -s "$D/shape.new" ]
+ok $? "study/REPORT-quick.md has the current report's lines and sections" "$(diff "$D/shape.repo" "$D/shape.new")"
 grep -q '^## Does the solution label drift toward ramping' "$R" && grep -q '^## Solution type against size' "$R"
 ok $? "the drift and solution-type-against-size summaries"
 # The verdicts from rows whose answer is known: decision's merge_ls keeps 3 units and
