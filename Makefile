@@ -174,7 +174,8 @@ check-docs:
 # The condensation study (scripts/study.lua): its runs (per task and seed,
 # per task, size and seed) as resumable slices through scripts/sweep_parallel.sh,
 # side by side here (STUDY_JOBS) or as a Slurm array with SLURM=1 (waits for
-# the merge job), then study/REPORT.md from the merged rows.  Rerunning
+# the merge job), then study/REPORT.md from the merged rows, with the wall time,
+# the load and (run here) the CPU seconds of the slices (the shell's `times`).  Rerunning
 # resumes; STUDY_ARGS=--quick gives the small version (study/REPORT-quick.md);
 # SLURM_OPTS reach sweep_parallel.sh (e.g. "-c 1 --mem 1G --time 1:00:00");
 # STUDY_OUT=study/NAME writes study/NAME.md (e.g. with STUDY_ARGS='--tasks ...').
@@ -187,8 +188,9 @@ study: all
 	@start=$$(date +%s); load=$$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); \
 	scripts/sweep_parallel.sh -j $(STUDY_JOBS) -o $(STUDY_OUT).csv $(if $(SLURM),--slurm --wait $(SLURM_OPTS)) \
 	    scripts/study.lua -- $(STUDY_ARGS) && \
+	{ t=$$(mktemp) && times > "$$t" && cpu=$$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($$i, a, "m"); s += a[1] * 60 + a[2] } printf "%.0f", s }' "$$t"); rm -f "$$t"; } && \
 	./$(BIN) -b scripts/study.lua --report $(STUDY_OUT).csv --out $(STUDY_OUT).md $(STUDY_ARGS) \
-	    --wall $$(( $$(date +%s) - start )) --load "$$load" \
+	    --wall $$(( $$(date +%s) - start )) --load "$$load" $(if $(SLURM),,$${cpu:+--cpu $$cpu}) \
 	    --command "make study$(if $(filter command line,$(origin STUDY_OUT)), STUDY_OUT=$(STUDY_OUT))$(if $(SLURM), SLURM=$(SLURM))$(if $(SLURM_OPTS), SLURM_OPTS='$(SLURM_OPTS)') STUDY_JOBS=$(STUDY_JOBS)$(if $(STUDY_ARGS), STUDY_ARGS='$(STUDY_ARGS)')"
 
 install: all

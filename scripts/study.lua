@@ -10,8 +10,10 @@
 --       one slice (the contract of scripts/sweep_parallel.sh): runs K, K+N, ... appending
 --       each finished run's rows to PATH and skipping runs already there
 --   ganglion -b scripts/study.lua --report MERGED.csv [--quick] [--out PATH]
---           [--wall SECONDS] [--command TEXT]
---       the report from the merged rows of all slices
+--           [--wall SECONDS] [--cpu SECONDS] [--command TEXT] [--load TEXT] [--note TEXT]
+--       the report from the merged rows of all slices: the invocation's wall time, the CPU
+--       time of its processes, the command, the load average at its start and a note on how
+--       the rows were made (e.g. several invocations whose CSVs were concatenated) at its top
 -- `make study` runs the slices with scripts/sweep_parallel.sh (SLURM=1: as a Slurm array)
 -- and then the report.  Other options: --tasks a,b,c  --seeds N (both change the run list).
 require "condense"
@@ -19,17 +21,17 @@ require "sweep"
 
 local T0 = clock()
 local opt = { quick = false, part = nil, csv = nil, report = nil, out = nil, wall = nil,
-              command = nil, tasks = nil, seeds = nil, load = nil }
+              command = nil, tasks = nil, seeds = nil, load = nil, cpu = nil, note = nil }
 do
   local args, k = arg or {}, 1
-  local takes = { part = 1, csv = 1, report = 1, out = 1, wall = 1, command = 1, tasks = 1, seeds = 1, load = 1 }
+  local takes = { part = 1, csv = 1, report = 1, out = 1, wall = 1, command = 1, tasks = 1, seeds = 1, load = 1, cpu = 1, note = 1 }
   while k <= #args do
     local key = args[k]:match("^%-%-([%w_]+)$")
     if key == "quick" then opt.quick, k = true, k + 1
     elseif key and takes[key] and args[k + 1] then opt[key], k = args[k + 1], k + 2
     else
       error("study.lua: unknown argument " .. tostring(args[k]) ..
-            " (known: --quick --part K/N --csv PATH --report CSV --out PATH --wall S --command TEXT --load TEXT" ..
+            " (known: --quick --part K/N --csv PATH --report CSV --out PATH --wall S --cpu S --command TEXT --load TEXT --note TEXT" ..
             " --tasks a,b --seeds N)")
     end
   end
@@ -387,12 +389,16 @@ local function report(rows, out, wall, command)
   w(("Command: `%s`  "):format(command))
   w(("Wall time: %.0f s (%s, %s)"):format(wall, os.date("!%Y-%m-%d %H:%M UTC"), "written by scripts/study.lua"))
   w()
+  if opt.note then w(opt.note); w() end
   local function loadavg()
     local f = io.open("/proc/loadavg", "r")
     local l = f and f:read("l")
     if f then f:close() end
     return l and l:match("^(%S+ %S+ %S+)") or "unknown"
   end
+  local pn = io.popen and io.popen("nproc 2>/dev/null")
+  local ncores = pn and pn:read("l")
+  if pn then pn:close() end
   do   -- the compute behind the rows (each run's wall seconds), next to this invocation's wall time
     local ct, st, nc, ns = 0, 0, 0, 0
     for _, r in ipairs(rows) do
@@ -402,12 +408,12 @@ local function report(rows, out, wall, command)
     w(("Run time (sum of each run's wall seconds; slices run side by side): %d condense runs %.0f s, "
        .. "%d sweep runs %.0f s."):format(nc, ct, ns, st)
        .. ((ct + st) > 2.5 * wall and " Most of it is not in the wall time above: rows of an earlier invocation "
-           .. "were reused (rerunning resumes)." or ""))
+           .. "were reused (rerunning resumes)." or "")
+       .. (tonumber(opt.cpu) and (" CPU time of this invocation's processes (user + system, the shell's `times`): %.0f s, "
+           .. "so on %s otherwise idle cores it needs at least %.0f s of wall time."):format(
+             tonumber(opt.cpu), ncores or "?", tonumber(opt.cpu) / math.max(1, tonumber(ncores) or 1)) or ""))
     w()
   end
-  local pn = io.popen and io.popen("nproc 2>/dev/null")
-  local ncores = pn and pn:read("l")
-  if pn then pn:close() end
   w(("Machine: %s cores; load average (1, 5, 15 min) %s at the start, %s when the report was written."):format(
     ncores or "?", opt.load or "not recorded", loadavg()))
   w()

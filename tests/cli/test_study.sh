@@ -11,7 +11,7 @@ ok() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; shift 2; [
 
 GANGLION=$G scripts/sweep_parallel.sh -j 2 -o "$D/q.csv" scripts/study.lua -- --quick > "$D/par" 2>&1; st=$?
 ok $st "the quick study's slices run and merge (status $st)" "$(tail -5 "$D/par"; tail -5 "$D/q.parts/1.log")"
-$G -b scripts/study.lua --report "$D/q.csv" --out "$D/R.md" --quick --wall 12 --command "make study" > "$D/rep" 2>&1; st=$?
+$G -b scripts/study.lua --report "$D/q.csv" --out "$D/R.md" --quick --wall 12 --cpu 30 --command "make study" > "$D/rep" 2>&1; st=$?
 ok $st "the report is written from the merged rows (status $st)" "$(cat "$D/rep")"
 R=$D/R.md
 head -1 "$R" | grep -q '^# Condensation study (QUICK' ; ok $? "the report says it is the quick run" "$(head -3 "$R")"
@@ -38,6 +38,8 @@ ok $? "merged rows: scores in [0, 1], sizes <= the parent's, known labels, 3 tas
 grep -q '^Machine: [0-9]* cores; load average' "$R" ; ok $? "the report states the machine's load" "$(sed -n 6p "$R")"
 grep -q '^Run time (sum of each run.s wall seconds; slices run side by side): 6 condense runs [0-9]* s, 18 sweep runs [0-9]* s\.' "$R"
 ok $? "the report states the compute behind its rows" "$(grep '^Run time' "$R")"
+grep -q '^Run time .* CPU time of this invocation.s processes (user + system, the shell.s `times`): 30 s, so on [0-9]* otherwise idle cores it needs at least [0-9]* s of wall time\.$' "$R"
+ok $? "the report states the invocation's CPU time" "$(grep '^Run time' "$R")"
 # The quick report in the repository is the one this script writes now: the same
 # top lines and sections (a report in an older format would differ here).
 shape() { grep -o '^\(# Condensation study\|Command:\|Wall time:\|Run time\|Machine:\|Settings:\|All [0-9]* planned\|## .*\)' "$1"; }
