@@ -628,6 +628,8 @@ static int train_loop(lua_State *L)
     if (st) return lg_coreerror(L, "train", &e);
     explode_start(L, &ls, b0);
     o->cancel = lg_cancel();
+    /* a long forward pass (a big net, a long batch) stops partway too */
+    gn_train_rnn_set_cancel(ls.r->ctx, &o->cancel);
     if (ls.to->monitor > 0) monitor_batch(L, &ls);
     ls.t0 = now_s();
     monitor_point(L, &ls, 0, ls.r->x_start);
