@@ -315,7 +315,8 @@ static int l_similarity(lua_State *L)
     gsl_matrix *S = lg_newmatrix(L, X->size2, X->size2);
     gn_err e = {0};
     if (!strcmp(method, "corr")) {
-        if (gn_similarity_corr(X, S, &e)) analysis_error(L, "similarity", &e, X, NULL);
+        gn_cancel cc = lg_cancel();   /* a large Gram pass polls between blocks of rows */
+        if (gn_similarity_corr(X, S, &cc, &e)) analysis_error(L, "similarity", &e, X, NULL);
         checkout(L, S, "similarity", "the similarity", X, NULL);
         return 1;
     }
