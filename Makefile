@@ -47,6 +47,19 @@ LUA_SRC  := $(wildcard src/lua/*/*.c)
 TUI_SRC  := $(wildcard src/tui/*.c)
 MAIN_SRC := src/main.c
 
+# Objects depend on a stamp holding the compile flags, so a changed VERSION,
+# PREFIX, OPT or compiler rebuilds everything (a -D flag is not a file that
+# make could otherwise see change).  The stamp is rewritten only when the
+# flags differ from the last build's.
+FLAGS_STAMP := $(BUILD)/flags.stamp
+FLAGS_TEXT  := $(CC) $(CFLAGS_ALL) $(SIMD_FLAGS) $(SIMD_AVX2) $(ARRAY_OPT)
+ifneq ($(file <$(FLAGS_STAMP)),$(FLAGS_TEXT))
+$(shell mkdir -p $(BUILD))
+$(file >$(FLAGS_STAMP),$(FLAGS_TEXT))
+endif
+$(FLAGS_STAMP): ;
+.DEFAULT_GOAL := all
+
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 CORE_OBJ := $(call obj,$(CORE_SRC)) $(patsubst %_simd.c,$(BUILD)/%_simd_avx2.o,$(filter %_simd.c,$(CORE_SRC)))
 PLOT_OBJ := $(call obj,$(PLOT_SRC))
@@ -75,30 +88,30 @@ $(LIBPLOT): $(PLOT_OBJ)
 	@echo "  AR    $@"
 	@rm -f $@ && ar rcs $@ $^ $(if $(PLOT_OBJ),,/dev/null)
 
-$(BUILD)/%_simd.o: %_simd.c
+$(BUILD)/%_simd.o: %_simd.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<  (simd, baseline)"
 	@$(CC) $(CFLAGS_ALL) $(SIMD_FLAGS) -c -o $@ $<
 
-$(BUILD)/%_simd_avx2.o: %_simd.c
+$(BUILD)/%_simd_avx2.o: %_simd.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<  (simd, avx2)"
 	@$(CC) $(CFLAGS_ALL) $(SIMD_AVX2) -MF $(@:.o=.d) -c -o $@ $<
 
 $(BUILD)/src/core/array/mat_%.o: CFLAGS += $(ARRAY_OPT)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	@$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 tests-bin: $(CTEST_BIN)
-$(BUILD)/tests/core/%: tests/core/%.c $(LIB)
+$(BUILD)/tests/core/%: tests/core/%.c $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST  $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(CORE_LIBS)
 
-$(BUILD)/tests/plot/%: tests/plot/%.c $(LIBPLOT)
+$(BUILD)/tests/plot/%: tests/plot/%.c $(LIBPLOT) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  TEST  $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIBPLOT) $(PLOT_LIBS) $(CORE_LIBS)

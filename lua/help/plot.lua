@@ -1,7 +1,8 @@
 -- Help for the display functions: plot, raster, heatmap, phase, bars, pane, layout, play.
-local common = "Common options: title=, xlabel=, ylabel=, pane=k (draw in pane k), height= (lines when\n" ..
-  "printed in batch mode), xmin= xmax= ymin= ymax= (fixed axis limits), text=true (return the\n" ..
-  "rendered text instead of showing it; width= and ascii= choose its size and characters).\n" ..
+local common = "Common options: title=, xlabel=, ylabel=, pane=k (draw in pane k), height= and width=\n" ..
+  "(lines and columns when printed in batch mode or as text), ascii=true (ASCII characters only\n" ..
+  "when printed), xmin= xmax= ymin= ymax= (fixed axis limits), text=true (return the rendered\n" ..
+  "text instead of showing it).  In the TUI a figure fills its pane.\n" ..
   "Figures keep their data and redraw when the window is resized or a pane is zoomed.\n" ..
   "In batch mode (-b, -e) figures print to stdout, $COLUMNS (or 80) wide; with --ascii or a\n" ..
   "non-UTF-8 locale only ASCII characters are used."

@@ -8,8 +8,10 @@ return {
            "Methods:\n" ..
            "  hf    Hessian-free (Martens 2010; Martens & Sutskever 2011): Gauss-Newton products on a\n" ..
            "        curvature batch of `cbatch` trials (default batch/2), preconditioned CG warm-started\n" ..
-           "        from the last direction × decay, CG backtracking, Levenberg-Marquardt damping\n" ..
-           "        (lambda ×3/2 when the reduction ratio < 1/4, ×2/3 when > 3/4), structural damping mu.\n" ..
+           "        from the last direction × decay, CG backtracking and the reduction ratio on the\n" ..
+           "        curvature batch's loss, an Armijo line search on the batch's, Levenberg-Marquardt\n" ..
+           "        damping (lambda ×3/2 when the reduction ratio < 1/4, ×2/3 when > 3/4), structural\n" ..
+           "        damping mu.\n" ..
            "        Options: lambda=1, mu=1/30, decay=0.95, max_cg=100, min_cg=10.  Defaults iters=200, batch=128.\n" ..
            "  adam  lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, clip=1 (gradient-norm clipping; 0 off).\n" ..
            "        Defaults iters=2000, batch=32.\n" ..
@@ -29,7 +31,8 @@ return {
            "seconds= (wall), score_seconds= (the part of seconds spent scoring), method=, rollbacks=}\n" ..
            "(hf adds lambda={...} and cg={...}, CG steps per iteration), and profile= -- where the\n" ..
            "wall time went: sample= (seconds in task:sample), and {seconds=, calls=} for grad, loss,\n" ..
-           "curvature, gv (Gauss-Newton products) and sqgrad (hf's preconditioner) as used.\n" ..
+           "curvature, gv (Gauss-Newton products), sqgrad (hf's preconditioner) and closs (hf's\n" ..
+           "losses on the curvature batch, which choose among its CG iterates) as used.\n" ..
            "score[i] is the last score\n" ..
            "computed at or before iteration i.  The net ends with the final parameters.\n" ..
            "loss[i] is each method's own number (hf: after its step, on the batch it fitted; adam:\n" ..

@@ -148,6 +148,10 @@ int gn_frame_draw(gn_canvas *c, const gn_frame *f, gn_area *plot)
     int ytarget = ph >= 6 ? ph / 3 : 2;
     if (f->yint && f->yhi - f->ylo <= 5 && f->yhi - f->ylo <= ph) ytarget = (int)(f->yhi - f->ylo);   /* label every index */
     int ny = axis_ticks(f->ylo, f->yhi, ytarget, f->yint, f->ylog, yt, &ystep, ylab);
+    /* A 1-2-5 step can leave a single tick inside the range (1..9 at step 5):
+     * ask for finer steps until two ticks show its span, within the rows. */
+    for (int t = ytarget + 1; ny < 2 && t <= ph; t++)
+        ny = axis_ticks(f->ylo, f->yhi, t, f->yint, f->ylog, yt, &ystep, ylab);
     if (ph < 2) ny = 0;
     int lw = 0;
     for (int i = 0; i < ny; i++) {

@@ -11,6 +11,7 @@ void gn_figure_opts_init(gn_figure_opts *o)
     memset(o, 0, sizeof *o);
     o->xmin = o->xmax = o->ymin = o->ymax = NAN;
     o->zmin = o->zmax = NAN;
+    o->ascii = -1;
 }
 
 static char *dupstr(const char *s)
@@ -44,6 +45,8 @@ static gn_figure *fig_new(gn_figure_kind kind, const gn_figure_opts *o)
     f->ymin = o->ymin; f->ymax = o->ymax;
     f->zmin = o->zmin; f->zmax = o->zmax;
     f->height = o->height > 0 ? o->height : 0;
+    f->width = o->width > 0 ? o->width : 0;
+    f->ascii = o->ascii == 0 || o->ascii == 1 ? o->ascii : -1;
     f->xlog = o->xlog ? 1 : 0;
     f->ylog = o->ylog ? 1 : 0;
     if (!f->title || !f->xlabel || !f->ylabel) { gn_figure_free(f); return NULL; }
@@ -93,6 +96,8 @@ gn_figure *gn_figure_copy(const gn_figure *f)
     o.xmin = f->xmin; o.xmax = f->xmax; o.ymin = f->ymin; o.ymax = f->ymax;
     o.zmin = f->zmin; o.zmax = f->zmax;
     o.height = f->height;
+    o.width = f->width;
+    o.ascii = f->ascii;
     o.xlog = f->xlog; o.ylog = f->ylog;
     gn_figure *c = fig_new(f->kind, &o);
     if (!c) return NULL;
@@ -160,6 +165,8 @@ int gn_figure_update_opts(gn_figure *f, const gn_figure_opts *o)
     if (!isnan(o->ymin)) f->ymin = o->ymin;
     if (!isnan(o->ymax)) f->ymax = o->ymax;
     if (o->height > 0) f->height = o->height;
+    if (o->width > 0) f->width = o->width;
+    if (o->ascii == 0 || o->ascii == 1) f->ascii = o->ascii;
     if (o->xlog) f->xlog = 1;
     if (o->ylog) f->ylog = 1;
     return 0;
@@ -362,6 +369,16 @@ static char *gn_figure_render_one(const gn_figure *f, int width, int height, int
 }
 
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+int gn_figure_print_width(const gn_figure *f, int host_width)
+{
+    return f->width > 0 ? f->width : host_width;
+}
+
+int gn_figure_print_ascii(const gn_figure *f, int host_ascii)
+{
+    return f->ascii >= 0 ? f->ascii : host_ascii;
+}
 
 int gn_figure_default_height(const gn_figure *f, int width)
 {

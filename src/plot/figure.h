@@ -30,6 +30,8 @@ typedef struct {
                                         outside them are clipped */
     double zmin, zmax;               /* heatmap colour scale limits (NaN: from the data) */
     int height;                      /* preferred batch height in lines (0: automatic) */
+    int width;                       /* preferred batch width in cells (0: the host's) */
+    int ascii;                       /* printed: 1 ASCII only, 0 braille, -1 the host's choice */
     int xlog, ylog;                  /* line plots: logarithmic axes (values <= 0 leave a gap) */
 } gn_figure_opts;
 
@@ -113,6 +115,12 @@ char *gn_figure_render(const gn_figure *f, int width, int height, int ascii, int
  * when set): roughly width/3 for line plots, one line per neuron for small
  * rasters, and so on; never below 5. */
 int gn_figure_default_height(const gn_figure *f, int width);
+
+/* The width printed figures take in batch mode and as text: opts.width when
+ * set, else host_width.  Panes keep their own width and characters. */
+int gn_figure_print_width(const gn_figure *f, int host_width);
+/* Likewise the character set: opts.ascii when set (0 or 1), else host_ascii. */
+int gn_figure_print_ascii(const gn_figure *f, int host_ascii);
 
 /* A deep copy (NULL when out of memory): a host keeps its own figure while
  * the caller keeps one to overlay onto (hold) or to save. */

@@ -18,6 +18,8 @@ struct gn_figure {
     double xmin, xmax, ymin, ymax;        /* user limits, NaN: automatic */
     double zmin, zmax;                    /* heatmap colour scale limits, NaN: automatic */
     int height;                           /* preferred batch height, 0: automatic */
+    int width;                            /* preferred batch width, 0: the host's */
+    int ascii;                            /* printed charset: 1 ASCII, 0 braille, -1 the host's */
     int xlog, ylog;                       /* line: logarithmic axes */
 
     gn_series *series;                    /* line, phase (series 0 = trajectory) */

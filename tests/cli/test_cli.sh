@@ -22,6 +22,18 @@ L
 out=$($G -b "$D/args.lua" alpha "beta gamma")
 [ "$out" = "$(printf '%s\t2\talpha\tbeta gamma' "$D/args.lua")" ] ; ok $? "-b passes ARGS in arg (got: $out)"
 
+# Printed figures: width= sets the width in batch mode, else $COLUMNS.
+w=$(COLUMNS=100 $G -e 'plot({1, 3, 2, 5}, {width = 40, height = 6, ascii = true})' | LC_ALL=C.UTF-8 wc -L)
+[ "$w" = 40 ] ; ok $? "batch plot honours width=40 (widest line: $w)"
+w=$(COLUMNS=100 $G -e 'plot({1, 3, 2, 5}, {height = 6, ascii = true})' | LC_ALL=C.UTF-8 wc -L)
+[ "$w" -gt 90 ] && [ "$w" -le 100 ] ; ok $? "batch plot without width= takes \$COLUMNS=100 (widest line: $w)"
+n=$($G -e 'plot({1, 3, 2, 5}, {height = 6, ascii = true})' | LC_ALL=C grep -c '[^ -~]')
+[ "$n" = 0 ] ; ok $? "batch plot honours ascii=true (non-ASCII lines: $n)"
+n=$($G -e 'plot({1, 3, 2, 5}, {height = 6})' | LC_ALL=C grep -c '[^ -~]')
+[ "$n" -gt 0 ] ; ok $? "batch plot draws braille by default in a UTF-8 locale"
+w=$(COLUMNS=100 $G -e 'plot({1, 3}, {width = 30, height = 5, ascii = true}); plot({2, 9}, {hold = true, ascii = true})' | tail -5 | LC_ALL=C.UTF-8 wc -L)
+[ "$w" = 30 ] ; ok $? "plot with hold keeps the figure's width (widest line: $w)"
+
 printf 'local x = 1\nprint(x + 1)\nerror("line three")\n' > "$D/err.lua"
 $G -b "$D/err.lua" > "$D/out" 2> "$D/err"; st=$?
 [ $st = 1 ] ; ok $? "-b script error exits 1"

@@ -26,7 +26,7 @@ else
     echo "skip - objdump or the objects missing"
 fi
 
-for t in test_cpu test_lif test_rnn_act test_rnn test_rnn_torch test_fixedpoints test_merge test_mat; do
+for t in test_cpu test_lif test_rnn_act test_rnn test_rnn_torch test_fixedpoints test_merge test_mat test_mat_k512; do
     [ -x "$B/core/$t" ] || continue
     out=$(GANGLION_SIMD=baseline "$B/core/$t" 2>&1); st=$?
     bad=$(printf '%s\n' "$out" | grep -c '^not ok')

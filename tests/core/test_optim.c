@@ -17,6 +17,8 @@ typedef struct {
     double *A, *b;
     int calls;
     int nan_at;     /* fdf call number that returns NaN (0: never) */
+    int ccalls;     /* closs calls */
+    const double *cref;   /* closs: NULL for f itself, else the distance from cref */
 } quad;
 
 static int quad_fdf(void *ctx, const double *x, double *f, double *g, gn_err *err)
@@ -34,6 +36,23 @@ static int quad_fdf(void *ctx, const double *x, double *f, double *g, gn_err *er
     }
     *f = s;
     if (q->nan_at && q->calls == q->nan_at) { *f = NAN; return GN_ENUM; }
+    return GN_OK;
+}
+
+/* hf's curvature-batch loss: f itself (not counted as an fdf call), or
+ * |x − cref| — a loss that prefers the earliest CG iterate. */
+static int quad_closs(void *ctx, const double *x, double *f, gn_err *err)
+{
+    quad *q = ctx;
+    q->ccalls++;
+    if (!q->cref) {
+        int calls = q->calls, st = quad_fdf(ctx, x, f, NULL, err);
+        q->calls = calls;
+        return st;
+    }
+    double s = 0;
+    for (size_t i = 0; i < q->n; i++) s += (x[i] - q->cref[i]) * (x[i] - q->cref[i]);
+    *f = sqrt(s);
     return GN_OK;
 }
 
@@ -210,6 +229,22 @@ static void rnn_checks(gsl_rng *r)
     fn.fdf(fn.ctx, x0, &fd, NULL, &e);
     CHECK(fa == fb && fc != fa && fd != fa, "noisy losses repeat within a batch (%.6g %.6g), not across (%.6g; "
           "no noise %.6g)", fa, fb, fc, fd);
+    /* closs: the loss on the curvature batch (the first 4 trials). */
+    {
+        gn_batch *sub = gn_batch_alloc(4, T, 2, 1, 1, &e);
+        gn_batch_subset(sub, bat, 0, &e);
+        gn_train_rnn *c4 = gn_train_rnn_alloc(net, 0, 1, r, &e);
+        gn_optim_fn f4;
+        gn_train_rnn_set_batch(c4, sub, &e);
+        gn_train_rnn_objective(c4, &f4);
+        double lc = NAN, l4 = NAN;
+        CHECK(fn.closs && fn.closs(fn.ctx, x0, &lc, &e) == GN_OK && f4.fdf(f4.ctx, x0, &l4, NULL, &e) == GN_OK &&
+              fabs(lc - l4) <= 1e-12 * l4 && fabs(lc - fd) > 1e-9 * fd,
+              "closs is the loss on the curvature trials: %.10g vs %.10g (whole batch %.6g)", lc, l4, fd);
+        CHECK(f4.closs == NULL, "no closs without a curvature batch");
+        gn_train_rnn_free(c4);
+        gn_batch_free(sub);
+    }
     /* The preconditioner diagonal is positive and of the gradient's scale. */
     double *d = malloc(np * sizeof(double));
     fn.curv(fn.ctx, x0, &e);
@@ -242,7 +277,7 @@ int main(void)
     double xstar[N], x0[N], x[N], f;
     quad_make(&q, N, r, xstar);
     for (int i = 0; i < N; i++) x0[i] = 0.5 * sin(i + 1.0);
-    gn_optim_fn qf = {N, quad_fdf, NULL, quad_gv, NULL, &q};
+    gn_optim_fn qf = {.n = N, .fdf = quad_fdf, .gv = quad_gv, .ctx = &q};
     gn_optim_opts o;
     gn_optim_opts_default(&o);
     o.lambda = 0; o.adapt = 0; o.decay = 0; o.max_cg = N; o.min_cg = N;
@@ -268,6 +303,54 @@ int main(void)
     CHECK(k > 0 && dist(N, x, xstar) < 1e-6, "hf with default damping: %d iterations, |x-x*| = %.3g",
           k, dist(N, x, xstar));
 
+    /* A curvature-batch loss (closs) equal to f: hf backtracks and takes
+     * the same steps (the same x to the bit), evaluating fdf only for the
+     * gradient and the Armijo test, and closs for the iterates. */
+    {
+        double xa[N], xb[N];
+        gn_optim_opts_default(&o);
+        gn_optim *ha = gn_optim_alloc(gn_optim_hf, N, &o, &e);
+        gn_optim_init(ha, &qf, x0, &e);
+        q.calls = 0;
+        for (int it = 0; it < 5; it++) gn_optim_iterate(ha, &e);
+        int calls_a = q.calls;
+        memcpy(xa, ha->x, sizeof xa);
+        gn_optim_fn cf = qf;
+        cf.closs = quad_closs;
+        gn_optim_free(ha);
+        ha = gn_optim_alloc(gn_optim_hf, N, &o, &e);   /* λ as at the start */
+        gn_optim_init(ha, &cf, x0, &e);
+        q.calls = 0; q.ccalls = 0; q.cref = NULL;
+        int st = GN_OK;
+        for (int it = 0; it < 5 && st == GN_OK; it++) st = gn_optim_iterate(ha, &e);
+        memcpy(xb, ha->x, sizeof xb);
+        CHECK(st == GN_OK && memcmp(xa, xb, sizeof xa) == 0 && dist(N, xb, x0) > 0,
+              "hf with closs = f takes the same steps as without (|xa-xb| = %.3g)", dist(N, xa, xb));
+        CHECK(q.calls < calls_a && q.calls >= 10 && q.ccalls >= 10,
+              "hf with closs: %d fdf calls (without: %d), %d closs calls in 5 iterations",
+              q.calls, calls_a, q.ccalls);
+        /* closs = |x − x0| prefers the first CG iterate, the Cauchy step
+         * −(gᵀg / gᵀAg) g (no damping, no warm start, no preconditioner),
+         * and makes the reduction ratio negative: both show closs decided. */
+        o.lambda = 0; o.adapt = 0; o.decay = 0; o.max_cg = N; o.min_cg = N;
+        gn_optim *hb = gn_optim_alloc(gn_optim_hf, N, &o, &e);
+        q.cref = x0;
+        cf.sqgrad = NULL;
+        gn_optim_init(hb, &cf, x0, &e);
+        CHECK(gn_optim_iterate(hb, &e) == GN_OK, "hf iterate with closs = |x - x0|");
+        double g[N], Ag[N], gg = 0, gAg = 0, fq, want[N];
+        quad_fdf(&q, x0, &fq, g, &e);
+        quad_gv(&q, g, 0, Ag, &e);
+        for (int i = 0; i < N; i++) { gg += g[i] * g[i]; gAg += g[i] * Ag[i]; }
+        for (int i = 0; i < N; i++) want[i] = x0[i] - gg / gAg * g[i];
+        CHECK(dist(N, hb->x, want) < 1e-12 * (1 + dist(N, want, x0)) && hb->rho < 0,
+              "hf backtracks to the first CG iterate by closs (|x - cauchy| = %.3g, rho %.3g)",
+              dist(N, hb->x, want), hb->rho);
+        q.cref = NULL;
+        gn_optim_free(hb);
+        gn_optim_free(ha);
+    }
+
     /* cg, cg_fr, bfgs and adam on the same quadratic. */
     qf.sqgrad = NULL;
     const char *mm[] = {"cg", "cg_fr", "bfgs"};
@@ -285,7 +368,7 @@ int main(void)
 
     /* Rosenbrock from (−1.2, 1): minimum (1, 1). */
     rosen rs = {{0, 0}};
-    gn_optim_fn rf = {2, rosen_fdf, rosen_curv, rosen_gv, NULL, &rs};
+    gn_optim_fn rf = {.n = 2, .fdf = rosen_fdf, .curv = rosen_curv, .gv = rosen_gv, .ctx = &rs};
     double r0[2] = {-1.2, 1}, one[2] = {1, 1}, rx[2], rfv;
     const char *all[] = {"cg", "cg_fr", "bfgs", "hf"};
     for (int i = 0; i < 4; i++) {
@@ -323,7 +406,7 @@ int main(void)
     CHECK(gn_optim_alloc(gn_optim_hf, 0, &o, &e) == NULL && e.code == GN_EINVAL, "n = 0 rejected");
     CHECK(gn_optim_lookup("sgd") == NULL && gn_optim_lookup("bfgs") == gn_optim_bfgs,
           "method lookup by name");
-    gn_optim_fn nogv = {N, quad_fdf, NULL, NULL, NULL, &q};
+    gn_optim_fn nogv = {.n = N, .fdf = quad_fdf, .ctx = &q};
     h = gn_optim_alloc(gn_optim_hf, N, &o, &e);
     CHECK(gn_optim_init(h, &nogv, x0, &e) == GN_EINVAL && strstr(e.msg, "gv"), "hf without gv: %s", e.msg);
     double bad[N];

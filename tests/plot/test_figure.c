@@ -117,6 +117,24 @@ static void test_exact_line(void)
     gn_figure_free(f);
 }
 
+/* Data spanning 1..9 on six plot rows: a 1-2-5 step of 5 would put a single
+ * tick (5) on the axis; finer steps are taken so the labels show the span. */
+static void test_two_yticks(void)
+{
+    double y[2] = {1, 9};
+    gn_figure *f = gn_figure_line(1, 2, y, NULL, NULL, NULL);
+    char *s = gn_figure_render(f, 30, 8, 1, 0), line[64];
+    int labels = 0;
+    for (int r = 0; r < 6; r++) {
+        line_of(s, r, line, sizeof line);
+        if (line[0] >= '0' && line[0] <= '9') labels++;
+    }
+    CHECK(labels >= 2, "1..9 on six rows has at least two y tick labels (got %d)", labels);
+    if (labels < 2) printf("# got:\n%s\n", s);
+    free(s);
+    gn_figure_free(f);
+}
+
 static void test_exact_bars(void)
 {
     double v[3] = {3, -1, 2};
@@ -441,6 +459,7 @@ static void test_construct(void)
 int main(void)
 {
     test_exact_line();
+    test_two_yticks();
     test_exact_bars();
     test_exact_raster();
     test_exact_heatmap();

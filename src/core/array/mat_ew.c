@@ -5,6 +5,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "mat_k512.h"
+#include "simd.h"
+
 static const char *const OPNAMES[] = {
     "+", "-", "emul", "ediv", "pow", "lt", "le", "gt", "ge", "eq", "ne", "min", "max"
 };
@@ -31,9 +34,13 @@ int gn_mat_bshape(size_t ar, size_t ac, size_t br, size_t bc, size_t *r, size_t 
         else                { double u = x[0], v = y[0]; for (size_t j = 0; j < n; j++) o[j] = (EXPR); } \
     } while (0)
 
+/* 1 when the AVX-512 row kernels (mat_k512.c) are to be used. */
+static int k512(void) { return gn_cpu_level() >= 2; }
+
 static void row_op(double *o, const double *x, size_t sx, const double *y, size_t sy, size_t n,
-                   gn_mat_binop op)
+                   gn_mat_binop op, int wide)
 {
+    if (wide && gn_k512_binary(o, x, sx, y, sy, n, op)) return;
     switch (op) {
     case GN_MAT_ADD: ROWLOOP(u + v); break;
     case GN_MAT_SUB: ROWLOOP(u - v); break;
@@ -64,20 +71,22 @@ int gn_mat_binary(gsl_matrix *out, const gsl_matrix *a, const gsl_matrix *b, gn_
                        out->size1, out->size2, r, c);
     /* A full row has stride 1; a broadcast one (size2 == 1 < c) stride 0. */
     size_t sa = a->size2 == c, sb = b->size2 == c;
+    int wide = k512();
     for (size_t i = 0; i < r; i++) {
         const double *x = a->data + (a->size1 == 1 ? 0 : i) * a->tda;
         const double *y = b->data + (b->size1 == 1 ? 0 : i) * b->tda;
-        row_op(out->data + i * out->tda, x, sa, y, sb, c, op);
+        row_op(out->data + i * out->tda, x, sa, y, sb, c, op, wide);
     }
     return GN_OK;
 }
 
 void gn_mat_scalar(gsl_matrix *out, const gsl_matrix *a, double s, gn_mat_binop op, int swap)
 {
+    int wide = k512();
     for (size_t i = 0; i < a->size1; i++) {
         const double *x = a->data + i * a->tda;
-        if (swap) row_op(out->data + i * out->tda, &s, 0, x, 1, a->size2, op);
-        else row_op(out->data + i * out->tda, x, 1, &s, 0, a->size2, op);
+        if (swap) row_op(out->data + i * out->tda, &s, 0, x, 1, a->size2, op, wide);
+        else row_op(out->data + i * out->tda, x, 1, &s, 0, a->size2, op, wide);
     }
 }
 
@@ -88,9 +97,11 @@ int gn_mat_axpy(gsl_matrix *out, double alpha, const gsl_matrix *x, const char *
     if (r != out->size1 || c != out->size2)
         return gn_fail(err, GN_EINVAL, "%s: %zux%zu does not broadcast to the %zux%zu target", opname,
                        x->size1, x->size2, out->size1, out->size2);
+    int wide = k512();
     for (size_t i = 0; i < r; i++) {
         double *o = out->data + i * out->tda;
         const double *y = x->data + (x->size1 == 1 ? 0 : i) * x->tda;
+        if (x->size2 == c && wide && gn_k512_axpy(o, alpha, y, c)) continue;
         if (x->size2 == c) for (size_t j = 0; j < c; j++) o[j] += alpha * y[j];
         else { double v = alpha * y[0]; for (size_t j = 0; j < c; j++) o[j] += v; }
     }
@@ -104,9 +115,11 @@ void gn_mat_unary(gsl_matrix *out, const gsl_matrix *a, gn_mat_unop op)
         return;
     }
     size_t n = a->size2;
+    int wide = k512();
     for (size_t i = 0; i < a->size1; i++) {
         const double *x = a->data + i * a->tda;
         double *o = out->data + i * out->tda;
+        if (wide && gn_k512_unary(o, x, n, op)) continue;
         switch (op) {
         case GN_MAT_ABS:  for (size_t j = 0; j < n; j++) o[j] = fabs(x[j]); break;
         case GN_MAT_SQRT: for (size_t j = 0; j < n; j++) o[j] = sqrt(x[j]); break;
@@ -122,9 +135,11 @@ void gn_mat_unary(gsl_matrix *out, const gsl_matrix *a, gn_mat_unop op)
 
 void gn_mat_clamp(gsl_matrix *out, const gsl_matrix *a, double lo, double hi)
 {
+    int wide = k512();
     for (size_t i = 0; i < a->size1; i++) {
         const double *x = a->data + i * a->tda;
         double *o = out->data + i * out->tda;
+        if (wide && gn_k512_clamp(o, x, a->size2, lo, hi)) continue;
         for (size_t j = 0; j < a->size2; j++) o[j] = x[j] < lo ? lo : x[j] > hi ? hi : x[j];
     }
 }

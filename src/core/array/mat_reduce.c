@@ -7,6 +7,9 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 
+#include "mat_k512.h"
+#include "simd.h"
+
 /* Pairwise summation with an 8-way unrolled leaf, as NumPy sums a
  * contiguous run: error O(log n · eps) instead of O(n · eps), and the
  * independent accumulators let the loop vectorise. */
@@ -132,6 +135,7 @@ static void extreme_t(const double *x, size_t n, int max, double *v, size_t *at,
 /* First extreme of x[0..n) at stride s (NaN wins, at its first place). */
 static void extreme(const double *x, size_t n, size_t s, int max, double *v, size_t *at)
 {
+    if (s == 1 && gn_cpu_level() >= 2 && gn_k512_extreme(x, n, max, v, at)) return;
     double best = x[0];
     size_t k = 0;
     if (best != best) { *v = best; *at = 0; return; }
@@ -230,10 +234,12 @@ int gn_mat_reduce(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim
         return GN_OK;
     }
     for (size_t j = 0; j < c; j++) o[j] = 0;
+    int wide = gn_cpu_level() >= 2;
     if (op != GN_MAT_NORM)
         for (size_t i = 0; i < r; i++) {
             if (tick(t, c)) return stopped(t, "reduction", err);
             const double *x = ROW(a, i);
+            if (wide && gn_k512_binary(o, o, 1, x, 1, c, GN_MAT_ADD)) continue;   /* the same sums */
             for (size_t j = 0; j < c; j++) o[j] += x[j];
         }
     if (!sq) {

@@ -40,6 +40,12 @@ typedef struct {
      * per-case gradient at the point given to curv — the diagonal for the
      * preconditioner (d + λ)^0.75 of Martens 2010.  NULL: no preconditioner. */
     int (*sqgrad)(void *ctx, double *d, gn_err *err);
+    /* hf only, may be NULL: f(x) on the curvature batch (the cases gv's G
+     * is measured on).  Given, hf picks among its CG iterates and computes
+     * the reduction ratio on that batch, as Martens 2010 does, and evaluates
+     * fdf once, for the Armijo test of the step it takes; NULL: all of it on
+     * the fdf batch. */
+    int (*closs)(void *ctx, const double *x, double *f, gn_err *err);
     void *ctx;
 } gn_optim_fn;
 

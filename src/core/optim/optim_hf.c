@@ -8,11 +8,13 @@
  *      from the previous solution × decay, and stopped by Martens' relative
  *      progress test on the quadratic model φ(p) = ½pᵀAp + gᵀp;
  *   2. CG backtracking: of the iterates saved at steps ⌈1.3^j⌉, go back from
- *      the last while the loss keeps decreasing;
- *   3. Levenberg–Marquardt: ρ = (f(x+p) − f(x)) / φ(p); λ ×3/2 if ρ < 1/4,
- *      ×2/3 if ρ > 3/4;
- *   4. Armijo backtracking line search along p (rate × 0.8, c = 0.01); if it
- *      finds no decrease the step is rejected and x stays. */
+ *      the last while the loss keeps decreasing — the loss on the curvature
+ *      batch when the objective gives it (fn.closs; Martens 2010 compares
+ *      the iterates on the curvature minibatch), else on the fdf batch;
+ *   3. Levenberg–Marquardt: ρ = (f(x+p) − f(x)) / φ(p), f as in step 2;
+ *      λ ×3/2 if ρ < 1/4, ×2/3 if ρ > 3/4;
+ *   4. Armijo backtracking line search along p on the fdf batch (rate × 0.8,
+ *      c = 0.01); if it finds no decrease the step is rejected and x stays. */
 #include "optim.h"
 
 #include <math.h>
@@ -88,6 +90,15 @@ static int trial_loss(gn_optim *o, hf_state *s, const double *p, double a, doubl
 {
     for (size_t i = 0; i < o->n; i++) s->xt[i] = o->x[i] + a * p[i];
     int st = o->fn.fdf(o->fn.ctx, s->xt, f, NULL, err);
+    if (st == GN_ENUM || !isfinite(*f)) { *f = INFINITY; return GN_OK; }
+    return st;
+}
+
+/* The same on the curvature batch (fn.closs). */
+static int trial_closs(gn_optim *o, hf_state *s, const double *p, double *f, gn_err *err)
+{
+    for (size_t i = 0; i < o->n; i++) s->xt[i] = o->x[i] + p[i];
+    int st = o->fn.closs(o->fn.ctx, s->xt, f, err);
     if (st == GN_ENUM || !isfinite(*f)) { *f = INFINITY; return GN_OK; }
     return st;
 }
@@ -206,14 +217,26 @@ static int hf_iterate(gn_optim *o, void *vs, gn_err *err)
     memcpy(s->pprev, s->saved + (size_t)(nsaved - 1) * n, n * sizeof(double));
     s->have_prev = 1;
 
-    /* CG backtracking over the saved iterates, from the last one back. */
+    /* CG backtracking over the saved iterates, from the last one back, on
+     * the curvature batch (f0b its loss at x) when there is one. */
+    double f0b = f0;
+    int cb = o->fn.closs != NULL;
+    if (cb) {
+        st = o->fn.closs(o->fn.ctx, o->x, &f0b, err);
+        if (st && st != GN_ENUM) return st;
+        if (st == GN_ENUM || !isfinite(f0b)) { cb = 0; f0b = f0; }   /* the fdf batch then */
+    }
     int best = nsaved - 1;
     double fbest;
-    if ((st = trial_loss(o, s, s->saved + (size_t)best * n, 1, &fbest, err))) return st;
+    if (cb) st = trial_closs(o, s, s->saved + (size_t)best * n, &fbest, err);
+    else st = trial_loss(o, s, s->saved + (size_t)best * n, 1, &fbest, err);
+    if (st) return st;
     for (int j = nsaved - 2; j >= 0; j--) {
         if (stopped(o)) return gn_fail(err, GN_EINTR, "interrupted");
         double fj;
-        if ((st = trial_loss(o, s, s->saved + (size_t)j * n, 1, &fj, err))) return st;
+        if (cb) st = trial_closs(o, s, s->saved + (size_t)j * n, &fj, err);
+        else st = trial_loss(o, s, s->saved + (size_t)j * n, 1, &fj, err);
+        if (st) return st;
         if (!(fj < fbest)) break;
         best = j;
         fbest = fj;
@@ -222,7 +245,7 @@ static int hf_iterate(gn_optim *o, void *vs, gn_err *err)
     double phi = s->saved_phi[best];
 
     /* Levenberg–Marquardt damping from the reduction ratio. */
-    double rho = phi < 0 ? (fbest - f0) / phi : -INFINITY;
+    double rho = phi < 0 ? (fbest - f0b) / phi : -INFINITY;
     if (!isfinite(fbest)) rho = -INFINITY;
     o->rho = rho;
     if (o->opts.adapt) {
@@ -234,6 +257,7 @@ static int hf_iterate(gn_optim *o, void *vs, gn_err *err)
     /* Armijo line search along p, starting from the full step. */
     double gp = gn_optim_dot(n, o->g, p);
     double rate = 1, fnew = fbest;
+    if (cb && (st = trial_loss(o, s, p, 1, &fnew, err))) return st;   /* on the fdf batch */
     int ok = 0;
     for (int t = 0; t < HF_MAX_RATE_TRIES; t++) {
         if (t > 0) {

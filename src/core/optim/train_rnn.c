@@ -34,7 +34,8 @@ struct gn_train_rnn {
     size_t prof_n[GN_TRAIN_NPROF];   /* calls */
 };
 
-const char *const gn_train_prof_names[GN_TRAIN_NPROF] = { "grad", "loss", "curvature", "gv", "sqgrad" };
+const char *const gn_train_prof_names[GN_TRAIN_NPROF] = { "grad", "loss", "curvature", "gv", "sqgrad",
+                                                            "closs" };
 
 static double now(void)
 {
@@ -103,6 +104,14 @@ void gn_train_rnn_free(gn_train_rnn *c)
     free(c);
 }
 
+/* A batch is split over two threads only when each gets at least this many
+ * trials.  Below it the second thread costs more than it saves: on a 2-core
+ * VM a Gv product over 16 trials (n = 64, T = 140) took 2.4 ms on one thread
+ * and 2.8 ms at best on two (8 trials each: smaller GEMMs, a thread start
+ * and join per call, and under load a wait for the second core), so hf's
+ * small curvature batch runs on one thread. */
+#define MIN_SLICE_TRIALS 16
+
 /* Makes w fit B trials × T steps, reallocating only to grow; a new
  * workspace polls c's cancellation like the others. */
 static int fit_work(gn_train_rnn *c, work *w, size_t B, size_t T, int nth, gn_err *err)
@@ -113,7 +122,7 @@ static int fit_work(gn_train_rnn *c, work *w, size_t B, size_t T, int nth, gn_er
     if (T < w->T) T = w->T;
     gn_rnn_work_free(w->w);
     w->B = w->T = 0;
-    if (nth > (int)B) nth = (int)B;
+    if (nth > 1 && B < (size_t)nth * MIN_SLICE_TRIALS) nth = 1;
     w->w = gn_rnn_work_alloc(net, B, T, nth, err);
     if (!w->w) return err && err->code ? err->code : GN_ENOMEM;
     gn_rnn_work_set_cancel(w->w, c->has_cancel ? &c->cancel : NULL);
@@ -209,6 +218,18 @@ static int cb_curv(void *ctx, const double *x, gn_err *err)
     return prof(c, GN_TRAIN_CURV, t0, st);
 }
 
+/* The loss on the curvature batch at x (its workspace: the next gv call
+ * runs the forward pass at xc again). */
+static int cb_closs(void *ctx, const double *x, double *f, gn_err *err)
+{
+    gn_train_rnn *c = ctx;
+    if (!c->cbat) return gn_fail(err, GN_EINVAL, "train: no curvature batch (Bc = 0)");
+    double t0 = now();
+    gn_rnn_set_params(c->net, x);
+    c->net_at_xc = 0;
+    return prof(c, GN_TRAIN_CLOSS, t0, gn_rnn_loss(c->net, c->cbat, c->wc.w, noise(c), f, err));
+}
+
 static int cb_gv(void *ctx, const double *v, double sdamp, double *out, gn_err *err)
 {
     gn_train_rnn *c = ctx;
@@ -242,6 +263,9 @@ void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn)
         fn->curv = cb_curv;
         fn->gv = cb_gv;
         fn->sqgrad = cb_sqgrad;
+#ifndef GN_NO_CLOSS
+        fn->closs = cb_closs;
+#endif
     }
     fn->ctx = c;
 }

@@ -43,10 +43,12 @@ void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn);
 
 /* Wall time (monotonic clock) and calls of each kind of work the optimiser
  * asked for since the context was made: the profile of a training run. */
-enum { GN_TRAIN_GRAD, GN_TRAIN_LOSS, GN_TRAIN_CURV, GN_TRAIN_GV, GN_TRAIN_SQGRAD, GN_TRAIN_NPROF };
+enum { GN_TRAIN_GRAD, GN_TRAIN_LOSS, GN_TRAIN_CURV, GN_TRAIN_GV, GN_TRAIN_SQGRAD, GN_TRAIN_CLOSS,
+       GN_TRAIN_NPROF };
 /* "grad", "loss", "curvature" (forward and backward pass over the curvature
  * batch, which also yields the per-trial gradients), "gv", "sqgrad" (the
- * preconditioner diagonal from them) */
+ * preconditioner diagonal from them), "closs" (losses on the curvature
+ * batch: hf's CG backtracking) */
 extern const char *const gn_train_prof_names[GN_TRAIN_NPROF];
 void gn_train_rnn_profile(const gn_train_rnn *c, double seconds[GN_TRAIN_NPROF],
                           size_t calls[GN_TRAIN_NPROF]);

@@ -25,8 +25,6 @@ static double *scratch(lua_State *L, size_t n)
 typedef struct {
     int pane;     /* 0: the current pane */
     int text;     /* 1: return the rendered text instead of showing it */
-    int width;    /* text width in cells (0: the host's) */
-    int ascii;    /* -1: the host's choice */
 } dest;
 
 /* The options of every display function, declared below: the figure's own
@@ -52,8 +50,8 @@ typedef struct {
     LG_NUM("ymin", FO, f.ymin, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "y axis lower limit (default: from the data)"), \
     LG_NUM("ymax", FO, f.ymax, -HUGE_VAL, HUGE_VAL, NAN, LG_OPT_NODEF, "y axis upper limit (default: from the data)"), \
     LG_BOOL("text", FO, d.text, 0, "return the drawing as text instead of showing it"), \
-    LG_INTW("width", FO, d.width, 0, 2000, 0, 0, "1..2000 cells", "text width in cells (0: the host's)"), \
-    { "ascii", LG_OPT_BOOL, LG_OPT_NODEF, 0, 1, -1, NULL, offsetof(FO, d.ascii), \
+    LG_INTW("width", FO, f.width, 0, 2000, 0, 0, "1..2000 cells", "width in cells in batch mode and as text (0: the host's)"), \
+    { "ascii", LG_OPT_BOOL, LG_OPT_NODEF, 0, 1, -1, NULL, offsetof(FO, f.ascii), \
       "ASCII only, no braille (default: the host's choice)", NULL }
 
 static const lg_opt plot_decl[] = {
@@ -152,8 +150,8 @@ static int show(lua_State *L, gn_figure *f, dest d)
         h->figure(h, f, d.pane);
         return 0;
     }
-    int w = d.width ? d.width : (h && h->width > 0 ? h->width : 80);
-    int ascii = d.ascii >= 0 ? d.ascii : (h ? h->ascii : 1);
+    int w = gn_figure_print_width(f, h && h->width > 0 ? h->width : 80);
+    int ascii = gn_figure_print_ascii(f, h ? h->ascii : 1);
     char *s = gn_figure_render(f, w, gn_figure_default_height(f, w), ascii, 0);
     gn_figure_free(f);
     if (!s) return lg_errorf(L, "out of memory rendering a figure");

@@ -32,8 +32,9 @@ static void b_write(gn_host *h, const char *s, size_t n)
 static void b_figure(gn_host *h, struct gn_figure *fig, int pane)
 {
     (void)pane;
-    int w = h->width;
-    char *txt = gn_figure_render(fig, w, gn_figure_default_height(fig, w), h->ascii, 0);
+    int w = gn_figure_print_width(fig, h->width);
+    char *txt = gn_figure_render(fig, w, gn_figure_default_height(fig, w),
+                                  gn_figure_print_ascii(fig, h->ascii), 0);
     if (txt) {
         fputs(txt, stdout);
         fflush(stdout);

@@ -70,8 +70,10 @@ static void px_figure(gn_host *h, struct gn_figure *fig, int pane)
 {
     gn_repl *r = h->ud;
     /* The notebook keeps one figure per chunk, the last one, as ASCII text
-     * at 80 columns (a loop that redraws a figure leaves its final state). */
-    char *txt = gn_figure_render(fig, 80, gn_figure_default_height(fig, 80), 1, 0);
+     * at 80 columns or the figure's width= (a loop that redraws a figure
+     * leaves its final state). */
+    int w = gn_figure_print_width(fig, 80);
+    char *txt = gn_figure_render(fig, w, gn_figure_default_height(fig, w), 1, 0);
     if (txt) {
         free(r->chunk_fig);
         r->chunk_fig = txt;

@@ -1,0 +1,26 @@
+/* mat_k512.h — AVX-512 row kernels of the array vocabulary (mat_k512.c).
+ * Callers use them only when gn_cpu_level() >= 2; each returns 1 when it
+ * did the work, 0 when the caller's scalar loop must (an op without an
+ * AVX-512 form, a case too short, a build for another architecture).
+ * Results equal the scalar loops' bit for bit.  Rows are contiguous; o may
+ * be x or y (in-place updates), no other overlap. */
+#ifndef GN_MAT_K512_H
+#define GN_MAT_K512_H
+
+#include <stddef.h>
+
+#include "mat.h"
+
+/* o[j] = x[j*sx] op y[j*sy], strides 0 or 1 (not both 0). */
+int gn_k512_binary(double *o, const double *x, size_t sx, const double *y, size_t sy, size_t n,
+                   gn_mat_binop op);
+/* sqrt, abs, neg, relu. */
+int gn_k512_unary(double *o, const double *x, size_t n, gn_mat_unop op);
+int gn_k512_clamp(double *o, const double *x, size_t n, double lo, double hi);
+/* o += alpha * y. */
+int gn_k512_axpy(double *o, double alpha, const double *y, size_t n);
+/* The first largest (max) or smallest element of x[0..n), or the first
+ * NaN: its value and 0-based position (n >= 32). */
+int gn_k512_extreme(const double *x, size_t n, int max, double *v, size_t *at);
+
+#endif
