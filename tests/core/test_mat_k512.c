@@ -4,7 +4,8 @@
  * written here: every result bit for bit (sign of zero included; any NaN
  * matches a NaN), on data full of ties, ±0, ±inf and NaN, for every row
  * length up to 70 and a long one, rows starting at every offset (views),
- * broadcast rows, columns and scalars on either side, in place.
+ * broadcast rows, columns and scalars on either side, in place; and the
+ * transpose against GSL's.
  * tests/cli/test_simd_baseline.sh runs it again with the scalar paths
  * forced (GANGLION_SIMD=baseline). */
 #include "check.h"
@@ -273,6 +274,21 @@ int main(void)
     gn_mat_reduce(&ov.matrix, &iv.matrix, l, 0, GN_MAT_MAXR, NULL, &e);
     CHECK(v != v && vi == 99991, "a NaN anywhere wins, at its first place (at %g)", vi);
     gsl_matrix_free(l);
+
+    /* transposes: whole 32×32 blocks and ragged edges, views, against GSL */
+    size_t shapes[][2] = {{1, 1}, {1, 100}, {100, 1}, {31, 33}, {32, 32}, {64, 96}, {70, 45}, {1000, 1000}};
+    int badt = 0;
+    for (int k = 0; k < 8; k++) {
+        size_t R = shapes[k][0], C = shapes[k][1];
+        mat A = mk(g, R, C, 0.03);
+        gsl_matrix *t = gsl_matrix_alloc(C, R), *ref = gsl_matrix_alloc(C, R);
+        if (gn_mat_transpose(t, &A.v, NULL, &e) != GN_OK) badt++;
+        gsl_matrix_transpose_memcpy(ref, &A.v);
+        for (size_t i = 0; i < C * R; i++) badt += !same(t->data[i], ref->data[i]);
+        gsl_matrix_free(t), gsl_matrix_free(ref);
+        rm(&A);
+    }
+    CHECK(badt == 0, "transposes of views 1x1 to 1000x1000 (whole blocks and edges) equal GSL's (%d)", badt);
     gsl_rng_free(g);
     return check_failures ? 1 : 0;
 }

@@ -1,18 +1,19 @@
 /* mat_k512.c — AVX-512 forms of the array vocabulary's hottest row loops
  * (element-wise arithmetic, comparisons, min/max, sqrt/abs/neg/relu, clamp,
- * axpy, and the min/max-with-index search), written with intrinsics in
- * functions compiled for AVX-512 only (target attribute), so this file
- * builds for any x86-64 and the callers (mat_ew.c, mat_reduce.c) take these
- * paths only when gn_cpu_level() reports AVX-512.
+ * axpy, the min/max-with-index search, the transpose of 32×32 blocks),
+ * written with intrinsics in functions compiled for AVX-512 only (target
+ * attribute), so this file builds for any x86-64 and the callers
+ * (mat_ew.c, mat_reduce.c, mat_tiled.c) take these paths only when
+ * gn_cpu_level() reports AVX-512.
  *
- * Why: on 10^6 elements GCC's baseline (SSE2) loops run at half the speed
- * of NumPy's AVX-512 ones where the data sit in the L3 cache (an in-place
- * update: 0.14 ms against 0.07) and at a quarter for sqrt (1.06 ms against
- * 0.27); the explicit loops, four vectors per iteration, reach the cache's
- * bandwidth.  The arithmetic is IEEE's in every lane (no -ffast-math; the
- * ISO C mode keeps a*b+c two roundings, as the scalar loops), so results
- * are those of the scalar loops bit for bit; tests/core/test_mat.c checks
- * that against GANGLION_SIMD=baseline on NaN, ±inf, ±0 and odd lengths. */
+ * Why: on 10^6 elements GCC's baseline (SSE2) loops take twice as long as
+ * these where the data sit in the L3 cache (an in-place update: 0.14 ms
+ * against 0.074; NumPy's AVX-512 loops 0.075-0.098) and four times as long
+ * for sqrt (1.06 ms against 0.27).  The arithmetic is IEEE's in every lane
+ * (no -ffast-math; the ISO C mode keeps a*b+c two roundings, as the scalar
+ * loops do), so results are those of the scalar loops bit for bit;
+ * tests/core/test_mat_k512.c checks that on NaN, ±inf, ±0, ties and every
+ * short length, at both dispatch levels. */
 #include "mat_k512.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -237,6 +238,45 @@ int gn_k512_extreme(const double *x, size_t n, int max, double *v, size_t *at)
     return 1;
 }
 
+/* t (32×32 block at t, row stride tt) = transpose of the 32×32 block at m
+ * (row stride mt), as 16 transposes of 8×8 in registers: whole 64-byte
+ * rows read and written (the scalar loop writes down columns). */
+T512 static void transpose32(double *t, size_t tt, const double *m, size_t mt)
+{
+    for (size_t bi = 0; bi < 32; bi += 8)
+        for (size_t bj = 0; bj < 32; bj += 8) {
+            const double *s = m + bi * mt + bj;
+            __m512d r0 = _mm512_loadu_pd(s), r1 = _mm512_loadu_pd(s + mt);
+            __m512d r2 = _mm512_loadu_pd(s + 2 * mt), r3 = _mm512_loadu_pd(s + 3 * mt);
+            __m512d r4 = _mm512_loadu_pd(s + 4 * mt), r5 = _mm512_loadu_pd(s + 5 * mt);
+            __m512d r6 = _mm512_loadu_pd(s + 6 * mt), r7 = _mm512_loadu_pd(s + 7 * mt);
+            /* pairs of rows interleaved, then 128-bit lanes gathered twice */
+            __m512d t0 = _mm512_unpacklo_pd(r0, r1), t1 = _mm512_unpackhi_pd(r0, r1);
+            __m512d t2 = _mm512_unpacklo_pd(r2, r3), t3 = _mm512_unpackhi_pd(r2, r3);
+            __m512d t4 = _mm512_unpacklo_pd(r4, r5), t5 = _mm512_unpackhi_pd(r4, r5);
+            __m512d t6 = _mm512_unpacklo_pd(r6, r7), t7 = _mm512_unpackhi_pd(r6, r7);
+            __m512d u0 = _mm512_shuffle_f64x2(t0, t2, 0x88), u1 = _mm512_shuffle_f64x2(t1, t3, 0x88);
+            __m512d u2 = _mm512_shuffle_f64x2(t0, t2, 0xDD), u3 = _mm512_shuffle_f64x2(t1, t3, 0xDD);
+            __m512d u4 = _mm512_shuffle_f64x2(t4, t6, 0x88), u5 = _mm512_shuffle_f64x2(t5, t7, 0x88);
+            __m512d u6 = _mm512_shuffle_f64x2(t4, t6, 0xDD), u7 = _mm512_shuffle_f64x2(t5, t7, 0xDD);
+            double *d = t + bj * tt + bi;
+            _mm512_storeu_pd(d, _mm512_shuffle_f64x2(u0, u4, 0x88));
+            _mm512_storeu_pd(d + tt, _mm512_shuffle_f64x2(u1, u5, 0x88));
+            _mm512_storeu_pd(d + 2 * tt, _mm512_shuffle_f64x2(u2, u6, 0x88));
+            _mm512_storeu_pd(d + 3 * tt, _mm512_shuffle_f64x2(u3, u7, 0x88));
+            _mm512_storeu_pd(d + 4 * tt, _mm512_shuffle_f64x2(u0, u4, 0xDD));
+            _mm512_storeu_pd(d + 5 * tt, _mm512_shuffle_f64x2(u1, u5, 0xDD));
+            _mm512_storeu_pd(d + 6 * tt, _mm512_shuffle_f64x2(u2, u6, 0xDD));
+            _mm512_storeu_pd(d + 7 * tt, _mm512_shuffle_f64x2(u3, u7, 0xDD));
+        }
+}
+
+int gn_k512_transpose32(double *t, size_t tt, const double *m, size_t mt)
+{
+    transpose32(t, tt, m, mt);
+    return 1;
+}
+
 #else   /* not x86-64: the scalar loops everywhere */
 
 int gn_k512_binary(double *o, const double *x, size_t sx, const double *y, size_t sy, size_t n,
@@ -263,6 +303,11 @@ int gn_k512_axpy(double *o, double alpha, const double *y, size_t n)
 int gn_k512_extreme(const double *x, size_t n, int max, double *v, size_t *at)
 {
     (void)x, (void)n, (void)max, (void)v, (void)at;
+    return 0;
+}
+int gn_k512_transpose32(double *t, size_t tt, const double *m, size_t mt)
+{
+    (void)t, (void)tt, (void)m, (void)mt;
     return 0;
 }
 #endif

@@ -22,5 +22,8 @@ int gn_k512_axpy(double *o, double alpha, const double *y, size_t n);
 /* The first largest (max) or smallest element of x[0..n), or the first
  * NaN: its value and 0-based position (n >= 32). */
 int gn_k512_extreme(const double *x, size_t n, int max, double *v, size_t *at);
+/* The 32×32 block at t (row stride tt) = the transpose of the one at m
+ * (row stride mt); no overlap. */
+int gn_k512_transpose32(double *t, size_t tt, const double *m, size_t mt);
 
 #endif

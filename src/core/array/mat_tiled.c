@@ -5,6 +5,9 @@
 
 #include <gsl/gsl_blas.h>
 
+#include "mat_k512.h"
+#include "simd.h"
+
 /* Elements per tile: 8 MB of doubles, a few milliseconds of an element-wise
  * op.  An op on fewer elements runs whole and never polls, so small
  * operations in a loop add nothing to a chunk's count of polls (which a
@@ -128,8 +131,9 @@ int gn_mat_matmul(gsl_matrix *c, const gsl_matrix *a, const gsl_matrix *b, const
     return GN_OK;
 }
 
-/* The transpose in 32×32 blocks (for the cache), polling between strips of
- * 32 rows once the matrix is larger than a tile. */
+/* The transpose in 32×32 blocks (for the cache; in registers with
+ * AVX-512), polling between strips of 32 rows once the matrix is larger
+ * than a tile. */
 int gn_mat_transpose(gsl_matrix *t, const gsl_matrix *m, const gn_cancel *cancel, gn_err *err)
 {
     size_t r = m->size1, c = m->size2;
@@ -139,12 +143,16 @@ int gn_mat_transpose(gsl_matrix *t, const gsl_matrix *m, const gn_cancel *cancel
     /* Writes go down the columns of t, a TLB miss (and on first touch a page
      * fault: slow in our VMs, seconds for a strip of a 10000-wide matrix on a
      * loaded machine) each, so the poll is inside the strip. */
-    int poll = r * c > TILE;
+    int poll = r * c > TILE, wide = gn_cpu_level() >= 2;
     for (size_t i0 = 0; i0 < r; i0 += 32) {
         for (size_t j0 = 0; j0 < c; j0 += 32) {
             /* every 32×1024 block: at most 1024 pages of t first touched */
             if (poll && j0 % 1024 == 0 && gn_cancel_check(cancel))
                 return gn_fail(err, GN_EINTR, "interrupted after %zu of %zu rows of the transpose", i0, r);
+            /* a whole block: 8×8 transposes in AVX-512 registers */
+            if (wide && i0 + 32 <= r && j0 + 32 <= c &&
+                gn_k512_transpose32(t->data + j0 * t->tda + i0, t->tda, m->data + i0 * m->tda + j0, m->tda))
+                continue;
             for (size_t i = i0; i < r && i < i0 + 32; i++)
                 for (size_t j = j0; j < c && j < j0 + 32; j++) t->data[j * t->tda + i] = m->data[i * m->tda + j];
         }
