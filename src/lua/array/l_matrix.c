@@ -19,15 +19,15 @@
 /* Lua's collector does not see the storage behind a userdata, so a loop
  * making large temporaries would let garbage pile up; tell it about the
  * allocations of 64 KiB or more, as if Lua had allocated them.  They are
- * reported in batches of GC_BATCH bytes: one report of a few MB already
- * makes the collector run a whole cycle over the session's heap (0.05-0.1
- * ms with a small heap, more in a big session), which cost an element-wise
- * op on 10^6 elements a fifth of its time when every result paid it.  At
- * most GC_BATCH bytes of large garbage wait for the next report; a block
- * of GC_BATCH or more is reported at once.  One counter per process: the
- * program runs one Lua state (at worst a second state's report comes a
- * little early or late). */
-#define GC_BATCH ((size_t)16 << 20)
+ * reported in batches of GC_BATCH bytes: each report runs a whole cycle
+ * over the session's heap (0.05-0.1 ms with a small heap, more in a big
+ * session), too much for every 100 KB temporary; but the sooner garbage is
+ * collected, the sooner its block is reused while still in the cache (a
+ * copy into a 4 MB result, a:take(rows) on 1000x1000: 0.13 ms with 1-4 MB
+ * batches, 0.16 with 16 MB, 0.18 with 64 MB).  A block of GC_BATCH or more
+ * is reported at once.  One counter per process: the program runs one Lua
+ * state (at worst a second state's report comes a little early or late). */
+#define GC_BATCH ((size_t)4 << 20)
 static size_t gc_pending;
 
 static void gc_account(lua_State *L, size_t bytes)
