@@ -48,4 +48,17 @@ interrupt "$D/red.lua"; check "std, sort and cumsum of 1e8 elements"
 # the signal on any machine)
 printf 'local a = matrix(20000, 2000, 1.5)\nprint("start")\nlocal c = a:cov()\nc = a:cov()\nc = a:cov()\nprint("not reached")\n' > "$D/cov.lua"
 interrupt "$D/cov.lua"; check "cov of 20000x2000 data"
+
+# CCA, Procrustes and a linear network's eigenmodes: their SVDs and GSL
+# eigen-decompositions are single library calls (seconds to minutes at
+# these sizes), so a large one runs whole in a child process that Ctrl-C
+# kills.
+printf 'local A, B = matrix.rand(8000, 1200), matrix.rand(8000, 1200)\nprint("start")\nfor _ = 1, 10 do local r = cca(A, B) end\nprint("not reached")\n' > "$D/cca.lua"
+interrupt "$D/cca.lua"; check "cca of 8000x1200 against 8000x1200"
+
+printf 'local A, B = matrix.rand(4000, 1500), matrix.rand(4000, 1500)\nprint("start")\nfor _ = 1, 10 do local r = procrustes(A, B) end\nprint("not reached")\n' > "$D/procrustes.lua"
+interrupt "$D/procrustes.lua"; check "procrustes of two 4000x1500 traces"
+
+printf 'local lin = linear{M = matrix.randn(1500, 1500) * 0.02}\nprint("start")\nfor _ = 1, 10 do local m = lin:eig() end\nprint("not reached")\n' > "$D/linear.lua"
+interrupt "$D/linear.lua"; check "linear:eig of a 1500-unit network"
 exit 0

@@ -52,4 +52,38 @@ for _ = 1, 20 do local s = net:score(task, 2) end
 print("not reached")
 L
 interrupt "$D/score.lua"; check "net:score"
+
+# fixedpoints on a 1200-unit net: each point's Jacobian eigenvalues (GSL's
+# nonsymmetric QR, seconds a point) run in a child process that Ctrl-C
+# kills.  One minimiser step per start and every minimum accepted, so the
+# signal lands among the eigenvalue computations.
+cat > "$D/fp.lua" <<'L'
+local net = rnn{n = 1200, inputs = 1, outputs = 1, seed = 1}
+print("start")
+for _ = 1, 5 do local fp = fixedpoints(net, {starts = 8, maxiter = 1, qtol = 1e300, tol = 1e-12}) end
+print("not reached")
+L
+interrupt "$D/fp.lua"; check "fixedpoints of a 1200-unit net"
+
+# One long training iteration: the first batch is short, the second (drawn
+# for iteration 2, when "start" is printed) has 1500 steps of a 2000-unit
+# net, whose forward pass alone takes seconds and the backward pass twice
+# that; before, Ctrl-C waited for the whole iteration.
+cat > "$D/train.lua" <<'L'
+local net = rnn{n = 2000, inputs = 1, outputs = 1, seed = 1}
+local calls = 0
+local task = {inputs = 1, outputs = 1, T = 1500}
+function task:sample(B)
+  calls = calls + 1
+  local T = calls == 1 and 10 or 1500
+  if calls == 2 then print("start"); io.stdout:flush() end
+  local u, y, m = {}, {}, {}
+  for k = 1, B do u[k], y[k], m[k] = matrix(T, 1, 0.1), matrix(T, 1, 0.5), matrix(T, 1, 1) end
+  return {u = u, target = y, mask = m}
+end
+function task:score(b, tr) return 0 end
+for _ = 1, 3 do net:train(task, {method = "adam", iters = 3, batch = 2, monitor = 0, score_every = 0}) end
+print("not reached")
+L
+interrupt "$D/train.lua"; check "a long training iteration (adam)"
 exit 0

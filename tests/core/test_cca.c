@@ -4,6 +4,7 @@
 #include "procrustes.h"
 #include "pca.h"
 #include "gram.h"
+#include "poll_count.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +59,10 @@ static void test_cca(gsl_rng *r)
     gsl_vector *rho = gsl_vector_alloc(2);
     size_t cnt = 0;
     gn_err e = {0};
-    CHECK(gn_cca(A, B, rho, &cnt, &e) == GN_OK && cnt == 2, "cca runs, 2 correlations %s", e.msg);
+    CHECK(gn_cca(A, B, rho, &cnt, NULL, &e) == GN_OK && cnt == 2, "cca runs, 2 correlations %s", e.msg);
     CHECK_NEAR(gsl_vector_get(rho, 0), rho1, 1e-12, "first canonical correlation = 0.9");
     CHECK_NEAR(gsl_vector_get(rho, 1), rho2, 1e-12, "second canonical correlation = 0.385");
-    CHECK(gn_cca(B, A, rho, &cnt, &e) == GN_OK && fabs(gsl_vector_get(rho, 1) - rho2) < 1e-12, "cca is symmetric");
+    CHECK(gn_cca(B, A, rho, &cnt, NULL, &e) == GN_OK && fabs(gsl_vector_get(rho, 1) - rho2) < 1e-12, "cca is symmetric");
 
     /* A trace against itself with a duplicated column: rank 2 of 3. */
     gsl_matrix *D = gsl_matrix_alloc(T, 3);
@@ -69,13 +70,13 @@ static void test_cca(gsl_rng *r)
     gsl_matrix_memcpy(&Dl.matrix, B);
     for (size_t t = 0; t < T; t++) gsl_matrix_set(D, t, 2, 2 * gsl_matrix_get(B, t, 0) - gsl_matrix_get(B, t, 1));
     gsl_vector *rho3 = gsl_vector_alloc(3);
-    CHECK(gn_cca(D, D, rho3, &cnt, &e) == GN_OK && cnt == 2, "rank-deficient trace: 2 correlations found (%zu)", cnt);
+    CHECK(gn_cca(D, D, rho3, &cnt, NULL, &e) == GN_OK && cnt == 2, "rank-deficient trace: 2 correlations found (%zu)", cnt);
     CHECK(fabs(gsl_vector_get(rho3, 0) - 1) < 1e-12 && fabs(gsl_vector_get(rho3, 1) - 1) < 1e-12 && gsl_vector_get(rho3, 2) == 0,
           "a trace against itself: ones, then zeros for the missing rank");
 
-    CHECK(gn_cca(A, B, rho3, &cnt, &e) == GN_EINVAL && strstr(e.msg, "length 2"), "wrong rho length refused: %s", e.msg);
+    CHECK(gn_cca(A, B, rho3, &cnt, NULL, &e) == GN_EINVAL && strstr(e.msg, "length 2"), "wrong rho length refused: %s", e.msg);
     gsl_matrix_view short_b = gsl_matrix_submatrix(B, 0, 0, 10, 2);
-    CHECK(gn_cca(A, &short_b.matrix, rho, &cnt, &e) == GN_EINVAL && strstr(e.msg, "same number"), "unequal T refused: %s", e.msg);
+    CHECK(gn_cca(A, &short_b.matrix, rho, &cnt, NULL, &e) == GN_EINVAL && strstr(e.msg, "same number"), "unequal T refused: %s", e.msg);
 
     /* NumPy reference on random data (no planted structure). */
     if (system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) SKIP("NumPy CCA reference: numpy absent");
@@ -100,7 +101,7 @@ static void test_cca(gsl_rng *r)
         while (got < 3 && fscanf(pp, "%lg", &ref[got]) == 1) got++;
         pclose(pp); remove(path);
         gsl_matrix_view xa = gsl_matrix_submatrix(X, 0, 0, 40, 4), xb = gsl_matrix_submatrix(X, 0, 4, 40, 3);
-        gn_cca(&xa.matrix, &xb.matrix, rho3, &cnt, &e);
+        gn_cca(&xa.matrix, &xb.matrix, rho3, &cnt, NULL, &e);
         double d = 0;
         for (int c = 0; c < got; c++) d = fmax(d, fabs(ref[c] - gsl_vector_get(rho3, c)));
         CHECK(got == 3 && d < 1e-12, "random data: canonical correlations match NumPy (max diff %.2g)", d);
@@ -140,7 +141,7 @@ static void test_cca_gram(gsl_rng *r)
     gsl_vector *rg = gsl_vector_alloc(q), *rq = gsl_vector_alloc(q), *var = gsl_vector_alloc(p);
     size_t cg = 0, cq = 0;
     gn_err e = {0};
-    CHECK(gn_cca(A, B, rg, &cg, &e) == GN_OK && gn_cca_qr(A, B, rq, &cq, &e) == GN_OK && cg == q && cq == q,
+    CHECK(gn_cca(A, B, rg, &cg, NULL, &e) == GN_OK && gn_cca_qr(A, B, rq, &cq, NULL, &e) == GN_OK && cg == q && cq == q,
           "rate-like data: both CCA paths run (%zu, %zu correlations) %s", cg, cq, e.msg);
     double d = 0;
     for (size_t c = 0; c < q; c++) d = fmax(d, fabs(gsl_vector_get(rg, c) - gsl_vector_get(rq, c)));
@@ -193,7 +194,7 @@ static void test_procrustes(gsl_rng *r)
     gsl_matrix_add_constant(A, -1.5);
     double disp = -1, sc = 0;
     gn_err e = {0};
-    CHECK(gn_procrustes(A, B, Rot, &disp, &sc, &e) == GN_OK, "procrustes runs %s", e.msg);
+    CHECK(gn_procrustes(A, B, Rot, &disp, &sc, NULL, &e) == GN_OK, "procrustes runs %s", e.msg);
     double d = 0;
     for (size_t i = 0; i < 3; i++)
         for (size_t j = 0; j < 3; j++) d = fmax(d, fabs(gsl_matrix_get(Rot, i, j) - q[i * 3 + j]));
@@ -205,7 +206,7 @@ static void test_procrustes(gsl_rng *r)
     /* Noisy copy vs SciPy's procrustes disparity. */
     for (size_t t = 0; t < T; t++)
         for (size_t j = 0; j < 3; j++) gsl_matrix_set(A, t, j, gsl_matrix_get(A, t, j) + 0.4 * gsl_ran_gaussian(r, 1));
-    gn_procrustes(A, B, Rot, &disp, &sc, &e);
+    gn_procrustes(A, B, Rot, &disp, &sc, NULL, &e);
     if (system("/usr/bin/python3 -c 'import scipy.spatial' >/dev/null 2>&1") != 0) SKIP("SciPy procrustes reference: scipy absent");
     else {
         char path[] = "/tmp/gn_pro_XXXXXX";
@@ -227,7 +228,7 @@ static void test_procrustes(gsl_rng *r)
     /* Orthogonality of R and padding for unequal widths. */
     gsl_matrix_view A2 = gsl_matrix_submatrix(A, 0, 0, T, 2);
     double disp2 = 0;
-    CHECK(gn_procrustes(&A2.matrix, B, Rot, &disp2, NULL, &e) == GN_OK && disp2 > 0 && disp2 < 1, "unequal widths (2 vs 3) are padded: disparity %.3f", disp2);
+    CHECK(gn_procrustes(&A2.matrix, B, Rot, &disp2, NULL, NULL, &e) == GN_OK && disp2 > 0 && disp2 < 1, "unequal widths (2 vs 3) are padded: disparity %.3f", disp2);
     gsl_matrix *G = gsl_matrix_alloc(3, 3);
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Rot, Rot, 0.0, G);
     d = 0;
@@ -236,10 +237,71 @@ static void test_procrustes(gsl_rng *r)
     CHECK(d < 1e-12, "rotation is orthogonal (|RᵀR − I| %.2g)", d);
     gsl_matrix *Cst = gsl_matrix_alloc(T, 3);
     gsl_matrix_set_all(Cst, 2.0);
-    CHECK(gn_procrustes(Cst, B, NULL, &disp, NULL, &e) == GN_EINVAL && strstr(e.msg, "no variance"), "constant trace refused: %s", e.msg);
+    CHECK(gn_procrustes(Cst, B, NULL, &disp, NULL, NULL, &e) == GN_EINVAL && strstr(e.msg, "no variance"), "constant trace refused: %s", e.msg);
     gsl_matrix *R2 = gsl_matrix_alloc(2, 2);
-    CHECK(gn_procrustes(A, B, R2, &disp, NULL, &e) == GN_EINVAL, "wrong rotation shape refused: %s", e.msg);
+    CHECK(gn_procrustes(A, B, R2, &disp, NULL, NULL, &e) == GN_EINVAL, "wrong rotation shape refused: %s", e.msg);
     gsl_matrix_free(A); gsl_matrix_free(B); gsl_matrix_free(Rot); gsl_matrix_free(G); gsl_matrix_free(Cst); gsl_matrix_free(R2);
+}
+
+/* With a cancellation and GANGLION_LAPACK_CHILD=0, CCA (both paths) and
+ * Procrustes run in a child process: bit for bit the results made here,
+ * exactly two polls, and a stop at the first poll returns GN_EINTR. */
+static void test_child(gsl_rng *r)
+{
+    setenv("GANGLION_LAPACK_CHILD", "0", 1);
+    gn_err e = {0};
+    gsl_matrix *A = randm(r, 240, 11), *B = randm(r, 240, 8), *D = gsl_matrix_alloc(240, 8);
+    /* D: B with a duplicated column, so the Gram path hands over to the QR path */
+    gsl_matrix_memcpy(D, B);
+    for (size_t t = 0; t < 240; t++) gsl_matrix_set(D, t, 7, gsl_matrix_get(D, t, 2));
+    const gsl_matrix *second[2] = {B, D};
+    for (int k = 0; k < 2; k++)
+        for (int qr = 0; qr < 2; qr++) {
+            gsl_vector *r0 = gsl_vector_alloc(8), *r1 = gsl_vector_alloc(8);
+            size_t c0 = 0, c1 = 0;
+            counter c = {0, 0};
+            gn_cancel cc = {.poll = count_poll, .ud = &c};
+            int s0 = qr ? gn_cca_qr(A, second[k], r0, &c0, NULL, &e) : gn_cca(A, second[k], r0, &c0, NULL, &e);
+            int s1 = qr ? gn_cca_qr(A, second[k], r1, &c1, &cc, &e) : gn_cca(A, second[k], r1, &c1, &cc, &e);
+            CHECK(s0 == GN_OK && s1 == GN_OK && c0 == c1 && c.polls == 2 &&
+                  memcmp(r0->data, r1->data, 8 * sizeof(double)) == 0,
+                  "%s%s in a child: bit for bit, %zu correlations, two polls (%d)", qr ? "cca_qr" : "cca",
+                  k ? " (duplicated column)" : "", c1, c.polls);
+            counter cs = {0, 1};
+            gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+            s1 = qr ? gn_cca_qr(A, second[k], r1, &c1, &ccs, &e) : gn_cca(A, second[k], r1, &c1, &ccs, &e);
+            CHECK(s1 == GN_EINTR && cs.polls == 1, "%s: a stop at the first poll returns GN_EINTR (%s)",
+                  qr ? "cca_qr" : "cca", e.msg);
+            gsl_vector_free(r0); gsl_vector_free(r1);
+        }
+    gsl_matrix *R0 = gsl_matrix_alloc(11, 11), *R1 = gsl_matrix_alloc(11, 11);
+    double d0, d1, s0, s1;
+    counter c = {0, 0};
+    gn_cancel cc = {.poll = count_poll, .ud = &c};
+    CHECK(gn_procrustes(A, B, R0, &d0, &s0, NULL, &e) == GN_OK &&
+          gn_procrustes(A, B, R1, &d1, &s1, &cc, &e) == GN_OK && c.polls == 2 && d0 == d1 && s0 == s1 &&
+          memcmp(R0->data, R1->data, 121 * sizeof(double)) == 0,
+          "procrustes in a child: bit for bit (disparity %.6f), two polls (%d)", d1, c.polls);
+    counter cs = {0, 1};
+    gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+    CHECK(gn_procrustes(A, B, R1, &d1, &s1, &ccs, &e) == GN_EINTR && cs.polls == 1,
+          "procrustes: a stop at the first poll returns GN_EINTR (%s)", e.msg);
+    /* an error found in the child comes back with its message */
+    gsl_matrix *Cst = gsl_matrix_alloc(240, 8);
+    gsl_matrix_set_all(Cst, 0.5);   /* its mean is exact: no variance at all */
+    counter ce = {0, 0};
+    gn_cancel cce = {.poll = count_poll, .ud = &ce};
+    CHECK(gn_procrustes(A, Cst, NULL, &d1, NULL, &cce, &e) == GN_EINVAL && strstr(e.msg, "no variance"),
+          "an error in the child comes back: %s", e.msg);
+    unsetenv("GANGLION_LAPACK_CHILD");
+    counter cn = {0, 0};
+    gn_cancel ccn = {.poll = count_poll, .ud = &cn};
+    gsl_vector *rho = gsl_vector_alloc(8);
+    CHECK(gn_cca(A, B, rho, NULL, &ccn, &e) == GN_OK && gn_procrustes(A, B, R1, &d1, NULL, &ccn, &e) == GN_OK &&
+          cn.polls == 0, "small CCA and Procrustes never poll (%d polls)", cn.polls);
+    gsl_vector_free(rho);
+    gsl_matrix_free(A); gsl_matrix_free(B); gsl_matrix_free(D); gsl_matrix_free(R0); gsl_matrix_free(R1);
+    gsl_matrix_free(Cst);
 }
 
 int main(void)
@@ -250,6 +312,7 @@ int main(void)
     test_cca(r);
     test_cca_gram(r);
     test_procrustes(r);
+    test_child(r);
     gsl_rng_free(r);
     CHECK_DONE();
 }

@@ -1,6 +1,7 @@
 /* test_fixedpoints.c — slow-point search against analytic fixed points. */
 #include "check.h"
 #include "fixedpoints.h"
+#include "poll_count.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,42 @@ int main(void)
     volatile int stop = 1; gn_cancel cc = { .stop = &stop };
     gsl_matrix_set(S, 0, 0, 0.5);
     CHECK(gn_fixedpoints_find(net, NULL, S, NULL, fp, NULL, &cc, &e) == GN_EINTR, "cancel stops the search");
+    /* 5. In child processes (GANGLION_LAPACK_CHILD=0 with a cancellation):
+     *    each point's eigenvalues come back bit for bit, after two more
+     *    polls per point; a stop during the starts drops the points (their
+     *    eigenvalues would need children). */
+    {
+        gn_fpset *f0 = gn_fpset_alloc(2, 32, &e), *f1 = gn_fpset_alloc(2, 32, &e);
+        counter c0 = {0, 0}, c1 = {0, 0};
+        gn_cancel cc0 = {.poll = count_poll, .ud = &c0}, cc1 = {.poll = count_poll, .ud = &c1};
+        gsl_matrix *S4 = random_starts(r, 40, 2, 1.5);
+        int s0 = gn_fixedpoints_find(bi, NULL, S4, NULL, f0, NULL, &cc0, &e);
+        setenv("GANGLION_LAPACK_CHILD", "0", 1);
+        int s1 = gn_fixedpoints_find(bi, NULL, S4, NULL, f1, NULL, &cc1, &e);
+        size_t k = f1->count;
+        int same = s0 == GN_OK && s1 == GN_OK && f0->count == k && k > 0 &&
+                   !memcmp(f0->x, f1->x, 2 * k * sizeof(double)) && !memcmp(f0->q, f1->q, k * sizeof(double)) &&
+                   !memcmp(f0->eig_re, f1->eig_re, 2 * k * sizeof(double)) &&
+                   !memcmp(f0->eig_im, f1->eig_im, 2 * k * sizeof(double)) &&
+                   !memcmp(f0->stable, f1->stable, k * sizeof(int)) && !memcmp(f0->hits, f1->hits, k * sizeof(size_t));
+        CHECK(same && c0.polls == 40 && c1.polls == 40 + 2 * (int)k,
+              "eigenvalues in children: %zu points bit for bit; polls %d = 40 starts + 2 per point (in process: %d)",
+              k, c1.polls, c0.polls);
+        gn_fpset *f2 = gn_fpset_alloc(2, 32, &e);
+        counter c2 = {0, 30};
+        gn_cancel cc2 = {.poll = count_poll, .ud = &c2};
+        CHECK(gn_fixedpoints_find(bi, NULL, S4, NULL, f2, NULL, &cc2, &e) == GN_EINTR && f2->count == 0 && c2.polls == 30,
+              "a stop during the starts: GN_EINTR, the points needing children dropped (%zu kept)", f2->count);
+        counter c3 = {0, 40 + 3};
+        gn_cancel cc3 = {.poll = count_poll, .ud = &c3};
+        gn_fpset *f3 = gn_fpset_alloc(2, 32, &e);
+        CHECK(gn_fixedpoints_find(bi, NULL, S4, NULL, f3, NULL, &cc3, &e) == GN_EINTR && f3->count == 1 &&
+              !memcmp(f3->eig_re, f1->eig_re, 2 * sizeof(double)),
+              "a stop in the second point's child keeps the first point with its eigenvalues (%zu kept)", f3->count);
+        unsetenv("GANGLION_LAPACK_CHILD");
+        gn_fpset_free(f0); gn_fpset_free(f1); gn_fpset_free(f2); gn_fpset_free(f3);
+        gsl_matrix_free(S4);
+    }
     gn_fpset_free(fp); gn_fpset_free(fr); gn_fpset_free(fb);
     gsl_matrix_free(S); gsl_matrix_free(S2); gsl_matrix_free(S3); gsl_matrix_free(A); gsl_matrix_free(bad);
     gsl_vector_free(x); gsl_vector_free(g); gsl_vector_free(u); gsl_vector_free(u3); gsl_vector_free(rhs); gsl_vector_free(xs);

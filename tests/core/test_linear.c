@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "linear.h"
+#include "poll_count.h"
 
 /* M = S diag(lam) S⁻¹ for small n, with S and S⁻¹ given explicitly. */
 static void build(size_t n, const double *S, const double *Si, const double *lam, gsl_matrix *M)
@@ -85,7 +86,7 @@ int main(void)
     gsl_vector *re = gsl_vector_alloc(2), *im = gsl_vector_alloc(2), *tm = gsl_vector_alloc(2),
                *om = gsl_vector_alloc(2);
     gsl_matrix *vr = gsl_matrix_alloc(2, 2), *vi = gsl_matrix_alloc(2, 2);
-    CHECK(gn_linear_eig(lin2, re, im, vr, vi, tm, om, &e) == GN_OK, "eig 2x2");
+    CHECK(gn_linear_eig(lin2, re, im, vr, vi, tm, om, NULL, &e) == GN_OK, "eig 2x2");
     CHECK_NEAR(gsl_vector_get(re, 0), 0.35, 1e-12, "2x2 eigenvalue 1 (slowest first)");
     CHECK_NEAR(gsl_vector_get(re, 1), -0.8, 1e-12, "2x2 eigenvalue 2");
     CHECK(gsl_vector_get(im, 0) == 0 && gsl_vector_get(im, 1) == 0, "2x2 eigenvalues real");
@@ -200,7 +201,7 @@ int main(void)
     gn_linear *lin3 = gn_linear_alloc(M3, 2.385, 0.1, &e);
     gsl_vector *re3 = gsl_vector_alloc(3), *im3 = gsl_vector_alloc(3), *tm3 = gsl_vector_alloc(3);
     gsl_matrix *vr3 = gsl_matrix_alloc(3, 3);
-    CHECK(gn_linear_eig(lin3, re3, im3, vr3, NULL, tm3, NULL, &e) == GN_OK, "eig 3x3");
+    CHECK(gn_linear_eig(lin3, re3, im3, vr3, NULL, tm3, NULL, NULL, &e) == GN_OK, "eig 3x3");
     CHECK_NEAR(gsl_vector_get(re3, 0), 1.0, 1e-12, "3x3 eigenvalue 1 (integrator)");
     CHECK_NEAR(gsl_vector_get(re3, 1), 0.6, 1e-12, "3x3 eigenvalue 0.6");
     CHECK_NEAR(gsl_vector_get(re3, 2), -1.3, 1e-12, "3x3 eigenvalue -1.3");
@@ -230,7 +231,7 @@ int main(void)
     gsl_matrix_set(Mc, 0, 0, 0.3); gsl_matrix_set(Mc, 0, 1, -0.8);
     gsl_matrix_set(Mc, 1, 0, 0.8); gsl_matrix_set(Mc, 1, 1, 0.3);
     gn_linear *linc = gn_linear_alloc(Mc, 4.2, 0.5, &e);
-    CHECK(gn_linear_eig(linc, re, im, vr, vi, tm, om, &e) == GN_OK, "eig rotation");
+    CHECK(gn_linear_eig(linc, re, im, vr, vi, tm, om, NULL, &e) == GN_OK, "eig rotation");
     CHECK_NEAR(gsl_vector_get(re, 0), 0.3, 1e-12, "complex pair real part");
     CHECK_NEAR(gsl_vector_get(im, 0), 0.8, 1e-12, "complex pair +imag first");
     CHECK_NEAR(gsl_vector_get(im, 1), -0.8, 1e-12, "complex pair -imag second");
@@ -280,6 +281,47 @@ int main(void)
     CHECK(!gn_linear_alloc(M2, 1, 2, &e) && strstr(e.msg, "must not exceed tau"), "dt > tau: %s", e.msg);
     gsl_matrix_set(M2, 1, 0, NAN);
     CHECK(!gn_linear_alloc(M2, 1, 0.1, &e) && strstr(e.msg, "M(2,1)"), "NaN in M: %s", e.msg);
+
+    /* ---- in a child process (GANGLION_LAPACK_CHILD=0 with a cancellation):
+     * every output bit for bit, exactly two polls; a stop at the first poll
+     * returns GN_EINTR; without the variable a small one never polls ---- */
+    {
+        size_t nb = 37;
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(g, 2385);
+        gsl_matrix *Mb = randm(g, nb, nb);
+        gsl_matrix_scale(Mb, 0.1);
+        gn_linear *lb = gn_linear_alloc(Mb, 2.385, 0.1, &e);
+        gsl_vector *o[2][4];
+        gsl_matrix *vv[2][2];
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 4; j++) o[k][j] = gsl_vector_alloc(nb);
+            for (int j = 0; j < 2; j++) vv[k][j] = gsl_matrix_alloc(nb, nb);
+        }
+        counter c = {0, 0};
+        gn_cancel cc = {.poll = count_poll, .ud = &c};
+        setenv("GANGLION_LAPACK_CHILD", "0", 1);
+        int s0 = gn_linear_eig(lb, o[0][0], o[0][1], vv[0][0], vv[0][1], o[0][2], o[0][3], NULL, &e);
+        int s1 = gn_linear_eig(lb, o[1][0], o[1][1], vv[1][0], vv[1][1], o[1][2], o[1][3], &cc, &e);
+        int same = s0 == GN_OK && s1 == GN_OK;
+        for (int j = 0; j < 4; j++) same = same && !memcmp(o[0][j]->data, o[1][j]->data, nb * sizeof(double));
+        for (int j = 0; j < 2; j++) same = same && !memcmp(vv[0][j]->data, vv[1][j]->data, nb * nb * sizeof(double));
+        CHECK(same && c.polls == 2, "eig in a child: values, vectors, tau and omega bit for bit, two polls (%d)", c.polls);
+        counter cs = {0, 1};
+        gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+        CHECK(gn_linear_eig(lb, o[1][0], o[1][1], NULL, NULL, NULL, NULL, &ccs, &e) == GN_EINTR && cs.polls == 1,
+              "eig: a stop at the first poll returns GN_EINTR (%s)", e.msg);
+        unsetenv("GANGLION_LAPACK_CHILD");
+        counter cn = {0, 0};
+        gn_cancel ccn = {.poll = count_poll, .ud = &cn};
+        CHECK(gn_linear_eig(lb, o[1][0], o[1][1], NULL, NULL, NULL, NULL, &ccn, &e) == GN_OK && cn.polls == 0,
+              "a small eig never polls (%d polls)", cn.polls);
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 4; j++) gsl_vector_free(o[k][j]);
+            for (int j = 0; j < 2; j++) gsl_matrix_free(vv[k][j]);
+        }
+        gn_linear_free(lb); gsl_matrix_free(Mb); gsl_rng_free(g);
+    }
 
     gn_linear_free(lin2); gn_linear_free(lin3); gn_linear_free(linc);
     gsl_matrix_free(M2); gsl_matrix_free(M3); gsl_matrix_free(Mc); gsl_matrix_free(Mr);

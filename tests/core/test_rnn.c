@@ -450,7 +450,7 @@ static void test_cancel(gsl_rng *rng)
     gn_rnn_work *w0 = gn_rnn_work_alloc(net, B, T, 1, NULL);
     double l0 = NAN;
     CHECK(gn_rnn_grad(net, bat, w0, NULL, &l0, g0, &e) == GN_OK, "long pass without a cancel runs");
-    int polls[2] = {0, 0};
+    int polls[2] = {0, 0}, fwd_polls[2] = {0, 0}, gv_polls[2] = {0, 0};
     for (int nth = 1; nth <= 2; nth++) {
         gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, nth, NULL);
         poll_counter c = {0, 0};
@@ -479,10 +479,51 @@ static void test_cancel(gsl_rng *rng)
         gn_rnn_work_set_cancel(w, NULL);
         CHECK(gn_rnn_loss(net, bat, w, NULL, &l, &e) == GN_OK && fabs(l - l0) <= 1e-14 * l0,
               "%d thread(s): after a stop the workspace runs a full pass again", nth);
+        /* the backward half polls too: a gradient makes twice a forward
+         * pass's polls (plus one at the turn when T is a multiple of the
+         * chunk), and a stop past the forward half's polls stops it there */
+        poll_counter cf = {0, 0};
+        gn_cancel ccf = {.poll = count_poll, .ud = &cf};
+        gn_rnn_work_set_cancel(w, &ccf);
+        CHECK(gn_rnn_loss(net, bat, w, NULL, &l, &e) == GN_OK, "%d thread(s): forward pass with polls", nth);
+        fwd_polls[nth - 1] = cf.polls;
+        CHECK(c.polls >= 2 * cf.polls && c.polls <= 2 * cf.polls + 1,
+              "%d thread(s): the gradient polls in both halves (%d polls, forward alone %d)", nth, c.polls, cf.polls);
+        poll_counter cb = {0, cf.polls + 2};
+        gn_cancel ccb = {.poll = count_poll, .ud = &cb};
+        gn_rnn_work_set_cancel(w, &ccb);
+        st = gn_rnn_grad(net, bat, w, NULL, &l, g, &e);
+        CHECK(st == GN_EINTR && cb.polls == cf.polls + 2 && strstr(e.msg, "interrupted"),
+              "%d thread(s): a stop in the backward half returns GN_EINTR (%s)", nth, e.msg);
+        /* Gv: the same product with polls as without, and a stop partway */
+        gn_rnn_work_set_cancel(w, NULL);
+        CHECK(gn_rnn_grad(net, bat, w, NULL, &l, g, &e) == GN_OK, "%d thread(s): gradient for Gv", nth);
+        double *v = malloc(np * sizeof *v), *gv0 = malloc(np * sizeof *gv0), *gv = malloc(np * sizeof *gv);
+        for (size_t i = 0; i < np; i++) v[i] = gsl_ran_gaussian(rng, 1.0);
+        CHECK(gn_rnn_gv(net, bat, w, v, 0.37, gv0, &e) == GN_OK, "%d thread(s): Gv without polls", nth);
+        poll_counter cg = {0, 0};
+        gn_cancel ccg = {.poll = count_poll, .ud = &cg};
+        gn_rnn_work_set_cancel(w, &ccg);
+        CHECK(gn_rnn_gv(net, bat, w, v, 0.37, gv, &e) == GN_OK && cg.polls >= 2 * cf.polls &&
+              memcmp(gv, gv0, np * sizeof *gv) == 0,
+              "%d thread(s): Gv with polls (%d) is bit for bit the product without", nth, cg.polls);
+        gv_polls[nth - 1] = cg.polls;
+        poll_counter cg2 = {0, cg.polls - 1};
+        gn_cancel ccg2 = {.poll = count_poll, .ud = &cg2};
+        gn_rnn_work_set_cancel(w, &ccg2);
+        CHECK(gn_rnn_gv(net, bat, w, v, 0.37, gv, &e) == GN_EINTR && cg2.polls == cg.polls - 1,
+              "%d thread(s): a stop in Gv's backward half returns GN_EINTR (%s)", nth, e.msg);
+        gn_rnn_work_set_cancel(w, NULL);
+        CHECK(gn_rnn_gv(net, bat, w, v, 0.37, gv, &e) == GN_OK && memcmp(gv, gv0, np * sizeof *gv) == 0,
+              "%d thread(s): after a stopped Gv the next product is the same as before", nth);
+        free(v); free(gv0); free(gv);
         gsl_matrix_free(x);
         gn_rnn_work_free(w);
     }
     CHECK(polls[0] == polls[1], "the number of polls does not depend on the threads (%d, %d)", polls[0], polls[1]);
+    CHECK(fwd_polls[0] == fwd_polls[1] && gv_polls[0] == gv_polls[1],
+          "nor those of a forward pass (%d, %d) or a Gv product (%d, %d)", fwd_polls[0], fwd_polls[1],
+          gv_polls[0], gv_polls[1]);
     free(g0); free(g);
     gn_rnn_work_free(w0); gn_batch_free(bat); gn_rnn_free(net);
 }

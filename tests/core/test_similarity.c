@@ -1,6 +1,7 @@
 /* test_similarity.c — correlation and PCA-loading similarity against direct formulas. */
 #include "check.h"
 #include "similarity.h"
+#include "poll_count.h"
 
 #include <string.h>
 #include <gsl/gsl_errno.h>
@@ -24,7 +25,7 @@ int main(void)
         gsl_matrix_set(R, t, 5, tanh(a + b));
     }
     gn_err e = {0};
-    CHECK(gn_similarity_corr(R, S, &e) == GN_OK, "corr similarity runs %s", e.msg);
+    CHECK(gn_similarity_corr(R, S, NULL, &e) == GN_OK, "corr similarity runs %s", e.msg);
     double dmax = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
@@ -54,11 +55,27 @@ int main(void)
     CHECK(gn_similarity_pca(p, 0, S2, &e) == GN_EINVAL && strstr(e.msg, "k must"), "k=0 refused: %s", e.msg);
     CHECK(gn_similarity_pca(p, 7, S2, &e) == GN_EINVAL, "k > components refused: %s", e.msg);
     gsl_matrix *bad = gsl_matrix_alloc(3, 3);
-    CHECK(gn_similarity_corr(R, bad, &e) == GN_EINVAL && strstr(e.msg, "6x6"), "wrong output shape refused: %s", e.msg);
+    CHECK(gn_similarity_corr(R, bad, NULL, &e) == GN_EINVAL && strstr(e.msg, "6x6"), "wrong output shape refused: %s", e.msg);
     gsl_matrix_set(R, 5, 5, NAN);
-    CHECK(gn_similarity_corr(R, S, &e) == GN_EINVAL && strstr(e.msg, "NaN"), "NaN refused: %s", e.msg);
+    CHECK(gn_similarity_corr(R, S, NULL, &e) == GN_EINVAL && strstr(e.msg, "NaN"), "NaN refused: %s", e.msg);
     gsl_matrix_view one = gsl_matrix_submatrix(R, 0, 0, 1, 3);
-    CHECK(gn_similarity_corr(&one.matrix, bad, &e) == GN_EINVAL, "single time point refused: %s", e.msg);
+    CHECK(gn_similarity_corr(&one.matrix, bad, NULL, &e) == GN_EINVAL, "single time point refused: %s", e.msg);
+    /* A large correlation polls between blocks of rows of its Gram pass
+     * (70000×128: 1.1e9 multiply-adds, four polls), with the same result
+     * bit for bit; a stop at the 2nd poll returns GN_EINTR. */
+    {
+        gsl_matrix *Rb = randm(r, 70000, 128), *S0 = gsl_matrix_alloc(128, 128), *S1 = gsl_matrix_alloc(128, 128);
+        counter c = {0, 0};
+        gn_cancel cc = {.poll = count_poll, .ud = &c};
+        CHECK(gn_similarity_corr(Rb, S0, NULL, &e) == GN_OK && gn_similarity_corr(Rb, S1, &cc, &e) == GN_OK &&
+              c.polls == 4 && !memcmp(S0->data, S1->data, 128 * 128 * sizeof(double)),
+              "a large correlation polls (%d polls) and is bit for bit the one without", c.polls);
+        counter cs = {0, 2};
+        gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+        CHECK(gn_similarity_corr(Rb, S1, &ccs, &e) == GN_EINTR && cs.polls == 2,
+              "a stop at the 2nd poll returns GN_EINTR (%s)", e.msg);
+        gsl_matrix_free(Rb); gsl_matrix_free(S0); gsl_matrix_free(S1);
+    }
     gn_pca_free(p); gsl_matrix_free(R); gsl_matrix_free(S); gsl_matrix_free(S2); gsl_matrix_free(bad); gsl_rng_free(r);
     CHECK_DONE();
 }

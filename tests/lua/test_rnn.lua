@@ -198,6 +198,11 @@ local fh = io.open(path, "w"); fh:write('os.execute("echo pwned")\n'); fh:close(
 T.raises(function() rnn.load(path) end, "not a ganglion rnn file", "a Lua script is not loaded")
 os.remove(path)
 T.raises(function() rnn.load("/nonexistent/x.rnn") end, "cannot open", "missing file")
+do
+  local ok, err = pcall(rnn.load, "/nonexistent/x.rnn")
+  T.ok(not ok and tostring(err):find("rnn.load: cannot open", 1, true) and not tostring(err):find("rnn load", 1, true),
+       "a load error names rnn.load once: " .. tostring(err))
+end
 
 -- noise: runs differ, driven by the global generator
 local nz = net:copy()

@@ -2,6 +2,7 @@
  * covariances are well conditioned, else by orthonormal bases (QR + SVD)
  * of the data; one small SVD either way. */
 #include "cca.h"
+#include "child.h"
 #include "gram.h"
 #include "pca.h"
 
@@ -100,7 +101,7 @@ static int cca_gram(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, s
     if (p >= q) gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, Wa, tmp, 0.0, M);   /* Waᵀ Gab Wb */
     else gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, tmp, Wa, 0.0, M);           /* its transpose */
     if ((st = small_svd(M, rho, err))) goto out;
-    if (count) *count = p < q ? p : q;
+    *count = p < q ? p : q;
     *done = 1;
 out:
     if (G) gsl_matrix_free(G);
@@ -128,25 +129,13 @@ static int check_args(const gsl_matrix *A, const gsl_matrix *B, const gsl_vector
     return GN_OK;
 }
 
-int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, gn_err *err)
-{
-    int st = check_args(A, B, rho, err), done = 0;
-    if (st) return st;
-    gsl_vector_set_zero(rho);
-    if (count) *count = 0;
-    if ((st = cca_gram(A, B, rho, count, &done, err)) || done) return st;
-    return gn_cca_qr(A, B, rho, count, err);
-}
-
-int gn_cca_qr(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, gn_err *err)
+/* The QR path once the arguments are checked. */
+static int cca_qr_body(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, gn_err *err)
 {
     size_t T = A->size1, p = A->size2, q = B->size2;
-    int st = check_args(A, B, rho, err);
-    if (st) return st;
+    int st = GN_OK;
     gn_svd *wa = gn_svd_alloc(T, p, 1, err), *wb = gn_svd_alloc(T, q, 1, err), *wc = NULL;
     size_t ra = 0, rb = 0;
-    gsl_vector_set_zero(rho);
-    if (count) *count = 0;
     if (!wa || !wb) { st = err ? err->code : GN_ENOMEM; goto done; }
     if ((st = basis(wa, A, &ra, err)) || (st = basis(wb, B, &rb, err))) goto done;
     if (ra == 0 || rb == 0) goto done;   /* a constant trace correlates with nothing */
@@ -163,9 +152,75 @@ int gn_cca_qr(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t 
             double v = gsl_vector_get(wc->s, c);
             gsl_vector_set(rho, c, v > 1 ? 1 : v);
         }
-        if (count) *count = lo;
+        *count = lo;
     }
 done:
     gn_svd_free(wa); gn_svd_free(wb); gn_svd_free(wc);
     return st;
+}
+
+/* gn_cca's work once the arguments are checked: the Gram path, else the QR
+ * path (qr_only: the QR path alone). */
+static int cca_body(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, int qr_only,
+                    gn_err *err)
+{
+    int st, done = 0;
+    if (!qr_only && ((st = cca_gram(A, B, rho, count, &done, err)) || done)) return st;
+    return cca_qr_body(A, B, rho, count, err);
+}
+
+/* A large CCA with a cancellation runs whole in a child process (child.h):
+ * its SVDs, eigen-decompositions and products are single library calls
+ * that cannot be stopped partway, and the Gram path may fall back on the QR
+ * path.  rho, the count and the status come back; everything else the
+ * child allocated goes with it. */
+typedef struct {
+    const gsl_matrix *A, *B;
+    gsl_vector *rho;
+    size_t count;
+    int qr_only, rc;
+    gn_err err;
+} cca_job;
+
+static void cca_job_run(void *p)
+{
+    cca_job *j = p;
+    j->rc = cca_body(j->A, j->B, j->rho, &j->count, j->qr_only, &j->err);
+}
+
+static int cca_run(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, int qr_only,
+                   const gn_cancel *cancel, gn_err *err)
+{
+    int st = check_args(A, B, rho, err);
+    if (st) return st;
+    gsl_vector_set_zero(rho);
+    if (count) *count = 0;
+    double T = (double)A->size1, p = (double)A->size2, q = (double)B->size2, P = p + q;
+    /* the QR path's two data SVDs dominate; the Gram path costs less */
+    double flops = 4 * T * (p * p + q * q) + 2 * T * p * q + 12 * (p * p * p + q * q * q) + T * P * P;
+    size_t cnt = 0;
+    if (!gn_child_wanted(cancel, flops)) {
+        st = cca_body(A, B, rho, &cnt, qr_only, err);
+    } else {
+        cca_job j = {.A = A, .B = B, .rho = rho, .qr_only = qr_only};
+        gn_region out[2] = {gn_region_vector(rho), {&j, sizeof j}};
+        if ((st = gn_child_run(cca_job_run, &j, out, 2, cancel, "cca", err))) return st;
+        if (j.rc && err) *err = j.err;
+        st = j.rc;
+        cnt = j.count;
+    }
+    if (count) *count = cnt;
+    return st;
+}
+
+int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, const gn_cancel *cancel,
+           gn_err *err)
+{
+    return cca_run(A, B, rho, count, 0, cancel, err);
+}
+
+int gn_cca_qr(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, const gn_cancel *cancel,
+              gn_err *err)
+{
+    return cca_run(A, B, rho, count, 1, cancel, err);
 }

@@ -28,10 +28,15 @@
  * the canonical correlations are the singular values of Uaᵀ Ub, clipped to
  * [0, 1].  rho must have length min(p, q); it receives the correlations,
  * decreasing, zero-filled beyond the number found, which is stored in
- * *count (may be NULL).  Allocates its own scratch. */
+ * *count (may be NULL).  Allocates its own scratch.
+ *
+ * cancel may be NULL.  With one, a CCA of more than gn_child_min_flops()
+ * (child.h) runs whole in a child process that Ctrl-C kills: GN_EINTR,
+ * after exactly two polls; the results are bit for bit those computed
+ * here.  A smaller one never polls. */
 int gn_cca(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count,
-           gn_err *err);
+           const gn_cancel *cancel, gn_err *err);
 int gn_cca_qr(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count,
-              gn_err *err);
+              const gn_cancel *cancel, gn_err *err);
 
 #endif

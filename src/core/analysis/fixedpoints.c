@@ -1,5 +1,6 @@
 /* fixedpoints.c — slow-point search by minimising q = ½|F(x)|² (Sussillo & Barak 2013). */
 #include "fixedpoints.h"
+#include "child.h"
 #include "pca.h"
 
 #include <math.h>
@@ -148,6 +149,25 @@ static int jacobian_eigs(const gn_rnn *net, const double *x, gsl_matrix *J,
     return 0;
 }
 
+/* One point's eigenvalues in a child process (child.h) when they cost more
+ * than gn_child_min_flops(): GSL's nonsymmetric QR iteration cannot be
+ * stopped partway (~10 s at n = 2000). */
+typedef struct {
+    const gn_rnn *net;
+    const double *x;
+    gsl_matrix *J;
+    gsl_vector_complex *ev;
+    gsl_eigen_nonsymm_workspace *ew;
+    double *re, *im;
+    int rc;
+} eig_job;
+
+static void eig_job_run(void *p)
+{
+    eig_job *j = p;
+    j->rc = jacobian_eigs(j->net, j->x, j->J, j->ev, j->ew, j->re, j->im);
+}
+
 int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix *starts,
                         const gn_fpopts *opts, gn_fpset *out, size_t *dropped,
                         gn_cancel *cancel, gn_err *err)
@@ -222,15 +242,31 @@ int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix
         out->hits[out->count] = 1;
         out->count++;
     }
+    /* Francis QR without vectors: about 10 n³ flops a point */
+    int in_child = gn_child_wanted(cancel, 10.0 * (double)n * (double)n * (double)n);
     for (size_t p = first_new; p < out->count; p++) {
         /* a stop while the eigenvalues are computed keeps the points that
-         * have theirs (one stop during the starts: all get them, as before) */
+         * have theirs; after a stop during the starts, the points get them
+         * when that is quick (no child process), else they are dropped */
+        if (in_child && st) { out->count = p; break; }
         if (every && !st && gn_cancel_check(cancel)) {
             st = gn_fail(err, GN_EINTR, "interrupted");
             out->count = p;
             break;
         }
-        if (jacobian_eigs(net, out->x + p * n, J, ev, ew, out->eig_re + p * n, out->eig_im + p * n)) {
+        int rc;
+        if (in_child) {
+            eig_job j = {net, out->x + p * n, J, ev, ew, out->eig_re + p * n, out->eig_im + p * n, 0};
+            gn_region back[3] = {{j.re, n * sizeof(double)}, {j.im, n * sizeof(double)}, {&j.rc, sizeof j.rc}};
+            if ((st = gn_child_run(eig_job_run, &j, back, 3, cancel, "fixedpoints", err))) {
+                out->count = p;
+                break;
+            }
+            rc = j.rc;
+        } else {
+            rc = jacobian_eigs(net, out->x + p * n, J, ev, ew, out->eig_re + p * n, out->eig_im + p * n);
+        }
+        if (rc) {
             st = gn_fail(err, GN_ENUM, "eigenvalues of the Jacobian did not converge at point %zu", p + 1);
             goto done;
         }

@@ -51,7 +51,11 @@ double gn_fixedpoints_q(const gn_rnn *net, const gsl_vector *u, const gsl_vector
  * counts them when non-NULL).  Polls cancel between starts (GN_EINTR, with
  * the points found so far kept) and, for n >= 256, also every few
  * milliseconds of a start's iterations and between the points' eigenvalue
- * computations (a stop there keeps the points whose eigenvalues are done). */
+ * computations (a stop there keeps the points whose eigenvalues are done).
+ * A point whose eigenvalues cost more than gn_child_min_flops() (child.h)
+ * has them computed in a child process that Ctrl-C kills (two more polls
+ * per point; results bit for bit those computed here); after a stop during
+ * the starts such points are dropped rather than computed. */
 int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix *starts,
                         const gn_fpopts *opts, gn_fpset *out, size_t *dropped,
                         gn_cancel *cancel, gn_err *err);

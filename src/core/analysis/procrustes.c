@@ -1,5 +1,6 @@
 /* procrustes.c — orthogonal Procrustes after centring and unit-norm scaling. */
 #include "procrustes.h"
+#include "child.h"
 #include "pca.h"
 
 #include <math.h>
@@ -27,17 +28,11 @@ static double standardise(const gsl_matrix *X, gsl_matrix *Y)
     return nrm;
 }
 
-int gn_procrustes(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *R,
-                  double *disparity, double *scale, gn_err *err)
+/* The comparison once the arguments are checked. */
+static int procrustes_body(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *R, double *disparity,
+                           double *scale, gn_err *err)
 {
     size_t T = A->size1, p = A->size2, q = B->size2, m = p > q ? p : q;
-    if (B->size1 != T)
-        return gn_fail(err, GN_EINVAL, "both traces must have the same number of time points, got %zu and %zu", T, B->size1);
-    if (T < 2) return gn_fail(err, GN_EINVAL, "need at least 2 time points, got %zu", T);
-    if (R && (R->size1 != m || R->size2 != m))
-        return gn_fail(err, GN_EINVAL, "rotation must be %zux%zu, got %zux%zu", m, m, R->size1, R->size2);
-    if (!gn_pca_finite(A) || !gn_pca_finite(B))
-        return gn_fail(err, GN_EINVAL, "traces contain NaN or Inf");
     int st = GN_OK;
     gsl_matrix *Ah = gsl_matrix_alloc(T, m), *Bh = gsl_matrix_alloc(T, m);
     gn_svd *w = gn_svd_alloc(m, m, 1, err);
@@ -51,14 +46,59 @@ int gn_procrustes(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *R,
     double tr = 0;
     for (size_t c = 0; c < m; c++) tr += gsl_vector_get(w->s, c);
     if (R) gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, w->U, w->V, 0.0, R);
-    if (scale) *scale = tr;
-    if (disparity) {
-        double d = 1.0 - tr * tr;
-        *disparity = d < 0 ? 0 : d;
-    }
+    *scale = tr;
+    double d = 1.0 - tr * tr;
+    *disparity = d < 0 ? 0 : d;
 done:
     if (Ah) gsl_matrix_free(Ah);
     if (Bh) gsl_matrix_free(Bh);
     gn_svd_free(w);
     return st;
+}
+
+/* A large comparison with a cancellation runs whole in a child process
+ * (child.h): the product BᵀA and the SVD are single library calls. */
+typedef struct {
+    const gsl_matrix *A, *B;
+    gsl_matrix *R;
+    double disparity, scale;
+    int rc;
+    gn_err err;
+} procrustes_job;
+
+static void procrustes_job_run(void *p)
+{
+    procrustes_job *j = p;
+    j->rc = procrustes_body(j->A, j->B, j->R, &j->disparity, &j->scale, &j->err);
+}
+
+int gn_procrustes(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix *R,
+                  double *disparity, double *scale, const gn_cancel *cancel, gn_err *err)
+{
+    size_t T = A->size1, p = A->size2, q = B->size2, m = p > q ? p : q;
+    if (B->size1 != T)
+        return gn_fail(err, GN_EINVAL, "both traces must have the same number of time points, got %zu and %zu", T, B->size1);
+    if (T < 2) return gn_fail(err, GN_EINVAL, "need at least 2 time points, got %zu", T);
+    if (R && (R->size1 != m || R->size2 != m))
+        return gn_fail(err, GN_EINVAL, "rotation must be %zux%zu, got %zux%zu", m, m, R->size1, R->size2);
+    if (!gn_pca_finite(A) || !gn_pca_finite(B))
+        return gn_fail(err, GN_EINVAL, "traces contain NaN or Inf");
+    double Td = (double)T, md = (double)m, d = 0, s = 0;
+    int st;
+    /* BᵀA, the SVD of m×m with vectors, R = U Vᵀ */
+    if (!gn_child_wanted(cancel, 2 * Td * md * md + 16 * md * md * md)) {
+        st = procrustes_body(A, B, R, &d, &s, err);
+    } else {
+        procrustes_job j = {.A = A, .B = B, .R = R};
+        gn_region out[2] = {gn_region_matrix(R), {&j, sizeof j}};
+        if ((st = gn_child_run(procrustes_job_run, &j, out, 2, cancel, "procrustes", err))) return st;
+        if (j.rc && err) *err = j.err;
+        st = j.rc;
+        d = j.disparity;
+        s = j.scale;
+    }
+    if (st) return st;
+    if (scale) *scale = s;
+    if (disparity) *disparity = d;
+    return GN_OK;
 }

@@ -34,7 +34,7 @@ static void row_cosines(const gsl_matrix *L, const double *norm, const int *dead
 
 /* The centred columns' products come from one blocked pass (gram.h), with
  * no T×n copy. */
-int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err)
+int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, const gn_cancel *cancel, gn_err *err)
 {
     size_t T = R->size1, n = R->size2;
     if (T < 2) return gn_fail(err, GN_EINVAL, "activity needs at least 2 time points, got %zu", T);
@@ -48,7 +48,7 @@ int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err)
         st = gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
         goto out;
     }
-    if ((st = gn_gram_centred(R, NULL, S, amax, NULL, err))) goto out;
+    if ((st = gn_gram_centred(R, NULL, S, amax, cancel, err))) goto out;
     for (size_t j = 0; j < n; j++) {
         norm[j] = sqrt(gsl_matrix_get(S, j, j));
         dead[j] = norm[j] <= 1e-12 * (1 + amax[j]) * sqrt((double)T);

@@ -11,8 +11,10 @@
 /* S (n×n) = Pearson correlation of the columns of R (T×n, T >= 2, finite).
  * A constant column (centred norm <= 1e-12·(1 + max|column|)·√T) has no
  * defined correlation: its row and column are 0, its diagonal 1, so it is
- * never picked as "most similar" by accident.  No T×n scratch (gram.h). */
-int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, gn_err *err);
+ * never picked as "most similar" by accident.  No T×n scratch (gram.h).
+ * cancel (may be NULL) is polled between blocks of rows of a large Gram
+ * accumulation (gn_gram_centred; GN_EINTR). */
+int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, const gn_cancel *cancel, gn_err *err);
 
 /* S (n×n) = cosine between the neurons' loading vectors on the top k
  * principal components of a fitted PCA, loadings scaled by the component's

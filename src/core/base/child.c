@@ -33,6 +33,11 @@ double gn_child_min_flops(void)
     return CHILD_MIN_FLOPS;
 }
 
+int gn_child_wanted(const gn_cancel *cancel, double flops)
+{
+    return cancel && flops >= gn_child_min_flops();
+}
+
 int gn_child_run(void (*fn)(void *), void *arg, const gn_region *out, size_t nout, const gn_cancel *cancel,
                  const char *what, gn_err *err)
 {
@@ -64,7 +69,7 @@ int gn_child_run(void (*fn)(void *), void *arg, const gn_region *out, size_t nou
         fn(arg);
         size_t off = 0;
         for (size_t i = 0; i < nout; i++) {
-            memcpy(back + off, out[i].p, out[i].bytes);
+            if (out[i].bytes) memcpy(back + off, out[i].p, out[i].bytes);
             off += out[i].bytes;
         }
         _exit(0);
@@ -94,7 +99,7 @@ int gn_child_run(void (*fn)(void *), void *arg, const gn_region *out, size_t nou
     if (rc == GN_OK) {
         size_t off = 0;
         for (size_t i = 0; i < nout; i++) {
-            memcpy(out[i].p, back + off, out[i].bytes);
+            if (out[i].bytes) memcpy(out[i].p, back + off, out[i].bytes);
             off += out[i].bytes;
         }
     }

@@ -5,6 +5,8 @@
 #define GN_CHILD_H
 
 #include <stddef.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
 #include "gn.h"
 
 /* Memory the computation writes and the caller needs back. */
@@ -31,6 +33,27 @@ typedef struct {
  * what names the work in messages. */
 int gn_child_run(void (*fn)(void *), void *arg, const gn_region *out, size_t nout, const gn_cancel *cancel,
                  const char *what, gn_err *err);
+
+/* The memory a matrix or vector (possibly a view, possibly NULL) occupies,
+ * from its first element to its last, as a region; NULL gives an empty
+ * region, which gn_child_run skips. */
+static inline gn_region gn_region_matrix(const gsl_matrix *m)
+{
+    gn_region r = {NULL, 0};
+    if (m && m->size1 && m->size2) r = (gn_region){m->data, ((m->size1 - 1) * m->tda + m->size2) * sizeof(double)};
+    return r;
+}
+static inline gn_region gn_region_vector(const gsl_vector *v)
+{
+    gn_region r = {NULL, 0};
+    if (v && v->size) r = (gn_region){v->data, ((v->size - 1) * v->stride + 1) * sizeof(double)};
+    return r;
+}
+
+/* Whether work of `flops` floating-point operations goes to a child: with a
+ * cancellation, at or above gn_child_min_flops().  A caller that decides
+ * by this alone makes a number of polls that depends only on the sizes. */
+int gn_child_wanted(const gn_cancel *cancel, double flops);
 
 /* Work (floating-point operations) above which callers run a computation
  * through gn_child_run: GANGLION_LAPACK_CHILD when set (0: always), else

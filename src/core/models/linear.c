@@ -1,6 +1,7 @@
 /* linear.c — linear rate network τ dv/dt = −v + M v + h (Dayan & Abbott ch. 7):
  * eigenmodes and Euler or exact (matrix-exponential) time stepping. */
 #include "linear.h"
+#include "child.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -78,18 +79,11 @@ static int eig_cmp(const void *a, const void *b)
     return x->k < y->k ? -1 : x->k > y->k;
 }
 
-int gn_linear_eig(const gn_linear *lin, gsl_vector *re, gsl_vector *im,
-                  gsl_matrix *vre, gsl_matrix *vim, gsl_vector *tau_mode,
-                  gsl_vector *omega, gn_err *err)
+/* The decomposition once the arguments are checked. */
+static int eig_body(const gn_linear *lin, gsl_vector *re, gsl_vector *im, gsl_matrix *vre, gsl_matrix *vim,
+                    gsl_vector *tau_mode, gsl_vector *omega, gn_err *err)
 {
     size_t n = lin->n;
-    if (!re || !im || re->size != n || im->size != n)
-        return gn_fail(err, GN_EINVAL, "eigenvalue vectors must have %zu entries", n);
-    if ((vre && (vre->size1 != n || vre->size2 != n)) || (vim && (vim->size1 != n || vim->size2 != n)))
-        return gn_fail(err, GN_EINVAL, "eigenvector matrices must be %zux%zu", n, n);
-    if ((tau_mode && tau_mode->size != n) || (omega && omega->size != n))
-        return gn_fail(err, GN_EINVAL, "mode vectors must have %zu entries", n);
-
     int status = GN_OK;
     gsl_matrix *A = gsl_matrix_alloc(n, n);
     gsl_vector_complex *eval = gsl_vector_complex_alloc(n);
@@ -148,6 +142,45 @@ done:
     if (w) gsl_eigen_nonsymmv_free(w);
     free(keys);
     return status;
+}
+
+/* A large decomposition with a cancellation runs in a child process
+ * (child.h): GSL's nonsymmetric QR iteration cannot be stopped partway. */
+typedef struct {
+    const gn_linear *lin;
+    gsl_vector *re, *im, *tau_mode, *omega;
+    gsl_matrix *vre, *vim;
+    int rc;
+    gn_err err;
+} eig_job;
+
+static void eig_job_run(void *p)
+{
+    eig_job *j = p;
+    j->rc = eig_body(j->lin, j->re, j->im, j->vre, j->vim, j->tau_mode, j->omega, &j->err);
+}
+
+int gn_linear_eig(const gn_linear *lin, gsl_vector *re, gsl_vector *im,
+                  gsl_matrix *vre, gsl_matrix *vim, gsl_vector *tau_mode,
+                  gsl_vector *omega, const gn_cancel *cancel, gn_err *err)
+{
+    size_t n = lin->n;
+    if (!re || !im || re->size != n || im->size != n)
+        return gn_fail(err, GN_EINVAL, "eigenvalue vectors must have %zu entries", n);
+    if ((vre && (vre->size1 != n || vre->size2 != n)) || (vim && (vim->size1 != n || vim->size2 != n)))
+        return gn_fail(err, GN_EINVAL, "eigenvector matrices must be %zux%zu", n, n);
+    if ((tau_mode && tau_mode->size != n) || (omega && omega->size != n))
+        return gn_fail(err, GN_EINVAL, "mode vectors must have %zu entries", n);
+    /* balancing, Hessenberg reduction, Francis QR with the Schur vectors */
+    double nd = (double)n;
+    if (!gn_child_wanted(cancel, 25 * nd * nd * nd)) return eig_body(lin, re, im, vre, vim, tau_mode, omega, err);
+    eig_job j = {lin, re, im, tau_mode, omega, vre, vim, GN_OK, {0}};
+    gn_region out[7] = {gn_region_vector(re), gn_region_vector(im), gn_region_vector(tau_mode),
+                        gn_region_vector(omega), gn_region_matrix(vre), gn_region_matrix(vim), {&j, sizeof j}};
+    int st = gn_child_run(eig_job_run, &j, out, 7, cancel, "linear:eig", err);
+    if (st) return st;
+    if (j.rc && err) *err = j.err;
+    return j.rc;
 }
 
 int gn_linear_fixed(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, gn_err *err)

@@ -45,10 +45,14 @@ void gn_linear_free(gn_linear *lin);
  *                negative for a growing one (Re λ > 1),
  *   omega        (n, may be NULL) angular frequency Im λ / τ (rad per time
  *                unit) — a mode evolves as e^{(λ−1)t/τ}.
- * GN_ENUM when the QR iteration does not converge. */
+ * GN_ENUM when the QR iteration does not converge.  cancel may be NULL;
+ * with one, a decomposition of more than gn_child_min_flops() (child.h)
+ * runs in a child process that Ctrl-C kills (GN_EINTR after exactly two
+ * polls; the results bit for bit those computed here); a smaller one
+ * never polls. */
 int gn_linear_eig(const gn_linear *lin, gsl_vector *re, gsl_vector *im,
                   gsl_matrix *vre, gsl_matrix *vim, gsl_vector *tau_mode,
-                  gsl_vector *omega, gn_err *err);
+                  gsl_vector *omega, const gn_cancel *cancel, gn_err *err);
 
 /* Fixed point for a constant input: solves (I − M) v = h (n each).  GN_ENUM
  * when I − M is singular (M has an eigenvalue 1: an integrating mode, so no

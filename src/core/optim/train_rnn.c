@@ -28,6 +28,8 @@ struct gn_train_rnn {
     double *gc;           /* the curvature batch's gradient at xc (not used) */
     double *sq;           /* Σ over curvature trials of their gradient terms squared */
     int net_at_xc;        /* net holds xc and wc holds its forward pass */
+    gn_cancel cancel;     /* polled inside long passes (when has_cancel) */
+    int has_cancel;
     double prof_s[GN_TRAIN_NPROF];   /* wall seconds per kind of work */
     size_t prof_n[GN_TRAIN_NPROF];   /* calls */
 };
@@ -110,9 +112,11 @@ void gn_train_rnn_free(gn_train_rnn *c)
  * small curvature batch runs on one thread. */
 #define MIN_SLICE_TRIALS 16
 
-/* Makes w fit B trials × T steps, reallocating only to grow. */
-static int fit_work(const gn_rnn *net, work *w, size_t B, size_t T, int nth, gn_err *err)
+/* Makes w fit B trials × T steps, reallocating only to grow; a new
+ * workspace polls c's cancellation like the others. */
+static int fit_work(gn_train_rnn *c, work *w, size_t B, size_t T, int nth, gn_err *err)
 {
+    const gn_rnn *net = c->net;
     if (w->w && B <= w->B && T <= w->T) return GN_OK;
     if (B < w->B) B = w->B;
     if (T < w->T) T = w->T;
@@ -121,6 +125,7 @@ static int fit_work(const gn_rnn *net, work *w, size_t B, size_t T, int nth, gn_
     if (nth > 1 && B < (size_t)nth * MIN_SLICE_TRIALS) nth = 1;
     w->w = gn_rnn_work_alloc(net, B, T, nth, err);
     if (!w->w) return err && err->code ? err->code : GN_ENOMEM;
+    gn_rnn_work_set_cancel(w->w, c->has_cancel ? &c->cancel : NULL);
     w->B = B;
     w->T = T;
     return GN_OK;
@@ -134,6 +139,16 @@ static int fit_batch(gn_batch **b, size_t B, size_t T, size_t nin, size_t nout, 
     return *b ? GN_OK : (err && err->code ? err->code : GN_ENOMEM);
 }
 
+void gn_train_rnn_set_cancel(gn_train_rnn *c, const gn_cancel *cancel)
+{
+    c->has_cancel = cancel != NULL;
+    if (cancel) c->cancel = *cancel;
+    const gn_cancel *p = cancel ? &c->cancel : NULL;
+    gn_rnn_work_set_cancel(c->w.w, p);
+    gn_rnn_work_set_cancel(c->wc.w, p);
+    gn_rnn_work_set_cancel(c->we.w, p);
+}
+
 int gn_train_rnn_set_batch(gn_train_rnn *c, const gn_batch *bat, gn_err *err)
 {
     const gn_rnn *net = c->net;
@@ -143,10 +158,10 @@ int gn_train_rnn_set_batch(gn_train_rnn *c, const gn_batch *bat, gn_err *err)
         return gn_fail(err, GN_EINVAL, "train: batch has %zu inputs and %zu outputs, network %zu and %zu",
                        bat->nin, bat->nout, net->nin, net->nout);
     int st;
-    if ((st = fit_work(net, &c->w, bat->B, bat->T, c->nth, err))) return st;
+    if ((st = fit_work(c, &c->w, bat->B, bat->T, c->nth, err))) return st;
     if (c->Bc > 0) {
         size_t Bc = c->Bc < bat->B ? c->Bc : bat->B;
-        if ((st = fit_work(net, &c->wc, Bc, bat->T, c->nth, err))) return st;
+        if ((st = fit_work(c, &c->wc, Bc, bat->T, c->nth, err))) return st;
         if ((st = fit_batch(&c->cbat, Bc, bat->T, bat->nin, bat->nout, err))) return st;
         if ((st = gn_batch_subset(c->cbat, bat, 0, err))) return st;
     }
@@ -257,7 +272,7 @@ void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn)
 
 gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err)
 {
-    if (fit_work(c->net, &c->we, bat->B, bat->T, c->nth, err)) return NULL;
+    if (fit_work(c, &c->we, bat->B, bat->T, c->nth, err)) return NULL;
     c->net_at_xc = 0;
     if (gn_rnn_forward(c->net, bat, c->we.w, NULL, NULL, err)) return NULL;
     return c->we.w;
@@ -266,7 +281,7 @@ gn_rnn_work *gn_train_rnn_eval(gn_train_rnn *c, const gn_batch *bat, gn_err *err
 int gn_train_rnn_eval_loss(gn_train_rnn *c, const gn_batch *bat, const double *x, double *loss,
                            gn_err *err)
 {
-    int st = fit_work(c->net, &c->we, bat->B, bat->T, c->nth, err);
+    int st = fit_work(c, &c->we, bat->B, bat->T, c->nth, err);
     if (st) return st;
     c->net_at_xc = 0;
     gn_rnn_set_params(c->net, x);

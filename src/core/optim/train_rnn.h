@@ -30,6 +30,14 @@ void gn_train_rnn_free(gn_train_rnn *c);
  * as needed (allocation only when a batch is larger than any before). */
 int gn_train_rnn_set_batch(gn_train_rnn *c, const gn_batch *bat, gn_err *err);
 
+/* Routes the cancellation of every pass the context runs (gradient,
+ * curvature and evaluation workspaces; gn_rnn_work_set_cancel) through a
+ * copy of *cancel; NULL: passes never poll.  A long pass then stops
+ * partway with GN_EINTR, which the callbacks, the optimiser and
+ * gn_train_rnn_eval / _eval_loss pass on; passes under about 10^8 flops
+ * never poll, and the number of polls depends only on the sizes. */
+void gn_train_rnn_set_cancel(gn_train_rnn *c, const gn_cancel *cancel);
+
 /* Fills fn with the callbacks and context. */
 void gn_train_rnn_objective(gn_train_rnn *c, gn_optim_fn *fn);
 

@@ -353,6 +353,7 @@ struct gn_rnn_work {
     /* cancellation (see poll_due): polled by the calling thread only */
     const gn_cancel *cancel;
     size_t chunk;      /* steps between poll points; 0: this pass never polls */
+    size_t P;          /* the pass's length in steps: T forward, 2T with a backward pass */
     size_t npoll;      /* poll points done in this pass */
     size_t stop_t;     /* step at which the pass stopped (0: ran to the end) */
     atomic_size_t done1;   /* steps slice 1's thread has finished */
@@ -563,10 +564,13 @@ enum { JOB_FWD, JOB_GRAD, JOB_GV, JOB_GRADSQ };
 #endif
 
 /* ---- cancellation ------------------------------------------------------------
- * A long forward pass polls the caller's gn_cancel between chunks of steps
- * (w->chunk steps, about CHUNK_FLOPS of work, a few milliseconds); a pass
- * under POLL_MIN_FLOPS never polls, so small runs in a loop add nothing to
- * a chunk's count of polls.
+ * A long pass polls the caller's gn_cancel between chunks of steps
+ * (w->chunk steps, about CHUNK_FLOPS of forward work, a few milliseconds);
+ * one whose forward half is under POLL_MIN_FLOPS never polls, so small
+ * runs in a loop add nothing to a chunk's count of polls.  Steps are
+ * counted through the whole job: the forward (or R-operator) pass's T,
+ * then the backward pass's T (step T first), so a gradient or Gv product
+ * stops partway through either half.
  * Polls must come from the calling thread and their number must not depend
  * on how the two threads happen to progress (a replay places a recorded
  * Ctrl-C by that number), so poll point j means "both slices have finished
@@ -583,7 +587,7 @@ enum { JOB_FWD, JOB_GRAD, JOB_GV, JOB_GRADSQ };
  * slices; nonzero (and abort1 raised) when the caller asked to stop. */
 static int poll_due(gn_rnn_work *w, size_t t)
 {
-    size_t last = (w->T - 1) / w->chunk;   /* poll points j·chunk < T */
+    size_t last = (w->P - 1) / w->chunk;   /* poll points j·chunk < P */
     while (w->npoll < last && (w->npoll + 1) * w->chunk <= t) {
         w->npoll++;
         if (gn_cancel_check(w->cancel)) {
@@ -595,7 +599,7 @@ static int poll_due(gn_rnn_work *w, size_t t)
     return 0;
 }
 
-/* Called by slice s after step t (a multiple of w->chunk, t < T). */
+/* Called by slice s after step t of the job (a multiple of w->chunk, t < P). */
 static int step_gate(gn_rnn_work *w, slice *s, size_t t)
 {
     if (s != &w->s[0]) {
@@ -611,8 +615,8 @@ static void poll_rest(gn_rnn_work *w, int two)
 {
     if (!w->chunk || w->stop_t) return;
     for (;;) {
-        size_t d = two ? atomic_load_explicit(&w->done1, memory_order_acquire) : w->T;
-        if (poll_due(w, d) || d >= w->T || w->npoll >= (w->T - 1) / w->chunk) return;
+        size_t d = two ? atomic_load_explicit(&w->done1, memory_order_acquire) : w->P;
+        if (poll_due(w, d) || d >= w->P || w->npoll >= (w->P - 1) / w->chunk) return;
         struct timespec ts = {0, 1000000};   /* 1 ms */
         nanosleep(&ts, NULL);
     }
@@ -752,7 +756,7 @@ static void per_trial(gn_rnn_work *w, slice *s, double *sq)
 
 /* Backward pass over one slice from dL/dy in the tails of s->DA (plus, when
  * inject is non-NULL, c_inj·inject added to dL/dr_t), writing the gradient
- * into g. */
+ * into g; its steps are the job's T+1..2T (cancellation). */
 static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *inject, double c_inj)
 {
     const gn_rnn *net = w->net;
@@ -766,6 +770,9 @@ static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *in
 
     for (size_t k = 0; k < Bs; k++) memset(s->DA + T * SD + k * ld, 0, n * sizeof(double));
     for (size_t t = T; t >= 1; t--) {
+        /* job steps 1..T+(T-t) done: a poll point every w->chunk steps */
+        size_t done = T + (T - t);
+        if (w->chunk && done % w->chunk == 0 && step_gate(w, s, done)) return;
         double *dt = s->DA + (t - 1) * SD;
         const double *dn = dt + SD;
         /* dL/dr_t = [δx_{t+1} | dy_t]·[αW; Wout] (+ c·inject_t), one GEMM */
@@ -814,6 +821,7 @@ static void slice_rforward(gn_rnn_work *w, slice *s, const double *vx0)
     memcpy(s->D0, rx[0], S * sizeof(double));
     gn_rnn_k_back(act, Bs, n, s->RA, la, s->D0, n, 0, NULL, 0);   /* Rr_0 */
     for (size_t t = 1; t <= T; t++) {
+        if (w->chunk && (t - 1) % w->chunk == 0 && t > 1 && step_gate(w, s, t - 1)) return;
         double *z = s->RR + (t - 1) * S;
         const double *rprev = t > 1 ? z - S : s->D0;
         /* V_W r_{t-1} + V_Win u_t + V_b + W Rr_{t-1} */
@@ -869,6 +877,7 @@ static void slice_job(gn_rnn_work *w, int i)
         break;
     case JOB_GV:
         slice_rforward(w, s, w->vx0);
+        if (w->stop_t || atomic_load(&w->abort1)) break;
         /* structural damping: dL/dr_t gets (2·sdamp/M)·Rr_t */
         if (w->sdamp != 0) slice_backward(w, s, g, s->RR, 2 * w->sdamp * w->Minv);
         else slice_backward(w, s, g, NULL, 0);
@@ -880,7 +889,7 @@ static void *thread_main(void *p)
 {
     gn_rnn_work *w = p;
     slice_job(w, 1);
-    atomic_store_explicit(&w->done1, w->T, memory_order_release);
+    atomic_store_explicit(&w->done1, w->P, memory_order_release);
     return NULL;
 }
 
@@ -897,7 +906,8 @@ static void run_job(gn_rnn_work *w)
     w->stop_t = 0;
     atomic_store(&w->done1, 0);
     atomic_store(&w->abort1, 0);
-    w->chunk = w->job == JOB_GV ? 0 : chunk_steps(w);
+    w->P = w->job == JOB_FWD ? w->T : 2 * w->T;
+    w->chunk = chunk_steps(w);
     pthread_t th;
     int spawned = two && pthread_create(&th, NULL, thread_main, w) == 0;
     if (two && !spawned) w->chunk = 0;   /* serial: no progress to wait for */
@@ -1002,7 +1012,7 @@ static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, g
     w->out = grad;
     run_job(w);
     if (w->stop_t)
-        return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->T);
+        return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->P);
     w->valid = 1;
     if (need) {
         double l = w->s[0].loss + (w->nth > 1 && w->s[1].Bs ? w->s[1].loss : 0);
@@ -1057,5 +1067,7 @@ int gn_rnn_gv(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, const doub
     w->vx0 = v + off[5];
     w->sdamp = sdamp; w->out = gv; w->job = JOB_GV;
     run_job(w);
+    /* a stop leaves the forward traces as they were: another product may follow */
+    if (w->stop_t) return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->P);
     return GN_OK;
 }

@@ -131,12 +131,15 @@ void gn_rnn_work_free(gn_rnn_work *w);
 /* 1 when w can serve net (same n, nin, nout) for B trials of T steps. */
 int gn_rnn_work_fits(const gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T);
 /* Routes the cancellation of w's long passes through cancel (NULL: never
- * poll; the pointer must stay valid while w is used with it).  A forward
- * pass (gn_rnn_forward, gn_rnn_loss and the forward half of gn_rnn_grad)
- * longer than a few tens of milliseconds polls between chunks of steps,
- * always from the calling thread and a number of times fixed by the sizes
- * alone, and returns GN_EINTR when asked to stop (w then holds no traces).
- * Passes under about 10^8 flops never poll. */
+ * poll; the pointer must stay valid while w is used with it).  A pass
+ * (gn_rnn_forward, gn_rnn_loss, both halves of gn_rnn_grad and
+ * gn_rnn_grad_sq, both halves of gn_rnn_gv) whose forward half is longer
+ * than a few tens of milliseconds polls between chunks of steps, always
+ * from the calling thread and a number of times fixed by the sizes alone,
+ * and returns GN_EINTR when asked to stop (w then holds no traces, except
+ * after a stopped gn_rnn_gv, which leaves the forward traces for another
+ * product).  Passes whose forward half is under about 10^8 flops never
+ * poll. */
 void gn_rnn_work_set_cancel(gn_rnn_work *w, const gn_cancel *cancel);
 /* The number of threads w was made for (after clamping to Bmax). */
 int gn_rnn_work_threads(const gn_rnn_work *w);

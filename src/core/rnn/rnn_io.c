@@ -282,10 +282,10 @@ gn_rnn *gn_rnn_read(FILE *f, const char *name, gn_err *err)
 
 gn_rnn *gn_rnn_load(const char *path, gn_err *err)
 {
-    if (!path || !*path) { gn_fail(err, GN_EINVAL, "rnn load: empty path"); return NULL; }
+    if (!path || !*path) { gn_fail(err, GN_EINVAL, "empty path"); return NULL; }
     gn_err oe = {0};
     FILE *f = gn_open_read(path, NULL, &oe);
-    if (!f) { gn_fail(err, GN_EIO, "rnn load: %s", oe.msg); return NULL; }
+    if (!f) { gn_fail(err, GN_EIO, "%s", oe.msg); return NULL; }
     gn_rnn *net = gn_rnn_read(f, path, err);
     fclose(f);
     return net;

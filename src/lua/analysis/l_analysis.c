@@ -315,7 +315,8 @@ static int l_similarity(lua_State *L)
     gsl_matrix *S = lg_newmatrix(L, X->size2, X->size2);
     gn_err e = {0};
     if (!strcmp(method, "corr")) {
-        if (gn_similarity_corr(X, S, &e)) analysis_error(L, "similarity", &e, X, NULL);
+        gn_cancel cc = lg_cancel();   /* a large Gram pass polls between blocks of rows */
+        if (gn_similarity_corr(X, S, &cc, &e)) analysis_error(L, "similarity", &e, X, NULL);
         checkout(L, S, "similarity", "the similarity", X, NULL);
         return 1;
     }
@@ -350,7 +351,8 @@ static int l_cca(lua_State *L)
     gsl_vector_view rv = gsl_matrix_column(rho, 0);
     size_t count = 0;
     gn_err e = {0};
-    if (gn_cca(A, B, &rv.vector, &count, &e)) analysis_error(L, "cca", &e, A, B);
+    gn_cancel cc = lg_cancel();   /* a large CCA runs in a child that Ctrl-C kills */
+    if (gn_cca(A, B, &rv.vector, &count, &cc, &e)) analysis_error(L, "cca", &e, A, B);
     checkout(L, rho, "cca", "rho", A, B);
     double mean = 0;
     for (size_t c = 0; c < count; c++) mean += gsl_matrix_get(rho, c, 0);
@@ -372,7 +374,8 @@ static int l_procrustes(lua_State *L)
     gsl_matrix *R = lg_newmatrix(L, m, m);
     double disp = 0, scale = 0;
     gn_err e = {0};
-    if (gn_procrustes(A, B, R, &disp, &scale, &e)) analysis_error(L, "procrustes", &e, A, B);
+    gn_cancel cc = lg_cancel();   /* a large comparison runs in a child that Ctrl-C kills */
+    if (gn_procrustes(A, B, R, &disp, &scale, &cc, &e)) analysis_error(L, "procrustes", &e, A, B);
     checkoutd(L, disp, "procrustes", "the disparity", A, B);
     checkoutd(L, scale, "procrustes", "the scale", A, B);
     checkout(L, R, "procrustes", "the rotation", A, B);

@@ -113,7 +113,7 @@ static void check_run(lua_State *L, const gn_linear *lin, const gsl_matrix *h, c
             if (isfinite(x)) continue;
             gsl_vector *re = gsl_vector_alloc(n), *im = gsl_vector_alloc(n);
             gn_err e = {0};
-            int got = re && im && gn_linear_eig(lin, re, im, NULL, NULL, NULL, NULL, &e) == GN_OK;
+            int got = re && im && gn_linear_eig(lin, re, im, NULL, NULL, NULL, NULL, NULL, &e) == GN_OK;
             double lmax = got ? gsl_vector_get(re, 0) : NAN;
             if (re) gsl_vector_free(re);
             if (im) gsl_vector_free(im);
@@ -179,7 +179,8 @@ static int linear_eig(lua_State *L)
     gsl_vector_view rev = gsl_matrix_column(re, 0), imv = gsl_matrix_column(im, 0),
                     tmv = gsl_matrix_column(tm, 0), omv = gsl_matrix_column(om, 0);
     gn_err e = {0};
-    if (gn_linear_eig(u->lin, &rev.vector, &imv.vector, vr, vi, &tmv.vector, &omv.vector, &e))
+    gn_cancel c = lg_cancel();   /* a large decomposition runs in a child that Ctrl-C kills */
+    if (gn_linear_eig(u->lin, &rev.vector, &imv.vector, vr, vi, &tmv.vector, &omv.vector, &c, &e))
         return lg_coreerror(L, "linear:eig", &e);
     int cplx = 0;
     for (size_t i = 0; i < n; i++) cplx |= gsl_vector_get(&imv.vector, i) != 0;

@@ -610,6 +610,15 @@ static void loop_finish(lua_State *L, const loop_state *ls, size_t it, const cha
     lua_setfield(L, I_HIST, "profile");
 }
 
+/* Ctrl-C reaches the optimiser between and inside its iterations (hf's
+ * CG) and every pass the training context runs (a big net's or a long
+ * batch's forward and backward passes stop partway). */
+static void arm_cancel(train_res *r)
+{
+    r->opt->cancel = lg_cancel();
+    gn_train_rnn_set_cancel(r->ctx, &r->opt->cancel);
+}
+
 static int train_loop(lua_State *L)
 {
     loop_state ls = {.net = lg_checkrnn(L, I_NET), .r = luaL_checkudata(L, I_RES, TRAIN_MT),
@@ -627,7 +636,7 @@ static int train_loop(lua_State *L)
     if (st == GN_ENUM) return lg_errorf(L, "train: the loss is not finite at the starting parameters");
     if (st) return lg_coreerror(L, "train", &e);
     explode_start(L, &ls, b0);
-    o->cancel = lg_cancel();
+    arm_cancel(ls.r);
     if (ls.to->monitor > 0) monitor_batch(L, &ls);
     ls.t0 = now_s();
     monitor_point(L, &ls, 0, ls.r->x_start);
