@@ -679,7 +679,7 @@ static gemm_plan plan_gemm(size_t m, size_t N, size_t K, int split)
     p.rb = rb;
     p.nr = (m + rb - 1) / rb;
     double per_step = 2.0 * (double)rb * (double)N;
-    if (per_step * (double)K > 4 * BLOCK_FLOPS) {
+    if (per_step * (double)K > 2 * BLOCK_FLOPS) {
         double kw = BLOCK_FLOPS / per_step;
         size_t kb = kw < STEPS_MIN ? STEPS_MIN : (size_t)kw;
         if (kb < K) {
