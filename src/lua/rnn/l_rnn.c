@@ -669,11 +669,19 @@ static int rnn_run(lua_State *L)
         if (!b) return lg_coreerror(L, "rnn:run", &e);
         gn_batch_set_trial(b, 0, u, NULL, NULL, &e);
     }
+    int bi = lua_gettop(L);   /* the batch's userdata */
     gn_rnn_work *w = run_work(L, net, b->B, b->T);
     int wi = lua_gettop(L);
     if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
-    push_traces(L, net, w, b->B, b->T, is_batch, want, out);
-    run_work_keep(L, wi, net, b->B, b->T);
+    size_t B = b->B, T = b->T;
+    /* The batch's copy of the inputs is not needed any more: freed now, its
+     * memory serves the next run's (left to the collector, every run took
+     * fresh pages, each a page fault). */
+    lg_batchud *bu = luaL_checkudata(L, bi, LG_BATCH_MT);
+    gn_batch_free(bu->b);
+    bu->b = NULL;
+    push_traces(L, net, w, B, T, is_batch, want, out);
+    run_work_keep(L, wi, net, B, T);
     return 1;
 }
 
