@@ -188,6 +188,50 @@ static void test_threads(gsl_rng *rng)
     gn_rnn_work_free(w1); gn_rnn_work_free(w2); gn_batch_free(bat); gn_rnn_free(net);
 }
 
+/* A workspace made for a larger net serves a smaller one (gn_rnn_work_adapt)
+ * with bit for bit the results of a workspace made for it, then the larger
+ * one again; it refuses a net with more units, other inputs or outputs,
+ * and a batch larger than it holds. */
+static void test_adapt(gsl_rng *rng)
+{
+    size_t ni = 2, no = 3, B = 6, T = 9;
+    gn_rnn *big = make_net(8, ni, no, GN_ACT_TANH, rng), *small = make_net(5, ni, no, GN_ACT_TANH, rng);
+    gn_rnn *wider = make_net(9, ni, no, GN_ACT_TANH, rng), *other = make_net(5, ni + 1, no, GN_ACT_TANH, rng);
+    gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+    for (int nth = 1; nth <= 2; nth++) {
+        gn_rnn_work *w = gn_rnn_work_alloc(big, B, T, nth, NULL);
+        gn_rnn_work *ws = gn_rnn_work_alloc(small, B, T, nth, NULL), *wb = gn_rnn_work_alloc(big, B, T, nth, NULL);
+        size_t nps = gn_rnn_nparams(small), npb = gn_rnn_nparams(big);
+        double *g0 = malloc(npb * sizeof *g0), *g1 = malloc(npb * sizeof *g1), l0, l1;
+        gn_err e = {0};
+        int same = 1;
+        CHECK(gn_rnn_work_adapt(w, small, B, T) && !gn_rnn_work_fits(w, big, B, T),
+              "%d thread(s): a workspace for n=8 takes a net of n=5", nth);
+        CHECK(gn_rnn_grad(small, bat, w, NULL, &l1, g1, &e) == GN_OK, "the smaller net runs in it (%s)", e.msg);
+        gn_rnn_grad(small, bat, ws, NULL, &l0, g0, NULL);
+        same = l0 == l1 && memcmp(g0, g1, nps * sizeof *g0) == 0;
+        gsl_matrix *r0 = gsl_matrix_alloc(T, 5), *r1 = gsl_matrix_alloc(T, 5);
+        for (size_t k = 0; k < B && same; k++) {
+            gn_rnn_work_trace(w, k, NULL, r1, NULL, &e);
+            gn_rnn_work_trace(ws, k, NULL, r0, NULL, &e);
+            same = memcmp(r0->data, r1->data, T * 5 * sizeof(double)) == 0;
+        }
+        CHECK(same, "%d thread(s): loss, gradient and traces bit for bit those of its own workspace", nth);
+        CHECK(gn_rnn_work_adapt(w, big, B, T) && gn_rnn_grad(big, bat, w, NULL, &l1, g1, &e) == GN_OK &&
+              gn_rnn_grad(big, bat, wb, NULL, &l0, g0, NULL) == GN_OK && l0 == l1 &&
+              memcmp(g0, g1, npb * sizeof *g0) == 0, "%d thread(s): back to n=8, bit for bit", nth);
+        CHECK(!gn_rnn_work_adapt(w, wider, B, T) && !gn_rnn_work_adapt(w, other, B, T) &&
+              !gn_rnn_work_adapt(w, small, B + 1, T) && !gn_rnn_work_adapt(w, small, B, T + 1) &&
+              gn_rnn_work_fits(w, big, B, T),
+              "%d thread(s): more units, other inputs, more trials or steps refused (still serves n=8)", nth);
+        gsl_matrix_free(r0); gsl_matrix_free(r1);
+        free(g0); free(g1);
+        gn_rnn_work_free(w); gn_rnn_work_free(ws); gn_rnn_work_free(wb);
+    }
+    gn_batch_free(bat);
+    gn_rnn_free(big); gn_rnn_free(small); gn_rnn_free(wider); gn_rnn_free(other);
+}
+
 /* Gv against (2/M)(J_yᵀ diag(m) J_y + s J_rᵀ J_r) v with J by central
  * differences of the naive implementation. */
 static void test_gv(gsl_rng *rng, int act, double sdamp)
@@ -660,6 +704,7 @@ int main(void)
         test_grad_sq(rng, act, 2);
     }
     test_threads(rng);
+    test_adapt(rng);
     test_noise(rng);
     test_large_n(rng);
     test_errors(rng);

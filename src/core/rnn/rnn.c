@@ -333,6 +333,7 @@ typedef struct {
 
 struct gn_rnn_work {
     size_t n, nin, nout, la, ld, Bmax, Tmax, np;
+    size_t ncap;       /* the n the buffers were sized for (gn_rnn_work_adapt) */
     int nth;
     double *Waug;      /* la×n: [Wᵀ; Winᵀ; bᵀ] */
     double *Woaug;     /* la×nout: [Woutᵀ; 0; boutᵀ] */
@@ -400,7 +401,7 @@ gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int 
     }
     gn_rnn_work *w = calloc(1, sizeof *w);
     if (!w) { gn_fail(err, GN_ENOMEM, "rnn workspace: out of memory"); return NULL; }
-    w->n = n; w->nin = ni; w->nout = no; w->la = la; w->ld = n + no;
+    w->n = n; w->ncap = n; w->nin = ni; w->nout = no; w->la = la; w->ld = n + no;
     w->Bmax = Bmax; w->Tmax = Tmax; w->nth = nthreads; w->np = gn_rnn_nparams(net);
     w->Waug = malloc(la * n * sizeof(double));
     w->Woaug = calloc(la * no, sizeof(double));
@@ -447,6 +448,23 @@ int gn_rnn_work_fits(const gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T
            B <= w->Bmax && T <= w->Tmax;
 }
 
+int gn_rnn_work_adapt(gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T)
+{
+    if (!w || !net || net->n > w->ncap || w->nin != net->nin || w->nout != net->nout || B > w->Bmax ||
+        T > w->Tmax)
+        return 0;
+    if (w->n != net->n) {
+        /* every buffer's size grows with n, so the ones sized for ncap hold
+         * the smaller net's traces; the strides follow w->n, la and ld */
+        w->n = net->n;
+        w->la = net->n + net->nin + 1;
+        w->ld = net->n + net->nout;
+        w->np = gn_rnn_nparams(net);
+        w->valid = 0;
+    }
+    return 1;
+}
+
 void gn_rnn_work_set_cancel(gn_rnn_work *w, const gn_cancel *cancel)
 {
     if (w) w->cancel = cancel;
@@ -488,9 +506,7 @@ int gn_rnn_work_finite(const gn_rnn_work *w, size_t *k, size_t *t, size_t *i, in
     for (int q = 0; q < w->nth && ok; q++) {
         const slice *s = &w->s[q];
         if (!s->Bs) continue;
-        const double *x = s->X + s->Bs * n, *y = s->Y;
-        for (size_t j = 0; j < T * s->Bs * n && ok; j++) ok = isfinite(x[j]);
-        for (size_t j = 0; j < T * s->Bs * no && ok; j++) ok = isfinite(y[j]);
+        ok = gn_all_finite(s->X + s->Bs * n, T * s->Bs * n) && gn_all_finite(s->Y, T * s->Bs * no);
     }
     if (ok) return 1;
     /* the first one in trial order, every x before any y */
