@@ -249,6 +249,8 @@ typedef struct {
     double t0, tpoll[8192];
     int npoll;
     const gn_cancel *inner;
+    int arm_at;              /* at this poll (inside the tail) the raiser starts its clock */
+    volatile int armed;
 } rnn_arg;
 
 static int rnn_poll(void *ud)
@@ -256,7 +258,29 @@ static int rnn_poll(void *ud)
     rnn_arg *a = ud;
     if (a->npoll < 8192) a->tpoll[a->npoll] = now() - a->t0;
     a->npoll++;
+    if (a->arm_at && a->npoll == a->arm_at) a->armed = 1;
     return a->inner ? gn_cancel_check(a->inner) : 0;
+}
+
+/* For the rnn passes: the stop is raised `delay` seconds after the pass
+ * reached poll arm_at (inside the tail), so it lands partway through a
+ * block whatever the machine's speed. */
+typedef struct {
+    rnn_arg *a;
+    volatile int *stop;
+    double delay, raised;
+} arm_raiser;
+
+static void *arm_main(void *p)
+{
+    arm_raiser *r = p;
+    struct timespec ms = {0, 1000000};
+    while (!r->a->armed) nanosleep(&ms, NULL);
+    struct timespec d = {0, (long)(r->delay * 1e9)};
+    nanosleep(&d, NULL);
+    r->raised = now();
+    *r->stop = 1;
+    return NULL;
 }
 
 static int rnn_call(void *p, const gn_cancel *cancel)
@@ -298,7 +322,7 @@ static void bench_latency_rnn(void)
     free(A); free(Bm); free(C);
     for (int sqjob = 0; sqjob < 2; sqjob++) {
         a.sqjob = sqjob;
-        /* where the tail starts: the forward pass's polls, twice, and one */
+        /* where the tail starts, from the forward pass's polls */
         double l;
         a.npoll = 0; a.inner = NULL; a.t0 = now();
         gn_cancel cf = {.poll = rnn_poll, .ud = &a};
@@ -308,16 +332,42 @@ static void bench_latency_rnn(void)
         double t1 = now();
         rnn_call(&a, NULL);
         double full = now() - t1;
-        int k0 = 2 * fwd + 2;
+        /* the gradient's loop makes the forward pass's polls twice (or
+         * once more), less the setup's (one per 32 rows of W, once) */
+        int k0 = 2 * fwd - (int)((n + 31) / 32) + 2;
         if (k0 >= a.npoll || k0 >= 8192) { printf("rnn: no tail polls (%d polls)\n", a.npoll); continue; }
-        double tail0 = a.tpoll[k0], delay = tail0 + 0.3 * (full - tail0);
+        double tail0 = a.tpoll[k0];
         int gaps = a.npoll < 8192 ? a.npoll : 8192;
-        double maxgap = full - a.tpoll[gaps - 1];
-        for (int i = k0; i < gaps; i++) maxgap = fmax(maxgap, a.tpoll[i] - a.tpoll[i - 1]);
-        printf("rnn %s: %d polls, the tail from %.2f s of %.2f s, longest gap between its polls %.1f ms\n",
-               sqjob ? "grad_sq (hf's per-trial products)" : "gradient", a.npoll, tail0, full, 1e3 * maxgap);
-        latency(sqjob ? "  grad_sq, stopped in the per-trial products" : "  gradient, stopped in the weight-gradient GEMM",
-                rnn_call, &a, delay, 3);
+        double gap[8192], maxgap = full - a.tpoll[gaps - 1];
+        int ng = 0;
+        for (int i = k0; i < gaps; i++) {
+            gap[ng++] = a.tpoll[i] - a.tpoll[i - 1];
+            maxgap = fmax(maxgap, a.tpoll[i] - a.tpoll[i - 1]);
+        }
+        printf("rnn %s: %d polls, the tail from %.2f s of %.2f s (%d polls), gaps between its polls: median %.1f ms, "
+               "longest %.1f ms\n", sqjob ? "grad_sq (hf's per-trial products)" : "gradient", a.npoll, tail0, full,
+               ng, 1e3 * median(gap, ng), 1e3 * maxgap);
+        /* stops raised 37 ms after the pass reached the 10th poll of its tail */
+        double lat[3];
+        int st = 0;
+        for (int k = 0; k < 3; k++) {
+            volatile int stop = 0;
+            gn_cancel cc = {.stop = &stop};
+            a.arm_at = k0 + 10;
+            a.armed = 0;
+            arm_raiser r = {&a, &stop, 0.037, 0};
+            pthread_t th;
+            pthread_create(&th, NULL, arm_main, &r);
+            st = rnn_call(&a, &cc);
+            double back = now();
+            a.armed = 1;   /* a pass that ended first releases the raiser */
+            pthread_join(th, NULL);
+            lat[k] = back - r.raised;
+            a.arm_at = 0;
+        }
+        printf("  %-56s stop 37 ms after the tail's 10th poll: back after %6.1f ms (median of 3, status %d)\n",
+               sqjob ? "grad_sq, stopped in the per-trial products" : "gradient, stopped in the weight-gradient GEMM",
+               1e3 * median(lat, 3), st);
     }
     free(a.g); free(a.sq);
     gn_rnn_work_free(a.w); gn_batch_free(bat); gn_rnn_free(net); gsl_rng_free(r);
