@@ -118,14 +118,29 @@ local function sweep_iters_of(name)
   return S.sweep_iters == "parent" and iters_of(name) or S.sweep_iters
 end
 
+-- A task's number in the generator seeds of its runs: its place in the full
+-- study's list, whatever --tasks selects, so that a subset reproduces the full
+-- study's rows for its tasks.
+local TASK_NUMBER = { decision = 1, context = 2, flipflop = 3, timing = 4, romo = 5, dms = 6, sine = 7 }
+local function task_number(name)
+  if not TASK_NUMBER[name] then
+    local k = 0
+    for _ in pairs(TASK_NUMBER) do k = k + 1 end
+    TASK_NUMBER[name] = k + 1
+  end
+  return TASK_NUMBER[name]
+end
+
 -- The fixed run list: condense runs (task, seed), then sweep runs (task,
 -- seed, size): a run cut short still has every size for its first seeds.
 local function runs()
   local list = {}
-  for ti, name in ipairs(S.tasks) do
+  for _, name in ipairs(S.tasks) do
+    local ti = task_number(name)
     for s = 1, S.seeds do list[#list + 1] = { kind = "condense", task = name, ti = ti, seed = s } end
   end
-  for ti, name in ipairs(S.tasks) do
+  for _, name in ipairs(S.tasks) do
+    local ti = task_number(name)
     for s = 1, S.sweep_seeds do
       for _, n in ipairs(S.sizes) do list[#list + 1] = { kind = "sweep", task = name, ti = ti, seed = s, size = n } end
     end
