@@ -144,27 +144,35 @@ local function sq_err(ev, traces)
   return se, nm
 end
 
+-- Every measurement writes its traces (tens of MB) over the storage of
+-- traces no longer needed (net:run's `out`), when there are such: fresh
+-- memory costs a page fault per 4 KB, more than the run itself.
+
 -- The selection measurement: score on the selection batch and its rates
--- (for ranking the next candidates and for the least-squares merge).
-local function select_measure(net, task, sel)
-  local traces = net:run(sel, { traces = "ry" })
-  return task:score(sel, traces), traces.R   -- all trials' rates stacked (observations × units)
+-- (for ranking the next candidates and for the least-squares merge), and
+-- the traces holding them; `out`: traces whose storage may be overwritten.
+local function select_measure(net, task, sel, out)
+  local traces = net:run(sel, { traces = "ry", out = out })
+  return task:score(sel, traces), traces.R, traces   -- R: all trials' rates stacked (observations × units)
 end
 
 -- The held-out measurement, chunk by chunk (1000 trials of traces at once
 -- would hold hundreds of MB): score and loss over all chunks; npcs, PR and
--- the CCA with the parent on the first chunk's rates.
-local function heldout_measure(net, task, chunks, parentR)
+-- the CCA with the parent on the first chunk's rates.  spare = {first=,
+-- rest=}: traces whose storage may be overwritten; returns the ones this
+-- measurement leaves (the first chunk's hold R).
+local function heldout_measure(net, task, chunks, parentR, spare)
   local solved, total, se, nm = 0, 0, 0, 0
-  local R
+  local R, first
+  local rest = spare and spare.rest
   for k, ch in ipairs(chunks) do
-    local traces = net:run(ch, { traces = k == 1 and "ry" or "y" })
+    local traces = net:run(ch, { traces = k == 1 and "ry" or "y", out = k == 1 and spare and spare.first or rest })
     local B = #ch.u
     solved = solved + task:score(ch, traces) * B
     total = total + B
     local a, b = sq_err(ch, traces)
     se, nm = se + a, nm + b
-    if k == 1 then R = traces.R end
+    if k == 1 then R, first = traces.R, traces else rest = traces end
   end
   local row = { n = net.n, score = solved / total, loss = se / nm, npcs = npcs(R, 0.9), pr = participation(R) }
   if parentR then
@@ -173,7 +181,7 @@ local function heldout_measure(net, task, chunks, parentR)
   else
     row.cca = 1
   end
-  return row, R
+  return row, R, { first = first, rest = rest }
 end
 
 -- Unit pairs ranked by the criterion, most similar first: up to m entries
@@ -286,8 +294,10 @@ function condense(net, task, opts)
   end
   local live = o.plot and ganglion.interactive and ganglion.interactive()
   local say = o.verbose and print or function() end
-  local row, parentR = heldout_measure(parent, task, chunks, nil)
+  local row, parentR, spare = heldout_measure(parent, task, chunks, nil)
+  spare.first = nil   -- it holds parentR
   local pselect, pselR = select_measure(parent, task, sel)
+  local spare_sel      -- a selection run's traces no longer needed (never pselR's)
   row.op, row.select, row.accepted, row.time = "parent", pselect, true, 0
   local log = { row, nets = {}, final = {} }
   log.best = 1
@@ -300,6 +310,7 @@ function condense(net, task, opts)
   local done, err = pcall(function()
     for _, op in ipairs(o.ops) do
       local cur, R, steps = parent, pselR, 0
+      local curtr   -- the traces holding R (nil while R is pselR)
       while cur.n > o.min_n and cur.n > 1 and (not o.max_steps or steps < o.max_steps) do
         local accepted = false
         for attempt, p in ipairs(candidates(cur, R, o, o.patience, op)) do
@@ -307,17 +318,20 @@ function condense(net, task, opts)
           local i, j, s = p[1], p[2], p[3]
           local a, c = apply(op, cand, i, j, R)
           train(cand, task, o)
-          local sc, newR = select_measure(cand, task, sel)
+          local sc, newR, newtr = select_measure(cand, task, sel, spare_sel)
+          spare_sel = newtr   -- until it is accepted: a rejected candidate's rates are not needed
           local r = { op = op, n = cand.n, select = sc, accepted = sc >= o.threshold, merged = { i, j },
                       similarity = s, a = a, c = c, attempt = attempt }
           if r.accepted then
-            local h = heldout_measure(cand, task, chunks, parentR)
+            local h, _, left = heldout_measure(cand, task, chunks, parentR, spare)
+            spare = left
             for k, v in pairs(h) do r[k] = v end
             if o.keep then r.net = cand end   -- later steps work on copies of it
           end
           r.time = clock() - t0
           log[#log + 1] = r
           if r.accepted then
+            spare_sel, curtr = curtr, newtr   -- the old R is not needed any more
             cur, R, steps, accepted = cand, newR, steps + 1, true
             log.nets[op], log.final[op] = cur, r
             if op == o.ops[1] then log.best = #log end
@@ -333,6 +347,7 @@ function condense(net, task, opts)
           break
         end
       end
+      if curtr then spare_sel = curtr end   -- the chain's last rates: not needed by the next operator
     end
   end)
   if not done then

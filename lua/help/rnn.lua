@@ -35,7 +35,7 @@ return {
     example = "net = rnn{n=64, inputs=3, outputs=3, seed=1}\nprint(net)\nnet.tau = 20\nW = net.W; W:set(1, 1, 0); net.W = W",
   },
   ["rnn:run"] = {
-    usage = "net:run(u) -> {x=, r=, y=}   net:run(batch) -> {trace1, trace2, ..., X=, R=, Y=}   net:run(b, {traces=\"ry\"})",
+    usage = "net:run(u) -> {x=, r=, y=}   net:run(batch) -> {trace1, trace2, ..., X=, R=, Y=}   net:run(b, {traces=\"ry\", out=old})",
     text = "Runs the network from x0 on a T×inputs input matrix (row t is u_t) and returns the trace:\n" ..
            "x and r (T×n; row t is the state after step t) and y (T×outputs).  Given a batch\n" ..
            "{u={...}} (as from task:sample), returns one trace per trial, and all trials stacked\n" ..
@@ -43,9 +43,14 @@ return {
            "trial's x, r, y is a view of these (no copy), and R is what pca, cca and similarity\n" ..
            "take for the whole batch.  {traces=\"ry\"} (any of the letters x, r, y) returns only\n" ..
            "those traces: copying out a large batch's states costs more than running it, so an\n" ..
-           "evaluation that needs only the outputs asks for traces=\"y\".",
+           "evaluation that needs only the outputs asks for traces=\"y\".  {out=old}, old being the\n" ..
+           "result of an earlier net:run that is no longer needed, writes the new traces over its\n" ..
+           "storage where it is large enough (old's matrices then hold the new values): a loop\n" ..
+           "of runs on large batches then takes no fresh memory, whose page faults cost more than\n" ..
+           "the run.",
     example = "t = tasks.flipflop{}\nb = t:sample(4)\ntr = net:run(b)\nplot(tr[1].y)\nprint(npcs(tr.R))\n" ..
-              "print(t:score(b, net:run(b, {traces=\"y\"})))",
+              "print(t:score(b, net:run(b, {traces=\"y\"})))\n" ..
+              "old = nil\nfor i = 1, 3 do old = net:run(b, {traces=\"y\", out=old}); print(t:score(b, old)) end",
   },
   ["rnn:loss"] = {
     usage = "net:loss(batch) -> number",

@@ -243,9 +243,10 @@ static void test_procrustes(gsl_rng *r)
     gsl_matrix_free(A); gsl_matrix_free(B); gsl_matrix_free(Rot); gsl_matrix_free(G); gsl_matrix_free(Cst); gsl_matrix_free(R2);
 }
 
-/* With a cancellation and GANGLION_LAPACK_CHILD=0, CCA (both paths) and
- * Procrustes run in a child process: bit for bit the results made here,
- * exactly two polls, and a stop at the first poll returns GN_EINTR. */
+/* With a cancellation and GANGLION_LAPACK_CHILD=0, CCA's QR path and
+ * Procrustes run in a child process (a small Gram path stays in this one):
+ * bit for bit the results made without a cancellation, exactly two polls
+ * either way, and a stop at the first poll returns GN_EINTR. */
 static void test_child(gsl_rng *r)
 {
     setenv("GANGLION_LAPACK_CHILD", "0", 1);

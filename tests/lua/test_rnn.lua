@@ -131,6 +131,36 @@ do
   T.raises(function() net:run(batch, { traces = "" }) end, "letters x, r, y", "no trace refused")
   T.raises(function() net:run(batch, { trace = "y" }) end, "unknown option 'trace'", "unknown option refused")
   T.raises(function() net:run(batch, 3) end, "options must be a table", "options not a table refused")
+  -- {out = old}: the new traces over old's storage (where it is large enough), the same numbers
+  local old = net:run(batch, { traces = "ry" })
+  local oldR, oldY = old.R, old.Y
+  oldR:set(1, 1, 1e6)
+  local again = net:run(batch, { traces = "ry", out = old })
+  T.ok((again.R - full.R):abs():max() == 0 and (again.Y - full.Y):abs():max() == 0 and
+       (again[2].r - full[2].r):abs():max() == 0 and (again[3].y - full[3].y):abs():max() == 0,
+       "run with out= returns the same traces as a fresh run")
+  again.R:set(2, 3, 7)
+  again.Y:set(1, 1, 9)
+  T.ok(oldR:get(2, 3) == 7 and oldY:get(1, 1) == 9 and oldR:get(1, 1) == full.R:get(1, 1),
+       "out='s storage is reused: the old matrices hold the new traces")
+  -- a smaller net (fewer units) writes into a larger one's R; a larger batch does not fit
+  local small = net:copy()
+  small:delete(1)
+  local sm = small:run(batch, { traces = "ry", out = again })
+  T.ok(sm.R:cols() == net.n - 1 and (sm.R - small:run(batch, { traces = "ry" }).R):abs():max() == 0 and
+       oldR:get(1, 1) == sm.R:get(1, 1), "a smaller net's traces go into the larger R's storage")
+  local big = { u = { batch.u[1], batch.u[2], batch.u[3], batch.u[1], batch.u[2], batch.u[3], batch.u[1] } }
+  local bg = net:run(big, { traces = "y", out = sm })
+  T.ok(bg.Y:rows() == 7 * Tn and (bg.Y - net:run(big, { traces = "y" }).Y):abs():max() == 0 and sm.Y:rows() == B * Tn and
+       (sm.Y - small:run(batch, { traces = "y" }).Y):abs():max() == 0, "out too small: fresh storage, out untouched")
+  -- only the letters asked for; a single trial's {x=, r=, y=}; other tables and values
+  local o1 = net:run(batch.u[2])
+  local o2 = net:run(batch.u[3], { out = o1 })
+  T.ok((o2.y - net:run(batch.u[3]).y):abs():max() == 0 and o1.x:get(1, 1) == o2.x:get(1, 1),
+       "a single trial's traces go into out's x, r, y")
+  local y2 = net:run(batch, { traces = "y", out = { Y = matrix(2, 2), R = "no" } })
+  T.ok((y2.Y - full.Y):abs():max() == 0 and y2.R == nil, "out fields that do not fit or are not matrices: fresh storage")
+  T.raises(function() net:run(batch, { out = 3 }) end, "out must be the traces", "out not a table refused")
 end
 local num, den = 0, 0
 for k = 1, B do

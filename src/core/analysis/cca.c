@@ -188,6 +188,26 @@ static void cca_job_run(void *p)
     j->rc = cca_body(j->A, j->B, j->rho, &j->count, j->qr_only, &j->err);
 }
 
+/* cca_body in a child process that Ctrl-C kills (checked arguments, rho
+ * zeroed). */
+static int cca_run_child(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, int qr_only,
+                         const gn_cancel *cancel, gn_err *err)
+{
+    cca_job j = {.A = A, .B = B, .rho = rho, .qr_only = qr_only};
+    gn_region out[2] = {gn_region_vector(rho), {&j, sizeof j}};
+    int st = gn_child_run(cca_job_run, &j, out, 2, cancel, "cca", err);
+    if (st) return st;
+    if (j.rc && err) *err = j.err;
+    if (count) *count = j.count;
+    return j.rc;
+}
+
+/* Work (multiply-adds of the Gram pass plus the small eigen-problems) up to
+ * which the Gram path runs in the calling process even with a
+ * cancellation: a few tens of milliseconds, and under the size at which
+ * gn_gram_centred starts polling. */
+#define GRAM_HERE_FLOPS ((double)(1u << 30))
+
 static int cca_run(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, size_t *count, int qr_only,
                    const gn_cancel *cancel, gn_err *err)
 {
@@ -201,13 +221,23 @@ static int cca_run(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, si
     size_t cnt = 0;
     if (!gn_child_wanted(cancel, flops)) {
         st = cca_body(A, B, rho, &cnt, qr_only, err);
+    } else if (!qr_only && T * P * P + 12 * (p * p * p + q * q * q) <= GRAM_HERE_FLOPS) {
+        /* The Gram path is cheap here and runs in this process; only the QR
+         * path (ill-conditioned data) goes to a child.  A fork costs more
+         * than this work: besides copying the page tables it leaves every
+         * page of a large heap copy-on-write, and the next writes to them
+         * (the next net:run's traces, say) fault one page at a time.  The
+         * two polls the child would have made are made here, so their
+         * number still depends on the sizes alone. */
+        int done = 0;
+        if ((st = cca_gram(A, B, rho, &cnt, &done, err))) return st;
+        if (!done) return cca_run_child(A, B, rho, count, 1, cancel, err);
+        if (gn_cancel_check(cancel) || gn_cancel_check(cancel)) {
+            gsl_vector_set_zero(rho);
+            return gn_fail(err, GN_EINTR, "cca: interrupted");
+        }
     } else {
-        cca_job j = {.A = A, .B = B, .rho = rho, .qr_only = qr_only};
-        gn_region out[2] = {gn_region_vector(rho), {&j, sizeof j}};
-        if ((st = gn_child_run(cca_job_run, &j, out, 2, cancel, "cca", err))) return st;
-        if (j.rc && err) *err = j.err;
-        st = j.rc;
-        cnt = j.count;
+        return cca_run_child(A, B, rho, count, qr_only, cancel, err);
     }
     if (count) *count = cnt;
     return st;

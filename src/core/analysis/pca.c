@@ -12,11 +12,9 @@
 
 int gn_pca_finite(const gsl_matrix *m)
 {
-    for (size_t i = 0; i < m->size1; i++) {
-        const double *row = gsl_matrix_const_ptr(m, i, 0);
-        for (size_t j = 0; j < m->size2; j++)
-            if (!isfinite(row[j])) return 0;
-    }
+    if (m->size2 == m->tda) return gn_all_finite(m->data, m->size1 * m->size2);
+    for (size_t i = 0; i < m->size1; i++)
+        if (!gn_all_finite(m->data + i * m->tda, m->size2)) return 0;
     return 1;
 }
 

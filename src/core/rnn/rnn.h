@@ -130,6 +130,12 @@ gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int 
 void gn_rnn_work_free(gn_rnn_work *w);
 /* 1 when w can serve net (same n, nin, nout) for B trials of T steps. */
 int gn_rnn_work_fits(const gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T);
+/* Like gn_rnn_work_fits, but also takes a net with fewer units than w was
+ * allocated for (same nin, nout): w then serves that net (and no longer
+ * the larger one until adapted back); 0 when it cannot.  For a run
+ * workspace kept while a net shrinks (condensation): no fresh memory, the
+ * same arithmetic. */
+int gn_rnn_work_adapt(gn_rnn_work *w, const gn_rnn *net, size_t B, size_t T);
 /* Routes the cancellation of w's long passes through cancel (NULL: never
  * poll; the pointer must stay valid while w is used with it).  A pass
  * (gn_rnn_forward, gn_rnn_loss, both halves of gn_rnn_grad and

@@ -130,6 +130,31 @@ static gsl_matrix *matrix_calloc(size_t r, size_t c)
 
 static int embedded(const lg_mat *u) { return (const void *)u->m == (const void *)(u + 1); }
 
+gsl_matrix *lgm_reuse(lua_State *L, int idx, size_t r, size_t c)
+{
+    idx = lua_absindex(L, idx);
+    lg_mat *u = luaL_testudata(L, idx, LG_MATRIX_MT);
+    if (!u || !u->m) return NULL;
+    int top = lua_gettop(L);
+    lua_getiuservalue(L, idx, 1);   /* a view's anchor: the matrix holding the storage */
+    int owner = lua_isnil(L, -1) ? idx : top + 1;
+    lg_mat *o = luaL_testudata(L, owner, LG_MATRIX_MT);
+    size_t cap = 0;
+    if (o && o->m && embedded(o))
+        cap = o->m->size1 * o->m->tda;
+    else if (o && o->m && o->m->owner && o->m->block && o->m->block->data == o->m->data)
+        cap = o->m->block->size;
+    if (!cap || r * c > cap) {
+        lua_settop(L, top);
+        return NULL;
+    }
+    gsl_matrix v = { .size1 = r, .size2 = c, .tda = c ? c : 1, .data = o->m->data, .block = NULL, .owner = 0 };
+    gsl_matrix *m = lgm_pushview(L, owner, v);
+    lua_replace(L, top + 1);
+    lua_settop(L, top + 1);
+    return m;
+}
+
 gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
 {
     gn_err e = {0};

@@ -21,6 +21,12 @@ gsl_matrix *lgm_new(lua_State *L, size_t r, size_t c, int raw);
 /* Pushes a view v of the matrix at stack index parent (a view of a view
  * refers to the same storage and keeps its own parent alive). */
 gsl_matrix *lgm_pushview(lua_State *L, int parent, gsl_matrix v);
+/* Pushes an r×c matrix over the storage of the matrix at idx (or of the
+ * matrix it is a view of), from the storage's first element, when that
+ * storage holds at least r·c doubles; returns NULL and pushes nothing when
+ * idx is not a matrix or its storage is too small.  Nothing is allocated;
+ * the storage's old contents are the caller's to overwrite. */
+gsl_matrix *lgm_reuse(lua_State *L, int idx, size_t r, size_t c);
 /* 1 when idx holds a live matrix userdata. */
 int lgm_is(lua_State *L, int idx);
 /* The matrix at idx, or a table converted in place; a number is refused.

@@ -89,7 +89,10 @@ lua_Integer lg_checkinteger(lua_State *L, int idx, const char *fn, const char *w
 /* ---- vectors and finiteness ------------------------------------------------------ */
 void lg_checkfinite(lua_State *L, const gsl_matrix *m, const char *fn, const char *what)
 {
-    for (size_t i = 0; i < m->size1; i++)
+    size_t bad = m->size1;   /* the first row holding a non-finite value */
+    for (size_t i = 0; i < m->size1 && bad == m->size1; i++)
+        if (!gn_all_finite(m->data + i * m->tda, m->size2)) bad = i;
+    for (size_t i = bad; i < m->size1; i++)
         for (size_t j = 0; j < m->size2; j++)
             if (!isfinite(gsl_matrix_get(m, i, j)))
                 lg_errorf(L, "%s: %s has a non-finite value at (%zu,%zu)", fn, what, i + 1, j + 1);

@@ -158,6 +158,13 @@ static gsl_matrix *list_matrix(lua_State *L, int list, lua_Integer i, const char
 static void check_batch_values(lua_State *L, const gsl_matrix *m, const char *fn, const char *field,
                                lua_Integer k, int nonneg)
 {
+    int ok = 1;   /* the message is made only when it is needed */
+    for (size_t i = 0; i < m->size1 && ok; i++) {
+        const double *row = m->data + i * m->tda;
+        ok = gn_all_finite(row, m->size2);
+        for (size_t j = 0; nonneg && ok && j < m->size2; j++) ok = row[j] >= 0;
+    }
+    if (ok) return;
     char what[48];
     snprintf(what, sizeof what, "batch.%s[%d]", field, (int)k);
     lg_checkfinite(L, m, fn, what);
@@ -450,16 +457,17 @@ static int rnn_tostring(lua_State *L)
 #define RUNWORK_KEY "ganglion.rnn.runwork"
 #define RUNWORK_MAX 4e7
 
-/* A workspace for net on B×T pushed on the stack: the kept one when it fits
- * (taken out of the registry while in use, so that a finaliser running a
- * net meanwhile makes its own), else a new one. */
+/* A workspace for net on B×T pushed on the stack: the kept one when it fits,
+ * also for a net with fewer units than it was made for (condense shrinks
+ * its net a unit at a time, and fresh memory for every size cost more than
+ * the runs), taken out of the registry while in use, so that a finaliser
+ * running a net meanwhile makes its own; else a new one. */
 static gn_rnn_work *run_work(lua_State *L, const gn_rnn *net, size_t B, size_t T)
 {
     int want = default_threads(net, B, T);
     lua_getfield(L, LUA_REGISTRYINDEX, RUNWORK_KEY);
     lg_workud *u = luaL_testudata(L, -1, LG_RNNWORK_MT);
-    if (u && u->w && gn_rnn_work_fits(u->w, net, B, T) &&
-        (gn_rnn_work_threads(u->w) == want || B == 1)) {
+    if (u && u->w && (gn_rnn_work_threads(u->w) == want || B == 1) && gn_rnn_work_adapt(u->w, net, B, T)) {
         lua_pushnil(L);
         lua_setfield(L, LUA_REGISTRYINDEX, RUNWORK_KEY);
         return u->w;
@@ -481,22 +489,13 @@ static void run_work_keep(lua_State *L, int idx, const gn_rnn *net, size_t B, si
     lua_setfield(L, LUA_REGISTRYINDEX, RUNWORK_KEY);
 }
 
-/* 1 when all of a's len values are finite (x·0 is 0 unless x is NaN or
- * Inf; the sum vectorises). */
-static int all_finite(const double *a, size_t len)
-{
-    double z = 0;
-    for (size_t i = 0; i < len; i++) z += a[i] * 0.0;
-    return z == 0;
-}
-
 /* Raises an error naming the first non-finite state (x or y, stacked
  * B·T×cols, trial-major) and the likely cause: no run returns NaN or Inf
  * without a word. */
 static void check_traces(lua_State *L, const gn_rnn *net, const gsl_matrix *X, const gsl_matrix *Y,
                          size_t B, size_t T)
 {
-    if (all_finite(X->data, X->size1 * X->size2) && all_finite(Y->data, Y->size1 * Y->size2)) return;
+    if (gn_all_finite(X->data, X->size1 * X->size2) && gn_all_finite(Y->data, Y->size1 * Y->size2)) return;
     const gsl_matrix *m[2] = { X, Y };
     for (int q = 0; q < 2; q++)
         for (size_t row = 0; row < m[q]->size1; row++)
@@ -539,7 +538,7 @@ static gsl_rng *noise_rng(lua_State *L, const gn_rnn *net)
  * fields would make the list look like one trace to task:score).  want:
  * bit q set for each of x, r, y to copy out (the others are left out). */
 static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t B, size_t T,
-                        int is_batch, int want)
+                        int is_batch, int want, int out)
 {
     size_t n = net->n, no = net->nout;
     lua_createtable(L, is_batch ? (int)B : 0, 3);
@@ -549,8 +548,13 @@ static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t 
     const char *names[3] = { "x", "r", "y" }, *stacked[3] = { "X", "R", "Y" };
     for (int q = 0; q < 3; q++) {   /* at tab+1..tab+3 (nil when not wanted) */
         S[q] = NULL;
-        if (want & (1 << q)) S[q] = lgm_new(L, B * T, cols[q], 1);
-        else lua_pushnil(L);
+        if (!(want & (1 << q))) { lua_pushnil(L); continue; }
+        if (out) {   /* the storage of out's stacked matrix when it is big enough */
+            lua_getfield(L, out, is_batch ? stacked[q] : names[q]);
+            S[q] = lgm_reuse(L, -1, B * T, cols[q]);
+            lua_remove(L, S[q] ? -2 : -1);
+        }
+        if (!S[q]) S[q] = lgm_new(L, B * T, cols[q], 1);
     }
     gn_err e = {0};
     for (size_t k = 0; k < B; k++) {
@@ -596,17 +600,29 @@ static void push_traces(lua_State *L, const gn_rnn *net, gn_rnn_work *w, size_t 
     lua_settop(L, tab);
 }
 
-/* net:run's options {traces = "xry"}: which traces to copy out (bits x, r, y). */
-static int run_want(lua_State *L, int idx)
+/* net:run's options {traces = "xry", out = traces}: which traces to copy out
+ * (bits x, r, y); *out gets the stack index of `out` (0 when not given). */
+static int run_want(lua_State *L, int idx, int *out)
 {
+    *out = 0;
     if (lua_isnoneornil(L, idx)) return 7;
     if (lua_type(L, idx) != LUA_TTABLE)
-        return lg_errorf(L, "rnn:run: options must be a table {traces=\"xry\"}, got %s", luaL_typename(L, idx));
+        return lg_errorf(L, "rnn:run: options must be a table {traces=\"xry\", out=traces}, got %s",
+                         luaL_typename(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING || strcmp(lua_tostring(L, -1), "traces") != 0)
-            return lg_errorf(L, "rnn:run: unknown option '%s' (known: traces)", luaL_tolstring(L, -1, NULL));
+        if (lua_type(L, -1) != LUA_TSTRING ||
+            (strcmp(lua_tostring(L, -1), "traces") != 0 && strcmp(lua_tostring(L, -1), "out") != 0))
+            return lg_errorf(L, "rnn:run: unknown option '%s' (known: out, traces)", luaL_tolstring(L, -1, NULL));
+    }
+    if (lua_getfield(L, idx, "out") != LUA_TNIL) {
+        if (lua_type(L, -1) != LUA_TTABLE)
+            return lg_errorf(L, "rnn:run: out must be the traces of an earlier net:run, got %s",
+                             luaL_typename(L, -1));
+        *out = lua_gettop(L);   /* stays on the stack (anchored) for the run */
+    } else {
+        lua_pop(L, 1);
     }
     int want = 7;
     if (lua_getfield(L, idx, "traces") != LUA_TNIL) {
@@ -629,7 +645,8 @@ static int rnn_run(lua_State *L)
 {
     gn_rnn *net = lg_usernn(L, 3, "net:run");
     gn_err e = {0};
-    int want = run_want(L, 3);
+    int out;
+    int want = run_want(L, 3, &out);
     if (gn_rnn_validate(net, &e)) return lg_coreerror(L, "rnn:run", &e);
     int is_batch = lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "u") != LUA_TNIL;
     if (lua_type(L, 2) == LUA_TTABLE) lua_pop(L, 1);
@@ -652,11 +669,19 @@ static int rnn_run(lua_State *L)
         if (!b) return lg_coreerror(L, "rnn:run", &e);
         gn_batch_set_trial(b, 0, u, NULL, NULL, &e);
     }
+    int bi = lua_gettop(L);   /* the batch's userdata */
     gn_rnn_work *w = run_work(L, net, b->B, b->T);
     int wi = lua_gettop(L);
     if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
-    push_traces(L, net, w, b->B, b->T, is_batch, want);
-    run_work_keep(L, wi, net, b->B, b->T);
+    size_t B = b->B, T = b->T;
+    /* The batch's copy of the inputs is not needed any more: freed now, its
+     * memory serves the next run's (left to the collector, every run took
+     * fresh pages, each a page fault). */
+    lg_batchud *bu = luaL_checkudata(L, bi, LG_BATCH_MT);
+    gn_batch_free(bu->b);
+    bu->b = NULL;
+    push_traces(L, net, w, B, T, is_batch, want, out);
+    run_work_keep(L, wi, net, B, T);
     return 1;
 }
 
