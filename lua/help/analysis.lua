@@ -33,7 +33,9 @@ return {
            "vectors on the top k components, loadings scaled by each component's s.d.; k defaults to\n" ..
            "npcs(X, 0.9).  With k = all components this equals the correlation; with fewer it is the\n" ..
            "correlation of the rank-k reconstruction, blind to low-variance differences.\n" ..
-           "A constant neuron has similarity 0 with every other (1 with itself).",
+           "A constant neuron has similarity 0 with every other (1 with itself).  Ctrl-C stops a large\n" ..
+           "one: \"corr\" between blocks of rows, \"pca\" by killing the child process its PCA and its\n" ..
+           "product run in.",
     example = "S = similarity(tr, \"corr\")\nheatmap(S)",
   },
   ["cca"] = {

@@ -34,7 +34,10 @@ return {
            "  forward-Euler scheme; first-order accurate, unstable for large dt/tau.\n" ..
            "Both are O(n^2) per step.  An unstable network (Re lam > 1) grows without bound:\n" ..
            "a run that overflows is an error naming the step and the eigenvalue.  The exact\n" ..
-           "method needs |(M - I) dt/tau| <= 1e10 (beyond, the matrix exponential is inaccurate).",
+           "method needs |(M - I) dt/tau| <= 1e10 (beyond, the matrix exponential is inaccurate).\n" ..
+           "Ctrl-C stops a long run every few steps; a large network's exact propagator (its\n" ..
+           "first run) and the eigenvalues behind an overflow message run in a child process\n" ..
+           "that Ctrl-C kills (the network stays as it was; see GANGLION_LAPACK_CHILD in man).",
     example = "v = lin:run(matrix(100, lin.n, 1.0), {method=\"euler\", v0={1, -1}})\nplot(v)",
   },
   ["linear:eig"] = {
@@ -52,7 +55,8 @@ return {
   ["linear:fixed"] = {
     usage = "lin:fixed(h)  -> v* (n×1)",
     text = "Fixed point (I - M)^-1 h for a constant input h (a number or n-vector; default 0).\n" ..
-           "Error when M has an eigenvalue 1 (no unique fixed point).",
+           "Error when M has an eigenvalue 1 (no unique fixed point).  A large solve runs in a\n" ..
+           "child process that Ctrl-C kills.",
     example = "vstar = lin:fixed({0.1, 0.1})",
   },
   ["linear:phase"] = {

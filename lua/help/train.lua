@@ -45,7 +45,7 @@ return {
            "monitor_seconds= is the time monitoring took.  Overlay methods with\n" ..
            "plot({ha.monitor.loss, hb.monitor.loss}, {x={matrix(ha.monitor.time), matrix(hb.monitor.time)}}).\n" ..
            "Ctrl-C stops training and the chunk, also partway through one long pass (a big net or\n" ..
-           "long trials); the net keeps the parameters with the lowest loss seen.  Divergence -- a NaN or Inf loss, or one more than 10x the best so far (and above\n" ..
+           "long trials; also inside its weight-gradient products); the net keeps the parameters with the lowest loss seen.  Divergence -- a NaN or Inf loss, or one more than 10x the best so far (and above\n" ..
            "the first) -- rolls back to the best parameters and cuts the step (adam: lr/10; hf: lambda\n" ..
            "x10; cg/bfgs: step/10), saying so once; rollbacks counts the events.  Five events within\n" ..
            "50 iterations stop training (stopped=\"nan\" when the last was non-finite, else\n" ..

@@ -61,4 +61,18 @@ interrupt "$D/procrustes.lua"; check "procrustes of two 4000x1500 traces"
 
 printf 'local lin = linear{M = matrix.randn(1500, 1500) * 0.02}\nprint("start")\nfor _ = 1, 10 do local m = lin:eig() end\nprint("not reached")\n' > "$D/linear.lua"
 interrupt "$D/linear.lua"; check "linear:eig of a 1500-unit network"
+# The rest of the linear network's single library calls: the fixed point's
+# LU solve, the exact propagator a network's first run computes (a 2n x 2n
+# matrix exponential), and the eigenvalues an overflowing run computes to
+# explain itself (the run's error is caught; an interrupt is raised again).
+# Each runs in a child process above the size where it takes a fraction of
+# a second.
+printf 'local lin = linear{M = matrix.randn(5000, 5000) * 0.005}\nprint("start")\nfor _ = 1, 20 do local v = lin:fixed(1) end\nprint("not reached")\n' > "$D/fixed.lua"
+interrupt "$D/fixed.lua"; check "linear:fixed of a 5000-unit network"
+
+printf 'local M, h = matrix.randn(800, 800) * 0.02, matrix(3, 800, 0.1)\nprint("start")\nfor _ = 1, 20 do local v = linear{M = M}:run(h) end\nprint("not reached")\n' > "$D/prop.lua"
+interrupt "$D/prop.lua"; check "the exact propagator of an 800-unit linear network"
+
+printf 'local lin = linear{M = matrix.randn(1500, 1500) * 3, method = "euler"}\nlocal h = matrix(300, 1500, 1)\nprint("start")\nfor _ = 1, 20 do local ok, e = pcall(lin.run, lin, h); if tostring(e):find("interrupted") then error(e, 0) end end\nprint("not reached")\n' > "$D/overflow.lua"
+interrupt "$D/overflow.lua"; check "the eigenvalues behind linear:run's overflow message"
 exit 0

@@ -104,7 +104,7 @@ int main(void)
         /* v* = S diag(1/(1-λ)) S⁻¹ h */
         gsl_vector *hv = gsl_vector_alloc(2), *vs = gsl_vector_alloc(2);
         gsl_vector_set(hv, 0, h2[0]); gsl_vector_set(hv, 1, h2[1]);
-        CHECK(gn_linear_fixed(lin2, hv, vs, &e) == GN_OK, "fixed point 2x2");
+        CHECK(gn_linear_fixed(lin2, hv, vs, NULL, &e) == GN_OK, "fixed point 2x2");
         double want[2];
         analytic(2, S2, Si2, lam2, 7.3, v02, h2, 1e6, want);   /* t → ∞ */
         CHECK_NEAR(gsl_vector_get(vs, 0), want[0], 1e-12, "fixed point x = (I-M)^-1 h");
@@ -219,7 +219,7 @@ int main(void)
     {
         gsl_vector *hv = gsl_vector_alloc(3), *vs = gsl_vector_alloc(3);
         for (int i = 0; i < 3; i++) gsl_vector_set(hv, i, h3[i]);
-        CHECK(gn_linear_fixed(lin3, hv, vs, &e) == GN_ENUM && strstr(e.msg, "singular"),
+        CHECK(gn_linear_fixed(lin3, hv, vs, NULL, &e) == GN_ENUM && strstr(e.msg, "singular"),
               "no fixed point with an integrating mode: %s", e.msg);
         gsl_vector_free(hv); gsl_vector_free(vs);
     }
@@ -311,7 +311,38 @@ int main(void)
         gn_cancel ccs = {.poll = count_poll, .ud = &cs};
         CHECK(gn_linear_eig(lb, o[1][0], o[1][1], NULL, NULL, NULL, NULL, &ccs, &e) == GN_EINTR && cs.polls == 1,
               "eig: a stop at the first poll returns GN_EINTR (%s)", e.msg);
+        /* the fixed point and the exact propagator too (the propagator
+         * cached only by the run that finished) */
+        gsl_vector *h = gsl_vector_alloc(nb), *f0 = gsl_vector_alloc(nb), *f1 = gsl_vector_alloc(nb);
+        for (size_t i = 0; i < nb; i++) gsl_vector_set(h, i, 0.3 + 0.01 * (double)i);
+        counter cf = {0, 0};
+        gn_cancel ccf = {.poll = count_poll, .ud = &cf};
+        CHECK(gn_linear_fixed(lb, h, f0, NULL, &e) == GN_OK && gn_linear_fixed(lb, h, f1, &ccf, &e) == GN_OK &&
+              cf.polls == 2 && !memcmp(f0->data, f1->data, nb * sizeof(double)),
+              "fixed in a child: bit for bit, two polls (%d)", cf.polls);
+        counter cfs = {0, 1};
+        gn_cancel ccfs = {.poll = count_poll, .ud = &cfs};
+        CHECK(gn_linear_fixed(lb, h, f1, &ccfs, &e) == GN_EINTR && cfs.polls == 1 && strstr(e.msg, "interrupted"),
+              "fixed: a stop at the first poll returns GN_EINTR (%s)", e.msg);
+        gn_linear *lp = gn_linear_alloc(Mb, 2.385, 0.1, &e);
+        counter cp = {0, 1};
+        gn_cancel ccp = {.poll = count_poll, .ud = &cp};
+        CHECK(gn_linear_prepare(lp, GN_LINEAR_EXACT, &ccp, &e) == GN_EINTR && !lp->P[GN_LINEAR_EXACT] &&
+              !lp->Q[GN_LINEAR_EXACT], "exact propagator: a stop returns GN_EINTR and caches nothing (%s)", e.msg);
+        counter cp2 = {0, 0};
+        gn_cancel ccp2 = {.poll = count_poll, .ud = &cp2};
+        CHECK(gn_linear_prepare(lb, GN_LINEAR_EXACT, NULL, &e) == GN_OK &&
+              gn_linear_prepare(lp, GN_LINEAR_EXACT, &ccp2, &e) == GN_OK && cp2.polls == 2 &&
+              !memcmp(lb->P[1]->data, lp->P[1]->data, nb * nb * sizeof(double)) &&
+              !memcmp(lb->Q[1]->data, lp->Q[1]->data, nb * nb * sizeof(double)),
+              "exact propagator in a child: P and Q bit for bit, two polls (%d)", cp2.polls);
+        gn_linear_free(lp);
         unsetenv("GANGLION_LAPACK_CHILD");
+        counter cfn = {0, 0};
+        gn_cancel ccfn = {.poll = count_poll, .ud = &cfn};
+        CHECK(gn_linear_fixed(lb, h, f1, &ccfn, &e) == GN_OK && cfn.polls == 0 &&
+              !memcmp(f0->data, f1->data, nb * sizeof(double)), "a small fixed point never polls (%d)", cfn.polls);
+        gsl_vector_free(h); gsl_vector_free(f0); gsl_vector_free(f1);
         counter cn = {0, 0};
         gn_cancel ccn = {.poll = count_poll, .ud = &cn};
         CHECK(gn_linear_eig(lb, o[1][0], o[1][1], NULL, NULL, NULL, NULL, &ccn, &e) == GN_OK && cn.polls == 0,
@@ -321,6 +352,43 @@ int main(void)
             for (int j = 0; j < 2; j++) gsl_matrix_free(vv[k][j]);
         }
         gn_linear_free(lb); gsl_matrix_free(Mb); gsl_rng_free(g);
+    }
+
+    /* A large run: the input term H Qᵀ (2·n²·T > 2^30 flops) in panels of
+     * rows with a poll before each, and a poll every STEP_POLL flops of
+     * steps (n = 400 > 362: every 209 steps).  Each row equals that of a
+     * short run (one product) bit for bit; a stop at the 4th poll (the
+     * 2nd panel) returns GN_EINTR. */
+    {
+        size_t nb = 400, T = 3400, Ts = 300;
+        gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(g, 2385);
+        gsl_matrix *Mb = randm(g, nb, nb), *H = randm(g, T, nb);
+        gsl_matrix_scale(Mb, 0.02);
+        gn_linear *lb = gn_linear_alloc(Mb, 2.385, 0.5, &e);
+        gsl_matrix *V = gsl_matrix_alloc(T, nb), *Vs = gsl_matrix_alloc(Ts, nb);
+        gsl_matrix_const_view Hs = gsl_matrix_const_submatrix(H, 0, 0, Ts, nb);
+        counter c = {0, 0}, cs = {0, 0};
+        gn_cancel cc = {.poll = count_poll, .ud = &c}, ccs = {.poll = count_poll, .ud = &cs};
+        CHECK(gn_linear_run(lb, H, NULL, GN_LINEAR_EXACT, V, cc, &e) == GN_OK &&
+              gn_linear_run(lb, &Hs.matrix, NULL, GN_LINEAR_EXACT, Vs, ccs, &e) == GN_OK,
+              "n=400 runs of %zu and %zu steps", T, Ts);
+        /* the first run computes the exact propagator in a child (320·n³ >
+         * 2^31 flops: two polls); panels of floor(2^30 / (2·400²)) = 3355
+         * rows: 2 panels; steps: 17 polls */
+        CHECK(c.polls == 2 + 2 + 17 && cs.polls == 2,
+              "the long run polls around the propagator's child, before each of its 2 panels and every 209 "
+              "steps (%d polls), the short every 209 steps (%d)", c.polls, cs.polls);
+        CHECK(!memcmp(V->data, Vs->data, Ts * nb * sizeof(double)),
+              "the panelled input term gives the short run's states bit for bit");
+        gn_linear *lc = gn_linear_alloc(Mb, 2.385, 0.5, &e);
+        counter c2 = {0, 4};
+        gn_cancel cc2 = {.poll = count_poll, .ud = &c2};
+        CHECK(gn_linear_run(lc, H, NULL, GN_LINEAR_EXACT, V, cc2, &e) == GN_EINTR && c2.polls == 4 &&
+              strstr(e.msg, "input term"), "a stop at the 2nd panel returns GN_EINTR (%s)", e.msg);
+        gn_linear_free(lc);
+        gsl_matrix_free(V); gsl_matrix_free(Vs); gsl_matrix_free(H); gsl_matrix_free(Mb);
+        gn_linear_free(lb); gsl_rng_free(g);
     }
 
     gn_linear_free(lin2); gn_linear_free(lin3); gn_linear_free(linc);

@@ -632,6 +632,123 @@ static void test_cancel(gsl_rng *rng)
     gn_rnn_work_free(w0); gn_batch_free(bat); gn_rnn_free(net);
 }
 
+/* The tail of a large pass: the one weight-gradient GEMM of n > 1024 and
+ * hf's per-trial products run in blocks with polls between them (rnn.c,
+ * tail_plans).  The numbers do not depend on whether a cancellation is set
+ * (the blocks follow the sizes alone); the polls do not depend on the
+ * threads; a stop in the tail returns GN_EINTR naming it and leaves the
+ * workspace usable.  Blocked results are checked against others: the big
+ * GEMM cut into rows and ranges of steps against rows only, the blocked
+ * per-trial squares against one BPTT per trial (too small to be cut). */
+static void test_cancel_tail(gsl_rng *rng)
+{
+    gn_err e = {0};
+    {
+        size_t n = 1030, ni = 2, no = 2, B = 2, T = 520;
+        gn_rnn *net = make_net(n, ni, no, GN_ACT_TANH, rng);
+        gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+        size_t np = gn_rnn_nparams(net);
+        double *g0 = malloc(np * sizeof *g0), *g = malloc(np * sizeof *g), l0 = NAN, l = NAN;
+        gn_rnn_work *w1 = gn_rnn_work_alloc(net, B, T, 1, NULL);
+        CHECK(gn_rnn_grad(net, bat, w1, NULL, &l0, g0, &e) == GN_OK, "n=1030, 2x520: gradient runs (%s)", e.msg);
+        poll_counter cf = {0, 0}, c = {0, 0};
+        gn_cancel ccf = {.poll = count_poll, .ud = &cf}, cc = {.poll = count_poll, .ud = &c};
+        gn_rnn_work_set_cancel(w1, &ccf);
+        CHECK(gn_rnn_loss(net, bat, w1, NULL, &l, &e) == GN_OK, "forward pass with polls");
+        gn_rnn_work_set_cancel(w1, &cc);
+        CHECK(gn_rnn_grad(net, bat, w1, NULL, &l, g, &e) == GN_OK && l == l0 &&
+              memcmp(g, g0, np * sizeof *g) == 0,
+              "n=1030: the gradient with polls is bit for bit the one without");
+        /* a chunk of one step here: the forward pass polls after every step
+         * (and between strips of the weights before the first), the
+         * backward loop T times more; the tail adds its blocks' */
+        CHECK(c.polls >= cf.polls + (int)T + 4,
+              "the weight-gradient GEMM polls between blocks (%d polls, forward alone %d)", c.polls, cf.polls);
+        poll_counter cs = {0, c.polls - 1};
+        gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+        gn_rnn_work_set_cancel(w1, &ccs);
+        int st = gn_rnn_grad(net, bat, w1, NULL, &l, g, &e);
+        CHECK(st == GN_EINTR && cs.polls == c.polls - 1 && strstr(e.msg, "weight-gradient"),
+              "a stop in the weight-gradient GEMM returns GN_EINTR (%s)", e.msg);
+        gn_rnn_work_set_cancel(w1, NULL);
+        CHECK(gn_rnn_grad(net, bat, w1, NULL, &l, g, &e) == GN_OK && memcmp(g, g0, np * sizeof *g) == 0,
+              "after the stop the workspace gives the same gradient again");
+        free(g0); free(g);
+        gn_rnn_work_free(w1); gn_batch_free(bat); gn_rnn_free(net);
+    }
+    {
+        /* 4 trials x 1020 steps: on one thread 64 rows over all 4080 steps
+         * exceed 2 blocks' work, so the plan also cuts the steps (ranges of
+         * 2030, summed in turn); on two threads (2040 steps a slice) only
+         * the rows.  The two agree to rounding, with the same polls. */
+        size_t n = 1030, ni = 2, no = 2, B = 4, T = 1020;
+        gn_rnn *net = make_net(n, ni, no, GN_ACT_TANH, rng);
+        gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+        size_t np = gn_rnn_nparams(net);
+        double *g1 = malloc(np * sizeof *g1), *g2 = malloc(np * sizeof *g2), l1 = NAN, l2 = NAN;
+        gn_rnn_work *w1 = gn_rnn_work_alloc(net, B, T, 1, NULL), *w2 = gn_rnn_work_alloc(net, B, T, 2, NULL);
+        poll_counter c1 = {0, 0}, c2 = {0, 0};
+        gn_cancel cc1 = {.poll = count_poll, .ud = &c1}, cc2 = {.poll = count_poll, .ud = &c2};
+        gn_rnn_work_set_cancel(w1, &cc1);
+        gn_rnn_work_set_cancel(w2, &cc2);
+        CHECK(gn_rnn_grad(net, bat, w1, NULL, &l1, g1, &e) == GN_OK &&
+              gn_rnn_grad(net, bat, w2, NULL, &l2, g2, &e) == GN_OK, "n=1030, 4x1020: gradients run");
+        double d = 0;
+        for (size_t i = 0; i < np; i++) d = fmax(d, fabs(g1[i] - g2[i]));
+        CHECK(d < 1e-12 * max_abs(g1, np) && fabs(l1 - l2) <= 1e-14 * l1 && c1.polls == c2.polls,
+              "blocks of rows and of steps (one thread) agree with blocks of rows (two) to %.1e of %.2g, "
+              "with the same polls (%d, %d)", d, max_abs(g1, np), c1.polls, c2.polls);
+        free(g1); free(g2);
+        gn_rnn_work_free(w1); gn_rnn_work_free(w2); gn_batch_free(bat); gn_rnn_free(net);
+    }
+    {
+        size_t n = 600, ni = 2, no = 3, B = 4, T = 750;
+        gn_rnn *net = make_net(n, ni, no, GN_ACT_TANH, rng);
+        gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+        size_t np = gn_rnn_nparams(net);
+        gn_rnn_work *w = gn_rnn_work_alloc(net, B, T, 2, NULL), *w1 = gn_rnn_work_alloc(net, 1, T, 1, NULL);
+        gn_batch *one = gn_batch_alloc(1, T, ni, no, 1, NULL);
+        double *g = malloc(np * sizeof *g), *sq = malloc(np * sizeof *sq), *g1 = malloc(np * sizeof *g1);
+        double *want = calloc(np, sizeof *want), l, M = gn_batch_mask_sum(bat);
+        poll_counter cf = {0, 0}, c = {0, 0};
+        gn_cancel ccf = {.poll = count_poll, .ud = &cf}, cc = {.poll = count_poll, .ud = &c};
+        gn_rnn_work_set_cancel(w, &ccf);
+        gn_rnn_loss(net, bat, w, NULL, &l, &e);
+        gn_rnn_work_set_cancel(w, &cc);
+        CHECK(gn_rnn_grad_sq(net, bat, w, NULL, &l, g, sq, &e) == GN_OK, "n=600: grad_sq with polls runs");
+        CHECK(c.polls >= 2 * cf.polls + 4, "the per-trial products poll between blocks (%d polls, forward %d)",
+              c.polls, cf.polls);
+        for (size_t k = 0; k < B; k++) {
+            gn_batch_subset(one, bat, k, NULL);
+            double Mk = gn_batch_mask_sum(one), lk;
+            gn_rnn_grad(net, one, w1, NULL, &lk, g1, NULL);
+            for (size_t i = 0; i < np; i++) want[i] += (g1[i] * Mk / M) * (g1[i] * Mk / M);
+        }
+        double dsq = 0;
+        for (size_t i = 0; i < np; i++) dsq = fmax(dsq, fabs(sq[i] - want[i]));
+        CHECK(dsq < 1e-12 * max_abs(want, np), "blocked per-trial squares match one BPTT per trial "
+              "(max diff %.1e of %.2g)", dsq, max_abs(want, np));
+        poll_counter cs = {0, c.polls - 1};
+        gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+        gn_rnn_work_set_cancel(w, &ccs);
+        double *sq3 = malloc(np * sizeof *sq3);
+        int st = gn_rnn_grad_sq(net, bat, w, NULL, &l, g, sq3, &e);
+        CHECK(st == GN_EINTR && strstr(e.msg, "weight-gradient"),
+              "a stop in the per-trial products returns GN_EINTR (%s)", e.msg);
+        gn_rnn_work_set_cancel(w, NULL);
+        double *sq2 = malloc(np * sizeof *sq2);
+        st = gn_rnn_grad_sq(net, bat, w, NULL, &l, g, sq2, &e);
+        size_t nd = 0;
+        for (size_t i = 0; i < np; i++) nd += sq[i] != sq2[i];
+        CHECK(st == GN_OK && nd == 0,
+              "after the stop (and without a cancellation) the squares are bit for bit the same (%zu of %zu differ)",
+              nd, np);
+        free(sq2); free(sq3); free(g); free(sq); free(g1); free(want);
+        gn_batch_free(one); gn_rnn_work_free(w1);
+        gn_rnn_work_free(w); gn_batch_free(bat); gn_rnn_free(net);
+    }
+}
+
 int main(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -653,6 +770,7 @@ int main(void)
     test_large_n(rng);
     test_errors(rng);
     test_cancel(rng);
+    test_cancel_tail(rng);
     gsl_rng_free(rng);
     CHECK_DONE();
 }

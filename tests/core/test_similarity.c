@@ -3,6 +3,7 @@
 #include "similarity.h"
 #include "poll_count.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
@@ -41,19 +42,46 @@ int main(void)
 
     gn_pca *p = gn_pca_alloc(T, n, &e);
     gn_pca_fit(p, R, &e);
-    CHECK(gn_similarity_pca(p, n, S2, &e) == GN_OK, "pca similarity runs");
+    CHECK(gn_similarity_pca(p, n, S2, NULL, &e) == GN_OK, "pca similarity runs");
     dmax = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) dmax = fmax(dmax, fabs(gsl_matrix_get(S, i, j) - gsl_matrix_get(S2, i, j)));
     CHECK(dmax < 1e-10, "pca similarity with all components equals correlation (max diff %.2g)", dmax);
-    CHECK(gn_similarity_pca(p, 2, S2, &e) == GN_OK, "pca similarity with k=2");
+    CHECK(gn_similarity_pca(p, 2, S2, NULL, &e) == GN_OK, "pca similarity with k=2");
     CHECK(gsl_matrix_get(S2, 0, 1) > 0.999999, "k=2: affine copies stay identical (%.9f)", gsl_matrix_get(S2, 0, 1));
     /* With k=1 all loading vectors are 1-d, so every cosine is ±1 or 0. */
-    gn_similarity_pca(p, 1, S2, &e);
+    gn_similarity_pca(p, 1, S2, NULL, &e);
     CHECK(fabs(fabs(gsl_matrix_get(S2, 2, 3)) - 1) < 1e-12, "k=1: cosines are ±1");
 
-    CHECK(gn_similarity_pca(p, 0, S2, &e) == GN_EINVAL && strstr(e.msg, "k must"), "k=0 refused: %s", e.msg);
-    CHECK(gn_similarity_pca(p, 7, S2, &e) == GN_EINVAL, "k > components refused: %s", e.msg);
+    /* In a child process (GANGLION_LAPACK_CHILD=0 with a cancellation): the
+     * same matrix bit for bit, exactly two polls; a stop at the first poll
+     * returns GN_EINTR and leaves the PCA usable; without the variable a
+     * small product never polls. */
+    {
+        gsl_matrix *S3 = gsl_matrix_alloc(n, n);
+        gn_similarity_pca(p, 3, S2, NULL, &e);
+        counter c = {0, 0};
+        gn_cancel cc = {.poll = count_poll, .ud = &c};
+        setenv("GANGLION_LAPACK_CHILD", "0", 1);
+        CHECK(gn_similarity_pca(p, 3, S3, &cc, &e) == GN_OK && c.polls == 2 &&
+              !memcmp(S2->data, S3->data, n * n * sizeof(double)),
+              "pca similarity in a child: bit for bit, two polls (%d)", c.polls);
+        counter cs = {0, 1};
+        gn_cancel ccs = {.poll = count_poll, .ud = &cs};
+        gsl_matrix_set_all(S3, 2.385);
+        CHECK(gn_similarity_pca(p, 3, S3, &ccs, &e) == GN_EINTR && cs.polls == 1 && strstr(e.msg, "interrupted"),
+              "pca similarity: a stop at the first poll returns GN_EINTR (%s)", e.msg);
+        unsetenv("GANGLION_LAPACK_CHILD");
+        counter cn = {0, 0};
+        gn_cancel ccn = {.poll = count_poll, .ud = &cn};
+        CHECK(gn_similarity_pca(p, 3, S3, &ccn, &e) == GN_OK && cn.polls == 0 &&
+              !memcmp(S2->data, S3->data, n * n * sizeof(double)),
+              "after the stop the PCA serves again; a small product never polls (%d polls)", cn.polls);
+        gsl_matrix_free(S3);
+    }
+
+    CHECK(gn_similarity_pca(p, 0, S2, NULL, &e) == GN_EINVAL && strstr(e.msg, "k must"), "k=0 refused: %s", e.msg);
+    CHECK(gn_similarity_pca(p, 7, S2, NULL, &e) == GN_EINVAL, "k > components refused: %s", e.msg);
     gsl_matrix *bad = gsl_matrix_alloc(3, 3);
     CHECK(gn_similarity_corr(R, bad, NULL, &e) == GN_EINVAL && strstr(e.msg, "6x6"), "wrong output shape refused: %s", e.msg);
     gsl_matrix_set(R, 5, 5, NAN);

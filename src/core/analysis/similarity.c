@@ -1,5 +1,6 @@
 /* similarity.c — neuron similarity by correlation and by PCA loadings. */
 #include "similarity.h"
+#include "child.h"
 #include "gram.h"
 
 #include <math.h>
@@ -59,7 +60,21 @@ out:
     return st;
 }
 
-int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, gn_err *err)
+/* row_cosines as a job for gn_child_run: the n×n×k product is one GEMM. */
+typedef struct {
+    const gsl_matrix *L;
+    const double *norm;
+    const int *dead;
+    gsl_matrix *S;
+} cosines_job;
+
+static void cosines_job_run(void *p)
+{
+    cosines_job *j = p;
+    row_cosines(j->L, j->norm, j->dead, j->S);
+}
+
+int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, const gn_cancel *cancel, gn_err *err)
 {
     size_t n = p->n;
     if (k < 1 || k > p->k)
@@ -86,7 +101,15 @@ int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, gn_err *err)
         lmax = fmax(lmax, norm[i]);
     }
     for (size_t i = 0; i < n; i++) dead[i] = norm[i] <= 1e-12 * lmax || norm[i] == 0;
-    row_cosines(L, norm, dead, S);
+    int st = GN_OK;
+    double nd = (double)n;
+    if (!gn_child_wanted(cancel, 2 * nd * nd * (double)k)) {
+        row_cosines(L, norm, dead, S);
+    } else {
+        cosines_job j = {L, norm, dead, S};
+        gn_region out = gn_region_matrix(S);
+        st = gn_child_run(cosines_job_run, &j, &out, 1, cancel, "similarity", err);
+    }
     gsl_matrix_free(L); free(norm); free(dead);
-    return GN_OK;
+    return st;
 }

@@ -22,7 +22,10 @@ int gn_similarity_corr(const gsl_matrix *R, gsl_matrix *S, const gn_cancel *canc
  * components this is exactly the correlation (L Lᵀ is the covariance);
  * with fewer it is the correlation of the rank-k reconstruction, which
  * ignores low-variance differences.  Neurons with a zero loading vector are
- * treated like constant ones above.  1 <= k <= p->k. */
-int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, gn_err *err);
+ * treated like constant ones above.  1 <= k <= p->k.  cancel may be NULL;
+ * with one, a product L Lᵀ of more than gn_child_min_flops() (2n²k) runs
+ * in a child process that Ctrl-C kills (child.h: GN_EINTR after exactly two
+ * polls; S bit for bit the one computed here); a smaller one never polls. */
+int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, const gn_cancel *cancel, gn_err *err);
 
 #endif

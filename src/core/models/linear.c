@@ -183,13 +183,10 @@ int gn_linear_eig(const gn_linear *lin, gsl_vector *re, gsl_vector *im,
     return j.rc;
 }
 
-int gn_linear_fixed(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, gn_err *err)
+/* The LU solve once the arguments are checked. */
+static int fixed_body(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, gn_err *err)
 {
     size_t n = lin->n;
-    if (!h || h->size != n) return gn_fail(err, GN_EINVAL, "h must have %zu entries", n);
-    if (!v || v->size != n) return gn_fail(err, GN_EINVAL, "result must have %zu entries", n);
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(gsl_vector_get(h, i))) return gn_fail(err, GN_EINVAL, "h(%zu) is not finite", i + 1);
     gsl_matrix *A = gsl_matrix_alloc(n, n);
     gsl_permutation *perm = gsl_permutation_alloc(n);
     int status = GN_OK, sign;
@@ -214,6 +211,40 @@ done:
     if (A) gsl_matrix_free(A);
     if (perm) gsl_permutation_free(perm);
     return status;
+}
+
+/* A large solve with a cancellation runs in a child process (child.h):
+ * GSL's LU decomposition cannot be stopped partway. */
+typedef struct {
+    const gn_linear *lin;
+    const gsl_vector *h;
+    gsl_vector *v;
+    int rc;
+    gn_err err;
+} fixed_job;
+
+static void fixed_job_run(void *p)
+{
+    fixed_job *j = p;
+    j->rc = fixed_body(j->lin, j->h, j->v, &j->err);
+}
+
+int gn_linear_fixed(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, const gn_cancel *cancel,
+                    gn_err *err)
+{
+    size_t n = lin->n;
+    if (!h || h->size != n) return gn_fail(err, GN_EINVAL, "h must have %zu entries", n);
+    if (!v || v->size != n) return gn_fail(err, GN_EINVAL, "result must have %zu entries", n);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(gsl_vector_get(h, i))) return gn_fail(err, GN_EINVAL, "h(%zu) is not finite", i + 1);
+    double nd = (double)n;   /* LU: 2/3 n^3 */
+    if (!gn_child_wanted(cancel, 2 * nd * nd * nd / 3)) return fixed_body(lin, h, v, err);
+    fixed_job j = {lin, h, v, GN_OK, {0}};
+    gn_region out[2] = {gn_region_vector(v), {&j, sizeof j}};
+    int st = gn_child_run(fixed_job_run, &j, out, 2, cancel, "linear:fixed", err);
+    if (st) return st;
+    if (j.rc && err) *err = j.err;
+    return j.rc;
 }
 
 /* ---- propagators ------------------------------------------------------------ */
@@ -268,7 +299,22 @@ done:
     return status;
 }
 
-int gn_linear_prepare(gn_linear *lin, gn_linear_method method, gn_err *err)
+/* The exact pair, as a job for gn_child_run: GSL's scaling and squaring
+ * is a sequence of 2n×2n products that cannot be stopped partway. */
+typedef struct {
+    gn_linear *lin;
+    gsl_matrix *P, *Q;
+    int rc;
+    gn_err err;
+} prop_job;
+
+static void prop_job_run(void *p)
+{
+    prop_job *j = p;
+    j->rc = exact_propagator(j->lin, j->P, j->Q, &j->err);
+}
+
+int gn_linear_prepare(gn_linear *lin, gn_linear_method method, const gn_cancel *cancel, gn_err *err)
 {
     if (method != GN_LINEAR_EULER && method != GN_LINEAR_EXACT)
         return gn_fail(err, GN_EINVAL, "method must be euler or exact, got %d", (int)method);
@@ -288,7 +334,21 @@ int gn_linear_prepare(gn_linear *lin, gn_linear_method method, gn_err *err)
         gsl_matrix_set_identity(Q);
         gsl_matrix_scale(Q, a);
     } else {
-        int st = exact_propagator(lin, P, Q, err);
+        /* about 20 products of 2n×2n matrices (the Taylor terms and up to
+         * log2(1e10) squarings), 2·(2n)^3 each */
+        double nd = (double)n, flops = 20 * 16 * nd * nd * nd;
+        int st;
+        if (!gn_child_wanted(cancel, flops)) {
+            st = exact_propagator(lin, P, Q, err);
+        } else {
+            prop_job j = {lin, P, Q, GN_OK, {0}};
+            gn_region out[3] = {gn_region_matrix(P), gn_region_matrix(Q), {&j, sizeof j}};
+            st = gn_child_run(prop_job_run, &j, out, 3, cancel, "linear:run (the exact propagator)", err);
+            if (!st && j.rc) {
+                st = j.rc;
+                if (err) *err = j.err;
+            }
+        }
         if (st) {
             gsl_matrix_free(P);
             gsl_matrix_free(Q);
@@ -301,6 +361,13 @@ int gn_linear_prepare(gn_linear *lin, gn_linear_method method, gn_err *err)
 }
 
 /* ---- running ------------------------------------------------------------------ */
+
+/* Work between polls of a run: a panel of the input term's product
+ * (flops at GEMM speed, tens of milliseconds), and steps whose
+ * matrix-vector products (bound by memory, a few GFLOP/s) add up to
+ * STEP_POLL flops. */
+#define RUN_PANEL ((double)(1u << 30))
+#define STEP_POLL ((double)(1u << 26))
 
 int gn_linear_run(gn_linear *lin, const gsl_matrix *h, const gsl_vector *v0,
                   gn_linear_method method, gsl_matrix *v, gn_cancel cancel,
@@ -321,21 +388,43 @@ int gn_linear_run(gn_linear *lin, const gsl_matrix *h, const gsl_vector *v0,
             if (!isfinite(gsl_vector_get(v0, i)))
                 return gn_fail(err, GN_EINVAL, "v0(%zu) is not finite", i + 1);
     }
-    int st = gn_linear_prepare(lin, method, err);
+    const gn_cancel *cc = cancel.stop || cancel.poll ? &cancel : NULL;
+    int st = gn_linear_prepare(lin, method, cc, err);
     if (st) return st;
     const gsl_matrix *P = lin->P[method], *Q = lin->Q[method];
     size_t T = h->size1;
+    double nd = (double)n;
 
-    /* The input term of every step at once (one GEMM, V = H Qᵀ), then the
-     * sequential part adds P v_{t−1} row by row. */
+    /* The input term of every step at once (V = H Qᵀ), then the sequential
+     * part adds P v_{t−1} row by row.  A product of more than RUN_PANEL
+     * flops goes in panels of rows of H with a poll before each (the same
+     * entries: each row's products are unchanged). */
     if (method == GN_LINEAR_EULER) {
         gsl_matrix_memcpy(v, h);
         gsl_matrix_scale(v, lin->dt / lin->tau);
-    } else {
+    } else if (2 * nd * nd * (double)T <= RUN_PANEL) {
         gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, h, Q, 0.0, v);
+    } else {
+        size_t rb = (size_t)(RUN_PANEL / (2 * nd * nd));
+        if (rb < 1) rb = 1;
+        for (size_t r0 = 0; r0 < T; r0 += rb) {
+            if (gn_cancel_check(&cancel))
+                return gn_fail(err, GN_EINTR, "interrupted in the input term, after %zu of %zu steps", r0, T);
+            size_t rr = T - r0 < rb ? T - r0 : rb;
+            gsl_matrix_const_view hp = gsl_matrix_const_submatrix(h, r0, 0, rr, n);
+            gsl_matrix_view vp = gsl_matrix_submatrix(v, r0, 0, rr, n);
+            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &hp.matrix, Q, 0.0, &vp.matrix);
+        }
+    }
+    /* a poll every 256 steps, or every STEP_POLL flops of a network of
+     * more than 362 units (one step streams P: at n = 4000, 128 MB) */
+    size_t every = 256;
+    if (2 * nd * nd * 256 > STEP_POLL) {
+        every = (size_t)(STEP_POLL / (2 * nd * nd));
+        if (every < 1) every = 1;
     }
     for (size_t t = 0; t < T; t++) {
-        if ((t & 255) == 0 && gn_cancel_check(&cancel))
+        if (t % every == 0 && gn_cancel_check(&cancel))
             return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", t, T);
         gsl_vector_view vt = gsl_matrix_row(v, t);
         if (t == 0) {

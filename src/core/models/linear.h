@@ -56,17 +56,28 @@ int gn_linear_eig(const gn_linear *lin, gsl_vector *re, gsl_vector *im,
 
 /* Fixed point for a constant input: solves (I − M) v = h (n each).  GN_ENUM
  * when I − M is singular (M has an eigenvalue 1: an integrating mode, so no
- * unique fixed point). */
-int gn_linear_fixed(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, gn_err *err);
+ * unique fixed point).  cancel may be NULL; with one, an LU decomposition
+ * of more than gn_child_min_flops() runs in a child process that Ctrl-C
+ * kills (GN_EINTR after exactly two polls; v bit for bit the one computed
+ * here); a smaller one never polls. */
+int gn_linear_fixed(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, const gn_cancel *cancel,
+                    gn_err *err);
 
 /* Computes (if not cached) the propagators of method: afterwards
- * lin->P[method] and lin->Q[method] hold them. */
-int gn_linear_prepare(gn_linear *lin, gn_linear_method method, gn_err *err);
+ * lin->P[method] and lin->Q[method] hold them.  The exact pair (a 2n×2n
+ * matrix exponential) runs in a child process, like gn_linear_fixed's
+ * solve, when cancel is set and it is large (about 320 n^3 flops at or
+ * above gn_child_min_flops()); a stopped one caches nothing. */
+int gn_linear_prepare(gn_linear *lin, gn_linear_method method, const gn_cancel *cancel, gn_err *err);
 
 /* Runs T = h->size1 steps from v0 (n, NULL: zero).  Row t of h is the input
  * held during step t; row t of v (T×n) is the state after step t, so row 1
  * is one step after v0 (which is not stored).  GN_EINVAL on shape
- * mismatches or non-finite h/v0; GN_EINTR when cancel is raised.  An
+ * mismatches or non-finite h/v0; GN_EINTR when cancel is raised: polled
+ * every 256 steps (every 2^26 flops of matrix-vector products for a network
+ * of more than 362 units), before each panel of rows of an input term H Qᵀ
+ * of more than 2^30 flops (the same numbers as one product), and through
+ * gn_linear_prepare for the propagators.  An
  * unstable network (some Re λ > 1) grows without bound and may reach Inf
  * in v: callers check (the Lua binding raises, naming the cause). */
 int gn_linear_run(gn_linear *lin, const gsl_matrix *h, const gsl_vector *v0,

@@ -358,7 +358,11 @@ struct gn_rnn_work {
     /* cancellation (see poll_due): polled by the calling thread only */
     const gn_cancel *cancel;
     size_t chunk;      /* steps between poll points; 0: this pass never polls */
-    size_t P;          /* the pass's length in steps: T forward, 2T with a backward pass */
+    size_t steps;      /* the pass's length in steps: T forward, 2T with a backward pass */
+    size_t P;          /* its length in poll units: steps, plus the tail's when it polls */
+    int tail;          /* the weight-gradient products after the backward loop poll between
+                        * blocks (see tail_blocks) */
+    int tail_split;    /* ... and split a large GEMM into blocks of rows (and of steps) */
     size_t npoll;      /* poll points done in this pass */
     size_t stop_t;     /* step at which the pass stopped (0: ran to the end) */
     atomic_size_t done1;   /* steps slice 1's thread has finished */
@@ -689,6 +693,115 @@ static void roll_bad(slice *s, const double *xt, size_t t, size_t n)
     }
 }
 
+/* ---- the tail: weight-gradient products after the backward loop ----------------
+ * With n > GA_STEP_MAX_N the weight gradient is one GEMM over all steps, and
+ * hf's per-trial squares (JOB_GRADSQ) are two GEMMs per trial: single BLAS
+ * calls of seconds in a large pass, which no poll inside the step loop can
+ * interrupt.  When the tail of the whole batch has TAIL_MIN_FLOPS or more
+ * (and the pass polls at all), it runs as a list of blocks with a poll
+ * point between blocks: the per-trial products trial by trial, and, for a
+ * network above SPLIT_MIN_N units, each GEMM cut into blocks of rows of its
+ * result (and, when even ROW_MIN rows over all steps are too much work,
+ * into ranges of steps accumulated in turn) of about BLOCK_FLOPS each.
+ * Cutting rows leaves every entry's sum over steps as it was; cutting steps
+ * regroups it (rounding-level differences), which only very long passes of
+ * large networks do.  Smaller passes, and every network of up to
+ * SPLIT_MIN_N units, compute exactly what they did before: the same calls.
+ * The tail adds tail poll units to the pass (w->P): their number, like
+ * every other count of polls, depends only on the whole batch's sizes. */
+#define TAIL_MIN_FLOPS ((double)(1u << 31))
+#define BLOCK_FLOPS ((double)(1u << 28))
+#define SPLIT_MIN_N 512
+#define ROW_MIN 64
+#define STEPS_MIN 512
+
+/* One C (m×N) = alpha·Aᵀ B with A K×m and B K×N (row-major, strided),
+ * done as nr × nk blocks: rows of C by rb, steps by kb. */
+typedef struct {
+    size_t m, N, K, rb, kb, nr, nk;
+} gemm_plan;
+
+static gemm_plan plan_gemm(size_t m, size_t N, size_t K, int split)
+{
+    gemm_plan p = {m, N, K, m, K, 1, 1};
+    if (!split || m == 0 || N == 0 || K == 0) return p;
+    double want = BLOCK_FLOPS / (2.0 * (double)N * (double)K);
+    size_t rb = want >= (double)m ? m : want < ROW_MIN ? ROW_MIN : (size_t)want;
+    if (rb > m) rb = m;
+    p.rb = rb;
+    p.nr = (m + rb - 1) / rb;
+    double per_step = 2.0 * (double)rb * (double)N;
+    if (per_step * (double)K > 2 * BLOCK_FLOPS) {
+        double kw = BLOCK_FLOPS / per_step;
+        size_t kb = kw < STEPS_MIN ? STEPS_MIN : (size_t)kw;
+        if (kb < K) {
+            p.kb = kb;
+            p.nk = (K + kb - 1) / kb;
+        }
+    }
+    return p;
+}
+
+/* Block b (0 <= b < nr·nk) of the plan: ranges of steps outermost, so that
+ * the first range writes C (beta 0) and later ones add to it.  A plan of
+ * one block is the single GEMM. */
+static void gemm_block(const gemm_plan *p, size_t b, double alpha, const double *A, size_t lda,
+                       const double *Bm, size_t ldb, double *C, size_t ldc)
+{
+    size_t kk = b / p->nr, rr = b % p->nr;
+    size_t r0 = rr * p->rb, k0 = kk * p->kb;
+    size_t rows = p->m - r0 < p->rb ? p->m - r0 : p->rb, steps = p->K - k0 < p->kb ? p->K - k0 : p->kb;
+    GEMM(RM, TR, NT, (int)rows, (int)p->N, (int)steps, alpha, A + k0 * lda + r0, (int)lda, Bm + k0 * ldb,
+         (int)ldb, kk ? 1.0 : 0.0, C + r0 * ldc, (int)ldc);
+}
+
+/* The tail's plans for Bs trials: the one weight-gradient GEMM (g1 over all
+ * Bs·T rows; JOB_GRAD and JOB_GV with n > GA_STEP_MAX_N), or per trial the
+ * recurrent (g1) and readout (g2) products of JOB_GRADSQ.  Returns the
+ * number of blocks (0: no tail). */
+static size_t tail_plans(const gn_rnn_work *w, size_t Bs, int split, gemm_plan *g1, gemm_plan *g2)
+{
+    size_t n = w->n, no = w->nout, la = w->la, T = w->T;
+    if (w->job == JOB_GRADSQ) {
+        *g1 = plan_gemm(n, la, T, split);
+        *g2 = plan_gemm(no, la, T, split);
+        return Bs * (g1->nr * g1->nk + g2->nr * g2->nk);
+    }
+    if ((w->job == JOB_GRAD || w->job == JOB_GV) && n > GA_STEP_MAX_N) {
+        *g1 = plan_gemm(n, la, T * Bs, split);
+        return g1->nr * g1->nk;
+    }
+    return 0;
+}
+
+/* Decides, for the whole batch, whether the tail is split (by sizes alone,
+ * so that the numbers never depend on whether a cancellation is set) and
+ * whether it polls (when the pass polls), and returns its poll units (0
+ * when it does not poll). */
+static size_t tail_units(gn_rnn_work *w)
+{
+    w->tail = w->tail_split = 0;
+    gemm_plan g1, g2;
+    if (!tail_plans(w, w->B, 0, &g1, &g2)) return 0;
+    double n = (double)w->n, la = (double)w->la, TB = (double)w->T * (double)w->B;
+    double flops = 2 * n * la * TB;
+    if (w->job == JOB_GRADSQ) flops = 2 * (n + (double)w->nout) * la * TB;
+    if (flops < TAIL_MIN_FLOPS) return 0;
+    w->tail_split = w->n > SPLIT_MIN_N;
+    if (!w->chunk) return 0;
+    w->tail = 1;
+    return tail_plans(w, w->B, w->tail_split, &g1, &g2) * w->chunk;
+}
+
+/* Called by slice s after block i of its u blocks: the poll point(s) of
+ * that much of the tail; nonzero when the pass stops. */
+static int tail_gate(gn_rnn_work *w, slice *s, size_t i, size_t u)
+{
+    if (!w->tail || i + 1 >= u) return 0;
+    size_t X = w->P - w->steps;
+    return step_gate(w, s, w->steps + (size_t)((double)(i + 1) * (double)X / (double)u));
+}
+
 /* Forward pass over one slice; also Σ mask·err² and dL/dy when the batch has
  * targets (M⁻¹ in w->Minv).  Everything per step touches only that step's
  * rows, which stay in cache. */
@@ -784,13 +897,14 @@ static void scatter_grad(gn_rnn_work *w, const double *GA, const double *GO, dou
 
 /* After a backward pass: each trial's own weight gradient from its rows of
  * the traces (one GEMM over the T steps per trial, strided through the
- * time-major blocks), summed into GA / GO for the batch gradient, and the
- * squares of every trial's gradient summed into sq (flat order). */
-static void per_trial(gn_rnn_work *w, slice *s, double *sq)
+ * time-major blocks; in blocks with polls between them when large, see
+ * tail_plans), summed into GA / GO for the batch gradient, and the squares
+ * of every trial's gradient summed into sq (flat order).  Nonzero when the
+ * pass stopped. */
+static int per_trial(gn_rnn_work *w, slice *s, double *sq)
 {
-    size_t n = w->n, no = w->nout, la = w->la, ld = w->ld, Bs = s->Bs, T = w->T;
+    size_t n = w->n, no = w->nout, la = w->la, ld = w->ld, Bs = s->Bs;
     size_t SA = Bs * la, SD = Bs * ld, off[7];
-    int lda = (int)SD, ldr = (int)SA;
     double a = w->alpha;
     gn_rnn_param_offsets(w->net, off);
     memset(s->GA, 0, n * la * sizeof(double));
@@ -798,26 +912,34 @@ static void per_trial(gn_rnn_work *w, slice *s, double *sq)
     memset(s->GA2, 0, n * la * sizeof(double));
     memset(s->GO2, 0, no * la * sizeof(double));
     memset(s->X02, 0, n * sizeof(double));
+    gemm_plan g1, g2;
+    size_t u = tail_plans(w, Bs, w->tail_split, &g1, &g2), b1 = g1.nr * g1.nk, b2 = g2.nr * g2.nk, i = 0;
     for (size_t k = 0; k < Bs; k++) {
         /* δx_t (block t−1) against RA_{t−1}; dy_t (tail of block t) against RA_t */
-        GEMM(RM, TR, NT, (int)n, (int)la, (int)T, a, s->DA + k * ld, lda, s->RA + k * la, ldr, 0.0,
-             s->GK, (int)la);
-        GEMM(RM, TR, NT, (int)no, (int)la, (int)T, 1.0, s->DA + SD + n + k * ld, lda,
-             s->RA + SA + k * la, ldr, 0.0, s->GOK, (int)la);
-        for (size_t i = 0; i < n * la; i++) {
-            double v = s->GK[i];
-            s->GA[i] += v;
-            s->GA2[i] += v * v;
+        for (size_t b = 0; b < b1; b++, i++) {
+            gemm_block(&g1, b, a, s->DA + k * ld, SD, s->RA + k * la, SA, s->GK, la);
+            if (tail_gate(w, s, i, u)) return 1;
         }
-        for (size_t i = 0; i < no * la; i++) {
-            double v = s->GOK[i];
-            s->GO[i] += v;
-            s->GO2[i] += v * v;
+        for (size_t b = 0; b < b2; b++, i++) {
+            gemm_block(&g2, b, 1.0, s->DA + SD + n + k * ld, SD, s->RA + SA + k * la, SA, s->GOK, la);
+            if (b + 1 < b2 && tail_gate(w, s, i, u)) return 1;
         }
-        for (size_t i = 0; i < n; i++) s->X02[i] += s->D0[k * n + i] * s->D0[k * n + i];
+        for (size_t j = 0; j < n * la; j++) {
+            double v = s->GK[j];
+            s->GA[j] += v;
+            s->GA2[j] += v * v;
+        }
+        for (size_t j = 0; j < no * la; j++) {
+            double v = s->GOK[j];
+            s->GO[j] += v;
+            s->GO2[j] += v * v;
+        }
+        for (size_t j = 0; j < n; j++) s->X02[j] += s->D0[k * n + j] * s->D0[k * n + j];
+        if (tail_gate(w, s, i - 1, u)) return 1;
     }
     scatter_grad(w, s->GA2, s->GO2, sq);
     memcpy(sq + off[5], s->X02, n * sizeof(double));
+    return 0;
 }
 
 /* Backward pass over one slice from dL/dy in the tails of s->DA (plus, when
@@ -832,7 +954,6 @@ static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *in
     int act = net->act;
     size_t off[7];
     gn_rnn_param_offsets(net, off);
-    int TB = (int)(T * Bs);
 
     for (size_t k = 0; k < Bs; k++) memset(s->DA + T * SD + k * ld, 0, n * sizeof(double));
     for (size_t t = T; t >= 1; t--) {
@@ -864,9 +985,14 @@ static void slice_backward(gn_rnn_work *w, slice *s, double *g, const double *in
     /* all steps at once: [dW | dWin | db] = α Dᵀ RA[0..T−1]; the readout's
      * part (GO) was summed step by step in the forward pass */
     if (w->job == JOB_GRADSQ) {
-        per_trial(w, s, s == &w->s[0] ? w->outsq : s->sq);
+        if (per_trial(w, s, s == &w->s[0] ? w->outsq : s->sq)) return;
     } else if (n > GA_STEP_MAX_N) {
-        GEMM(RM, TR, NT, (int)n, (int)la, TB, a, s->DA, (int)ld, s->RA, (int)la, 0.0, s->GA, (int)la);
+        gemm_plan g1, g2;
+        size_t u = tail_plans(w, Bs, w->tail_split, &g1, &g2);
+        for (size_t b = 0; b < u; b++) {
+            gemm_block(&g1, b, a, s->DA, ld, s->RA, la, s->GA, la);
+            if (tail_gate(w, s, b, u)) return;
+        }
     }
     scatter_grad(w, s->GA, s->GO, g);
 }
@@ -972,11 +1098,12 @@ static void run_job(gn_rnn_work *w)
     w->stop_t = 0;
     atomic_store(&w->done1, 0);
     atomic_store(&w->abort1, 0);
-    w->P = w->job == JOB_FWD ? w->T : 2 * w->T;
+    w->steps = w->P = w->job == JOB_FWD ? w->T : 2 * w->T;
     w->chunk = chunk_steps(w);
+    w->P += tail_units(w);
     pthread_t th;
     int spawned = two && pthread_create(&th, NULL, thread_main, w) == 0;
-    if (two && !spawned) w->chunk = 0;   /* serial: no progress to wait for */
+    if (two && !spawned) w->chunk = w->tail = 0;   /* serial: no progress to wait for */
     slice_job(w, 0);
     poll_rest(w, spawned);
     if (spawned) pthread_join(th, NULL);
@@ -1064,6 +1191,14 @@ static void seed_noise(gn_rnn_work *w, const gn_batch *bat, gsl_rng *rng)
     }
 }
 
+/* The message of a pass stopped at poll unit w->stop_t. */
+static int stop_error(const gn_rnn_work *w, gn_err *err)
+{
+    if (w->stop_t < w->steps)
+        return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->steps);
+    return gn_fail(err, GN_EINTR, "interrupted in the weight-gradient products, after all %zu steps", w->steps);
+}
+
 static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
                        int job, double *loss, double *grad, gn_err *err)
 {
@@ -1079,7 +1214,7 @@ static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, g
     w->rolled = 0;
     run_job(w);
     if (w->stop_t)
-        return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->P);
+        return stop_error(w, err);
     w->valid = 1;
     if (need) {
         double l = w->s[0].loss + (w->nth > 1 && w->s[1].Bs ? w->s[1].loss : 0);
@@ -1145,6 +1280,6 @@ int gn_rnn_gv(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, const doub
     w->sdamp = sdamp; w->out = gv; w->job = JOB_GV;
     run_job(w);
     /* a stop leaves the forward traces as they were: another product may follow */
-    if (w->stop_t) return gn_fail(err, GN_EINTR, "interrupted at step %zu of %zu", w->stop_t, w->P);
+    if (w->stop_t) return stop_error(w, err);
     return GN_OK;
 }

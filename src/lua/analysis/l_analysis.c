@@ -331,7 +331,8 @@ static int l_similarity(lua_State *L)
         donepca(box);
         lg_errorf(L, "similarity: k must be at most %zu (the number of components), got %lld", kk, (long long)k);
     }
-    int st = gn_similarity_pca(p, (size_t)k, S, &e);
+    gn_cancel cc = lg_cancel();   /* a large product runs in a child that Ctrl-C kills */
+    int st = gn_similarity_pca(p, (size_t)k, S, &cc, &e);
     donepca(box);
     lua_pop(L, 1);   /* the box: S is the result */
     if (st) analysis_error(L, "similarity", &e, X, NULL);

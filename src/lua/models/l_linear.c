@@ -113,10 +113,14 @@ static void check_run(lua_State *L, const gn_linear *lin, const gsl_matrix *h, c
             if (isfinite(x)) continue;
             gsl_vector *re = gsl_vector_alloc(n), *im = gsl_vector_alloc(n);
             gn_err e = {0};
-            int got = re && im && gn_linear_eig(lin, re, im, NULL, NULL, NULL, NULL, NULL, &e) == GN_OK;
+            /* a large decomposition in a child that Ctrl-C kills */
+            gn_cancel c = lg_cancel();
+            int est = re && im ? gn_linear_eig(lin, re, im, NULL, NULL, NULL, NULL, &c, &e) : GN_ENOMEM;
+            int got = est == GN_OK;
             double lmax = got ? gsl_vector_get(re, 0) : NAN;
             if (re) gsl_vector_free(re);
             if (im) gsl_vector_free(im);
+            if (est == GN_EINTR) lg_coreerror(L, "linear:run", &e);
             double hmax = 0;
             for (size_t a = 0; a < h->size1; a++)
                 for (size_t b = 0; b < n; b++) hmax = fmax(hmax, fabs(gsl_matrix_get(h, a, b)));
@@ -207,7 +211,8 @@ static int linear_fixed(lua_State *L)
     if (!lua_isnil(L, 2)) lg_readvector(L, 2, &h.vector, LG_VEC_SCALAR, "linear:fixed", "h");
     gsl_vector_view v = gsl_matrix_column(lg_newmatrix(L, n, 1), 0);
     gn_err e = {0};
-    if (gn_linear_fixed(u->lin, &h.vector, &v.vector, &e)) return lg_coreerror(L, "linear:fixed", &e);
+    gn_cancel c = lg_cancel();   /* a large solve runs in a child that Ctrl-C kills */
+    if (gn_linear_fixed(u->lin, &h.vector, &v.vector, &c, &e)) return lg_coreerror(L, "linear:fixed", &e);
     return 1;
 }
 
