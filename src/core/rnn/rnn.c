@@ -361,7 +361,7 @@ struct gn_rnn_work {
     size_t steps;      /* the pass's length in steps: T forward, 2T with a backward pass */
     size_t P;          /* its length in poll units: steps, plus the tail's when it polls */
     int tail;          /* the weight-gradient products after the backward loop poll between
-                        * blocks (see tail_blocks) */
+                        * blocks (see tail_plans) */
     int tail_split;    /* ... and split a large GEMM into blocks of rows (and of steps) */
     size_t npoll;      /* poll points done in this pass */
     size_t stop_t;     /* step at which the pass stopped (0: ran to the end) */
