@@ -93,6 +93,23 @@ static mat mk(gsl_rng *g, size_t r, size_t c, double nanfrac)
     return m;
 }
 
+/* mat_reduce.c's sum of squares written out: pairwise down to leaves of
+ * at most 256, each 8 lane sums combined pairwise plus its tail in order. */
+static double ref_sumsq(const double *x, size_t n, double m)
+{
+    if (n <= 256) {
+        double s[8] = {0};
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8)
+            for (int k = 0; k < 8; k++) { double d = x[j + k] - m; s[k] += d * d; }
+        double t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        for (; j < n; j++) { double d = x[j] - m; t += d * d; }
+        return t;
+    }
+    size_t h = (n / 2) & ~(size_t)7;
+    return ref_sumsq(x, h, m) + ref_sumsq(x + h, n - h, m);
+}
+
 static void rm(mat *m) { gsl_matrix_free(m->parent); }
 
 int main(void)
@@ -274,6 +291,25 @@ int main(void)
     gn_mat_reduce(&ov.matrix, &iv.matrix, l, 0, GN_MAT_MAXR, NULL, &e);
     CHECK(v != v && vi == 99991, "a NaN anywhere wins, at its first place (at %g)", vi);
     gsl_matrix_free(l);
+
+    /* norm: the pairwise sum of squares (leaves four at a time with
+     * AVX-512), bit for bit the scalar tree, for lengths around every leaf
+     * and subtree boundary and up to a poll piece (2^20) and past it */
+    size_t nlen[] = {1, 9, 255, 256, 257, 1023, 1024, 1025, 2047, 4099, 16383, 16384, 16385, 16392,
+                     32775, 100003, 1048576, 1048577, 2500001};
+    int badn = 0;
+    for (size_t k = 0; k < sizeof nlen / sizeof nlen[0]; k++) {
+        size_t n = nlen[k];
+        gsl_matrix *x = gsl_matrix_alloc(1, n);
+        /* magnitudes over 16 decades, so that a different order of the additions shows */
+        for (size_t i = 0; i < n; i++) x->data[i] = gsl_ran_gaussian(g, 1.0) * pow(10, 16 * gsl_rng_uniform(g) - 8);
+        double nv;
+        gsl_matrix_view nov = gsl_matrix_view_array(&nv, 1, 1);
+        gn_mat_reduce(&nov.matrix, NULL, x, 0, GN_MAT_NORM, NULL, &e);
+        badn += !same(nv, sqrt(ref_sumsq(x->data, n, 0)));   /* past 2^20: pieces of the same tree */
+        gsl_matrix_free(x);
+    }
+    CHECK(badn == 0, "norm: the pairwise sum of squares bit for bit, lengths 1 to 2500001 (%d)", badn);
 
     /* transposes: whole 32×32 blocks and ragged edges, views, against GSL */
     size_t shapes[][2] = {{1, 1}, {1, 100}, {100, 1}, {31, 33}, {32, 32}, {64, 96}, {70, 45}, {1000, 1000}};

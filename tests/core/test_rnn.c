@@ -232,6 +232,66 @@ static void test_adapt(gsl_rng *rng)
     gn_rnn_free(big); gn_rnn_free(small); gn_rnn_free(wider); gn_rnn_free(other);
 }
 
+/* gn_rnn_forward_y: the outputs and the loss of gn_rnn_forward bit for bit
+ * (each activation, 1 and 2 threads, with noise from the same seed, a
+ * one-step trial), y only from gn_rnn_work_trace afterwards, and the same
+ * first non-finite state named for a diverging net. */
+static void test_forward_y(gsl_rng *rng)
+{
+    size_t ni = 2, no = 3, B = 5, Ts[2] = { 17, 1 };
+    for (int act = 0; act < 3; act++)
+        for (int nth = 1; nth <= 2; nth++)
+            for (int q = 0; q < 2; q++) {
+                size_t T = Ts[q];
+                gn_rnn *net = make_net(7, ni, no, act, rng);
+                net->noise = act == 1 ? 0.3 : 0;
+                gn_batch *bat = make_batch(B, T, ni, no, 1, rng);
+                gn_rnn_work *wf = gn_rnn_work_alloc(net, B, T, nth, NULL), *wy = gn_rnn_work_alloc(net, B, T, nth, NULL);
+                gsl_rng *r1 = gsl_rng_alloc(gsl_rng_mt19937), *r2 = gsl_rng_alloc(gsl_rng_mt19937);
+                gsl_rng_set(r1, 9); gsl_rng_set(r2, 9);
+                double lf = 0, ly = 1;
+                gn_err e = {0};
+                int s1 = gn_rnn_forward(net, bat, wf, r1, &lf, &e), s2 = gn_rnn_forward_y(net, bat, wy, r2, &ly, &e);
+                gsl_matrix *y1 = gsl_matrix_alloc(T, no), *y2 = gsl_matrix_alloc(T, no), *r = gsl_matrix_alloc(T, 7);
+                int same = s1 == GN_OK && s2 == GN_OK && memcmp(&lf, &ly, sizeof lf) == 0;
+                for (size_t k = 0; k < B && same; k++) {
+                    gn_rnn_work_trace(wf, k, NULL, NULL, y1, &e);
+                    same = gn_rnn_work_trace(wy, k, NULL, NULL, y2, &e) == GN_OK &&
+                           memcmp(y1->data, y2->data, T * no * sizeof(double)) == 0;
+                }
+                CHECK(same, "forward_y, %s, %d thread(s), T=%zu%s: outputs and loss bit for bit", gn_act_name(act),
+                      nth, T, net->noise > 0 ? ", noise" : "");
+                if (q == 0 && nth == 2)
+                    CHECK(gn_rnn_work_trace(wy, 0, NULL, r, NULL, &e) == GN_EINVAL && strstr(e.msg, "outputs only"),
+                          "%s: after forward_y, r is refused: %s", gn_act_name(act), e.msg);
+                gsl_matrix_free(y1); gsl_matrix_free(y2); gsl_matrix_free(r);
+                gsl_rng_free(r1); gsl_rng_free(r2);
+                gn_rnn_work_free(wf); gn_rnn_work_free(wy); gn_batch_free(bat); gn_rnn_free(net);
+            }
+    /* a diverging relu net: the same first non-finite state (trial, step, unit) either way */
+    size_t n = 6, T = 30;
+    B = 4;
+    gn_rnn *net = make_net(n, ni, no, GN_ACT_RELU, rng);
+    gsl_matrix_scale(net->W, 40);
+    gn_batch *bat = make_batch(B, T, ni, no, 0, rng);
+    for (size_t t = 0; t < T; t++)   /* trial 2 (k = 1) is driven hard from step 12 */
+        for (size_t j = 0; j < ni; j++) bat->u[(t * B + 1) * ni + j] = t >= 11 ? 1e300 : 0;
+    for (int nth = 1; nth <= 2; nth++) {
+        gn_rnn_work *wf = gn_rnn_work_alloc(net, B, T, nth, NULL), *wy = gn_rnn_work_alloc(net, B, T, nth, NULL);
+        size_t k1 = 0, t1 = 0, i1 = 0, k2 = 9, t2 = 9, i2 = 9;
+        int q1 = -1, q2 = -2;
+        double v1 = 0, v2 = 1;
+        gn_rnn_forward(net, bat, wf, NULL, NULL, NULL);
+        gn_rnn_forward_y(net, bat, wy, NULL, NULL, NULL);
+        int f1 = gn_rnn_work_finite(wf, &k1, &t1, &i1, &q1, &v1), f2 = gn_rnn_work_finite(wy, &k2, &t2, &i2, &q2, &v2);
+        CHECK(!f1 && !f2 && k1 == k2 && t1 == t2 && i1 == i2 && q1 == q2 && (v1 == v2 || (v1 != v1 && v2 != v2)),
+              "%d thread(s): a diverging net's first non-finite state, trial %zu step %zu unit %zu (%s %g), as after "
+              "the full pass (trial %zu step %zu unit %zu)", nth, k2 + 1, t2, i2 + 1, q2 ? "y" : "x", v2, k1 + 1, t1, i1 + 1);
+        gn_rnn_work_free(wf); gn_rnn_work_free(wy);
+    }
+    gn_batch_free(bat); gn_rnn_free(net);
+}
+
 /* Gv against (2/M)(J_yᵀ diag(m) J_y + s J_rᵀ J_r) v with J by central
  * differences of the naive implementation. */
 static void test_gv(gsl_rng *rng, int act, double sdamp)
@@ -705,6 +765,7 @@ int main(void)
     }
     test_threads(rng);
     test_adapt(rng);
+    test_forward_y(rng);
     test_noise(rng);
     test_large_n(rng);
     test_errors(rng);

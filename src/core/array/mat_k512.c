@@ -277,6 +277,61 @@ int gn_k512_transpose32(double *t, size_t tt, const double *m, size_t mt)
     return 1;
 }
 
+/* The leaf's value from its 8 lane sums and its tail (as psumsq does). */
+T512 static double leaf_finish(__m512d acc, const double *x, size_t j, size_t n, double m)
+{
+    double s[8];
+    _mm512_storeu_pd(s, acc);
+    double t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    for (; j < n; j++) {
+        double d = x[j] - m;
+        t += d * d;
+    }
+    return t;
+}
+
+#define SQSTEP(acc, p, j)                                            \
+    do {                                                             \
+        __m512d d_ = _mm512_sub_pd(_mm512_loadu_pd((p) + (j)), mm);  \
+        acc = _mm512_add_pd(acc, _mm512_mul_pd(d_, d_));             \
+    } while (0)
+
+T512 static void sumsq_leaves4(const double *x, const size_t *st, const size_t *ln, size_t k, double m,
+                               double *out)
+{
+    __m512d mm = _mm512_set1_pd(m);
+    const double *p[4];
+    size_t e[4], lo = (size_t)-1;
+    __m512d a[4];
+    for (size_t q = 0; q < 4; q++) {
+        size_t qq = q < k ? q : 0;   /* fewer than four: repeat the first (ignored) */
+        p[q] = x + st[qq];
+        e[q] = ln[qq] & ~(size_t)7;
+        if (e[q] < lo) lo = e[q];
+        a[q] = _mm512_setzero_pd();
+    }
+    size_t j = 0;
+    for (; j < lo; j += 8) {
+        _mm_prefetch((const char *)(p[3] + j + 256), _MM_HINT_T0);
+        SQSTEP(a[0], p[0], j);
+        SQSTEP(a[1], p[1], j);
+        SQSTEP(a[2], p[2], j);
+        SQSTEP(a[3], p[3], j);
+    }
+    for (size_t q = 0; q < k && q < 4; q++) {
+        size_t jq = j;
+        for (; jq < e[q]; jq += 8) SQSTEP(a[q], p[q], jq);
+        out[q] = leaf_finish(a[q], p[q], jq, ln[q], m);
+    }
+}
+
+int gn_k512_sumsq_leaves(const double *x, const size_t *start, const size_t *len, size_t k, double m,
+                         double *out)
+{
+    for (size_t q = 0; q < k; q += 4) sumsq_leaves4(x, start + q, len + q, k - q, m, out + q);
+    return 1;
+}
+
 #else   /* not x86-64: the scalar loops everywhere */
 
 int gn_k512_binary(double *o, const double *x, size_t sx, const double *y, size_t sy, size_t n,
@@ -308,6 +363,12 @@ int gn_k512_extreme(const double *x, size_t n, int max, double *v, size_t *at)
 int gn_k512_transpose32(double *t, size_t tt, const double *m, size_t mt)
 {
     (void)t, (void)tt, (void)m, (void)mt;
+    return 0;
+}
+int gn_k512_sumsq_leaves(const double *x, const size_t *start, const size_t *len, size_t k, double m,
+                         double *out)
+{
+    (void)x, (void)start, (void)len, (void)k, (void)m, (void)out;
     return 0;
 }
 #endif

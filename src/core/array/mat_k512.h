@@ -22,6 +22,12 @@ int gn_k512_axpy(double *o, double alpha, const double *y, size_t n);
 /* The first largest (max) or smallest element of x[0..n), or the first
  * NaN: its value and 0-based position (n >= 32). */
 int gn_k512_extreme(const double *x, size_t n, int max, double *v, size_t *at);
+/* out[q] = Σ (x[i] − m)² over leaf q, i = start[q] .. start[q]+len[q]−1
+ * (len[q] <= 256), for q < k: a pairwise sum's leaves, each as mat_reduce.c's
+ * psumsq leaf sums it (8 lane sums, combined pairwise, then the tail in
+ * order), four leaves side by side. */
+int gn_k512_sumsq_leaves(const double *x, const size_t *start, const size_t *len, size_t k, double m,
+                         double *out);
 /* The 32×32 block at t (row stride tt) = the transpose of the one at m
  * (row stride mt); no overlap. */
 int gn_k512_transpose32(double *t, size_t tt, const double *m, size_t mt);

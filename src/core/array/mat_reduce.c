@@ -29,7 +29,7 @@ static double psum(const double *x, size_t n)
 }
 
 /* Σ (x - m)² over a run, same scheme. */
-static double psumsq(const double *x, size_t n, double m)
+static double psumsq_c(const double *x, size_t n, double m)
 {
     if (n <= 256) {
         double s[8] = {0};
@@ -41,7 +41,53 @@ static double psumsq(const double *x, size_t n, double m)
         return t;
     }
     size_t h = (n / 2) & ~(size_t)7;
-    return psumsq(x, h, m) + psumsq(x + h, n - h, m);
+    return psumsq_c(x, h, m) + psumsq_c(x + h, n - h, m);
+}
+
+/* The same tree with its leaves summed by the AVX-512 kernel, four leaves
+ * side by side with a prefetch ahead of them (the SSE2 loop, a leaf at a
+ * time, left norm of 10^6 elements at 0.15 ms against NumPy's 0.12; this:
+ * 0.12).  Subtrees of at most SQ_SUB elements (at most SQ_LEAVES leaves,
+ * each of more than 120) are cut into leaves, summed, then combined in the
+ * tree's order: bit for bit psumsq_c. */
+#define SQ_SUB 16384
+#define SQ_LEAVES 160
+
+static size_t sq_leaves(size_t n, size_t off, size_t *st, size_t *ln, size_t k)
+{
+    if (n <= 256) { st[k] = off; ln[k] = n; return k + 1; }
+    size_t h = (n / 2) & ~(size_t)7;
+    k = sq_leaves(h, off, st, ln, k);
+    return sq_leaves(n - h, off + h, st, ln, k);
+}
+
+static double sq_combine(size_t n, const double *v, size_t *k)
+{
+    if (n <= 256) return v[(*k)++];
+    size_t h = (n / 2) & ~(size_t)7;
+    double a = sq_combine(h, v, k);
+    return a + sq_combine(n - h, v, k);
+}
+
+static double psumsq_wide(const double *x, size_t n, double m)
+{
+    if (n > SQ_SUB) {
+        size_t h = (n / 2) & ~(size_t)7;
+        double a = psumsq_wide(x, h, m);
+        return a + psumsq_wide(x + h, n - h, m);
+    }
+    size_t st[SQ_LEAVES], ln[SQ_LEAVES];
+    double v[SQ_LEAVES];
+    size_t k = sq_leaves(n, 0, st, ln, 0);
+    if (!gn_k512_sumsq_leaves(x, st, ln, k, m, v)) return psumsq_c(x, n, m);
+    size_t q = 0;
+    return sq_combine(n, v, &q);
+}
+
+static double psumsq(const double *x, size_t n, double m)
+{
+    if (n >= 1024 && gn_cpu_level() >= 2) return psumsq_wide(x, n, m);
+    return psumsq_c(x, n, m);
 }
 
 static const double *ROW(const gsl_matrix *a, size_t i) { return a->data + i * a->tda; }

@@ -323,6 +323,8 @@ typedef struct {
     double *Y;         /* T·Bs×nout: outputs */
     double *NZ;        /* Bs×n noise of one step */
     uint64_t *seed;    /* Bs×4 per-trial noise generator state */
+    size_t *badt, *badi;   /* rolling pass: per trial, the first non-finite state's step (0: none) and unit */
+    double *badv;          /* and its value */
     double *grad;      /* nparams: this slice's gradient (slice 1 only) */
     double *sq;        /* nparams: this slice's per-trial squares (slice 1 only) */
     double *GA, *GO;   /* n×la and nout×la augmented weight gradients */
@@ -351,6 +353,8 @@ struct gn_rnn_work {
     double *outsq;     /* slice 0's per-trial squares (JOB_GRADSQ) */
     const double *vx0; /* Gv direction's x0 block */
     int job, noisy;
+    int roll;          /* this forward pass keeps only two steps of x and r (gn_rnn_forward_y) */
+    int rolled;        /* the traces are a rolling pass's: y only */
     /* cancellation (see poll_due): polled by the calling thread only */
     const gn_cancel *cancel;
     size_t chunk;      /* steps between poll points; 0: this pass never polls */
@@ -370,6 +374,7 @@ static void slice_free(slice *s)
     free(s->X); free(s->RA); free(s->DA); free(s->RR); free(s->RX); free(s->D0);
     free(s->Y); free(s->NZ); free(s->seed); free(s->grad); free(s->GA); free(s->GO);
     free(s->sq); free(s->GK); free(s->GOK); free(s->GA2); free(s->GO2); free(s->X02);
+    free(s->badt); free(s->badi); free(s->badv);
 }
 
 void gn_rnn_work_free(gn_rnn_work *w)
@@ -430,9 +435,12 @@ gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int 
         s->GA2 = malloc(n * la * sizeof(double));
         s->GO2 = malloc(no * la * sizeof(double));
         s->X02 = malloc(n * sizeof(double));
+        s->badt = malloc(bs * sizeof(size_t));
+        s->badi = malloc(bs * sizeof(size_t));
+        s->badv = malloc(bs * sizeof(double));
         ok = s->X && s->RA && s->DA && s->RR && s->RX && s->D0 && s->NZ && s->Y &&
              s->seed && (i == 0 || (s->grad && s->sq)) && s->GA && s->GO && s->GK && s->GOK &&
-             s->GA2 && s->GO2 && s->X02;
+             s->GA2 && s->GO2 && s->X02 && s->badt && s->badi && s->badv;
     }
     if (!ok) {
         gn_rnn_work_free(w);
@@ -479,6 +487,7 @@ int gn_rnn_work_trace(const gn_rnn_work *w, size_t k, gsl_matrix *x, gsl_matrix 
                       gsl_matrix *y, gn_err *err)
 {
     if (!w->valid) return gn_fail(err, GN_EINVAL, "rnn trace: no forward pass has been run");
+    if (w->rolled && (x || r)) return gn_fail(err, GN_EINVAL, "rnn trace: the last pass kept the outputs only");
     if (k >= w->B) return gn_fail(err, GN_EINVAL, "rnn trace: trial %zu out of range 1..%zu", k + 1, w->B);
     const slice *s = &w->s[0];
     if (w->nth > 1 && k >= w->s[1].k0) s = &w->s[1];
@@ -506,11 +515,24 @@ int gn_rnn_work_finite(const gn_rnn_work *w, size_t *k, size_t *t, size_t *i, in
     for (int q = 0; q < w->nth && ok; q++) {
         const slice *s = &w->s[q];
         if (!s->Bs) continue;
-        ok = gn_all_finite(s->X + s->Bs * n, T * s->Bs * n) && gn_all_finite(s->Y, T * s->Bs * no);
+        if (w->rolled)   /* the states were checked as the pass went */
+            for (size_t k = 0; k < s->Bs && ok; k++) ok = !s->badt[k];
+        else
+            ok = gn_all_finite(s->X + s->Bs * n, T * s->Bs * n);
+        ok = ok && gn_all_finite(s->Y, T * s->Bs * no);
     }
     if (ok) return 1;
+    if (w->rolled)   /* the first non-finite state in trial order, from the pass's records */
+        for (size_t kk = 0; kk < w->B; kk++) {
+            const slice *s = (w->nth > 1 && kk >= w->s[1].k0) ? &w->s[1] : &w->s[0];
+            size_t r = kk - s->k0;
+            if (s->badt[r]) {
+                *k = kk; *t = s->badt[r]; *i = s->badi[r]; *which = 0; *value = s->badv[r];
+                return 0;
+            }
+        }
     /* the first one in trial order, every x before any y */
-    for (int q = 0; q < 2; q++)
+    for (int q = w->rolled ? 1 : 0; q < 2; q++)
         for (size_t kk = 0; kk < w->B; kk++) {
             const slice *s = (w->nth > 1 && kk >= w->s[1].k0) ? &w->s[1] : &w->s[0];
             size_t r = kk - s->k0;
@@ -657,6 +679,20 @@ static size_t chunk_steps(const gn_rnn_work *w)
     return k < 1 ? 1 : (size_t)k;
 }
 
+/* A rolling pass keeps no past states: for each trial, the first
+ * non-finite state (step t, unit i, its value), found as the pass goes. */
+static void roll_bad(slice *s, const double *xt, size_t t, size_t n)
+{
+    for (size_t k = 0; k < s->Bs; k++) {
+        if (s->badt[k]) continue;
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(xt[k * n + i])) {
+                s->badt[k] = t; s->badi[k] = i; s->badv[k] = xt[k * n + i];
+                break;
+            }
+    }
+}
+
 /* ---- the tail: weight-gradient products after the backward loop ----------------
  * With n > GA_STEP_MAX_N the weight gradient is one GEMM over all steps, and
  * hf's per-trial squares (JOB_GRADSQ) are two GEMMs per trial: single BLAS
@@ -778,8 +814,11 @@ static void slice_forward(gn_rnn_work *w, slice *s, int noisy)
     double a = w->alpha;
     int act = net->act;
 
-    /* inputs and the constant 1 into the augmented rows */
-    for (size_t t = 0; t <= T; t++)
+    /* inputs and the constant 1 into the augmented rows (a rolling pass
+     * writes each step's inputs just before the step) */
+    int roll = w->roll;
+    if (roll) memset(s->badt, 0, Bs * sizeof(size_t));
+    for (size_t t = 0; t <= (roll ? 1 : T); t++)
         for (size_t k = 0; k < Bs; k++) {
             double *ra = s->RA + t * SA + k * la;
             if (t < T) memcpy(ra + n, bat->u + (t * B + s->k0 + k) * ni, ni * sizeof(double));
@@ -795,13 +834,24 @@ static void slice_forward(gn_rnn_work *w, slice *s, int noisy)
     for (size_t t = 1; t <= T; t++) {
         /* steps 1..t-1 done: a poll point every w->chunk steps */
         if (w->chunk && (t - 1) % w->chunk == 0 && t > 1 && step_gate(w, s, t - 1)) return;
-        double *xt = s->X + t * S, *rat = s->RA + t * SA;
+        size_t now = roll ? (t & 1) : t, before = roll ? ((t - 1) & 1) : t - 1;
+        double *xt = s->X + now * S, *rat = s->RA + now * SA, *rap = s->RA + before * SA;
         /* drive W r_{t-1} + Win u_t + b in one GEMM */
-        GEMM(RM, NT, NT, (int)Bs, (int)n, (int)la, 1.0, rat - SA, (int)la, w->Waug, (int)n, 0.0,
+        GEMM(RM, NT, NT, (int)Bs, (int)n, (int)la, 1.0, rap, (int)la, w->Waug, (int)n, 0.0,
              xt, (int)n);
         if (noisy)
             for (size_t k = 0; k < Bs; k++) xo_gauss(s->seed + 4 * k, s->NZ + k * n, n, sd);
-        gn_rnn_k_step(act, Bs, n, a, xt - S, xt, noisy ? s->NZ : NULL, rat, la);
+        gn_rnn_k_step(act, Bs, n, a, s->X + before * S, xt, noisy ? s->NZ : NULL, rat, la);
+        if (roll) {
+            /* RA_t's input part as the full pass has it (u_{t+1}, 0 at T),
+             * before the readout reads RA_t */
+            for (size_t k = 0; k < Bs; k++) {
+                double *ra = rat + k * la + n;
+                if (t < T) memcpy(ra, bat->u + (t * B + s->k0 + k) * ni, ni * sizeof(double));
+                else memset(ra, 0, ni * sizeof(double));
+            }
+            if (!gn_all_finite(xt, S)) roll_bad(s, xt, t, n);
+        }
         /* y_t = Wout r_t + bout */
         double *yt = s->Y + (t - 1) * Bs * no;
         GEMM(RM, NT, NT, (int)Bs, (int)no, (int)la, 1.0, rat, (int)la, w->Woaug, (int)no, 0.0,
@@ -1161,6 +1211,7 @@ static int forward_job(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, g
     if (w->noisy) seed_noise(w, bat, rng);
     w->job = job;
     w->out = grad;
+    w->rolled = 0;
     run_job(w);
     if (w->stop_t)
         return stop_error(w, err);
@@ -1178,6 +1229,16 @@ int gn_rnn_forward(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_r
                    double *loss, gn_err *err)
 {
     return forward_job(net, bat, w, rng, JOB_FWD, loss, NULL, err);
+}
+
+int gn_rnn_forward_y(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                     double *loss, gn_err *err)
+{
+    w->roll = 1;
+    int st = forward_job(net, bat, w, rng, JOB_FWD, loss, NULL, err);
+    w->roll = 0;
+    if (w->valid) w->rolled = 1;
+    return st;
 }
 
 int gn_rnn_loss(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,

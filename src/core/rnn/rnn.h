@@ -172,6 +172,14 @@ int gn_rnn_work_finite(const gn_rnn_work *w, size_t *k, size_t *t, size_t *i, in
  * batch with target and mask. */
 int gn_rnn_forward(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
                    double *loss, gn_err *err);
+/* The same pass keeping only the outputs y of every step: x and r live in
+ * two rows of the workspace that the steps take in turn, so the pass stays
+ * in the cache instead of writing T steps of states; the outputs (and the
+ * loss) are gn_rnn_forward's bit for bit.  Afterwards gn_rnn_work_trace
+ * gives y only, and gn_rnn_work_finite names the same first non-finite
+ * state as after gn_rnn_forward (the states are checked as the pass goes). */
+int gn_rnn_forward_y(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
+                     double *loss, gn_err *err);
 /* Forward pass and loss only. */
 int gn_rnn_loss(const gn_rnn *net, const gn_batch *bat, gn_rnn_work *w, gsl_rng *rng,
                 double *loss, gn_err *err);

@@ -345,15 +345,21 @@ static int l_cca(lua_State *L)
 {
     gsl_matrix *A = checkdata(L, 1, "cca", "r");
     gsl_matrix *B = checkdata(L, 2, "cca", "r");
-    checkfinite(L, A, "cca", "argument #1");
-    checkfinite(L, B, "cca", "argument #2");
     size_t m = A->size2 < B->size2 ? A->size2 : B->size2;
     gsl_matrix *rho = lg_newmatrix(L, m, 1);
     gsl_vector_view rv = gsl_matrix_column(rho, 0);
     size_t count = 0;
     gn_err e = {0};
     gn_cancel cc = lg_cancel();   /* a large CCA runs in a child that Ctrl-C kills */
-    if (gn_cca(A, B, &rv.vector, &count, &cc, &e)) analysis_error(L, "cca", &e, A, B);
+    if (gn_cca(A, B, &rv.vector, &count, &cc, &e)) {
+        /* gn_cca refuses NaN and Inf itself (one pass over each trace, not
+         * two); a refusal is named by argument here */
+        if (e.code == GN_EINVAL) {
+            checkfinite(L, A, "cca", "argument #1");
+            checkfinite(L, B, "cca", "argument #2");
+        }
+        analysis_error(L, "cca", &e, A, B);
+    }
     checkout(L, rho, "cca", "rho", A, B);
     double mean = 0;
     for (size_t c = 0; c < count; c++) mean += gsl_matrix_get(rho, c, 0);

@@ -672,7 +672,10 @@ static int rnn_run(lua_State *L)
     int bi = lua_gettop(L);   /* the batch's userdata */
     gn_rnn_work *w = run_work(L, net, b->B, b->T);
     int wi = lua_gettop(L);
-    if (gn_rnn_forward(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
+    /* only y wanted: the pass that keeps no past states (the same numbers) */
+    int (*pass)(const gn_rnn *, const gn_batch *, gn_rnn_work *, gsl_rng *, double *, gn_err *) =
+        (want & 3) ? gn_rnn_forward : gn_rnn_forward_y;
+    if (pass(net, b, w, noise_rng(L, net), NULL, &e)) return lg_coreerror(L, "rnn:run", &e);
     size_t B = b->B, T = b->T;
     /* The batch's copy of the inputs is not needed any more: freed now, its
      * memory serves the next run's (left to the collector, every run took
