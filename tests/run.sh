@@ -18,7 +18,9 @@ tally() {   # $1 = name, $2 = exit status; reads $out
     fi
     pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
     if [ "$f" != 0 ]; then
-        echo "FAIL $1"; grep -v '^ok' "$out" | sed 's/^/    /' | tail -40
+        # the failed checks' names first: a long diagnostic must not push them out of view
+        echo "FAIL $1"; grep '^not ok' "$out" | sed 's/^/    /'
+        grep -v '^ok' "$out" | sed 's/^/    /' | tail -40
     else
         printf 'PASS %-40s %4d checks%s\n' "$1" "$p" "$( [ "$s" != 0 ] && echo ", $s skipped")"
         grep '^skip' "$out" | sed 's/^/    /'
