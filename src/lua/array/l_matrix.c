@@ -25,8 +25,13 @@
  * collected, the sooner its block is reused while still in the cache (a
  * copy into a 4 MB result, a:take(rows) on 1000x1000: 0.13 ms with 1-4 MB
  * batches, 0.16 with 16 MB, 0.18 with 64 MB).  A block of GC_BATCH or more
- * is reported at once.  One counter per process: the program runs one Lua
- * state (at worst a second state's report comes a little early or late). */
+ * is reported at once, and before the block is allocated: the collection
+ * it runs frees the garbage of earlier temporaries first, so that malloc can
+ * hand back the block just freed, still in the cache (10^6-element results,
+ * one core: a*2.5 0.23 -> 0.19 ms, a copy of an 800x800 slice 0.17 -> 0.14,
+ * take of 500 rows 0.13 -> 0.12).  One counter per process: the program
+ * runs one Lua state (at worst a second state's report comes a little early
+ * or late). */
 #define GC_BATCH ((size_t)4 << 20)
 static size_t gc_pending;
 
@@ -163,10 +168,10 @@ gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
         lg_errorf(L, "%s%s%s", fn ? fn : "", fn ? ": " : "", e.msg);
     }
     if (r * c * sizeof(double) <= EMBED_MAX) return lgm_new(L, r, c, 0);
+    gc_account(L, r * c * sizeof(double));   /* first: see gc_account */
     gsl_matrix *m = matrix_calloc(r, c);
     if (!m) lg_errorf(L, "out of memory allocating a %zux%zu matrix", r, c);
     lg_pushmatrix(L, m);
-    gc_account(L, r * c * sizeof(double));
     return m;
 }
 
@@ -195,6 +200,7 @@ gsl_matrix *lgm_new(lua_State *L, size_t r, size_t c, int raw)
         luaL_setmetatable(L, LG_MATRIX_MT);
         return m;
     }
+    gc_account(L, n * sizeof(double));   /* first: see gc_account */
     gsl_block *b = malloc(sizeof *b);
     double *d = b ? (raw ? malloc(n * sizeof *d) : calloc(n, sizeof *d)) : NULL;
     gsl_matrix *m = d ? malloc(sizeof *m) : NULL;
@@ -213,7 +219,6 @@ gsl_matrix *lgm_new(lua_State *L, size_t r, size_t c, int raw)
     m->block = b;
     m->owner = 1;
     lg_pushmatrix(L, m);
-    gc_account(L, n * sizeof(double));
     return m;
 }
 
