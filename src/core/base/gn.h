@@ -68,8 +68,10 @@ void gn_mem_free(void *p);
  *   /proc/meminfo, or free pages), less the live tracked bytes that are not
  *   yet resident (live minus the process's resident set, VmRSS, when
  *   positive).  Pages already written are already missing from MemAvailable
- *   and are not counted twice; pages promised but not yet written are.  VmRSS
- *   stays meaningful under AddressSanitizer (virtual sizes do not).
+ *   and are not counted twice; pages promised but not yet written are.  The
+ *   resident set also holds memory that is not counted (the interpreter's
+ *   heap, libraries), so the estimate errs towards allowing.  VmRSS stays
+ *   meaningful under AddressSanitizer (virtual sizes do not).
  * SIZE_MAX when neither limit nor kernel figure can be read. */
 size_t gn_mem_budget(void);
 /* Requests below this many bytes are not checked against the budget (so
