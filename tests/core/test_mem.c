@@ -144,18 +144,22 @@ int main(void)
     CHECK(gn_check_bytes(100.0 * MiB, "x", &e) == GN_OK, "released: 100 MiB fits again");
 
     /* No double counting: pages written are already missing from the
-     * kernel's figure, so a counted block once written lowers the budget by
-     * its size, not twice (a margin of 128 MiB covers other processes). */
-    size_t blksz = 256 * MiB;
-    b0 = gn_mem_budget();
+     * kernel's figure, so writing a counted block leaves the budget where it
+     * was (promised, then resident), instead of lowering it by the block's
+     * size again.  1 GiB, with a margin of half of it for other processes. */
+    size_t blksz = 1024 * MiB;
     unsigned char *t = gn_mem_alloc(blksz, 0);
-    CHECK(t != NULL, "256 MiB allocated");
+    CHECK(t != NULL, "1 GiB allocated");
     if (t) {
+        b0 = gn_mem_budget();   /* the block promised, not written */
         memset(t, 1, blksz);
         size_t b1 = gn_mem_budget();
-        CHECK((double)b1 > (double)b0 - 384.0 * MiB,
-              "a written 256 MiB block lowers the budget once, not twice (%.0f MiB lower)",
+        CHECK((double)b1 > (double)b0 - 512.0 * MiB,
+              "writing a counted 1 GiB block does not lower the budget by it again (%.0f MiB lower)",
               ((double)b0 - (double)b1) / MiB);
+        CHECK(gn_check_bytes(1e15, "a petabyte", &e) == GN_ENOMEM && strstr(e.msg, "needs 931323 GiB") &&
+              strstr(e.msg, "live arrays hold 1 GiB, in memory already"),
+              "a refusal with the live arrays written says they are in memory: %s", e.msg);
         gn_mem_free(t);
     }
     CHECK(gn_mem_live() == 0, "all freed at the end");

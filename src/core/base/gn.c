@@ -188,6 +188,10 @@ int gn_check_bytes(double bytes, const char *what, gn_err *err)
     if (v.env)
         return gn_fail(err, GN_ENOMEM, "%s needs %s GiB; the budget GANGLION_MEM_LIMIT=%s allows %s GiB",
                        what, gib(b[0], bytes), v.env, gib(b[1], v.limit));
+    if (v.live > 0 && v.pending < (double)GN_MEM_TRACK_MIN)
+        return gn_fail(err, GN_ENOMEM, "%s needs %s GiB, %s GiB available (live arrays hold %s GiB, "
+                       "in memory already; set GANGLION_MEM_LIMIT to change the budget)", what,
+                       gib(b[0], bytes), gib(b[1], v.budget), gib(b[2], v.live));
     if (v.live > 0)
         return gn_fail(err, GN_ENOMEM, "%s needs %s GiB, %s GiB available (%s GiB free, less %s GiB "
                        "of the %s GiB of live arrays not yet in memory; set GANGLION_MEM_LIMIT to "
