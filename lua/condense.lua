@@ -5,7 +5,9 @@
 --
 --   draw a selection batch (`eval` trials) and a held-out batch (`heldout`
 --   trials, >= 1000 by default) once per run;
---   for each operator in `ops`, on its own copy of the parent:
+--   for each operator in `ops`, on its own copy of the parent, in its own
+--   worker process (`jobs` side by side) and from its own seed (drawn once
+--   from the global generator, offset by the operator's name):
 --     repeat
 --       rank unit pairs by the criterion on the current net's rates on the
 --         selection batch ("pca": cosine of PCA loadings, "corr":
