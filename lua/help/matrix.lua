@@ -52,7 +52,12 @@ help("m:sub") etc. gives each one in full.  By group:
                matrix.save("d.npz", {W=W, b=b}), matrix.load("d.mat") -> {W=, b=}
                rnn.from{W=, Win=, Wout=, ...}  net:export("net.npz")
  Time          clock()  time(f, ...)                          e.g. time(function() return A * A end)
-Large matrices print as a summary (shape, range, corner); print(a, b) puts each on its own lines.]],
+Large matrices print as a summary (shape, range, corner); print(a, b) puts each on its own lines.
+Memory: a request of 64 MiB or more must fit the budget with the session's live large arrays
+(matrices, networks, workspaces): the memory available less what live arrays will still take
+once written, or GANGLION_MEM_LIMIT (e.g. 4G) for live arrays plus the request.  A refusal gives
+the size needed and available; unreferenced matrices are collected first, so dropping one
+(a = nil) makes room.]],
 "A = matrix{{2.5, 1}, {0, 3}}\nx = A:solve(matrix{1, 2})\nprint(A * x)  --> the column 1, 2")
 
 -- construction

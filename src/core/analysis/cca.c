@@ -2,6 +2,7 @@
  * covariances are well conditioned, else by orthonormal bases (QR + SVD)
  * of the data; one small SVD either way. */
 #include "cca.h"
+#include "mat.h"
 #include "child.h"
 #include "gram.h"
 #include "pca.h"
@@ -84,8 +85,8 @@ static int cca_gram(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, s
     size_t p = A->size2, q = B->size2, P = p + q;
     int st = GN_OK;
     *done = 0;
-    gsl_matrix *G = gsl_matrix_alloc(P, P), *Wa = gsl_matrix_alloc(p, p), *Wb = gsl_matrix_alloc(q, q);
-    gsl_matrix *tmp = gsl_matrix_alloc(p, q), *M = gsl_matrix_alloc(p >= q ? p : q, p >= q ? q : p);
+    gsl_matrix *G = gn_mat_alloc(P, P, 0), *Wa = gn_mat_alloc(p, p, 0), *Wb = gn_mat_alloc(q, q, 0);
+    gsl_matrix *tmp = gn_mat_alloc(p, q, 0), *M = gn_mat_alloc(p >= q ? p : q, p >= q ? q : p, 0);
     gsl_vector *la = gsl_vector_alloc(p), *lb = gsl_vector_alloc(q);
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(p > q ? p : q);
     if (!G || !Wa || !Wb || !tmp || !M || !la || !lb || !ws) {
@@ -104,11 +105,11 @@ static int cca_gram(const gsl_matrix *A, const gsl_matrix *B, gsl_vector *rho, s
     *count = p < q ? p : q;
     *done = 1;
 out:
-    if (G) gsl_matrix_free(G);
-    if (Wa) gsl_matrix_free(Wa);
-    if (Wb) gsl_matrix_free(Wb);
-    if (tmp) gsl_matrix_free(tmp);
-    if (M) gsl_matrix_free(M);
+    if (G) gn_mat_free(G);
+    if (Wa) gn_mat_free(Wa);
+    if (Wb) gn_mat_free(Wb);
+    if (tmp) gn_mat_free(tmp);
+    if (M) gn_mat_free(M);
     if (la) gsl_vector_free(la);
     if (lb) gsl_vector_free(lb);
     if (ws) gsl_eigen_symmv_free(ws);

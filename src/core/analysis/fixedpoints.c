@@ -1,5 +1,6 @@
 /* fixedpoints.c — slow-point search by minimising q = ½|F(x)|² (Sussillo & Barak 2013). */
 #include "fixedpoints.h"
+#include "mat.h"
 #include "child.h"
 #include "pca.h"
 
@@ -194,7 +195,7 @@ int gn_fixedpoints_find(const gn_rnn *net, const gsl_vector *u, const gsl_matrix
     qctx k = {0};
     gsl_multimin_fdfminimizer *mm = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, n);
     gsl_vector *x0 = gsl_vector_alloc(n);
-    gsl_matrix *J = gsl_matrix_alloc(n, n);
+    gsl_matrix *J = gn_mat_alloc(n, n, 0);
     gsl_vector_complex *ev = gsl_vector_complex_alloc(n);
     gsl_eigen_nonsymm_workspace *ew = gsl_eigen_nonsymm_alloc(n);
     if (ctx_init(&k, net, u) || !mm || !x0 || !J || !ev || !ew) {
@@ -276,7 +277,7 @@ done:
     ctx_free(&k);
     if (mm) gsl_multimin_fdfminimizer_free(mm);
     if (x0) gsl_vector_free(x0);
-    if (J) gsl_matrix_free(J);
+    if (J) gn_mat_free(J);
     if (ev) gsl_vector_complex_free(ev);
     if (ew) gsl_eigen_nonsymm_free(ew);
     return st;

@@ -1,5 +1,6 @@
 /* gram.c — centred Gram matrices by blocked DSYRK, and covariance spectra. */
 #include "gram.h"
+#include "mat.h"
 #include "child.h"
 #include "pca.h"
 
@@ -96,7 +97,7 @@ int gn_cov_eigen(const gsl_matrix *X, gsl_vector *var, gsl_matrix *V, const gn_c
     if (var->size != n) return gn_fail(err, GN_EINVAL, "variances must have length %zu, got %zu", n, var->size);
     if (V && (V->size1 != n || V->size2 != n))
         return gn_fail(err, GN_EINVAL, "eigenvectors must be %zux%zu, got %zux%zu", n, n, V->size1, V->size2);
-    gsl_matrix *G = gsl_matrix_alloc(n, n);
+    gsl_matrix *G = gn_mat_alloc(n, n, 0);
     gsl_eigen_symm_workspace *ws = V ? NULL : gsl_eigen_symm_alloc(n);
     gsl_eigen_symmv_workspace *wv = V ? gsl_eigen_symmv_alloc(n) : NULL;
     int st = GN_OK;
@@ -121,7 +122,7 @@ int gn_cov_eigen(const gsl_matrix *X, gsl_vector *var, gsl_matrix *V, const gn_c
         gsl_vector_set(var, i, v > 0 ? v : 0);   /* rounding can make a zero variance negative */
     }
 done:
-    if (G) gsl_matrix_free(G);
+    if (G) gn_mat_free(G);
     if (ws) gsl_eigen_symm_free(ws);
     if (wv) gsl_eigen_symmv_free(wv);
     return st;
@@ -161,7 +162,7 @@ gn_pca *gn_pca_axes(const gsl_matrix *X, const gn_cancel *cancel, gn_err *err)
     gn_pca *p = calloc(1, sizeof *p);
     if (!p) { gn_fail(err, GN_ENOMEM, "out of memory for a PCA"); return NULL; }
     p->T = T; p->n = n; p->k = n;
-    p->components = gsl_matrix_alloc(n, n);
+    p->components = gn_mat_alloc(n, n, 0);
     p->var = gsl_vector_alloc(n);
     p->explained = gsl_vector_alloc(n);
     if (!p->components || !p->var || !p->explained) {

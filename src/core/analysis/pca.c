@@ -1,5 +1,6 @@
 /* pca.c — PCA by the thin SVD of centred data (Gram eigen-decomposition when well conditioned, else Householder QR (LAPACK) + Golub–Kahan SVD of R). */
 #include "pca.h"
+#include "mat.h"
 #include "gram.h"
 #include "child.h"
 
@@ -28,11 +29,11 @@ gn_svd *gn_svd_alloc(size_t M, size_t N, int want_u, gn_err *err)
     gn_svd *w = calloc(1, sizeof *w);
     if (!w) goto oom;
     w->M = M; w->N = N;
-    w->A = gsl_matrix_alloc(M, N);
-    w->U = want_u ? gsl_matrix_alloc(M, N) : NULL;
-    w->V = gsl_matrix_alloc(N, N);
+    w->A = gn_mat_alloc(M, N, 0);
+    w->U = want_u ? gn_mat_alloc(M, N, 0) : NULL;
+    w->V = gn_mat_alloc(N, N, 0);
     w->s = gsl_vector_alloc(N);
-    w->R = gsl_matrix_alloc(N, N);
+    w->R = gn_mat_alloc(N, N, 0);
     w->tau = gsl_vector_alloc(N);
     w->work = gsl_vector_alloc(N);
     if (!w->A || (want_u && !w->U) || !w->V || !w->s || !w->R || !w->tau || !w->work) goto oom;
@@ -46,11 +47,11 @@ oom:
 void gn_svd_free(gn_svd *w)
 {
     if (!w) return;
-    if (w->A) gsl_matrix_free(w->A);
-    if (w->U) gsl_matrix_free(w->U);
-    if (w->V) gsl_matrix_free(w->V);
+    if (w->A) gn_mat_free(w->A);
+    if (w->U) gn_mat_free(w->U);
+    if (w->V) gn_mat_free(w->V);
     if (w->s) gsl_vector_free(w->s);
-    if (w->R) gsl_matrix_free(w->R);
+    if (w->R) gn_mat_free(w->R);
     if (w->tau) gsl_vector_free(w->tau);
     if (w->work) gsl_vector_free(w->work);
     if (w->eig) gsl_eigen_symmv_free(w->eig);
@@ -218,10 +219,10 @@ gn_pca *gn_pca_alloc(size_t T, size_t n, gn_err *err)
     if (!p) goto oom;
     p->T = T; p->n = n; p->k = T < n ? T : n;
     p->mean = gsl_vector_alloc(n);
-    p->components = gsl_matrix_alloc(n, p->k);
+    p->components = gn_mat_alloc(n, p->k, 0);
     p->var = gsl_vector_alloc(p->k);
     p->explained = gsl_vector_alloc(p->k);
-    p->scores = gsl_matrix_alloc(T, p->k);
+    p->scores = gn_mat_alloc(T, p->k, 0);
     if (!p->mean || !p->components || !p->var || !p->explained || !p->scores) goto oom;
     /* T < n: decompose the transpose so that the thin SVD stays M >= N and
      * its left vectors are the axes. */
@@ -241,10 +242,10 @@ void gn_pca_free(gn_pca *p)
 {
     if (!p) return;
     if (p->mean) gsl_vector_free(p->mean);
-    if (p->components) gsl_matrix_free(p->components);
+    if (p->components) gn_mat_free(p->components);
     if (p->var) gsl_vector_free(p->var);
     if (p->explained) gsl_vector_free(p->explained);
-    if (p->scores) gsl_matrix_free(p->scores);
+    if (p->scores) gn_mat_free(p->scores);
     gn_svd_free(p->ws);
     free(p);
 }

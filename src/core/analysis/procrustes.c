@@ -1,5 +1,6 @@
 /* procrustes.c — orthogonal Procrustes after centring and unit-norm scaling. */
 #include "procrustes.h"
+#include "mat.h"
 #include "child.h"
 #include "pca.h"
 
@@ -34,7 +35,7 @@ static int procrustes_body(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix 
 {
     size_t T = A->size1, p = A->size2, q = B->size2, m = p > q ? p : q;
     int st = GN_OK;
-    gsl_matrix *Ah = gsl_matrix_alloc(T, m), *Bh = gsl_matrix_alloc(T, m);
+    gsl_matrix *Ah = gn_mat_alloc(T, m, 0), *Bh = gn_mat_alloc(T, m, 0);
     gn_svd *w = gn_svd_alloc(m, m, 1, err);
     if (!Ah || !Bh || !w) { st = gn_fail(err, GN_ENOMEM, "out of memory for Procrustes of %zux%zu", T, m); goto done; }
     if (standardise(A, Ah) <= 0 || standardise(B, Bh) <= 0) {
@@ -50,8 +51,8 @@ static int procrustes_body(const gsl_matrix *A, const gsl_matrix *B, gsl_matrix 
     double d = 1.0 - tr * tr;
     *disparity = d < 0 ? 0 : d;
 done:
-    if (Ah) gsl_matrix_free(Ah);
-    if (Bh) gsl_matrix_free(Bh);
+    if (Ah) gn_mat_free(Ah);
+    if (Bh) gn_mat_free(Bh);
     gn_svd_free(w);
     return st;
 }

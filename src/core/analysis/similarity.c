@@ -1,5 +1,6 @@
 /* similarity.c — neuron similarity by correlation and by PCA loadings. */
 #include "similarity.h"
+#include "mat.h"
 #include "child.h"
 #include "gram.h"
 
@@ -81,11 +82,11 @@ int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, const gn_cancel 
         return gn_fail(err, GN_EINVAL, "k must be between 1 and %zu, got %zu", p->k, k);
     if (S->size1 != n || S->size2 != n)
         return gn_fail(err, GN_EINVAL, "similarity matrix must be %zux%zu, got %zux%zu", n, n, S->size1, S->size2);
-    gsl_matrix *L = gsl_matrix_alloc(n, k);
+    gsl_matrix *L = gn_mat_alloc(n, k, 0);
     double *norm = malloc(n * sizeof *norm);
     int *dead = malloc(n * sizeof *dead);
     if (!L || !norm || !dead) {
-        if (L) gsl_matrix_free(L);
+        if (L) gn_mat_free(L);
         free(norm); free(dead);
         return gn_fail(err, GN_ENOMEM, "out of memory for a %zux%zu similarity", n, n);
     }
@@ -110,6 +111,6 @@ int gn_similarity_pca(const gn_pca *p, size_t k, gsl_matrix *S, const gn_cancel 
         gn_region out = gn_region_matrix(S);
         st = gn_child_run(cosines_job_run, &j, &out, 1, cancel, "similarity", err);
     }
-    gsl_matrix_free(L); free(norm); free(dead);
+    gn_mat_free(L); free(norm); free(dead);
     return st;
 }

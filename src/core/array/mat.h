@@ -9,6 +9,22 @@
 #include <gsl/gsl_matrix.h>
 #include "gn.h"
 
+/* ---- storage ------------------------------------------------------------------
+ * Every matrix the core or the bindings allocate with storage of their own
+ * comes from gn_mat_alloc and goes back through gn_mat_free, so that its
+ * bytes are counted in the memory account (gn.h) while it lives. */
+#define GN_MAT_COUNTED 2   /* gsl_matrix.owner of a counted matrix (GSL only tests owner != 0) */
+/* An r×c matrix (r or c may be 0: storage of one double, tda 1) with zeroed
+ * (zero != 0, through calloc: a large block costs nothing until written) or
+ * uninitialised storage; counted when its storage is GN_MEM_TRACK_MIN bytes
+ * or more.  NULL when out of memory.  The budget is not checked here: check
+ * it first (gn_check_size). */
+gsl_matrix *gn_mat_alloc(size_t r, size_t c, int zero);
+/* Frees any gsl_matrix (NULL too): a counted one leaves the account; others
+ * go to gsl_matrix_free.  Use it instead of gsl_matrix_free everywhere, so
+ * a counted matrix is never freed uncounted. */
+void gn_mat_free(gsl_matrix *m);
+
 /* ---- element-wise ------------------------------------------------------------ */
 
 /* Binary operators.  Comparisons give 1.0 or 0.0 (NaN compares false,

@@ -52,6 +52,7 @@ static int pool_open(pool *p, size_t bytes, int shared)
     } else {
         p->base = calloc(1, p->size);
     }
+    if (p->base) gn_mem_count(p->size);   /* counted while open: see gn_mem_count */
     return p->base ? 0 : -1;
 }
 
@@ -65,6 +66,7 @@ static void *pool_take(pool *p, size_t bytes)
 static void pool_close(pool *p)
 {
     if (!p->base) return;
+    gn_mem_uncount(p->size);
     if (p->shared) munmap(p->base, p->size);
     else free(p->base);
     p->base = NULL;

@@ -412,19 +412,19 @@ int gn_mat_cov(gsl_matrix *out, const gsl_matrix *a, int corr, const gn_cancel *
     if (out->size1 != n || out->size2 != n) return gn_fail(err, GN_EINVAL, "cov: output must be %zux%zu", n, n);
     if (gn_check_bytes((double)T * (double)n * sizeof(double), corr ? "corr (centred copy)" : "cov (centred copy)", err))
         return GN_ENOMEM;
-    gsl_matrix *X = gsl_matrix_alloc(T, n);
-    gsl_matrix *m = gsl_matrix_alloc(1, n);
+    gsl_matrix *X = gn_mat_alloc(T, n, 0);
+    gsl_matrix *m = gn_mat_alloc(1, n, 0);
     if (!X || !m) {
-        if (X) gsl_matrix_free(X);
-        if (m) gsl_matrix_free(m);
+        if (X) gn_mat_free(X);
+        if (m) gn_mat_free(m);
         return gn_fail(err, GN_ENOMEM, "cov: out of memory for a %zux%zu scratch", T, n);
     }
     int st = gn_mat_reduce(m, NULL, a, 1, GN_MAT_MEAN, cancel, err);
     if (!st) st = gn_mat_binary_c(X, a, m, GN_MAT_SUB, cancel, err);
     if (!st) st = gram_upper(out, X, 1.0 / (double)(T - 1), cancel, err);
     if (st) {
-        gsl_matrix_free(X);
-        gsl_matrix_free(m);
+        gn_mat_free(X);
+        gn_mat_free(m);
         return st == GN_EINTR ? gn_fail(err, GN_EINTR, "%s: interrupted", corr ? "corr" : "cov") : st;
     }
     for (size_t i = 0; i < n; i++)
@@ -440,8 +440,8 @@ int gn_mat_cov(gsl_matrix *out, const gsl_matrix *a, int corr, const gn_cancel *
                 gsl_matrix_set(out, i, j, v);
             }
     }
-    gsl_matrix_free(X);
-    gsl_matrix_free(m);
+    gn_mat_free(X);
+    gn_mat_free(m);
     return GN_OK;
 }
 
@@ -502,10 +502,11 @@ int gn_mat_sort(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim, 
     int long_line = len > TICK;
     if (gn_check_bytes((double)len * sizeof(keyed) * (long_line ? 2 : 1), "sort (workspace)", err))
         return GN_ENOMEM;
-    keyed *buf = malloc((len ? len : 1) * sizeof *buf), *tmp = long_line ? malloc(len * sizeof *tmp) : NULL;
+    keyed *buf = gn_mem_alloc((len ? len : 1) * sizeof *buf, 0);
+    keyed *tmp = long_line ? gn_mem_alloc(len * sizeof *tmp, 0) : NULL;
     if (!buf || (long_line && !tmp)) {
-        free(buf);
-        free(tmp);
+        gn_mem_free(buf);
+        gn_mem_free(tmp);
         return gn_fail(err, GN_ENOMEM, "sort: out of memory");
     }
     ticker t = {r * c > TICK ? cancel : NULL, 0, 0};
@@ -515,8 +516,8 @@ int gn_mat_sort(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim, 
             buf[k].k = k;
         }
         if (long_line ? msort_t(buf, tmp, len, &t) : (tick(&t, len), t.stopped)) {
-            free(buf);
-            free(tmp);
+            gn_mem_free(buf);
+            gn_mem_free(tmp);
             return stopped(&t, "sort", err);
         }
         if (!long_line) qsort(buf, len, sizeof *buf, cmp_keyed);
@@ -526,7 +527,7 @@ int gn_mat_sort(gsl_matrix *out, gsl_matrix *idx, const gsl_matrix *a, int dim, 
             if (idx) idx->data[i * idx->tda + j] = (double)(buf[k].k + 1);
         }
     }
-    free(buf);
-    free(tmp);
+    gn_mem_free(buf);
+    gn_mem_free(tmp);
     return GN_OK;
 }

@@ -1,10 +1,43 @@
 /* mat_struct.c — structural kernels of the array vocabulary: packing views
  * into contiguous runs, tiling, gathering by index lists; and the pair
- * ranking that condensation runs on every step. */
+ * ranking that condensation runs on every step; and the counted matrix
+ * allocator every owner of matrix storage goes through. */
 #include "mat.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+gsl_matrix *gn_mat_alloc(size_t r, size_t c, int zero)
+{
+    size_t n = r && c ? r * c : 1;
+    if (r && c && (n / r != c || n > SIZE_MAX / sizeof(double))) return NULL;
+    gsl_block *b = malloc(sizeof *b);
+    gsl_matrix *m = b ? malloc(sizeof *m) : NULL;
+    double *d = m ? (zero ? calloc(n, sizeof *d) : malloc(n * sizeof *d)) : NULL;
+    if (!d) {
+        free(m);
+        free(b);
+        return NULL;
+    }
+    b->size = n;
+    b->data = d;
+    m->size1 = r;
+    m->size2 = c;
+    m->tda = c ? c : 1;
+    m->data = d;
+    m->block = b;
+    m->owner = GN_MAT_COUNTED;
+    gn_mem_count(n * sizeof *d);
+    return m;
+}
+
+void gn_mat_free(gsl_matrix *m)
+{
+    if (!m) return;
+    if (m->owner == GN_MAT_COUNTED && m->block) gn_mem_uncount(m->block->size * sizeof(double));
+    gsl_matrix_free(m);
+}
 
 void gn_mat_pack(double *buf, const gsl_matrix *a)
 {

@@ -37,18 +37,53 @@ int gn_fail(gn_err *err, int code, const char *fmt, ...)
  * within the memory budget (gn_check_bytes); 0 if fine, else fills err. */
 int gn_check_size(size_t rows, size_t cols, gn_err *err);
 
-/* The memory budget: bytes one request may take.  GANGLION_MEM_LIMIT
- * (bytes, or with a suffix K, M, G, T — powers of 1024) when set, else
- * what the kernel reports available (MemAvailable in /proc/meminfo, or
- * free pages).  SIZE_MAX when neither can be read. */
+/* ---- the memory account ----------------------------------------------------
+ * The one piece of process-wide state in the core: the bytes held by live
+ * large allocations (GN_MEM_TRACK_MIN or more) made through gn_mem_alloc
+ * and gn_mat_alloc (mat.h) — matrices' storage, networks' parameters,
+ * training and run workspaces, batches, file buffers.  It exists because
+ * calloc'd pages are not resident until written: a 12 GB matrix just made
+ * does not lower MemAvailable, so a second one checked on its own would pass
+ * and the process would be killed when both were touched.  Counting is a
+ * relaxed atomic add, safe from any thread; smaller allocations cost nothing. */
+#define GN_MEM_TRACK_MIN ((size_t)1 << 20)
+/* Adds (gn_mem_count) or removes (gn_mem_uncount) bytes from the live count
+ * when bytes >= GN_MEM_TRACK_MIN; below it both do nothing, so a pair with
+ * the same size always balances. */
+void gn_mem_count(size_t bytes);
+void gn_mem_uncount(size_t bytes);
+/* Bytes held by live tracked allocations now. */
+size_t gn_mem_live(void);
+/* malloc (zero: calloc) of bytes, counted; NULL on failure.  The block
+ * carries its size, so gn_mem_free needs none; it must not be given to
+ * free() or realloc().  gn_mem_free(NULL) does nothing. */
+void *gn_mem_alloc(size_t bytes, int zero);
+void gn_mem_free(void *p);
+
+/* The memory budget: bytes the next request may take.
+ * - With GANGLION_MEM_LIMIT (bytes, or with a suffix K, M, G, T — powers of
+ *   1024): the limit less the live tracked bytes, i.e. the limit is for the
+ *   process's live large allocations plus the request.
+ * - Otherwise: what the kernel reports available (MemAvailable in
+ *   /proc/meminfo, or free pages), less the live tracked bytes that are not
+ *   yet resident (live minus the process's resident set, VmRSS, when
+ *   positive).  Pages already written are already missing from MemAvailable
+ *   and are not counted twice; pages promised but not yet written are.  The
+ *   resident set also holds memory that is not counted (the interpreter's
+ *   heap, libraries), so the estimate errs towards allowing.  VmRSS stays
+ *   meaningful under AddressSanitizer (virtual sizes do not).
+ * SIZE_MAX when neither limit nor kernel figure can be read. */
 size_t gn_mem_budget(void);
 /* Requests below this many bytes are not checked against the budget (so
  * small allocations stay cheap). */
 #define GN_MEM_CHECK_MIN ((double)(64u << 20))
 /* 0 when `bytes` (for `what`, e.g. "rnn n=20000") fits the budget, else
- * GN_ENOMEM with "what needs 4.66 GiB, 2.10 GiB available (set
- * GANGLION_MEM_LIMIT to change the budget)".  bytes is a double so that
- * products of hostile sizes cannot wrap. */
+ * GN_ENOMEM with "what needs 4.66 GiB, 2.10 GiB available (...)": the
+ * message gives the size needed, the size available and, when the process
+ * holds live tracked bytes, how much of the kernel's figure or of the limit
+ * they take.  bytes is a double so that products of hostile sizes cannot
+ * wrap.  Callers that can free memory (a garbage collector) may do so and
+ * ask again. */
 int gn_check_bytes(double bytes, const char *what, gn_err *err);
 
 /* Bytes left in f from the current position, or -1 when f cannot seek (a

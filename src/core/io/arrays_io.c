@@ -3,6 +3,7 @@
  * in-memory file, so both formats share one strict parser; writers build
  * the whole file in memory and hand it to the atomic writer. */
 #include "open_read.h"
+#include "mat.h"
 #include "arrays_io.h"
 #include "atomic_file.h"
 #include "npy.h"
@@ -22,7 +23,7 @@ void gn_arrays_free(gn_arrays *a)
 {
     for (size_t i = 0; i < a->count; i++) {
         free(a->names[i]);
-        if (a->mats[i]) gsl_matrix_free(a->mats[i]);
+        if (a->mats[i]) gn_mat_free(a->mats[i]);
     }
     free(a->names);
     free(a->mats);
@@ -40,7 +41,7 @@ static int push(gn_arrays *a, const char *name, size_t len, gsl_matrix *m, gn_er
     if (mm) a->mats = mm;
     char *s = mm ? strndup(name, len) : NULL;
     if (!s) {
-        gsl_matrix_free(m);
+        gn_mat_free(m);
         return gn_fail(err, GN_ENOMEM, "out of memory");
     }
     a->names[a->count] = s;
@@ -250,7 +251,7 @@ int gn_matfile_load(gn_arrays *out, size_t *skipped, const char *path, gn_err *e
         size_t r = v->dims[0], c = v->dims[1];
         if (r == 0 || c == 0) { if (skipped) (*skipped)++; Mat_VarFree(v); continue; }
         if ((rc = gn_check_size(r, c, err))) { Mat_VarFree(v); break; }
-        gsl_matrix *m = gsl_matrix_alloc(r, c);
+        gsl_matrix *m = gn_mat_alloc(r, c, 0);
         if (!m) { rc = gn_fail(err, GN_ENOMEM, "'%s': out of memory for '%s'", path, v->name); Mat_VarFree(v); break; }
         for (size_t j = 0; j < c; j++)   /* MATLAB stores columns */
             for (size_t i = 0; i < r; i++) m->data[i * m->tda + j] = element(v, j * r + i);

@@ -1,6 +1,7 @@
 /* csv.c — CSV files of numbers: a strict two-pass reader (validate and
  * count, check the size, then fill) and the writer behind m:csv. */
 #include "open_read.h"
+#include "mat.h"
 #include "csv.h"
 
 #include <ctype.h>
@@ -197,7 +198,7 @@ int gn_csv_parse(const char *text, size_t len, const char *name, gsl_matrix **ou
     if (rc) return rc;
     size_t nr = rows - (header ? 1 : 0);
     if (gn_check_size(nr, cols, err)) return GN_ENOMEM;
-    gsl_matrix *m = gsl_matrix_alloc(nr, cols);
+    gsl_matrix *m = gn_mat_alloc(nr, cols, 0);
     if (!m) return gn_fail(err, GN_ENOMEM, "%s: out of memory for a %zux%zu matrix", sc.name, nr, cols);
     pass(&sc, &rows, &cols, &header, m, err);
     *out = m;
@@ -214,16 +215,16 @@ int gn_csv_load(gsl_matrix **out, const char *path, gn_err *err)
     char what[64];
     snprintf(what, sizeof what, "reading a CSV file");
     if (gn_check_bytes((double)len, what, err)) { fclose(f); return GN_ENOMEM; }
-    char *buf = malloc(len ? len : 1);
+    char *buf = gn_mem_alloc(len ? len : 1, 0);
     if (!buf) { fclose(f); return gn_fail(err, GN_ENOMEM, "'%s': out of memory for %zu bytes", path, len); }
     size_t got = len ? fread(buf, 1, len, f) : 0;
     int rd_err = ferror(f);
     fclose(f);
     if (got != len || rd_err) {
-        free(buf);
+        gn_mem_free(buf);
         return gn_fail(err, GN_EIO, "'%s': read %zu of %zu bytes", path, got, len);
     }
     int rc = gn_csv_parse(buf, len, path, out, err);
-    free(buf);
+    gn_mem_free(buf);
     return rc;
 }

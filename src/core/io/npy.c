@@ -2,6 +2,7 @@
  * (magic, version, a Python-dict header, raw data); no maintained C library
  * for it ships in Debian, so it is parsed here, strictly. */
 #include "open_read.h"
+#include "mat.h"
 #include "npy.h"
 
 #include "atomic_file.h"
@@ -247,7 +248,7 @@ int gn_npy_read(FILE *f, const char *path, gsl_matrix **out, gn_err *err)
         goto done;
     }
     if ((rc = gn_check_size(dims[0], dims[1], err))) goto done;
-    m = gsl_matrix_alloc(fortran ? dims[1] : dims[0], fortran ? dims[0] : dims[1]);
+    m = gn_mat_alloc(fortran ? dims[1] : dims[0], fortran ? dims[0] : dims[1], 0);
     if (!m) { rc = gn_fail(err, GN_ENOMEM, "'%s': out of memory", path); goto done; }
     size_t got = fread(m->data, sizeof(double), count, f);
     if (got != count) {
@@ -259,16 +260,16 @@ int gn_npy_read(FILE *f, const char *path, gsl_matrix **out, gn_err *err)
         goto done;
     }
     if (fortran) {   /* read as its transpose, then transposed */
-        gsl_matrix *c = gsl_matrix_alloc(dims[0], dims[1]);
+        gsl_matrix *c = gn_mat_alloc(dims[0], dims[1], 0);
         if (!c) { rc = gn_fail(err, GN_ENOMEM, "'%s': out of memory", path); goto done; }
         gsl_matrix_transpose_memcpy(c, m);
-        gsl_matrix_free(m);
+        gn_mat_free(m);
         m = c;
     }
     *out = m;
     m = NULL;
 done:
-    if (m) gsl_matrix_free(m);
+    if (m) gn_mat_free(m);
     free(hdr);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* linear.c — linear rate network τ dv/dt = −v + M v + h (Dayan & Abbott ch. 7):
  * eigenmodes and Euler or exact (matrix-exponential) time stepping. */
 #include "linear.h"
+#include "mat.h"
 #include "child.h"
 
 #include <math.h>
@@ -45,7 +46,7 @@ gn_linear *gn_linear_alloc(const gsl_matrix *M, double tau, double dt, gn_err *e
     lin->n = M->size1;
     lin->tau = tau;
     lin->dt = dt;
-    lin->M = gsl_matrix_alloc(lin->n, lin->n);
+    lin->M = gn_mat_alloc(lin->n, lin->n, 0);
     if (!lin->M) {
         gn_linear_free(lin);
         gn_fail(err, GN_ENOMEM, "out of memory for a %zu-unit linear network", M->size1);
@@ -58,10 +59,10 @@ gn_linear *gn_linear_alloc(const gsl_matrix *M, double tau, double dt, gn_err *e
 void gn_linear_free(gn_linear *lin)
 {
     if (!lin) return;
-    if (lin->M) gsl_matrix_free(lin->M);
+    if (lin->M) gn_mat_free(lin->M);
     for (int k = 0; k < 2; k++) {
-        if (lin->P[k]) gsl_matrix_free(lin->P[k]);
-        if (lin->Q[k]) gsl_matrix_free(lin->Q[k]);
+        if (lin->P[k]) gn_mat_free(lin->P[k]);
+        if (lin->Q[k]) gn_mat_free(lin->Q[k]);
     }
     free(lin);
 }
@@ -85,7 +86,7 @@ static int eig_body(const gn_linear *lin, gsl_vector *re, gsl_vector *im, gsl_ma
 {
     size_t n = lin->n;
     int status = GN_OK;
-    gsl_matrix *A = gsl_matrix_alloc(n, n);
+    gsl_matrix *A = gn_mat_alloc(n, n, 0);
     gsl_vector_complex *eval = gsl_vector_complex_alloc(n);
     gsl_matrix_complex *evec = gsl_matrix_complex_alloc(n, n);
     gsl_eigen_nonsymmv_workspace *w = gsl_eigen_nonsymmv_alloc(n);
@@ -136,7 +137,7 @@ static int eig_body(const gn_linear *lin, gsl_vector *re, gsl_vector *im, gsl_ma
         if (omega) gsl_vector_set(omega, c, li / lin->tau);
     }
 done:
-    if (A) gsl_matrix_free(A);
+    if (A) gn_mat_free(A);
     if (eval) gsl_vector_complex_free(eval);
     if (evec) gsl_matrix_complex_free(evec);
     if (w) gsl_eigen_nonsymmv_free(w);
@@ -187,7 +188,7 @@ int gn_linear_eig(const gn_linear *lin, gsl_vector *re, gsl_vector *im,
 static int fixed_body(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, gn_err *err)
 {
     size_t n = lin->n;
-    gsl_matrix *A = gsl_matrix_alloc(n, n);
+    gsl_matrix *A = gn_mat_alloc(n, n, 0);
     gsl_permutation *perm = gsl_permutation_alloc(n);
     int status = GN_OK, sign;
     if (!A || !perm) { status = gn_fail(err, GN_ENOMEM, "out of memory"); goto done; }
@@ -208,7 +209,7 @@ static int fixed_body(const gn_linear *lin, const gsl_vector *h, gsl_vector *v, 
         }
     gsl_linalg_LU_solve(A, perm, h, v);
 done:
-    if (A) gsl_matrix_free(A);
+    if (A) gn_mat_free(A);
     if (perm) gsl_permutation_free(perm);
     return status;
 }
@@ -258,8 +259,8 @@ static int exact_propagator(gn_linear *lin, gsl_matrix *P, gsl_matrix *Q, gn_err
 {
     size_t n = lin->n;
     double dt = lin->dt, tau = lin->tau;
-    gsl_matrix *B = gsl_matrix_calloc(2 * n, 2 * n);
-    gsl_matrix *E = gsl_matrix_alloc(2 * n, 2 * n);
+    gsl_matrix *B = gn_mat_alloc(2 * n, 2 * n, 1);
+    gsl_matrix *E = gn_mat_alloc(2 * n, 2 * n, 0);
     int status = GN_OK;
     if (!B || !E) {
         status = gn_fail(err, GN_ENOMEM, "out of memory for the %zux%zu propagator", 2 * n, 2 * n);
@@ -294,8 +295,8 @@ static int exact_propagator(gn_linear *lin, gsl_matrix *P, gsl_matrix *Q, gn_err
     gsl_matrix_memcpy(P, &e11.matrix);
     gsl_matrix_memcpy(Q, &e12.matrix);
 done:
-    if (B) gsl_matrix_free(B);
-    if (E) gsl_matrix_free(E);
+    if (B) gn_mat_free(B);
+    if (E) gn_mat_free(E);
     return status;
 }
 
@@ -320,10 +321,10 @@ int gn_linear_prepare(gn_linear *lin, gn_linear_method method, const gn_cancel *
         return gn_fail(err, GN_EINVAL, "method must be euler or exact, got %d", (int)method);
     if (lin->P[method]) return GN_OK;
     size_t n = lin->n;
-    gsl_matrix *P = gsl_matrix_alloc(n, n), *Q = gsl_matrix_alloc(n, n);
+    gsl_matrix *P = gn_mat_alloc(n, n, 0), *Q = gn_mat_alloc(n, n, 0);
     if (!P || !Q) {
-        if (P) gsl_matrix_free(P);
-        if (Q) gsl_matrix_free(Q);
+        if (P) gn_mat_free(P);
+        if (Q) gn_mat_free(Q);
         return gn_fail(err, GN_ENOMEM, "out of memory for the %zux%zu propagator", n, n);
     }
     if (method == GN_LINEAR_EULER) {
@@ -350,8 +351,8 @@ int gn_linear_prepare(gn_linear *lin, gn_linear_method method, const gn_cancel *
             }
         }
         if (st) {
-            gsl_matrix_free(P);
-            gsl_matrix_free(Q);
+            gn_mat_free(P);
+            gn_mat_free(Q);
             return st;
         }
     }

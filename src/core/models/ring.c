@@ -1,6 +1,7 @@
 /* ring.c — ring attractor network of Ben-Yishai, Bar-Or & Sompolinsky (1995):
  * Euler stepping with an O(n) recurrent product, and bump measurements. */
 #include "ring.h"
+#include "mat.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -97,7 +98,7 @@ void gn_ring_free(gn_ring *ring)
     if (!ring) return;
     if (ring->r) gsl_vector_free(ring->r);
     if (ring->u) gsl_vector_free(ring->u);
-    if (ring->W) gsl_matrix_free(ring->W);
+    if (ring->W) gn_mat_free(ring->W);
     free(ring->cs);
     free(ring->sn);
     free(ring);
@@ -140,14 +141,14 @@ void gn_ring_recurrent(const gn_ring *ring, const double *r, double *out)
 int gn_ring_set_dense(gn_ring *ring, int on, gn_err *err)
 {
     if (!on) {
-        if (ring->W) gsl_matrix_free(ring->W);
+        if (ring->W) gn_mat_free(ring->W);
         ring->W = NULL;
         return GN_OK;
     }
     if (ring->W) return GN_OK;
     int st = gn_check_size(ring->p.n, ring->p.n, err);
     if (st) return st;
-    ring->W = gsl_matrix_alloc(ring->p.n, ring->p.n);
+    ring->W = gn_mat_alloc(ring->p.n, ring->p.n, 0);
     if (!ring->W) return gn_fail(err, GN_ENOMEM, "out of memory for the %zux%zu weights", ring->p.n, ring->p.n);
     return gn_ring_weights(ring, ring->W, err);
 }

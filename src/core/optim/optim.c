@@ -86,17 +86,17 @@ gn_optim *gn_optim_alloc(const gn_optim_type *type, size_t n, const gn_optim_opt
     o->n = n;
     o->f = NAN;
     o->lambda = opts->lambda;
-    o->x = malloc(n * sizeof *o->x);
-    o->xf = malloc(n * sizeof *o->xf);
-    o->g = calloc(n, sizeof *o->g);
+    o->x = gn_mem_alloc(n * sizeof *o->x, 0);
+    o->xf = gn_mem_alloc(n * sizeof *o->xf, 0);
+    o->g = gn_mem_alloc(n * sizeof *o->g, 1);
     o->state = calloc(1, type->size ? type->size : 1);
     if (!o->x || !o->xf || !o->g || !o->state) {
         gn_fail(err, GN_ENOMEM, "no memory for %zu parameters", n);
-        free(o->x); free(o->xf); free(o->g); free(o->state); free(o);
+        gn_mem_free(o->x); gn_mem_free(o->xf); gn_mem_free(o->g); free(o->state); free(o);
         return NULL;
     }
     if (type->alloc(o, o->state, err)) {
-        free(o->x); free(o->xf); free(o->g); free(o->state); free(o);
+        gn_mem_free(o->x); gn_mem_free(o->xf); gn_mem_free(o->g); free(o->state); free(o);
         return NULL;
     }
     return o;
@@ -107,9 +107,9 @@ void gn_optim_free(gn_optim *o)
     if (!o) return;
     o->type->free(o->state);
     free(o->state);
-    free(o->x);
-    free(o->xf);
-    free(o->g);
+    gn_mem_free(o->x);
+    gn_mem_free(o->xf);
+    gn_mem_free(o->g);
     free(o);
 }
 

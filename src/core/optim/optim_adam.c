@@ -13,10 +13,10 @@ typedef struct {
 static int adam_alloc(gn_optim *o, void *vs, gn_err *err)
 {
     adam_state *s = vs;
-    s->m = calloc(o->n, sizeof *s->m);
-    s->v = calloc(o->n, sizeof *s->v);
+    s->m = gn_mem_alloc(o->n * sizeof *s->m, 1);
+    s->v = gn_mem_alloc(o->n * sizeof *s->v, 1);
     if (!s->m || !s->v) {
-        free(s->m); free(s->v);
+        gn_mem_free(s->m); gn_mem_free(s->v);
         return gn_fail(err, GN_ENOMEM, "no memory for Adam's moments");
     }
     return GN_OK;
@@ -61,8 +61,8 @@ static int adam_iterate(gn_optim *o, void *vs, gn_err *err)
 static void adam_free(void *vs)
 {
     adam_state *s = vs;
-    free(s->m);
-    free(s->v);
+    gn_mem_free(s->m);
+    gn_mem_free(s->v);
 }
 
 static const gn_optim_type adam_type = {

@@ -45,8 +45,8 @@ static int hf_alloc(gn_optim *o, void *vs, gn_err *err)
     s->nsave = 2;
     for (double k = 1; k < m; k = ceil(k * HF_SAVE_GROWTH)) s->nsave++;
     double **v[] = {&s->p, &s->pprev, &s->r, &s->z, &s->d, &s->Ad, &s->M, &s->xt};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) *v[i] = calloc(n, sizeof(double));
-    s->saved = calloc((size_t)s->nsave * n, sizeof(double));
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) *v[i] = gn_mem_alloc(n * sizeof(double), 1);
+    s->saved = gn_mem_alloc((size_t)s->nsave * n * sizeof(double), 1);
     s->saved_i = calloc((size_t)s->nsave, sizeof(int));
     s->saved_phi = calloc((size_t)s->nsave, sizeof(double));
     s->phi = calloc((size_t)m + 1, sizeof(double));
@@ -59,8 +59,9 @@ static int hf_alloc(gn_optim *o, void *vs, gn_err *err)
 static void hf_free(void *vs)
 {
     hf_state *s = vs;
-    free(s->p); free(s->pprev); free(s->r); free(s->z); free(s->d); free(s->Ad);
-    free(s->M); free(s->xt); free(s->saved); free(s->saved_i); free(s->saved_phi); free(s->phi);
+    gn_mem_free(s->p); gn_mem_free(s->pprev); gn_mem_free(s->r); gn_mem_free(s->z);
+    gn_mem_free(s->d); gn_mem_free(s->Ad); gn_mem_free(s->M); gn_mem_free(s->xt);
+    gn_mem_free(s->saved); free(s->saved_i); free(s->saved_phi); free(s->phi);
 }
 
 static int hf_init(gn_optim *o, void *vs, gn_err *err)

@@ -78,9 +78,9 @@ gn_train_rnn *gn_train_rnn_alloc(gn_rnn *net, size_t Bc, int nthreads, gsl_rng *
     c->rng = rng;
     c->noise0 = gsl_rng_alloc(gsl_rng_mt19937);
     c->noise = gsl_rng_alloc(gsl_rng_mt19937);
-    c->xc = calloc(c->np, sizeof(double));
-    c->gc = calloc(c->np, sizeof(double));
-    c->sq = calloc(c->np, sizeof(double));
+    c->xc = gn_mem_alloc(c->np * sizeof(double), 1);
+    c->gc = gn_mem_alloc(c->np * sizeof(double), 1);
+    c->sq = gn_mem_alloc(c->np * sizeof(double), 1);
     if (!c->noise0 || !c->noise || !c->xc || !c->gc || !c->sq) {
         gn_train_rnn_free(c);
         gn_fail(err, GN_ENOMEM, "train: no memory for %zu parameters", c->np);
@@ -98,9 +98,9 @@ void gn_train_rnn_free(gn_train_rnn *c)
     gn_rnn_work_free(c->w.w);
     gn_rnn_work_free(c->wc.w);
     gn_rnn_work_free(c->we.w);
-    free(c->xc);
-    free(c->gc);
-    free(c->sq);
+    gn_mem_free(c->xc);
+    gn_mem_free(c->gc);
+    gn_mem_free(c->sq);
     free(c);
 }
 

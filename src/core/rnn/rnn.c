@@ -1,6 +1,7 @@
 /* rnn.c — continuous-time rate RNN: parameters, batches, batched forward
  * pass, BPTT gradient and Gauss-Newton–vector products (see rnn.h). */
 #include "rnn.h"
+#include "mat.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -59,12 +60,12 @@ gn_rnn *gn_rnn_alloc(size_t n, size_t nin, size_t nout, gn_err *err)
     if (!net) { gn_fail(err, GN_ENOMEM, "rnn: out of memory"); return NULL; }
     net->n = n; net->nin = nin; net->nout = nout;
     net->tau = 10; net->dt = 1; net->act = GN_ACT_TANH; net->noise = 0;
-    net->W = gsl_matrix_calloc(n, n);
-    net->Win = gsl_matrix_calloc(n, nin);
-    net->b = gsl_matrix_calloc(n, 1);
-    net->Wout = gsl_matrix_calloc(nout, n);
-    net->bout = gsl_matrix_calloc(nout, 1);
-    net->x0 = gsl_matrix_calloc(n, 1);
+    net->W = gn_mat_alloc(n, n, 1);
+    net->Win = gn_mat_alloc(n, nin, 1);
+    net->b = gn_mat_alloc(n, 1, 1);
+    net->Wout = gn_mat_alloc(nout, n, 1);
+    net->bout = gn_mat_alloc(nout, 1, 1);
+    net->x0 = gn_mat_alloc(n, 1, 1);
     if (!net->W || !net->Win || !net->b || !net->Wout || !net->bout || !net->x0) {
         gn_rnn_free(net);
         gn_fail(err, GN_ENOMEM, "rnn: out of memory for n=%zu", n);
@@ -77,7 +78,7 @@ void gn_rnn_free(gn_rnn *net)
 {
     if (!net) return;
     gsl_matrix *m[6] = { net->W, net->Win, net->b, net->Wout, net->bout, net->x0 };
-    for (int i = 0; i < 6; i++) if (m[i]) gsl_matrix_free(m[i]);
+    for (int i = 0; i < 6; i++) if (m[i]) gn_mat_free(m[i]);
     free(net);
 }
 
@@ -225,10 +226,10 @@ gn_batch *gn_batch_alloc(size_t B, size_t T, size_t nin, size_t nout, int with_t
     gn_batch *b = calloc(1, sizeof *b);
     if (!b) { gn_fail(err, GN_ENOMEM, "batch: out of memory"); return NULL; }
     b->B = B; b->T = T; b->nin = nin; b->nout = nout;
-    b->u = calloc(B * T * nin, sizeof(double));
+    b->u = gn_mem_alloc(B * T * nin * sizeof(double), 1);
     if (with_target) {
-        b->target = calloc(B * T * nout, sizeof(double));
-        b->mask = malloc(B * T * nout * sizeof(double));
+        b->target = gn_mem_alloc(B * T * nout * sizeof(double), 1);
+        b->mask = gn_mem_alloc(B * T * nout * sizeof(double), 0);
     }
     if (!b->u || (with_target && (!b->target || !b->mask))) {
         gn_batch_free(b);
@@ -243,7 +244,7 @@ gn_batch *gn_batch_alloc(size_t B, size_t T, size_t nin, size_t nout, int with_t
 void gn_batch_free(gn_batch *bat)
 {
     if (!bat) return;
-    free(bat->u); free(bat->target); free(bat->mask);
+    gn_mem_free(bat->u); gn_mem_free(bat->target); gn_mem_free(bat->mask);
     free(bat);
 }
 
@@ -373,17 +374,17 @@ struct gn_rnn_work {
 
 static void slice_free(slice *s)
 {
-    free(s->X); free(s->RA); free(s->DA); free(s->RR); free(s->RX); free(s->D0);
-    free(s->Y); free(s->NZ); free(s->seed); free(s->grad); free(s->GA); free(s->GO);
-    free(s->sq); free(s->GK); free(s->GOK); free(s->GA2); free(s->GO2); free(s->X02);
-    free(s->badt); free(s->badi); free(s->badv);
+    void *p[] = { s->X, s->RA, s->DA, s->RR, s->RX, s->D0, s->Y, s->NZ, s->seed, s->grad, s->GA,
+                  s->GO, s->sq, s->GK, s->GOK, s->GA2, s->GO2, s->X02, s->badt, s->badi, s->badv };
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) gn_mem_free(p[i]);
 }
 
 void gn_rnn_work_free(gn_rnn_work *w)
 {
     if (!w) return;
     for (int i = 0; i < 2; i++) slice_free(&w->s[i]);
-    free(w->Waug); free(w->Woaug); free(w->Wback); free(w->Vaug); free(w->Voaug);
+    gn_mem_free(w->Waug); gn_mem_free(w->Woaug); gn_mem_free(w->Wback);
+    gn_mem_free(w->Vaug); gn_mem_free(w->Voaug);
     free(w);
 }
 
@@ -406,40 +407,46 @@ gn_rnn_work *gn_rnn_work_alloc(const gn_rnn *net, size_t Bmax, size_t Tmax, int 
         gn_fail(err, GN_ENOMEM, "rnn workspace for n=%zu, B=%zu, T=%zu is too large", n, Bmax, Tmax);
         return NULL;
     }
+    size_t np = gn_rnn_nparams(net);
+    char what[96];
+    snprintf(what, sizeof what, "rnn workspace for n=%zu, B=%zu, T=%zu", n, Bmax, Tmax);
+    if (gn_check_bytes(8.0 * (total + 2.0 * (double)la * (n + no) + (double)(n + no) * n +
+                              2.0 * (double)np * (nthreads - 1)), what, err))
+        return NULL;
     gn_rnn_work *w = calloc(1, sizeof *w);
     if (!w) { gn_fail(err, GN_ENOMEM, "rnn workspace: out of memory"); return NULL; }
     w->n = n; w->ncap = n; w->nin = ni; w->nout = no; w->la = la; w->ld = n + no;
     w->Bmax = Bmax; w->Tmax = Tmax; w->nth = nthreads; w->np = gn_rnn_nparams(net);
-    w->Waug = malloc(la * n * sizeof(double));
-    w->Woaug = calloc(la * no, sizeof(double));
-    w->Vaug = malloc(la * n * sizeof(double));
-    w->Voaug = calloc(la * no, sizeof(double));
-    w->Wback = malloc((n + no) * n * sizeof(double));
+    w->Waug = gn_mem_alloc(la * n * sizeof(double), 0);
+    w->Woaug = gn_mem_alloc(la * no * sizeof(double), 1);
+    w->Vaug = gn_mem_alloc(la * n * sizeof(double), 0);
+    w->Voaug = gn_mem_alloc(la * no * sizeof(double), 1);
+    w->Wback = gn_mem_alloc((n + no) * n * sizeof(double), 0);
     int ok = w->Waug && w->Woaug && w->Vaug && w->Voaug && w->Wback;
     for (int i = 0; i < nthreads && ok; i++) {
         slice *s = &w->s[i];
         size_t S = bs * n;
-        s->X = malloc((Tmax + 1) * S * sizeof(double));
-        s->RA = malloc((Tmax + 1) * bs * la * sizeof(double));
-        s->DA = malloc((Tmax + 1) * bs * (n + no) * sizeof(double));
-        s->RR = malloc(Tmax * S * sizeof(double));
-        s->RX = malloc(2 * S * sizeof(double));
-        s->D0 = malloc(S * sizeof(double));
-        s->NZ = malloc(S * sizeof(double));
-        s->Y = malloc(Tmax * bs * no * sizeof(double));
-        s->seed = malloc(bs * 4 * sizeof(uint64_t));
-        s->grad = i > 0 ? malloc(w->np * sizeof(double)) : NULL;
-        s->sq = i > 0 ? malloc(w->np * sizeof(double)) : NULL;
-        s->GA = malloc(n * la * sizeof(double));
-        s->GO = malloc(no * la * sizeof(double));
-        s->GK = malloc(n * la * sizeof(double));
-        s->GOK = malloc(no * la * sizeof(double));
-        s->GA2 = malloc(n * la * sizeof(double));
-        s->GO2 = malloc(no * la * sizeof(double));
-        s->X02 = malloc(n * sizeof(double));
-        s->badt = malloc(bs * sizeof(size_t));
-        s->badi = malloc(bs * sizeof(size_t));
-        s->badv = malloc(bs * sizeof(double));
+        s->X = gn_mem_alloc((Tmax + 1) * S * sizeof(double), 0);
+        s->RA = gn_mem_alloc((Tmax + 1) * bs * la * sizeof(double), 0);
+        s->DA = gn_mem_alloc((Tmax + 1) * bs * (n + no) * sizeof(double), 0);
+        s->RR = gn_mem_alloc(Tmax * S * sizeof(double), 0);
+        s->RX = gn_mem_alloc(2 * S * sizeof(double), 0);
+        s->D0 = gn_mem_alloc(S * sizeof(double), 0);
+        s->NZ = gn_mem_alloc(S * sizeof(double), 0);
+        s->Y = gn_mem_alloc(Tmax * bs * no * sizeof(double), 0);
+        s->seed = gn_mem_alloc(bs * 4 * sizeof(uint64_t), 0);
+        s->grad = i > 0 ? gn_mem_alloc(w->np * sizeof(double), 0) : NULL;
+        s->sq = i > 0 ? gn_mem_alloc(w->np * sizeof(double), 0) : NULL;
+        s->GA = gn_mem_alloc(n * la * sizeof(double), 0);
+        s->GO = gn_mem_alloc(no * la * sizeof(double), 0);
+        s->GK = gn_mem_alloc(n * la * sizeof(double), 0);
+        s->GOK = gn_mem_alloc(no * la * sizeof(double), 0);
+        s->GA2 = gn_mem_alloc(n * la * sizeof(double), 0);
+        s->GO2 = gn_mem_alloc(no * la * sizeof(double), 0);
+        s->X02 = gn_mem_alloc(n * sizeof(double), 0);
+        s->badt = gn_mem_alloc(bs * sizeof(size_t), 0);
+        s->badi = gn_mem_alloc(bs * sizeof(size_t), 0);
+        s->badv = gn_mem_alloc(bs * sizeof(double), 0);
         ok = s->X && s->RA && s->DA && s->RR && s->RX && s->D0 && s->NZ && s->Y &&
              s->seed && (i == 0 || (s->grad && s->sq)) && s->GA && s->GO && s->GK && s->GOK &&
              s->GA2 && s->GO2 && s->X02 && s->badt && s->badi && s->badv;

@@ -104,27 +104,6 @@ gsl_matrix *lgm_arg(lua_State *L, int idx, const char *fn, const char *what)
     return lg_tomatrixas(L, idx, fn, what);
 }
 
-/* gsl_matrix_calloc through calloc: a large block comes from mmap already
- * zeroed, so a big result costs nothing until it is written.  GSL zeroes
- * element by element, touching every page before the work starts — close
- * to a minute for a 16 GB ring:run result, during which Ctrl-C cannot be
- * honoured.  gsl_matrix_free releases it as usual (block and data by free). */
-static gsl_matrix *matrix_calloc(size_t r, size_t c)
-{
-    gsl_block *b = malloc(sizeof *b);
-    if (!b) return NULL;
-    b->size = r * c;
-    b->data = calloc(r * c, sizeof(double));
-    gsl_matrix *m = b->data ? gsl_matrix_alloc_from_block(b, 0, r, c, c) : NULL;
-    if (!m) {
-        free(b->data);
-        free(b);
-        return NULL;
-    }
-    m->owner = 1;
-    return m;
-}
-
 /* Matrices up to EMBED_MAX bytes keep their header and elements inside
  * the userdata itself: Lua's collector then sees their true size and
  * paces itself (a loop making 4.8 KB temporaries otherwise let tens of
@@ -160,16 +139,37 @@ gsl_matrix *lgm_reuse(lua_State *L, int idx, size_t r, size_t c)
     return m;
 }
 
-gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
+/* Checks an r×c request against the memory budget (gn_check_size) and
+ * raises the refusal as an error.  When the budget refuses it while large
+ * arrays are live, some of them may be garbage the collector has not reached
+ * yet (their storage is not Lua's, so the collector paces itself on the
+ * reports of gc_account only): one full collection runs, returning their
+ * bytes to the account, and the request is checked again.  The core never
+ * does this; a collection here is no different from the steps gc_account
+ * already runs before an allocation. */
+static void check_alloc(lua_State *L, size_t r, size_t c)
 {
     gn_err e = {0};
-    if (gn_check_size(r, c, &e)) {
+    int rc = gn_check_size(r, c, &e);
+    if (rc == GN_ENOMEM && gn_mem_live() > 0 && (double)r * (double)c <= (double)GN_MAX_ELEMS) {
+        lg_reclaim(L);
+        rc = gn_check_size(r, c, &e);
+    }
+    if (rc) {
         const char *fn = lg_fname(L);
         lg_errorf(L, "%s%s%s", fn ? fn : "", fn ? ": " : "", e.msg);
     }
+}
+
+gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
+{
+    check_alloc(L, r, c);
     if (r * c * sizeof(double) <= EMBED_MAX) return lgm_new(L, r, c, 0);
     gc_account(L, r * c * sizeof(double));   /* first: see gc_account */
-    gsl_matrix *m = matrix_calloc(r, c);
+    /* calloc: a large block comes from mmap already zeroed, so a big result
+     * costs nothing until it is written (GSL's calloc zeroes element by
+     * element, touching every page before the work starts) */
+    gsl_matrix *m = gn_mat_alloc(r, c, 1);
     if (!m) lg_errorf(L, "out of memory allocating a %zux%zu matrix", r, c);
     lg_pushmatrix(L, m);
     return m;
@@ -179,11 +179,7 @@ gsl_matrix *lg_newmatrix(lua_State *L, size_t r, size_t c)
  * so data is never NULL) and raw storage is left uninitialised. */
 gsl_matrix *lgm_new(lua_State *L, size_t r, size_t c, int raw)
 {
-    gn_err e = {0};
-    if (gn_check_size(r ? r : 1, c ? c : 1, &e)) {
-        const char *fn = lg_fname(L);
-        lg_errorf(L, "%s%s%s", fn ? fn : "", fn ? ": " : "", e.msg);
-    }
+    check_alloc(L, r ? r : 1, c ? c : 1);
     size_t n = r && c ? r * c : 1;
     if (n * sizeof(double) <= EMBED_MAX) {
         lg_mat *u = lua_newuserdatauv(L, sizeof *u + sizeof(gsl_matrix) + n * sizeof(double), 1);
@@ -201,23 +197,11 @@ gsl_matrix *lgm_new(lua_State *L, size_t r, size_t c, int raw)
         return m;
     }
     gc_account(L, n * sizeof(double));   /* first: see gc_account */
-    gsl_block *b = malloc(sizeof *b);
-    double *d = b ? (raw ? malloc(n * sizeof *d) : calloc(n, sizeof *d)) : NULL;
-    gsl_matrix *m = d ? malloc(sizeof *m) : NULL;
+    gsl_matrix *m = gn_mat_alloc(r, c, !raw);
     if (!m) {
-        free(d);
-        free(b);
         lg_errorf(L, "out of memory allocating a %zux%zu matrix", r, c);
         return NULL;
     }
-    b->size = n;
-    b->data = d;
-    m->size1 = r;
-    m->size2 = c;
-    m->tda = c ? c : 1;
-    m->data = d;
-    m->block = b;
-    m->owner = 1;
     lg_pushmatrix(L, m);
     return m;
 }
@@ -456,7 +440,9 @@ static int matrix_load(lua_State *L)
     gn_err e = {0};
     size_t n = strlen(path);
     int csv = n >= 4 && strcasecmp(path + n - 4, ".csv") == 0;
-    if ((csv ? gn_csv_load(&m, path, &e) : gn_npy_load(&m, path, &e))) return lg_coreerror(L, "matrix.load", &e);
+    int rc = csv ? gn_csv_load(&m, path, &e) : gn_npy_load(&m, path, &e);
+    if (rc == GN_ENOMEM && lg_reclaim(L)) rc = csv ? gn_csv_load(&m, path, &e) : gn_npy_load(&m, path, &e);
+    if (rc) return lg_coreerror(L, "matrix.load", &e);
     lg_pushmatrix(L, m);
     return 1;
 }
@@ -467,7 +453,7 @@ static int m_gc(lua_State *L)
 {
     lg_mat *u = luaL_checkudata(L, 1, LG_MATRIX_MT);
     if (lg_gc_deferred(L, 1, u, sizeof *u)) return 0;
-    if (u->m && !embedded(u)) gsl_matrix_free(u->m);   /* a view frees its header only */
+    if (u->m && !embedded(u)) gn_mat_free(u->m);   /* a view frees its header only */
     u->m = NULL;
     return 0;
 }

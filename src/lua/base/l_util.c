@@ -175,6 +175,14 @@ int lg_gc_by_collector(lua_State *L)
            strcmp(ar.name, "__gc") == 0;
 }
 
+int lg_reclaim(lua_State *L)
+{
+    size_t before = gn_mem_live();
+    if (!before) return 0;
+    lua_gc(L, LUA_GCCOLLECT);
+    return gn_mem_live() < before;
+}
+
 int lg_gc_deferred(lua_State *L, int idx, void *u, size_t size)
 {
     idx = lua_absindex(L, idx);

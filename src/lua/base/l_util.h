@@ -85,6 +85,11 @@ void *lg_checkobject(lua_State *L, int idx, const char *tname, const char *what)
  * back and returns 0, and the __gc frees them as usual.  So no pointer a
  * running binding holds can dangle. */
 int lg_gc_deferred(lua_State *L, int idx, void *u, size_t size);
+/* Runs one full collection, so that large arrays no longer referenced give
+ * their bytes back to the memory account (gn_mem_live); a binding whose
+ * request the budget refused (GN_ENOMEM) calls it once and asks again.
+ * Returns 1 when the live bytes fell.  Does nothing inside a finalizer. */
+int lg_reclaim(lua_State *L);
 /* 1 when the running __gc was called by the collector (not by a script).
  * Internal userdata (workspaces, boxes) ignore explicit calls with it. */
 int lg_gc_by_collector(lua_State *L);

@@ -195,7 +195,9 @@ static int lif_new(lua_State *L)
     u->pop = NULL;
     luaL_setmetatable(L, LIF_MT);
     int ud = lua_gettop(L);
-    if (!(u->pop = gn_lif_alloc(o.n, o.inputs, &o.p, &e))) return lg_coreerror(L, "lif", &e);
+    if (!(u->pop = gn_lif_alloc(o.n, o.inputs, &o.p, &e)) && e.code == GN_ENOMEM && lg_reclaim(L))
+        u->pop = gn_lif_alloc(o.n, o.inputs, &o.p, &e);
+    if (!u->pop) return lg_coreerror(L, "lif", &e);
     u->pop->threads = o.threads;
     lif_connect(L, u->pop, &o);
     lua_pushvalue(L, ud);

@@ -333,6 +333,8 @@ static int rnn_new(lua_State *L)
     long long seed = has_seed ? (long long)ro.seed : 0;
     gn_err e = {0};
     gn_rnn *net = gn_rnn_alloc(ro.n, ro.inputs, ro.outputs, &e);
+    if (!net && e.code == GN_ENOMEM && lg_reclaim(L))   /* garbage may hold the bytes */
+        net = gn_rnn_alloc(ro.n, ro.inputs, ro.outputs, &e);
     if (!net) return lg_coreerror(L, "rnn", &e);
     lg_pushrnn(L, net);   /* owned by Lua from here on */
     net->tau = ro.tau; net->dt = ro.dt; net->noise = ro.noise; net->act = act;
@@ -359,6 +361,7 @@ static int rnn_load(lua_State *L)
     const char *path = check_path(L, 1, "rnn.load");
     gn_err e = {0};
     gn_rnn *net = gn_rnn_load(path, &e);
+    if (!net && e.code == GN_ENOMEM && lg_reclaim(L)) net = gn_rnn_load(path, &e);
     if (!net) return lg_coreerror(L, "rnn.load", &e);
     lg_pushrnn(L, net);
     return 1;
@@ -743,6 +746,7 @@ static int rnn_copy(lua_State *L)
     gn_rnn *net = lg_usernn(L, 1, "net:copy");
     gn_err e = {0};
     gn_rnn *c = gn_rnn_copy(net, &e);
+    if (!c && e.code == GN_ENOMEM && lg_reclaim(L)) c = gn_rnn_copy(net, &e);   /* net is pinned */
     if (!c) return lg_coreerror(L, "rnn:copy", &e);
     lg_pushrnn(L, c);
     return 1;
