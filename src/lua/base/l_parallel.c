@@ -310,6 +310,10 @@ static void worker(lua_State *L, prun *R, int i, int wfd, int go)
     int nul = open("/dev/null", O_WRONLY);   /* nothing a worker does is for a terminal */
     if (nul >= 0) { dup2(nul, 1); dup2(nul, 2); }
     lg_intr_child();
+    /* jobs workers share the CPUs: each takes its share of threads (the
+     * rnn's numbers do not depend on it) */
+    int share = gn_cpu_count() / R->jobs;
+    gn_cpu_cap(share > 0 ? share : 1);
     if (lua_getglobal(L, "os") == LUA_TTABLE) {
         lua_pushcfunction(L, l_worker_exit);
         lua_setfield(L, -2, "exit");
