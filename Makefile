@@ -2,7 +2,7 @@
 # Targets: all run test asan bench fuzz install clean check-layers check-docs deps
 
 # ---- settings --------------------------------------------------------------
-VERSION  := 0.2.0
+VERSION  := 0.3.0
 PREFIX   ?= /usr/local
 BUILD    ?= build
 CC       ?= cc

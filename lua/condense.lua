@@ -5,7 +5,9 @@
 --
 --   draw a selection batch (`eval` trials) and a held-out batch (`heldout`
 --   trials, >= 1000 by default) once per run;
---   for each operator in `ops`, on its own copy of the parent:
+--   for each operator in `ops`, on its own copy of the parent, in its own
+--   worker process (`jobs` side by side) and from its own seed (drawn once
+--   from the global generator, offset by the operator's name):
 --     repeat
 --       rank unit pairs by the criterion on the current net's rates on the
 --         selection batch ("pca": cosine of PCA loadings, "corr":
@@ -51,6 +53,7 @@ end
 
 local OPS = { merge_ls = true, merge_mean = true, delete = true, delete_comp = true }
 local ALL_OPS = { "merge_ls", "merge_mean", "delete", "delete_comp" }
+local OP_NUMBER = { merge_ls = 1, merge_mean = 2, delete = 3, delete_comp = 4 }
 
 local DEFAULTS = {
   criterion = "pca",   -- "pca" | "corr" | function(net, R, opts) -> i, j (or a list of pairs)
@@ -71,9 +74,10 @@ local DEFAULTS = {
   max_merges = nil,    -- legacy name of max_steps
   patience = 3,        -- candidate pairs tried (in rank order) before giving up
   k = nil,             -- PCA components for the "pca" criterion (default: 90% variance)
+  jobs = nil,          -- operator chains run side by side (default: the CPUs this process may use)
 }
 local OPTIONAL = { ops = true, merge = true, compare = true, method = true, train = true,
-                   max_steps = true, max_merges = true, k = true }
+                   max_steps = true, max_merges = true, k = true, jobs = true }
 
 local function checkopts(opts)
   if opts == nil then opts = {} end
@@ -118,6 +122,9 @@ local function checkopts(opts)
     seen[op] = true
   end
   o.max_steps = o.max_steps or o.max_merges
+  if o.jobs ~= nil and (math.type(o.jobs) ~= "integer" or o.jobs < 1) then
+    error("condense: jobs must be a positive integer, got " .. tostring(o.jobs), 3)
+  end
   for _, k in ipairs { "retrain", "eval", "heldout", "min_n", "patience" } do
     if math.type(o[k]) ~= "integer" or o[k] < (k == "retrain" and 0 or 1) then
       error(("condense: %s must be an integer >= %d"):format(k, k == "retrain" and 0 or 1), 3)
@@ -273,6 +280,48 @@ end
 local HEADER = "  %-11s %4s %8s %8s %9s %5s %6s %6s %5s %7s"
 local ROW    = "  %-11s %4d %8.3f %8.3f %9.4g %5d %6.2f %6.3f %5s %7.1f"
 
+-- One operator's chain from the parent, in a worker process: every attempt
+-- goes to the parent as {row=, net=} (net: the accepted candidate), and a
+-- chain that runs out of candidates says so as {say=}.  It draws from the
+-- generator seeded with its own seed, so what it computes depends neither on
+-- the other operators nor on how many chains run side by side.
+local function chain(c, k, send)
+  local o, task, op = c.o, c.task, c.o.ops[k]
+  seed(c.seeds[k])
+  local cur, R, steps = c.parent, c.pselR, 0
+  local spare, spare_sel, curtr = c.spare, nil, nil   -- traces whose storage may be reused
+  while cur.n > o.min_n and cur.n > 1 and (not o.max_steps or steps < o.max_steps) do
+    local accepted = false
+    for attempt, p in ipairs(candidates(cur, R, o, o.patience, op)) do
+      local cand = cur:copy()
+      local i, j, s = p[1], p[2], p[3]
+      local a, cc = apply(op, cand, i, j, R)
+      train(cand, task, o)
+      local sc, newR, newtr = select_measure(cand, task, c.sel, spare_sel)
+      spare_sel = newtr   -- until it is accepted: a rejected candidate's rates are not needed
+      local r = { op = op, n = cand.n, select = sc, accepted = sc >= o.threshold, merged = { i, j },
+                  similarity = s, a = a, c = cc, attempt = attempt }
+      if r.accepted then
+        local h, _, left = heldout_measure(cand, task, c.chunks, c.parentR, spare)
+        spare = left
+        for key, v in pairs(h) do r[key] = v end
+      end
+      r.time = clock() - c.t0
+      send { row = r, net = r.accepted and cand or nil }
+      if r.accepted then
+        spare_sel, curtr = curtr, newtr   -- the old R is not needed any more
+        cur, R, steps, accepted = cand, newR, steps + 1, true
+        break
+      end
+    end
+    if not accepted then
+      send { say = ("  %-11s stops at n=%d: %d candidate(s) below threshold %.3g"):format(op, cur.n,
+                    math.min(o.patience, cur.n * (cur.n - 1) // 2), o.threshold) }
+      break
+    end
+  end
+end
+
 function condense(net, task, opts)
   if not isnet(net) then error("condense: argument #1 must be an rnn", 2) end
   if type(task) ~= "table" or type(task.sample) ~= "function" or type(task.score) ~= "function" then
@@ -292,12 +341,15 @@ function condense(net, task, opts)
     chunks[#chunks + 1] = task:sample(b)
     left = left - b
   end
+  -- each chain's seed follows its operator's name, so that a chain is the
+  -- same whichever other operators run
+  local base, seeds = math.floor(matrix.rand(1, 1):get(1, 1) * 2 ^ 31), {}
+  for k, op in ipairs(o.ops) do seeds[k] = (base + 7919 * OP_NUMBER[op]) % 4294967296 end
   local live = o.plot and ganglion.interactive and ganglion.interactive()
   local say = o.verbose and print or function() end
   local row, parentR, spare = heldout_measure(parent, task, chunks, nil)
   spare.first = nil   -- it holds parentR
   local pselect, pselR = select_measure(parent, task, sel)
-  local spare_sel      -- a selection run's traces no longer needed (never pselR's)
   row.op, row.select, row.accepted, row.time = "parent", pselect, true, 0
   local log = { row, nets = {}, final = {} }
   log.best = 1
@@ -305,50 +357,25 @@ function condense(net, task, opts)
       row.n, row.score, o.heldout, pselect, o.eval, row.npcs, row.pr))
   say(HEADER:format("op", "n", "held-out", "select", "loss", "npcs", "PR", "cca", "try", "time s"))
   for _, op in ipairs(o.ops) do log.nets[op], log.final[op] = parent, row end
+  local c = { o = o, task = task, parent = parent, pselR = pselR, sel = sel, chunks = chunks,
+              parentR = parentR, spare = spare, seeds = seeds, t0 = t0 }
+  local function receive(k, m)
+    if m.say then say(m.say) return end
+    local r, op = m.row, o.ops[k]
+    log[#log + 1] = r
+    if not r.accepted then return end
+    if o.keep then r.net = m.net end   -- later steps worked on copies of it
+    log.nets[op], log.final[op] = m.net, r
+    if k == 1 then log.best = #log end
+    say(ROW:format(op, r.n, r.score, r.select, r.loss, r.npcs, r.pr, r.cca,
+                   ("%d/%d"):format(r.attempt, o.patience), r.time))
+    if live then draw(log, o) end
+  end
   -- Ctrl-C ends the protocol, not the work done: the nets reached so far
   -- and the log are returned (log.interrupted = true) and the chunk goes on.
   local done, err = pcall(function()
-    for _, op in ipairs(o.ops) do
-      local cur, R, steps = parent, pselR, 0
-      local curtr   -- the traces holding R (nil while R is pselR)
-      while cur.n > o.min_n and cur.n > 1 and (not o.max_steps or steps < o.max_steps) do
-        local accepted = false
-        for attempt, p in ipairs(candidates(cur, R, o, o.patience, op)) do
-          local cand = cur:copy()
-          local i, j, s = p[1], p[2], p[3]
-          local a, c = apply(op, cand, i, j, R)
-          train(cand, task, o)
-          local sc, newR, newtr = select_measure(cand, task, sel, spare_sel)
-          spare_sel = newtr   -- until it is accepted: a rejected candidate's rates are not needed
-          local r = { op = op, n = cand.n, select = sc, accepted = sc >= o.threshold, merged = { i, j },
-                      similarity = s, a = a, c = c, attempt = attempt }
-          if r.accepted then
-            local h, _, left = heldout_measure(cand, task, chunks, parentR, spare)
-            spare = left
-            for k, v in pairs(h) do r[k] = v end
-            if o.keep then r.net = cand end   -- later steps work on copies of it
-          end
-          r.time = clock() - t0
-          log[#log + 1] = r
-          if r.accepted then
-            spare_sel, curtr = curtr, newtr   -- the old R is not needed any more
-            cur, R, steps, accepted = cand, newR, steps + 1, true
-            log.nets[op], log.final[op] = cur, r
-            if op == o.ops[1] then log.best = #log end
-            say(ROW:format(op, r.n, r.score, r.select, r.loss, r.npcs, r.pr, r.cca,
-                           ("%d/%d"):format(attempt, o.patience), r.time))
-            if live then draw(log, o) end
-            break
-          end
-        end
-        if not accepted then
-          say(("  %-11s stops at n=%d: %d candidate(s) below threshold %.3g"):format(op, cur.n,
-              math.min(o.patience, cur.n * (cur.n - 1) // 2), o.threshold))
-          break
-        end
-      end
-      if curtr then spare_sel = curtr end   -- the chain's last rates: not needed by the next operator
-    end
+    local finished = ganglion.parallel(#o.ops, o.jobs or 0, function(k, send) chain(c, k, send) end, receive)
+    if not finished then error("interrupted", 0) end
   end)
   if not done then
     if not tostring(err):find("interrupted", 1, true) then error(err, 0) end

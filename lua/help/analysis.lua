@@ -101,7 +101,7 @@ return {
   ["condense"] = {
     usage = "condense(net, task [, {ops={\"merge_ls\",\"merge_mean\",\"delete\",\"delete_comp\"}, criterion=\"pca\"|\"corr\"|fn,\n" ..
             "          retrain=100, method=, train={...}, threshold=0.9, min_n=1, eval=200, heldout=1000,\n" ..
-            "          patience=3, max_steps=, plot=true, verbose=true, keep=false, k=}])\n" ..
+            "          patience=3, max_steps=, plot=true, verbose=true, keep=false, k=, jobs=}])\n" ..
             "  -> condensed net, log",
     text = "Shrinks a trained net one unit at a time with each shrink operator in `ops`, each on its\n" ..
            "own copy of the parent, under identical rules (lua/condense.lua: read it, copy it, change\n" ..
@@ -117,6 +117,11 @@ return {
            "variance), try the `patience` best pairs in turn (apply, retrain `retrain` iterations, score\n" ..
            "on the selection batch), accept the first scoring >= threshold; stop when none is, at\n" ..
            "min_n or after max_steps.  Accepted steps are measured on the held-out batch.\n" ..
+           "Each operator's chain runs in a worker process (`jobs` side by side; default: the CPUs this\n" ..
+           "process may use) and draws its training trials from its own seed, taken from the global\n" ..
+           "generator at the start and tied to the operator's name: the results are the same for any\n" ..
+           "jobs, and an operator's chain does not depend on which others run.  Rows are printed and\n" ..
+           "logged in operator order (the second operator's appear when the first is done).\n" ..
            "Hessian-free retraining computes its curvature products on 16 trials of the gradient\n" ..
            "batch (train={cbatch=} overrides): retraining starts next to a solution.\n" ..
            "log[k] = {op, n, score, loss, npcs, pr, cca (held-out: mean canonical correlation with\n" ..

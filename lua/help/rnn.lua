@@ -64,7 +64,8 @@ return {
     usage = "net:grad(batch) -> loss, {W=, Win=, b=, Wout=, bout=, x0=}",
     text = "Exact gradient of net:loss(batch) by backpropagation through time, one matrix per\n" ..
            "parameter under its field name.  Batched over trials with BLAS GEMMs; large batches\n" ..
-           "are split across two threads.  Checked against finite differences and PyTorch.",
+           "are cut into two slices, on two threads when the process may use two CPUs (the same\n" ..
+           "numbers either way).  Checked against finite differences and PyTorch.",
     example = "l, g = net:grad(b)\nnet.W = net.W - g.W * 0.1",
   },
   ["rnn:copy"] = {

@@ -19,7 +19,9 @@ return {
            "        step), tol=0.1 (line search).  Defaults iters=500, batch=128.\n" ..
            "Common options: target (stop once the score reaches it), score_every (default 1; adam 10),\n" ..
            "score_batch (fresh trials scored, default batch), gtol (stop when |grad| <= gtol),\n" ..
-           "threads (1 or 2), monitor (default 100), monitor_every.\n" ..
+           "threads (slices of each batch, 1 or 2, default 2: they fix the sums, so results are the same\n" ..
+           "on any machine; two slices run on two threads when the process may use two CPUs),\n" ..
+           "monitor (default 100), monitor_every.\n" ..
            "Progress (loss, score, iteration, time left) shows in the status line, or on stderr in\n" ..
            "batch mode (a line every 2 s).  Called from your own code (not from condense), training\n" ..
            "draws a live view in the current pane, at most 4 times a second: the loss on a log axis\n" ..

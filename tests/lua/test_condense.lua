@@ -61,6 +61,40 @@ condense_csv(log, f)
 local fh = io.open(f); local header = fh:read("l"); fh:close(); os.remove(f)
 T.ok(header:find("^op,n,score,select,loss"), "condense_csv writes a header")
 
+-- Operator chains run in worker processes, each from its own seed: the log and the nets
+-- are the same with one chain at a time or all side by side, and an operator's chain does
+-- not depend on which other operators ran (with the generator shared in turn it did).
+do
+  local function run(jobs, ops)
+    seed(21)
+    local _, lg = condense(net, task, { retrain = 3, method = "adam", threshold = 0.5, max_steps = 3, eval = 60,
+                                        heldout = 300, plot = false, verbose = false, jobs = jobs, ops = ops })
+    local rows = {}
+    for _, r in ipairs(lg) do
+      if r.op ~= "parent" then
+        rows[#rows + 1] = ("%s %d %.17g %.17g %s %s"):format(r.op, r.n, r.select, r.score or -1, tostring(r.accepted),
+                                                           table.concat(r.merged, "-"))
+      end
+    end
+    local nets = {}
+    for op, nt in pairs(lg.nets) do nets[op] = ("%.17g"):format(nt.W:sum() + nt.Wout:sum() + nt.b:sum()) end
+    return rows, nets, lg
+  end
+  local r1, n1 = run(1)
+  local r4, n4, lg4 = run(4)
+  T.ok(#r1 >= 8 and table.concat(r1, "\n") == table.concat(r4, "\n"),
+       ("jobs=1 and jobs=4: the same %d log rows, bit for bit"):format(#r1))
+  local same = true
+  for op, v in pairs(n1) do same = same and n4[op] == v end
+  T.ok(same and lg4.nets.delete.n < 16, "jobs=1 and jobs=4: the same final net of every operator")
+  local rd = run(2, { "delete" })
+  local want = {}
+  for _, line in ipairs(r1) do if line:find("^delete ") then want[#want + 1] = line end end
+  T.ok(#want >= 1 and table.concat(rd, "\n") == table.concat(want, "\n"),
+       "delete alone gives the same rows as delete after three other operators")
+  T.raises(function() condense(net, task, { jobs = 0 }) end, "jobs must be a positive integer", "condense: jobs = 0 refused")
+end
+
 -- delete_comp folds the deleted unit's mean rate times its outgoing weights into the biases:
 -- with a unit held at a constant rate, deleting it that way leaves the outputs unchanged.
 do

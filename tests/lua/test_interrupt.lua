@@ -30,6 +30,12 @@ local ok, err = pcall(condense, net, t, { retrain = 5, method = "adam", threshol
                                           eval = 50, plot = false, verbose = false })
 T.ok(not ok and tostring(err):find("interrupted", 1, true), "Ctrl-C stops condense in a script: " .. tostring(err))
 T.ok(net.n == 12, "the parent is untouched")
+local kids = io.open(("/proc/self/task/%d/children"):format(math.tointeger(pid)))
+if kids then
+  local list = kids:read("a")
+  kids:close()
+  T.ok(not list:find("%d"), "condense's worker processes are gone after the stop: [" .. list .. "]")
+end
 
 local n = 0
 ok, err = pcall(function()

@@ -43,15 +43,20 @@ const char *gn_cpu_level_name(void)
     return names[gn_cpu_level()];
 }
 
+static int cpu_cap;
+
+void gn_cpu_cap(int k) { cpu_cap = k > 0 ? k : 0; }
+
 int gn_cpu_count(void)
 {
+    int k = 0;
     cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0) {
-        int k = CPU_COUNT(&set);
-        if (k > 0) return k;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) k = CPU_COUNT(&set);
+    if (k <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        k = n > 0 ? (int)n : 1;
     }
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
+    return cpu_cap && k > cpu_cap ? cpu_cap : k;
 }
 
 /* ---- dispatchers ------------------------------------------------------------ */

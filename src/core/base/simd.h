@@ -23,5 +23,8 @@ const char *gn_cpu_level_name(void);
 /* CPUs this process may run on (sched_getaffinity: taskset, cgroups,
  * Slurm allocations), at least 1. */
 int gn_cpu_count(void);
+/* Caps gn_cpu_count at k (0: no cap) — for a worker process that shares
+ * the CPUs with others of its kind. */
+void gn_cpu_cap(int k);
 
 #endif

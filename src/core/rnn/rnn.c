@@ -14,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "rnn_act.h"
+#include "simd.h"
 
 /* OpenBLAS's thread control (declared here so the core needs only GSL's
  * CBLAS header). */
@@ -337,7 +338,8 @@ typedef struct {
 struct gn_rnn_work {
     size_t n, nin, nout, la, ld, Bmax, Tmax, np;
     size_t ncap;       /* the n the buffers were sized for (gn_rnn_work_adapt) */
-    int nth;
+    int nth;          /* slices the batch is cut into (1 or 2): fixes the sums */
+    int serial;       /* this job runs both slices on the calling thread */
     double *Waug;      /* la×n: [Wᵀ; Winᵀ; bᵀ] */
     double *Woaug;     /* la×nout: [Woutᵀ; 0; boutᵀ] */
     double *Wback;     /* ld×n: [αW; Wout] */
@@ -651,6 +653,10 @@ static int poll_due(gn_rnn_work *w, size_t t)
 /* Called by slice s after step t of the job (a multiple of w->chunk, t < P). */
 static int step_gate(gn_rnn_work *w, slice *s, size_t t)
 {
+    /* Both slices on this thread, one after the other: the first makes the
+     * first half of the poll points, the second the rest, so the count is
+     * the same as with two threads. */
+    if (w->serial) return poll_due(w, s == &w->s[0] ? t / 2 : (w->P + t) / 2);
     if (s != &w->s[0]) {
         atomic_store_explicit(&w->done1, t, memory_order_release);
         return atomic_load_explicit(&w->abort1, memory_order_acquire);
@@ -1108,13 +1114,17 @@ static void run_job(gn_rnn_work *w)
     w->steps = w->P = w->job == JOB_FWD ? w->T : 2 * w->T;
     w->chunk = chunk_steps(w);
     w->P += tail_units(w);
+    /* The slices fix the numbers; whether they run side by side depends on
+     * the CPUs this process may use (a one-CPU allocation runs them one
+     * after the other, with the same sums and the same polls). */
     pthread_t th;
-    int spawned = two && pthread_create(&th, NULL, thread_main, w) == 0;
-    if (two && !spawned) w->chunk = w->tail = 0;   /* serial: no progress to wait for */
+    int spawned = two && gn_cpu_count() >= 2 && pthread_create(&th, NULL, thread_main, w) == 0;
+    w->serial = two && !spawned;
     slice_job(w, 0);
+    if (w->serial && !w->stop_t) slice_job(w, 1);
     poll_rest(w, spawned);
     if (spawned) pthread_join(th, NULL);
-    else if (two && !w->stop_t) slice_job(w, 1);   /* no thread available: run it here */
+    w->serial = 0;
     if (w->stop_t) return;
     if (two && w->out && w->job != JOB_FWD)
         for (size_t i = 0; i < w->np; i++) w->out[i] += w->s[1].grad[i];

@@ -25,10 +25,11 @@ int lg_open_train(lua_State *L);
 int lg_open_analysis(lua_State *L);
 int lg_open_clock(lua_State *L);
 int lg_open_rank(lua_State *L);
+int lg_open_parallel(lua_State *L);
 
 static int (*const openers[])(lua_State *) = {
     lg_open_plot, lg_open_lif, lg_open_linear, lg_open_ring, lg_open_cpg,
-    lg_open_rnn, lg_open_train, lg_open_analysis, lg_open_clock, lg_open_rank,
+    lg_open_rnn, lg_open_train, lg_open_analysis, lg_open_clock, lg_open_rank, lg_open_parallel,
 };
 
 /* print() writes through the host, so text lands in the REPL pane.  When

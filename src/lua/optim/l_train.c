@@ -187,7 +187,7 @@ static const lg_opt train_decl[] = {
     LG_SIZE("score_batch", TO, score_batch, 1, 100000, 0, K | LG_OPT_NODEF, "fresh trials scored (default the batch)"),
     LG_SIZE("monitor", TO, monitor, 0, 100000, 100, K, "trials in the fixed monitoring batch (0: no monitoring)"),
     LG_SIZE("monitor_every", TO, monitor_every, 1, 100000000, 0, K | LG_OPT_NODEF, "monitoring loss every N iterations (default adam 10, else 1)"),
-    LG_INT("threads", TO, threads, 1, 2, 0, K | LG_OPT_NODEF, "threads over trials (default 2 on two CPUs)"),
+    LG_INT("threads", TO, threads, 1, 2, 0, K | LG_OPT_NODEF, "slices of the batch (default 2; on two threads when there are two CPUs)"),
     LG_OPT_END
 };
 #undef TO
@@ -209,7 +209,7 @@ static void train_defaults(train_opts *to, int method)
     to->monitor_every = adam ? 10 : 1;
     to->monitor = 100;
     to->target = -1;
-    to->threads = gn_cpu_count() >= 2 ? 2 : 1;
+    to->threads = 2;   /* slices, not cores: the same numbers on any machine (rnn.c) */
 }
 
 static void read_opts(lua_State *L, int t, train_opts *to)

@@ -240,11 +240,13 @@ gn_batch *lg_tobatch(lua_State *L, int idx, const gn_rnn *net, int need_target, 
     return ud->b;
 }
 
-/* Two threads pay off once a step's GEMM is big enough to hide thread start. */
+/* Two slices (on two threads where there are two CPUs) pay off once a
+ * step's GEMM is big enough to hide thread start.  By sizes only: the
+ * slices fix the numbers, so a session gives the same results on any
+ * machine. */
 static int default_threads(const gn_rnn *net, size_t B, size_t T)
 {
-    long ncpu = gn_cpu_count();
-    return (ncpu >= 2 && B >= 2 && (double)net->n * net->n * B * T > 2e6) ? 2 : 1;
+    return (B >= 2 && (double)net->n * net->n * B * T > 2e6) ? 2 : 1;
 }
 
 gn_rnn_work *lg_newrnnwork(lua_State *L, const gn_rnn *net, size_t B, size_t T, int nthreads)

@@ -158,5 +158,15 @@ void lg_intr_work_stopped(void)
     S.work_stopped = 1;
 }
 
+void lg_intr_child(void)
+{
+    S.ninj = S.iinj = 0;
+    S.ui_poll = NULL;
+    S.lua_due = 0;
+    S.seen = 0;
+    stop_flag = 0;
+    ui_due = 0;
+}
+
 int lg_intr_after_stop(void) { return S.work_stopped; }
 int lg_intr_work_returns(void) { return S.work_returns; }

@@ -47,6 +47,10 @@ void lg_intr_tick(void);
 /* Positions recorded during the chunk so far; returns their count. */
 int lg_intr_recorded(const unsigned long **at);
 
+/* In a forked worker (ganglion.parallel): no replayed stops, no UI polls;
+ * the parent alone answers Ctrl-C. */
+void lg_intr_child(void);
+
 /* Ctrl-C during training or condense stops that work, which returns what
  * it has (marked interrupted), and the chunk goes on: results are never
  * lost to an interrupt.  So that a loop of such work does not run on, any
