@@ -119,7 +119,8 @@ f = io.open("/proc/self/stat"); pid = f:read("n"); f:close()
 seed(3); task = tasks.decision{fix=5, stim=20, resp=10, grace=3, cohs={0.256, 0.512}}
 net = rnn{n=12, inputs=task.inputs, outputs=task.outputs}; net:train(task, {method="hf", iters=30})
 t = setmetatable({calls = 0}, {__index = task})
-function t:sample(B) self.calls = self.calls + 1; if self.calls == 30 and os.getenv("LIVE") then io.popen("kill -INT " .. math.tointeger(pid)):close() end; return task:sample(B) end
+io.open("once", "w"):close()   -- condense's workers each count calls: the first to take "once" sends the one Ctrl-C
+function t:sample(B) self.calls = self.calls + 1; if self.calls == 30 and os.getenv("LIVE") and os.rename("once", "once.taken") then io.popen("kill -INT " .. math.tointeger(pid)):close() end; return task:sample(B) end
 function t:score(b, tr) return task:score(b, tr) end
 do
   small, log = condense(net, t, {retrain=5, method="adam", threshold=0, min_n=4, eval=50, plot=false})

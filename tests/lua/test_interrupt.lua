@@ -19,10 +19,14 @@ seed(3)
 local task = tasks.decision { fix = 5, stim = 20, resp = 10, grace = 3, cohs = { 0.256, 0.512 } }
 local net = rnn { n = 12, inputs = task.inputs, outputs = task.outputs }
 net:train(task, { method = "hf", iters = 30 })
+-- condense's operator chains run in worker processes, each with its own copy of `calls`:
+-- the first worker to get there takes the one marker (rename is atomic) and sends the
+-- single Ctrl-C, as one key press would.
+local marker = os.tmpname()
 local t = setmetatable({ calls = 0 }, { __index = task })
 function t:sample(B)
   self.calls = self.calls + 1
-  if self.calls == 20 then ctrl_c() end
+  if self.calls == 20 and os.rename(marker, marker .. ".taken") then ctrl_c() end
   return task:sample(B)
 end
 function t:score(b, tr) return task:score(b, tr) end
@@ -30,6 +34,7 @@ local ok, err = pcall(condense, net, t, { retrain = 5, method = "adam", threshol
                                           eval = 50, plot = false, verbose = false })
 T.ok(not ok and tostring(err):find("interrupted", 1, true), "Ctrl-C stops condense in a script: " .. tostring(err))
 T.ok(net.n == 12, "the parent is untouched")
+os.remove(marker .. ".taken")
 local kids = io.open(("/proc/self/task/%d/children"):format(math.tointeger(pid)))
 if kids then
   local list = kids:read("a")

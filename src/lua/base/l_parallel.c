@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #define MAX_WORKERS 64
@@ -249,6 +250,7 @@ static void dec_value(lua_State *L, reader *r, int depth)
 
 typedef struct {
     int k, jobs, started, running;
+    pid_t parent;
     pid_t pid[MAX_WORKERS];
     int rfd[MAX_WORKERS];    /* a worker's messages, read end; -1 once at its end */
     int gofd[MAX_WORKERS];   /* its start signal, write end; -1 once sent */
@@ -303,6 +305,11 @@ static void worker(lua_State *L, prun *R, int i, int wfd, int go)
 {
     signal(SIGINT, SIG_IGN);   /* the terminal's Ctrl-C reaches the parent, which kills us */
     signal(SIGPIPE, SIG_IGN);
+    /* A group of its own, so that the parent's kill also takes whatever the
+     * worker started (a task's io.popen); and gone when the parent is. */
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != R->parent) _exit(0);   /* the parent died before prctl */
     for (int j = 0; j < i; j++) {
         if (R->rfd[j] >= 0) close(R->rfd[j]);
         if (R->gofd[j] >= 0) close(R->gofd[j]);
@@ -346,7 +353,8 @@ static void run_cleanup(prun *R)
         if (R->rfd[i] >= 0) close(R->rfd[i]);
         R->gofd[i] = R->rfd[i] = -1;
         if (R->pid[i] > 0 && !R->reaped[i]) {
-            kill(R->pid[i], SIGKILL);
+            kill(-R->pid[i], SIGKILL);   /* its group: the worker and what it started */
+            kill(R->pid[i], SIGKILL);    /* in case setpgid had not happened yet */
             while (waitpid(R->pid[i], &R->status[i], 0) < 0 && errno == EINTR) {}
             R->reaped[i] = 1;
         }
@@ -376,6 +384,7 @@ static void release(prun *R)
 static int fork_workers(lua_State *L, prun *R)
 {
     fflush(NULL);   /* a child must not inherit (and one day flush) unwritten output */
+    R->parent = getpid();
     for (int i = 0; i < R->k; i++) {
         int res[2], go[2];
         if (pipe2(res, O_CLOEXEC)) return errno;
