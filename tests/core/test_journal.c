@@ -134,6 +134,26 @@ static void test_v1(void)
     free(c);
 }
 
+/* A byte count that overflows (found by the fuzzer): no chunk may reach past the text. */
+static void test_huge_count(void)
+{
+    const char *t = "-- ganglion session 2\n-- 1]\n-- [2] 99999999999999999999999999999998 bytes\n";
+    const char *t2 = "-- ganglion session 2\n-- [1] 18446744073709551615 bytes\nx\n";
+    const char *texts[2] = {t, t2};
+    for (int i = 0; i < 2; i++) {
+        gn_chunk *c = NULL;
+        int framed = 0;
+        gn_err e = {0};
+        size_t n = strlen(texts[i]);
+        int k = gn_journal_parse(texts[i], n, &c, &framed, &e);
+        int inside = 1;
+        for (int j = 0; j < k; j++) inside = inside && c[j].code >= texts[i] && c[j].len <= n &&
+                                                 c[j].code + c[j].len <= texts[i] + n;
+        CHECK(!framed && inside, "an overflowing byte count (case %d) is not framing; chunks stay inside the text", i + 1);
+        free(c);
+    }
+}
+
 static void test_version(void)
 {
     char v[32];
@@ -229,6 +249,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     test_roundtrip();
     test_v1();
+    test_huge_count();
     test_version();
     test_names();
     test_full_disk();

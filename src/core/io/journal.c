@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -326,8 +327,10 @@ static int frame_len(const char *r, const char *e, size_t *n)
 {
     if (r >= e || *r != ' ') return 0;
     char *x;
+    errno = 0;
     unsigned long long v = strtoull(r + 1, &x, 10);
     if (x == r + 1 || x > e || (size_t)(e - x) != 6 || strncmp(x, " bytes", 6) != 0) return 0;
+    if (errno == ERANGE || v >= SIZE_MAX) return 0;   /* no text is that long */
     *n = (size_t)v;
     return 1;
 }
@@ -402,7 +405,7 @@ static int parse_framed(const char *text, const char *end, chunk_list *l)
         int k = marker(p, e, &r);
         if (!k || !frame_len(r, e, &n) || e == end) return 0;
         const char *code = e + 1;
-        if ((size_t)(end - code) < n + 1 || code[n] != '\n') return 0;
+        if (n >= (size_t)(end - code) || code[n] != '\n') return 0;   /* n + 1 could wrap */
         gn_chunk *c = push(l);
         if (!c) return -1;
         c->code = code;
