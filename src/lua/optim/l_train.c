@@ -15,7 +15,6 @@
 #include "l_util.h"
 #include "l_opt.h"
 #include "optim.h"
-#include "simd.h"
 #include "train_rnn.h"
 
 #define TRAIN_MT "ganglion.trainstate"

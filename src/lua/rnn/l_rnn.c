@@ -1,7 +1,6 @@
 /* l_rnn.c — Lua binding of the rate RNN: rnn{...}, fields, run/loss/grad,
  * copy/save/load, and the batch and workspace helpers other bindings use. */
 #include "l_rnn.h"
-#include "simd.h"
 
 #include <math.h>
 #include <stddef.h>
